@@ -1,0 +1,5 @@
+// The command registry: one line per command.
+import type { Command } from "commander";
+import { register as demo } from "./demo.js";
+
+export const commands: Array<(program: Command) => void> = [demo];

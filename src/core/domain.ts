@@ -1,0 +1,60 @@
+// Domain D = {X, P(X)}: a feature matrix drawn from one distribution, with labels when the task is known.
+import { Matrix } from "./matrix.js";
+import { TransferLabError, shapeMismatch } from "./errors.js";
+
+/** Integer class labels 0..k-1; the names of the classes live on the Domain. */
+export type Labels = Int32Array;
+
+export interface Domain {
+  readonly name: string;
+  readonly X: Matrix;
+  readonly y?: Labels;
+  readonly featureNames?: readonly string[];
+  /** classNames[k] is the original name of label k (e.g. "cat", or "7"). */
+  readonly classNames?: readonly string[];
+}
+
+export interface LabelledDomain extends Domain {
+  readonly y: Labels;
+}
+
+/** A domain whose labels are not available to the method (the type has no `y`). */
+export interface UnlabelledDomain extends Domain {
+  readonly y?: undefined;
+}
+
+export function isLabelled(d: Domain): d is LabelledDomain {
+  return d.y !== undefined;
+}
+
+export function requireLabels(d: Domain, what = d.name): LabelledDomain {
+  if (d.y === undefined) throw new TransferLabError("MISSING_LABELS", `domain '${what}' has no labels but labels are needed here`);
+  return d as LabelledDomain;
+}
+
+/** Copy of a domain with its labels removed: what a method may see of an unlabelled target. */
+export function withoutLabels(d: Domain): UnlabelledDomain {
+  const { y: _y, ...rest } = d;
+  return rest as UnlabelledDomain;
+}
+
+/** Number of classes implied by labels (max + 1), or by classNames when given. */
+export function numClasses(d: Domain): number {
+  if (d.classNames) return d.classNames.length;
+  if (!d.y) return 0;
+  let k = -1;
+  for (const v of d.y) if (v > k) k = v;
+  return k + 1;
+}
+
+/** Rows of a domain, labels included, as a new domain. */
+export function takeDomainRows(d: Domain, idx: ArrayLike<number>, name = d.name): Domain {
+  const y = d.y ? Int32Array.from({ length: idx.length }, (_, k) => d.y![idx[k]!]!) : undefined;
+  return { ...d, name, X: d.X.takeRows(idx), y };
+}
+
+export function checkLabelsLength(d: Domain): void {
+  if (d.y && d.y.length !== d.X.rows) {
+    throw shapeMismatch(`domain '${d.name}' has ${d.X.rows} rows but ${d.y.length} labels`);
+  }
+}

@@ -1,0 +1,67 @@
+// Typed errors: every failure names what went wrong and where (file, row, column, parameter),
+// so the CLI can print one readable line and a library caller can branch on `code`.
+
+export type ErrorCode =
+  | "INVALID_PARAMETER"
+  | "SHAPE_MISMATCH"
+  | "NON_FINITE"
+  | "DATA_FORMAT"
+  | "FILE_NOT_FOUND"
+  | "FILE_UNREADABLE"
+  | "UNKNOWN_FORMAT"
+  | "MISSING_LABELS"
+  | "TOO_FEW_LABELS"
+  | "EMPTY_DOMAIN"
+  | "FEATURE_MISMATCH"
+  | "LABEL_MISMATCH"
+  | "MEMORY_BUDGET"
+  | "TEST_LABEL_LEAK"
+  | "NOT_FITTED"
+  | "UNSUPPORTED"
+  | "ABORTED"
+  | "INTERNAL";
+
+/** Where a problem is: any subset of file, row (1-based, as a user counts), column, parameter. */
+export interface ErrorLocation {
+  file?: string;
+  row?: number;
+  column?: string | number;
+  param?: string;
+}
+
+export class TransferLabError extends Error {
+  readonly code: ErrorCode;
+  readonly where: ErrorLocation;
+  /** A short suggestion of how to fix it, shown after the message. */
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, where: ErrorLocation = {}, hint?: string) {
+    super(TransferLabError.compose(message, where, hint));
+    this.name = "TransferLabError";
+    this.code = code;
+    this.where = where;
+    this.hint = hint;
+  }
+
+  private static compose(message: string, where: ErrorLocation, hint?: string): string {
+    const parts: string[] = [];
+    if (where.file !== undefined) parts.push(where.file);
+    if (where.row !== undefined) parts.push(`row ${where.row}`);
+    if (where.column !== undefined) parts.push(`column ${typeof where.column === "number" ? where.column : JSON.stringify(where.column)}`);
+    if (where.param !== undefined) parts.push(`parameter '${where.param}'`);
+    const prefix = parts.length > 0 ? `${parts.join(", ")}: ` : "";
+    return `${prefix}${message}${hint ? ` (${hint})` : ""}`;
+  }
+}
+
+export function invalidParam(param: string, message: string, hint?: string): TransferLabError {
+  return new TransferLabError("INVALID_PARAMETER", message, { param }, hint);
+}
+
+export function shapeMismatch(message: string, where: ErrorLocation = {}): TransferLabError {
+  return new TransferLabError("SHAPE_MISMATCH", message, where);
+}
+
+export function isTransferLabError(e: unknown): e is TransferLabError {
+  return e instanceof TransferLabError;
+}

@@ -1,0 +1,105 @@
+// Matrix: row-major Float32Array + shape. The engine's tensors share this storage, so data never converts.
+import { shapeMismatch, invalidParam } from "./errors.js";
+
+export class Matrix {
+  readonly data: Float32Array;
+  readonly rows: number;
+  readonly cols: number;
+
+  constructor(rows: number, cols: number, data?: Float32Array) {
+    if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
+      throw invalidParam("shape", `matrix shape must be non-negative integers, got ${rows}×${cols}`);
+    }
+    const size = rows * cols;
+    if (data !== undefined && data.length !== size) {
+      throw shapeMismatch(`data has ${data.length} values but shape ${rows}×${cols} needs ${size}`);
+    }
+    this.rows = rows;
+    this.cols = cols;
+    this.data = data ?? new Float32Array(size);
+  }
+
+  static zeros(rows: number, cols: number): Matrix {
+    return new Matrix(rows, cols);
+  }
+
+  /** From nested arrays; every row must have the same length. */
+  static from(rows: ArrayLike<ArrayLike<number>>): Matrix {
+    const n = rows.length;
+    const d = n === 0 ? 0 : rows[0]!.length;
+    const m = new Matrix(n, d);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      if (r.length !== d) throw shapeMismatch(`row ${i + 1} has ${r.length} values, expected ${d}`, { row: i + 1 });
+      for (let j = 0; j < d; j++) m.data[i * d + j] = r[j]!;
+    }
+    return m;
+  }
+
+  get size(): number {
+    return this.rows * this.cols;
+  }
+
+  get(i: number, j: number): number {
+    return this.data[i * this.cols + j]!;
+  }
+
+  set(i: number, j: number, v: number): void {
+    this.data[i * this.cols + j] = v;
+  }
+
+  /** A view of row i (no copy). */
+  row(i: number): Float32Array {
+    return this.data.subarray(i * this.cols, (i + 1) * this.cols);
+  }
+
+  /** A copy of column j. */
+  column(j: number): Float32Array {
+    const out = new Float32Array(this.rows);
+    for (let i = 0; i < this.rows; i++) out[i] = this.data[i * this.cols + j]!;
+    return out;
+  }
+
+  /** Contiguous rows [start, end) as a view (no copy). */
+  sliceRows(start: number, end: number): Matrix {
+    return new Matrix(end - start, this.cols, this.data.subarray(start * this.cols, end * this.cols));
+  }
+
+  /** A copy of the given rows, in the given order. */
+  takeRows(indices: ArrayLike<number>): Matrix {
+    const out = new Matrix(indices.length, this.cols);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k]!;
+      out.data.set(this.data.subarray(i * this.cols, (i + 1) * this.cols), k * this.cols);
+    }
+    return out;
+  }
+
+  clone(): Matrix {
+    return new Matrix(this.rows, this.cols, this.data.slice());
+  }
+
+  toArrays(): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
+    return out;
+  }
+
+  /** Stack matrices with the same column count on top of each other. */
+  static vstack(parts: Matrix[]): Matrix {
+    if (parts.length === 0) return new Matrix(0, 0);
+    const d = parts[0]!.cols;
+    let n = 0;
+    for (const p of parts) {
+      if (p.cols !== d) throw shapeMismatch(`cannot stack a ${p.rows}×${p.cols} matrix under ${d} columns`);
+      n += p.rows;
+    }
+    const out = new Matrix(n, d);
+    let off = 0;
+    for (const p of parts) {
+      out.data.set(p.data, off);
+      off += p.data.length;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,67 @@
+// Kernel tier selection: the fastest available tier unless TRANSFERLAB_KERNELS forces one.
+import { TransferLabError } from "../../core/errors.js";
+import { jsKernels } from "./js.js";
+import type { Kernels, Tier, TierStatus } from "./types.js";
+
+export type { Kernels, Tier, TierStatus } from "./types.js";
+
+const loaders: Record<Tier, () => Kernels | string> = {
+  native: () => "native addon not built yet",
+  openblas: () => "OpenBLAS tier not built yet",
+  wasm: () => "WebAssembly tier not built yet",
+  js: () => jsKernels,
+};
+
+const PREFERENCE: Tier[] = ["native", "wasm", "js"];
+const cache = new Map<Tier, Kernels | string>();
+
+function load(tier: Tier): Kernels | string {
+  if (!cache.has(tier)) {
+    let k: Kernels | string;
+    try {
+      k = loaders[tier]();
+    } catch (e) {
+      k = e instanceof Error ? e.message : String(e);
+    }
+    cache.set(tier, k);
+  }
+  return cache.get(tier)!;
+}
+
+export function tierStatus(): TierStatus[] {
+  return (Object.keys(loaders) as Tier[]).map((tier) => {
+    const k = load(tier);
+    return typeof k === "string" ? { tier, available: false, detail: k } : { tier, available: true, detail: "" };
+  });
+}
+
+export function availableTiers(): Tier[] {
+  return tierStatus().filter((s) => s.available).map((s) => s.tier);
+}
+
+export function kernelsFor(tier: Tier): Kernels {
+  const k = load(tier);
+  if (typeof k === "string") throw new TransferLabError("UNSUPPORTED", `kernel tier '${tier}' is not available: ${k}`, { param: "TRANSFERLAB_KERNELS" });
+  return k;
+}
+
+let active: Kernels | null = null;
+
+/** The active kernels: forced by TRANSFERLAB_KERNELS, else the first available in preference order. */
+export function kernels(): Kernels {
+  if (active) return active;
+  const forced = process.env.TRANSFERLAB_KERNELS as Tier | undefined;
+  if (forced) {
+    if (!(forced in loaders)) throw new TransferLabError("INVALID_PARAMETER", `unknown tier '${forced}'; use native, openblas, wasm or js`, { param: "TRANSFERLAB_KERNELS" });
+    active = kernelsFor(forced);
+  } else {
+    active = kernelsFor(PREFERENCE.find((t) => typeof load(t) !== "string")!);
+  }
+  return active;
+}
+
+/** Switch the active tier (tests use this to run the same checks on every tier). */
+export function useTier(tier: Tier): Kernels {
+  active = kernelsFor(tier);
+  return active;
+}

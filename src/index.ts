@@ -1,0 +1,2 @@
+// transferlab's public API.
+export * from "./core/index.js";
