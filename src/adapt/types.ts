@@ -1,16 +1,19 @@
 // The one method contract (see DESIGN.md): every adaptation method is an Adapter; its family decides what it
-// implements, and the shared base in ./base.ts does the rest.
+// implements, and the shared base in ./base.ts does the rest (validation, training the final estimator,
+// prediction through the learned map).
 import type { Domain, LabelledDomain, UnlabelledDomain, Labels } from "../core/domain.js";
 import type { Matrix } from "../core/matrix.js";
 import type { Rng } from "../core/rng.js";
-import type { EstimatorFactory } from "../estimators/types.js";
+import type { Estimator, EstimatorFactory } from "../estimators/types.js";
 
 export type Family = "baseline" | "instance" | "feature" | "ot" | "deep" | "parameter" | "self-training";
 
 /** What a method may see. The target-test split is not here, and `target` carries no labels. */
 export interface FitData {
   source: LabelledDomain;
+  /** Unlabelled target inputs (transductive: every target input; inductive: a disjoint unlabelled part). */
   target: UnlabelledDomain;
+  /** The few labelled target points, when the setting has them. */
   targetLabelled?: LabelledDomain;
 }
 
@@ -23,15 +26,39 @@ export interface FitContext {
   estimator: EstimatorFactory;
   progress?: ProgressReporter;
   signal?: AbortSignal;
-  /** Memory budget in bytes for O(n²) structures (default 2 GB). */
+  /** Memory budget in bytes for O(n²) structures (default 2 GB, see DEFAULT_MEMORY_BUDGET in base.ts). */
   memoryBudget?: number;
 }
 
 export interface FittedModel {
+  /** Predicts target-domain inputs (the base applies the method's target map first). */
   predict(X: Matrix): Labels;
   predictProba(X: Matrix): Matrix;
   /** Notes the method wants shown with its result (e.g. "switched to Nyström approximation"). */
-  notes?: string[];
+  notes: string[];
+  /** What the method learned, for inspection and fidelity tests. */
+  details: FitDetails;
+}
+
+export interface FitDetails {
+  /** Instance methods: the source weights as the method computed them (before the base's mean-1 rescale). */
+  weights?: Float64Array;
+  /** Feature/OT methods: the features the estimator was trained on for the source rows. */
+  mappedSource?: Matrix;
+  /** The fitted final estimator (absent when a constant model was used because one class was present). */
+  estimator?: Estimator;
+  /** Anything else a method wants to expose (pseudo-label counts, iterations, ...). */
+  [key: string]: unknown;
+}
+
+/** Which target data a method needs: none (source only), unlabelled target inputs, a few target labels,
+ * or (oracle only) every target label — an oracle is never run unless asked for, and always labelled as such. */
+export type Needs = "none" | "unlabelled" | "labelled" | "oracle";
+
+export interface ParamDoc {
+  name: string;
+  default: unknown;
+  doc: string;
 }
 
 export interface Adapter<P = Record<string, unknown>> {
@@ -40,13 +67,13 @@ export interface Adapter<P = Record<string, unknown>> {
   readonly description: string;
   /** The paper or source the method follows. */
   readonly reference: string;
-  /** Which target data it needs: "unlabelled" (transductive/UDA) or "labelled" (needs a few target labels). */
-  readonly needs: "unlabelled" | "labelled" | "none";
+  readonly needs: Needs;
   /** Validates and fills defaults; throws INVALID_PARAMETER naming the parameter. */
   parseParams(raw: Record<string, unknown>): P;
   /** Parameters with their defaults and one-line docs, for `transferlab methods`. */
-  readonly paramDocs: ReadonlyArray<{ name: string; default: unknown; doc: string }>;
-  fit(data: FitData, ctx: FitContext, params?: Partial<P>): Promise<FittedModel>;
+  readonly paramDocs: ReadonlyArray<ParamDoc>;
+  /** Fits the method and the final estimator. `params` are raw (validated by parseParams). */
+  fit(data: FitData, ctx: FitContext, params?: Partial<P> | Record<string, unknown>): Promise<FittedModel>;
 }
 
 export type { Domain };

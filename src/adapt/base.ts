@@ -1,0 +1,397 @@
+// The shared base behind every method (DESIGN.md "One contract for every method"): a method states only what
+// its family needs — an instance method computes source weights, a feature method learns a map, a baseline
+// picks its training set — and the base validates the data, trains the final estimator, applies the map at
+// prediction time and reports notes. A new method is one file using one of the define* helpers below plus one
+// line in ./methods.ts; the conformance suite (test/adapt/conformance.test.ts) then covers it automatically.
+import { z } from "zod";
+import { Matrix } from "../core/matrix.js";
+import type { Labels, LabelledDomain, Domain } from "../core/domain.js";
+import { TransferLabError, invalidParam } from "../core/errors.js";
+import { assertFinite } from "../core/validate.js";
+import type { Estimator } from "../estimators/types.js";
+import type { Adapter, Family, FitContext, FitData, FitDetails, FittedModel, Needs, ParamDoc } from "./types.js";
+
+/** Default memory budget for O(n²) structures: 2 GB. */
+export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
+
+// ---------------------------------------------------------------------------------------------------------
+// What each family returns to the base
+// ---------------------------------------------------------------------------------------------------------
+
+/** The training set the base fits the final estimator on, and how target inputs reach its feature space. */
+export interface TrainingPlan {
+  X: Matrix;
+  y: Labels;
+  /** Per-row weights (non-negative, finite, not all zero); the base rescales them to mean 1. */
+  sampleWeight?: Float64Array | Float32Array;
+  /** Maps target-domain inputs into the space of X at prediction time; identity when absent. */
+  mapTarget?: (X: Matrix) => Matrix;
+  notes?: string[];
+  details?: FitDetails;
+}
+
+/** What an instance method returns: one weight per source row (in source order). */
+export type InstanceWeights = Float64Array | { weights: Float64Array; notes?: string[]; details?: FitDetails };
+
+/** What a feature or OT method returns: the source rows in the learned space and the target map. */
+export interface LearnedMap {
+  /** Source rows mapped into the learned space, same order as data.source (OT: transported source points). */
+  mappedSource: Matrix;
+  /** Target-domain inputs into the same space (identity for OT, which moves the source onto the target). */
+  mapTarget(X: Matrix): Matrix;
+  /** Also train on the few labelled target points (mapped by mapTarget). Default false: the unsupervised
+   * protocol, whose reference numbers train on the (mapped) source only. Feature augmentation sets true. */
+  includeTargetLabelled?: boolean;
+  notes?: string[];
+  details?: FitDetails;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+interface CommonSpec<S extends z.ZodObject> {
+  /** Registry key, kebab-case (e.g. "coral", "ot-sinkhorn"). */
+  name: string;
+  description: string;
+  /** The paper the method follows (authors, title, venue, year). */
+  reference: string;
+  /** Parameters: a zod object whose every field has a `.default(...)` and a `.describe("one line")`. */
+  params: S;
+  /** Which target data the method needs (see Needs). Defaults per helper. */
+  needs?: Needs;
+}
+
+export interface MethodSpec<S extends z.ZodObject> extends CommonSpec<S> {
+  family: Family;
+  needs: Needs;
+  /** Builds the training plan; the base trains the estimator on it. */
+  plan(data: FitData, params: z.output<S>, ctx: FitContext): MaybePromise<TrainingPlan>;
+}
+
+export interface InstanceSpec<S extends z.ZodObject> extends CommonSpec<S> {
+  /** Source weights (length = source rows). Must not train the final estimator. */
+  weights(data: FitData, params: z.output<S>, ctx: FitContext): MaybePromise<InstanceWeights>;
+}
+
+export interface FeatureSpec<S extends z.ZodObject> extends CommonSpec<S> {
+  /** "feature" (default) or "ot". */
+  family?: "feature" | "ot";
+  fitMap(data: FitData, params: z.output<S>, ctx: FitContext): MaybePromise<LearnedMap>;
+}
+
+export interface BaselineSpec<S extends z.ZodObject> extends CommonSpec<S> {
+  needs: Needs;
+  /** The training set (inputs in the original space; no target map). */
+  trainingSet(data: FitData, params: z.output<S>, ctx: FitContext): MaybePromise<{ X: Matrix; y: Labels; notes?: string[] }>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// define* helpers
+// ---------------------------------------------------------------------------------------------------------
+
+/** The general builder every family helper uses; use it directly for methods that fit no family (self-training). */
+export function defineMethod<S extends z.ZodObject>(spec: MethodSpec<S>): Adapter<z.output<S>> {
+  if (!/^[a-z][a-z0-9-]*$/.test(spec.name)) throw new TransferLabError("INTERNAL", `method name '${spec.name}' must be kebab-case`);
+  const paramDocs = paramDocsOf(spec.params, spec.name);
+  const parseParams = (raw: Record<string, unknown>): z.output<S> => parseWith(spec.params, raw, spec.name);
+  return {
+    name: spec.name,
+    family: spec.family,
+    description: spec.description,
+    reference: spec.reference,
+    needs: spec.needs,
+    paramDocs,
+    parseParams,
+    async fit(data, ctx, raw = {}) {
+      const params = parseParams(raw as Record<string, unknown>);
+      validateFitData(data, spec.needs, spec.name);
+      throwIfAborted(ctx.signal);
+      const plan = await spec.plan(data, params, ctx);
+      throwIfAborted(ctx.signal);
+      return trainFinal(plan, numClassesOf(data), ctx, spec.name);
+    },
+  };
+}
+
+export function defineInstanceMethod<S extends z.ZodObject>(spec: InstanceSpec<S>): Adapter<z.output<S>> {
+  return defineMethod({
+    ...spec,
+    family: "instance",
+    needs: spec.needs ?? "unlabelled",
+    async plan(data, params, ctx) {
+      const out = await spec.weights(data, params, ctx);
+      const r = out instanceof Float64Array ? { weights: out } : out;
+      checkWeights(r.weights, data.source.X.rows, spec.name);
+      return {
+        X: data.source.X,
+        y: data.source.y,
+        sampleWeight: r.weights,
+        notes: r.notes,
+        details: { ...r.details, weights: r.weights },
+      };
+    },
+  });
+}
+
+export function defineFeatureMethod<S extends z.ZodObject>(spec: FeatureSpec<S>): Adapter<z.output<S>> {
+  return defineMethod({
+    ...spec,
+    family: spec.family ?? "feature",
+    needs: spec.needs ?? "unlabelled",
+    async plan(data, params, ctx) {
+      const map = await spec.fitMap(data, params, ctx);
+      const src = map.mappedSource;
+      if (src.rows !== data.source.X.rows) {
+        throw new TransferLabError("INTERNAL", `method '${spec.name}' mapped ${src.rows} source rows, expected ${data.source.X.rows}`);
+      }
+      assertFinite(src, `method '${spec.name}' mapped source`);
+      let X = src;
+      let y = data.source.y;
+      const tl = data.targetLabelled;
+      if (map.includeTargetLabelled && tl && tl.X.rows > 0) {
+        const mt = map.mapTarget(tl.X);
+        X = Matrix.vstack([src, mt]);
+        y = concatLabels(y, tl.y);
+      }
+      return {
+        X,
+        y,
+        mapTarget: (Xt) => map.mapTarget(Xt),
+        notes: map.notes,
+        details: { ...map.details, mappedSource: src },
+      };
+    },
+  });
+}
+
+export function defineBaseline<S extends z.ZodObject>(spec: BaselineSpec<S>): Adapter<z.output<S>> {
+  return defineMethod({
+    ...spec,
+    family: "baseline",
+    async plan(data, params, ctx) {
+      const t = await spec.trainingSet(data, params, ctx);
+      return { X: t.X, y: t.y, notes: t.notes };
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Training the final estimator
+// ---------------------------------------------------------------------------------------------------------
+
+/** Classes = max label + 1 over the source and the labelled target (and the source's class names). */
+export function numClassesOf(data: FitData): number {
+  let k = data.source.classNames?.length ?? 0;
+  for (const v of data.source.y) if (v + 1 > k) k = v + 1;
+  if (data.targetLabelled) for (const v of data.targetLabelled.y) if (v + 1 > k) k = v + 1;
+  return k;
+}
+
+/** Trains the final estimator on a plan and wraps prediction through the plan's target map. */
+export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext, method: string): Promise<FittedModel> {
+  const { X, y } = plan;
+  if (X.rows !== y.length) throw new TransferLabError("INTERNAL", `method '${method}' planned ${X.rows} rows but ${y.length} labels`);
+  if (X.rows === 0) throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' has no labelled rows to train on`);
+  assertFinite(X, `method '${method}' training features`);
+  const notes = [...(plan.notes ?? [])];
+  const details: FitDetails = { ...(plan.details ?? {}) };
+  const map = plan.mapTarget ?? ((m: Matrix) => m);
+  const dim = X.cols;
+  const toFeatures = (Xt: Matrix): Matrix => {
+    const m = map(Xt);
+    if (m.cols !== dim) throw new TransferLabError("FEATURE_MISMATCH", `method '${method}' maps inputs to ${m.cols} features, the estimator has ${dim}`);
+    return m;
+  };
+
+  let w: Float32Array | undefined;
+  if (plan.sampleWeight) w = normalisedWeights(plan.sampleWeight, X.rows, method);
+
+  // Only one class to learn from (e.g. the few target labels all share a class): predict it, with certainty.
+  const present = distinct(y, w);
+  if (present.length === 1) {
+    const c = present[0]!;
+    notes.push(`only class ${c} present in the training labels: constant prediction`);
+    return {
+      notes,
+      details,
+      predict: (Xt) => { toFeatures(Xt); return new Int32Array(Xt.rows).fill(c); },
+      predictProba: (Xt) => {
+        toFeatures(Xt);
+        const p = new Matrix(Xt.rows, Math.max(k, c + 1));
+        for (let i = 0; i < Xt.rows; i++) p.data[i * p.cols + c] = 1;
+        return p;
+      },
+    };
+  }
+
+  const est: Estimator = ctx.estimator();
+  if (w && !est.supportsSampleWeight && !isUniform(w)) {
+    throw new TransferLabError("UNSUPPORTED", `estimator '${est.name}' cannot use the sample weights method '${method}' computed`, { param: "estimator" }, "choose an estimator that supports sample weights (svc, logreg, knn, mlp)");
+  }
+  await est.fit(X, y, { sampleWeight: w, numClasses: k, rng: ctx.rng.fork(`estimator:${method}`), signal: ctx.signal });
+  details.estimator = est;
+  return {
+    notes,
+    details,
+    predict: (Xt) => est.predict(toFeatures(Xt)),
+    predictProba: (Xt) => est.predictProba(toFeatures(Xt)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------------------
+
+/** The checks every method gets before it runs: typed errors for the usual ways data goes wrong. */
+export function validateFitData(data: FitData, needs: Needs, method: string): void {
+  const { source, target, targetLabelled } = data;
+  if (!source || !source.X) throw new TransferLabError("MISSING_LABELS", `method '${method}' needs a labelled source domain`);
+  if (source.y === undefined) throw new TransferLabError("MISSING_LABELS", `source domain '${source.name}' has no labels`);
+  checkDomain(source, "source");
+  checkLabels(source as LabelledDomain, "source");
+  if (!target || !target.X) throw new TransferLabError("EMPTY_DOMAIN", `method '${method}' needs target inputs`);
+  // The methods never see target labels through `target`: a labelled target here means test labels leaked.
+  if ((target as Domain).y !== undefined) {
+    throw new TransferLabError("TEST_LABEL_LEAK", `target domain '${target.name}' passed to '${method}' carries labels`, {}, "pass target inputs without labels (withoutLabels); labelled target points go in targetLabelled");
+  }
+  checkDomain(target, "target");
+  sameFeatures(source, target);
+  if (targetLabelled) {
+    if (targetLabelled.y === undefined) throw new TransferLabError("MISSING_LABELS", `targetLabelled '${targetLabelled.name}' has no labels`);
+    if (targetLabelled.X.rows > 0) {
+      assertFinite(targetLabelled.X, `domain '${targetLabelled.name}'`);
+      sameFeatures(source, targetLabelled);
+    }
+    checkLabels(targetLabelled, "targetLabelled");
+  }
+  if ((needs === "labelled" || needs === "oracle") && (!targetLabelled || targetLabelled.X.rows === 0)) {
+    throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' needs labelled target points, none were given`, {}, "give target labels (e.g. --target-labels-per-class K with K ≥ 1)");
+  }
+}
+
+function checkDomain(d: Domain, role: string): void {
+  if (d.X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no rows`);
+  if (d.X.cols === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no features`);
+  assertFinite(d.X, `${role} domain '${d.name}'`);
+}
+
+function checkLabels(d: LabelledDomain, role: string): void {
+  if (d.y.length !== d.X.rows) throw new TransferLabError("SHAPE_MISMATCH", `${role} domain '${d.name}' has ${d.X.rows} rows but ${d.y.length} labels`);
+  for (let i = 0; i < d.y.length; i++) {
+    const v = d.y[i]!;
+    if (!(v >= 0)) throw new TransferLabError("LABEL_MISMATCH", `${role} domain '${d.name}' has label ${v} at row ${i + 1}; labels are class indices 0..k-1`, { row: i + 1 });
+  }
+}
+
+function sameFeatures(a: Domain, b: Domain): void {
+  if (a.X.cols !== b.X.cols) {
+    throw new TransferLabError("FEATURE_MISMATCH", `domain '${a.name}' has ${a.X.cols} features but '${b.name}' has ${b.X.cols}`);
+  }
+}
+
+function checkWeights(w: Float64Array, n: number, method: string): void {
+  if (!(w instanceof Float64Array) || w.length !== n) {
+    throw new TransferLabError("INTERNAL", `method '${method}' returned ${w?.length} weights for ${n} source rows`);
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = w[i]!;
+    if (!Number.isFinite(v) || v < 0) throw new TransferLabError("INTERNAL", `method '${method}' returned weight ${v} for source row ${i + 1}`);
+    sum += v;
+  }
+  if (!(sum > 0)) throw new TransferLabError("INTERNAL", `method '${method}' gave every source row weight 0`);
+}
+
+/** Weights rescaled to mean 1, so an estimator's regularisation means the same as without weights. */
+function normalisedWeights(w: Float64Array | Float32Array, n: number, method: string): Float32Array {
+  if (w.length !== n) throw new TransferLabError("INTERNAL", `method '${method}' gave ${w.length} weights for ${n} rows`);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += w[i]!;
+  if (!(sum > 0) || !Number.isFinite(sum)) throw new TransferLabError("INTERNAL", `method '${method}' gave weights summing to ${sum}`);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (w[i]! * n) / sum;
+  return out;
+}
+
+function isUniform(w: Float32Array): boolean {
+  for (let i = 1; i < w.length; i++) if (w[i] !== w[0]) return false;
+  return true;
+}
+
+/** Classes with at least one row of positive weight, ascending. */
+function distinct(y: Labels, w?: Float32Array): number[] {
+  const s = new Set<number>();
+  for (let i = 0; i < y.length; i++) if (!w || w[i]! > 0) s.add(y[i]!);
+  return [...s].sort((a, b) => a - b);
+}
+
+export function concatLabels(a: Labels, b: Labels): Labels {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Parameters (zod) → docs and validation
+// ---------------------------------------------------------------------------------------------------------
+
+function paramDocsOf(schema: z.ZodObject, method: string): ParamDoc[] {
+  const docs: ParamDoc[] = [];
+  for (const [name, field] of Object.entries(schema.shape)) {
+    const f = field as z.ZodType;
+    const r = f.safeParse(undefined);
+    if (!r.success) throw new TransferLabError("INTERNAL", `method '${method}': parameter '${name}' needs a default`);
+    docs.push({ name, default: r.data, doc: f.description ?? "" });
+  }
+  return docs;
+}
+
+function parseWith<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>, method: string): z.output<S> {
+  const r = schema.strict().safeParse(raw ?? {});
+  if (r.success) return r.data as z.output<S>;
+  const issue = r.error.issues[0]!;
+  const known = Object.keys(schema.shape);
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0]!;
+    throw invalidParam(key, `method '${method}' has no parameter '${key}'`, known.length ? `its parameters: ${known.join(", ")}` : "it takes no parameters");
+  }
+  const param = issue.path.map(String).join(".") || "(params)";
+  throw invalidParam(param, `method '${method}': ${issue.message}`, `got ${JSON.stringify((raw as Record<string, unknown>)[issue.path[0] as string])}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Memory budget and abort, for O(n²) methods
+// ---------------------------------------------------------------------------------------------------------
+
+export function memoryBudget(ctx: Pick<FitContext, "memoryBudget">): number {
+  return ctx.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+}
+
+/** Bytes of a dense rows×cols array of `bytesPerEntry`-byte numbers (8 = Float64, 4 = Float32). */
+export function denseBytes(rows: number, cols: number, bytesPerEntry = 8): number {
+  return rows * cols * bytesPerEntry;
+}
+
+/** True when `bytes` fits the budget; methods use this to choose between exact and approximate algorithms. */
+export function fitsBudget(ctx: Pick<FitContext, "memoryBudget">, bytes: number): boolean {
+  return bytes <= memoryBudget(ctx);
+}
+
+/** Throws MEMORY_BUDGET with a clear message when `bytes` exceeds the budget. */
+export function requireBudget(ctx: Pick<FitContext, "memoryBudget">, bytes: number, what: string, hint?: string): void {
+  const budget = memoryBudget(ctx);
+  if (bytes > budget) {
+    throw new TransferLabError("MEMORY_BUDGET", `${what} needs ${formatBytes(bytes)}, above the memory budget of ${formatBytes(budget)}`, {}, hint ?? "subsample the data or raise the budget (--memory-budget)");
+  }
+}
+
+export function formatBytes(b: number): string {
+  if (b >= 1024 ** 3) return `${(b / 1024 ** 3).toFixed(1)} GB`;
+  if (b >= 1024 ** 2) return `${(b / 1024 ** 2).toFixed(1)} MB`;
+  if (b >= 1024) return `${(b / 1024).toFixed(1)} kB`;
+  return `${b} B`;
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new TransferLabError("ABORTED", "fit was aborted");
+}

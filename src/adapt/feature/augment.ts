@@ -1,0 +1,15 @@
+// Feature augmentation: source x ↦ [x, x, 0], target x ↦ [x, 0, x], so a linear model can learn shared and
+// domain-specific weights. Daumé III, "Frustratingly Easy Domain Adaptation", ACL 2007. Needs target labels.
+import { Matrix } from "../../core/matrix.js";
+
+export function augmentFeatures(X: Matrix, side: "source" | "target"): Matrix {
+  const d = X.cols;
+  const out = new Matrix(X.rows, 3 * d);
+  const off = side === "source" ? d : 2 * d;
+  for (let i = 0; i < X.rows; i++) {
+    const row = X.row(i);
+    out.data.set(row, i * 3 * d);
+    out.data.set(row, i * 3 * d + off);
+  }
+  return out;
+}

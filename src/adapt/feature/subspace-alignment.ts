@@ -1,0 +1,42 @@
+// Subspace Alignment: project each domain on its own top-k PCA basis and align the source basis to the
+// target's with M = Psᵀ·Pt. Fernando, Habrard, Sebban & Tuytelaars, "Unsupervised Visual Domain Adaptation
+// Using Subspace Alignment", ICCV 2013.
+import type { Matrix } from "../../core/matrix.js";
+import { TransferLabError } from "../../core/errors.js";
+import { center, colMeans, covariance, fixSigns, matmul, symEig, toMat64, toMatrix, topColumns, type Mat64 } from "./linalg.js";
+
+export interface SubspaceAlignment {
+  /** Source basis Ps (d×k), target basis Pt (d×k), alignment M = Psᵀ·Pt (k×k). */
+  Ps: Mat64;
+  Pt: Mat64;
+  M: Mat64;
+  muS: Float64Array;
+  muT: Float64Array;
+  /** Source inputs into the aligned space: (X − μs)·Ps·M. */
+  mapSource(X: Matrix): Matrix;
+  /** Target inputs into the target subspace: (X − μt)·Pt. */
+  mapTarget(X: Matrix): Matrix;
+}
+
+/** Top-k principal directions (columns, unit norm) of the rows of X, with a deterministic sign. */
+export function pcaBasis(X: Mat64, k: number): Mat64 {
+  const { vectors } = symEig(covariance(X, 1));
+  return fixSigns(topColumns(vectors, k));
+}
+
+export function subspaceAlignment(Xs: Matrix, Xt: Matrix, k: number): SubspaceAlignment {
+  const d = Xs.cols;
+  if (!Number.isInteger(k) || k < 1 || k > d) {
+    throw new TransferLabError("INVALID_PARAMETER", `subspace dimension must be an integer in [1, ${d}], got ${k}`, { param: "dim" });
+  }
+  const s = toMat64(Xs), t = toMat64(Xt);
+  const Ps = pcaBasis(s, k), Pt = pcaBasis(t, k);
+  const M = matmul(Ps, Pt, true, false);
+  const PsM = matmul(Ps, M);
+  const muS = colMeans(s), muT = colMeans(t);
+  return {
+    Ps, Pt, M, muS, muT,
+    mapSource: (X) => toMatrix(matmul(center(toMat64(X), muS), PsM)),
+    mapTarget: (X) => toMatrix(matmul(center(toMat64(X), muT), Pt)),
+  };
+}

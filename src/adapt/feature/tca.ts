@@ -1,0 +1,91 @@
+// Transfer Component Analysis: a kernel embedding W that minimises the MMD between the embedded domains
+// while keeping their variance. Pan, Tsang, Kwok & Yang, "Domain Adaptation via Transfer Component
+// Analysis", IEEE TNN 2011 (unsupervised TCA, eq. 8): the leading eigenvectors of (K·L·K + μI)⁻¹·K·H·K.
+import { Matrix } from "../../core/matrix.js";
+import { TransferLabError } from "../../core/errors.js";
+import { fixSigns, generalizedSymEig, mat64, matmul, toMatrix, topColumns, type Mat64 } from "./linalg.js";
+
+export type TcaKernel = { type: "linear" } | { type: "rbf"; gamma: number };
+
+export interface TcaOptions {
+  dim: number;
+  mu: number;
+  kernel: TcaKernel;
+}
+
+export interface TcaModel {
+  /** Transfer components (n×dim), normalised so that Wᵀ(KLK + μI)W = I, sign fixed (largest entry > 0). */
+  W: Mat64;
+  eigenvalues: Float64Array;
+  /** The training inputs [Xs; Xt] the kernel is taken against. */
+  basis: Matrix;
+  /** Embeds any inputs: k(X, basis)·W. */
+  embed(X: Matrix): Matrix;
+}
+
+/** k(X, Y) in float64 (n×m). */
+export function kernelMatrix(X: Matrix, Y: Matrix, kernel: TcaKernel): Mat64 {
+  const n = X.rows, m = Y.rows, d = X.cols;
+  const K = mat64(n, m);
+  const x = X.data, y = Y.data;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      if (kernel.type === "linear") {
+        for (let p = 0; p < d; p++) s += x[i * d + p]! * y[j * d + p]!;
+        K.data[i * m + j] = s;
+      } else {
+        for (let p = 0; p < d; p++) {
+          const t = x[i * d + p]! - y[j * d + p]!;
+          s += t * t;
+        }
+        K.data[i * m + j] = Math.exp(-kernel.gamma * s);
+      }
+    }
+  }
+  return K;
+}
+
+/** Bytes TCA allocates for n = ns + nt points (about six n×n float64 matrices). */
+export function tcaMemoryBytes(n: number): number {
+  return 6 * 8 * n * n;
+}
+
+export function tcaFit(Xs: Matrix, Xt: Matrix, opts: TcaOptions): TcaModel {
+  const ns = Xs.rows, nt = Xt.rows, n = ns + nt;
+  if (!Number.isInteger(opts.dim) || opts.dim < 1 || opts.dim > n) {
+    throw new TransferLabError("INVALID_PARAMETER", `TCA dimension must be an integer in [1, ${n}], got ${opts.dim}`, { param: "dim" });
+  }
+  const basis = Matrix.vstack([Xs, Xt]);
+  const K = kernelMatrix(basis, basis, opts.kernel);
+  // K·L·K = (K·e)(K·e)ᵀ with e = [1/ns …, −1/nt …]: a rank-one matrix, no n³ product needed.
+  const Ke = new Float64Array(n);
+  const K1 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let se = 0, s1 = 0;
+    for (let j = 0; j < n; j++) {
+      const k = K.data[i * n + j]!;
+      se += k * (j < ns ? 1 / ns : -1 / nt);
+      s1 += k;
+    }
+    Ke[i] = se;
+    K1[i] = s1;
+  }
+  // K·H·K = K·K − (K·1)(K·1)ᵀ/n.
+  const KHK = matmul(K, K);
+  const B = mat64(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      KHK.data[i * n + j]! -= (K1[i]! * K1[j]!) / n;
+      B.data[i * n + j] = Ke[i]! * Ke[j]! + (i === j ? opts.mu : 0);
+    }
+  }
+  const { values, vectors } = generalizedSymEig(KHK, B);
+  const W = fixSigns(topColumns(vectors, opts.dim));
+  const eigenvalues = Float64Array.from({ length: opts.dim }, (_, c) => values[values.length - 1 - c]!);
+  return {
+    W, eigenvalues, basis,
+    embed: (X) => toMatrix(matmul(kernelMatrix(X, basis, opts.kernel), W)),
+  };
+}
+

@@ -1,0 +1,5 @@
+// The adaptation room's public surface: the contract, the base helpers, the registry and every method.
+export * from "./types.js";
+export * from "./base.js";
+export * from "./registry.js";
+export * from "./methods.js";
