@@ -1,0 +1,142 @@
+// N-API glue of the native kernel tier: argument checks (a bad shape must never read or write out of
+// bounds), then the GEMM / squared-distance kernels in gemm.c or OpenBLAS via openblas.c.
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stdio.h>
+#include <string.h>
+#include "kernels.h"
+
+#define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, "INTERNAL", "N-API call failed: " #call); return NULL; } } while (0)
+
+static napi_value fail(napi_env env, const char *msg) {
+  napi_throw_range_error(env, "SHAPE_MISMATCH", msg);
+  return NULL;
+}
+
+static int get_f32(napi_env env, napi_value v, float **data, size_t *len) {
+  napi_typedarray_type type;
+  void *ptr;
+  size_t length;
+  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, NULL, NULL) != napi_ok || type != napi_float32_array) return 0;
+  *data = ptr;
+  *len = length;
+  return 1;
+}
+
+// Elements a rows x cols matrix with leading dimension ld spans.
+static int fits(long rows, long cols, long ld, size_t len) {
+  if (rows == 0 || cols == 0) return ld >= 0;
+  return ld >= cols && (size_t)((rows - 1) * ld + cols) <= len;
+}
+
+static napi_value gemm_common(napi_env env, napi_callback_info info, int blas) {
+  size_t argc = 13;
+  napi_value argv[13];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 13) return fail(env, "gemm expects 13 arguments");
+  bool ta, tb;
+  int32_t m, n, k, lda, ldb, ldc;
+  double alpha, beta;
+  float *a, *b, *c;
+  size_t la, lb, lc;
+  if (napi_get_value_bool(env, argv[0], &ta) != napi_ok || napi_get_value_bool(env, argv[1], &tb) != napi_ok)
+    return fail(env, "gemm: transA and transB must be booleans");
+  if (napi_get_value_int32(env, argv[2], &m) != napi_ok || napi_get_value_int32(env, argv[3], &n) != napi_ok ||
+      napi_get_value_int32(env, argv[4], &k) != napi_ok || napi_get_value_int32(env, argv[7], &lda) != napi_ok ||
+      napi_get_value_int32(env, argv[9], &ldb) != napi_ok || napi_get_value_int32(env, argv[12], &ldc) != napi_ok ||
+      napi_get_value_double(env, argv[5], &alpha) != napi_ok || napi_get_value_double(env, argv[10], &beta) != napi_ok)
+    return fail(env, "gemm: sizes, leading dimensions, alpha and beta must be numbers");
+  if (!get_f32(env, argv[6], &a, &la) || !get_f32(env, argv[8], &b, &lb) || !get_f32(env, argv[11], &c, &lc))
+    return fail(env, "gemm: A, B and C must be Float32Arrays");
+  if (m < 0 || n < 0 || k < 0) return fail(env, "gemm: negative size");
+  if (!fits(ta ? k : m, ta ? m : k, lda, la)) return fail(env, "gemm: A is too short for its shape and leading dimension");
+  if (!fits(tb ? n : k, tb ? k : n, ldb, lb)) return fail(env, "gemm: B is too short for its shape and leading dimension");
+  if (!fits(m, n, ldc, lc)) return fail(env, "gemm: C is too short for its shape and leading dimension");
+  gemm_args g = {ta, tb, m, n, k, (float)alpha, (float)beta, a, b, c, lda, ldb, ldc};
+  if (blas) {
+    if (!openblas_load()) { napi_throw_error(env, "UNSUPPORTED", openblas_error()); return NULL; }
+    openblas_sgemm(&g);
+  } else {
+    gemm_run(&g);
+  }
+  return NULL;
+}
+
+static napi_value js_gemm(napi_env env, napi_callback_info info) { return gemm_common(env, info, 0); }
+static napi_value js_blas_gemm(napi_env env, napi_callback_info info) { return gemm_common(env, info, 1); }
+
+static napi_value js_sqdist(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) return fail(env, "sqdist expects 6 arguments");
+  int32_t n, m, d;
+  float *x, *y, *out;
+  size_t lx, ly, lo;
+  if (!get_f32(env, argv[0], &x, &lx) || !get_f32(env, argv[2], &y, &ly) || !get_f32(env, argv[5], &out, &lo))
+    return fail(env, "sqdist: X, Y and out must be Float32Arrays");
+  if (napi_get_value_int32(env, argv[1], &n) != napi_ok || napi_get_value_int32(env, argv[3], &m) != napi_ok ||
+      napi_get_value_int32(env, argv[4], &d) != napi_ok)
+    return fail(env, "sqdist: sizes must be numbers");
+  if (n < 0 || m < 0 || d < 0) return fail(env, "sqdist: negative size");
+  if ((size_t)n * d > lx || (size_t)m * d > ly || (size_t)n * m > lo) return fail(env, "sqdist: an array is too short for its shape");
+  sqdist_run(x, n, y, m, d, out);
+  return NULL;
+}
+
+static napi_value js_set_isa(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char name[32] = "";
+  size_t len;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) return fail(env, "setIsa expects a string");
+  gemm_set_isa(strcmp(name, "generic") == 0 ? ISA_GENERIC : ISA_AVX2);
+  return NULL;
+}
+
+static napi_value js_set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t n;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok) return fail(env, "setThreads expects a number");
+  gemm_set_threads(n);
+  return NULL;
+}
+
+static void set_str(napi_env env, napi_value obj, const char *key, const char *val) {
+  napi_value v;
+  napi_create_string_utf8(env, val, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, obj, key, v);
+}
+
+static napi_value js_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value obj, v;
+  CHECK(napi_create_object(env, &obj));
+  set_str(env, obj, "isa", gemm_get_isa() == ISA_AVX2 ? "avx2+fma" : "generic");
+  set_str(env, obj, "bestIsa", gemm_best_isa() == ISA_AVX2 ? "avx2+fma" : "generic");
+  CHECK(napi_create_int32(env, gemm_get_threads(), &v));
+  CHECK(napi_set_named_property(env, obj, "threads", v));
+  int ok = openblas_load();
+  CHECK(napi_get_boolean(env, ok, &v));
+  CHECK(napi_set_named_property(env, obj, "openblas", v));
+  set_str(env, obj, "openblasDetail", ok ? openblas_detail() : openblas_error());
+  return obj;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"blasGemm", NULL, js_blas_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sqdist", NULL, js_sqdist, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setIsa", NULL, js_set_isa, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"info", NULL, js_info, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,397 @@
+// Blocked, packed single-precision GEMM (the Goto/BLIS loop structure) with a run-time choice between
+// an AVX2+FMA micro-kernel (6x16) and a portable one (4x8, GCC vector extensions), plus a direct
+// no-packing path for the tiny products that dominate small-network training.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define HAVE_X86 1
+#endif
+#include "kernels.h"
+
+#define KC 256
+#define MC 144  // a multiple of both MR values (6 and 4)
+#define NC 3072 // a multiple of both NR values (16 and 8)
+// Products below this many multiply-adds skip packing; above PAR_MIN they use every thread.
+#define SMALL_MAX (48L * 48 * 48)
+#define PAR_MIN (96L * 96 * 96)
+
+#define INLINE static inline __attribute__((always_inline))
+#define AVX2_FN __attribute__((target("avx2,fma")))
+
+typedef void (*ukr_fn)(long kc, const float *a, const float *b, float *c, long ldc, float alpha, float beta, int mr, int nr);
+
+static isa_t isa = ISA_GENERIC;
+static int isa_ready = 0;
+static int nthreads = 0;
+
+isa_t gemm_best_isa(void) {
+#ifdef HAVE_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return ISA_AVX2;
+#endif
+  return ISA_GENERIC;
+}
+isa_t gemm_get_isa(void) {
+  if (!isa_ready) { isa = gemm_best_isa(); isa_ready = 1; }
+  return isa;
+}
+void gemm_set_isa(isa_t want) {
+  isa = want == ISA_AVX2 ? gemm_best_isa() : ISA_GENERIC;
+  isa_ready = 1;
+}
+int gemm_get_threads(void) {
+  if (nthreads <= 0) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    nthreads = n < 1 ? 1 : n > 8 ? 8 : (int)n;
+  }
+  return nthreads;
+}
+void gemm_set_threads(int n) { nthreads = n < 1 ? 1 : n > 8 ? 8 : n; }
+
+// ---- write-back of a micro-tile: C = alpha*AB + beta*C (C unread when beta == 0) ----
+INLINE void store_tile(const float *ab, int ldab, float *c, long ldc, float alpha, float beta, int mr, int nr) {
+  for (int i = 0; i < mr; i++) {
+    float *ci = c + i * ldc;
+    const float *abi = ab + i * ldab;
+    if (beta == 0.0f) for (int j = 0; j < nr; j++) ci[j] = alpha * abi[j];
+    else for (int j = 0; j < nr; j++) ci[j] = alpha * abi[j] + beta * ci[j];
+  }
+}
+
+// ---- portable micro-kernel, 4x8 ----
+typedef float v4f __attribute__((vector_size(16)));
+
+static void ukr_generic(long kc, const float *a, const float *b, float *c, long ldc, float alpha, float beta, int mr, int nr) {
+  v4f c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0}, c30 = {0}, c31 = {0};
+  for (long p = 0; p < kc; p++) {
+    v4f b0, b1;
+    memcpy(&b0, b, 16);
+    memcpy(&b1, b + 4, 16);
+    v4f a0 = {a[0], a[0], a[0], a[0]}, a1 = {a[1], a[1], a[1], a[1]};
+    v4f a2 = {a[2], a[2], a[2], a[2]}, a3 = {a[3], a[3], a[3], a[3]};
+    c00 += a0 * b0; c01 += a0 * b1;
+    c10 += a1 * b0; c11 += a1 * b1;
+    c20 += a2 * b0; c21 += a2 * b1;
+    c30 += a3 * b0; c31 += a3 * b1;
+    a += 4;
+    b += 8;
+  }
+  float ab[32];
+  memcpy(ab + 0, &c00, 16); memcpy(ab + 4, &c01, 16);
+  memcpy(ab + 8, &c10, 16); memcpy(ab + 12, &c11, 16);
+  memcpy(ab + 16, &c20, 16); memcpy(ab + 20, &c21, 16);
+  memcpy(ab + 24, &c30, 16); memcpy(ab + 28, &c31, 16);
+  store_tile(ab, 8, c, ldc, alpha, beta, mr, nr);
+}
+
+#ifdef HAVE_X86
+// ---- AVX2+FMA micro-kernel, 6x16: 12 accumulators, 2 B vectors, 1 broadcast = 15 of 16 ymm ----
+AVX2_FN static void ukr_avx2(long kc, const float *a, const float *b, float *c, long ldc, float alpha, float beta, int mr, int nr) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (long p = 0; p < kc; p++) {
+    __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+    __m256 av;
+    av = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(av, b0, c00); c01 = _mm256_fmadd_ps(av, b1, c01);
+    av = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(av, b0, c10); c11 = _mm256_fmadd_ps(av, b1, c11);
+    av = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(av, b0, c20); c21 = _mm256_fmadd_ps(av, b1, c21);
+    av = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(av, b0, c30); c31 = _mm256_fmadd_ps(av, b1, c31);
+    av = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(av, b0, c40); c41 = _mm256_fmadd_ps(av, b1, c41);
+    av = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(av, b0, c50); c51 = _mm256_fmadd_ps(av, b1, c51);
+    a += 6;
+    b += 16;
+  }
+  if (mr == 6 && nr == 16) {
+    __m256 va = _mm256_set1_ps(alpha);
+    __m256 acc[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
+    if (beta == 0.0f) {
+      for (int i = 0; i < 6; i++) {
+        _mm256_storeu_ps(c + i * ldc, _mm256_mul_ps(va, acc[2 * i]));
+        _mm256_storeu_ps(c + i * ldc + 8, _mm256_mul_ps(va, acc[2 * i + 1]));
+      }
+    } else {
+      __m256 vb = _mm256_set1_ps(beta);
+      for (int i = 0; i < 6; i++) {
+        float *ci = c + i * ldc;
+        _mm256_storeu_ps(ci, _mm256_fmadd_ps(va, acc[2 * i], _mm256_mul_ps(vb, _mm256_loadu_ps(ci))));
+        _mm256_storeu_ps(ci + 8, _mm256_fmadd_ps(va, acc[2 * i + 1], _mm256_mul_ps(vb, _mm256_loadu_ps(ci + 8))));
+      }
+    }
+    return;
+  }
+  float ab[96] __attribute__((aligned(32)));
+  _mm256_store_ps(ab + 0, c00); _mm256_store_ps(ab + 8, c01);
+  _mm256_store_ps(ab + 16, c10); _mm256_store_ps(ab + 24, c11);
+  _mm256_store_ps(ab + 32, c20); _mm256_store_ps(ab + 40, c21);
+  _mm256_store_ps(ab + 48, c30); _mm256_store_ps(ab + 56, c31);
+  _mm256_store_ps(ab + 64, c40); _mm256_store_ps(ab + 72, c41);
+  _mm256_store_ps(ab + 80, c50); _mm256_store_ps(ab + 88, c51);
+  store_tile(ab, 16, c, ldc, alpha, beta, mr, nr);
+}
+#endif
+
+// ---- packing: op(A) block into MR-row micro-panels, op(B) block into NR-column micro-panels, zero padded ----
+INLINE void pack_a(const gemm_args *g, int ic, int pc, int mc, int kc, int MR, float *buf) {
+  for (int ir = 0; ir < mc; ir += MR) {
+    int mr = mc - ir < MR ? mc - ir : MR;
+    if (g->ta) {  // A stored k x m: row p of the panel is contiguous in memory
+      for (int p = 0; p < kc; p++) {
+        const float *src = g->a + (long)(pc + p) * g->lda + ic + ir;
+        float *dst = buf + (long)p * MR;
+        for (int i = 0; i < mr; i++) dst[i] = src[i];
+        for (int i = mr; i < MR; i++) dst[i] = 0.0f;
+      }
+    } else {
+      for (int i = 0; i < mr; i++) {
+        const float *src = g->a + (long)(ic + ir + i) * g->lda + pc;
+        for (int p = 0; p < kc; p++) buf[(long)p * MR + i] = src[p];
+      }
+      for (int i = mr; i < MR; i++)
+        for (int p = 0; p < kc; p++) buf[(long)p * MR + i] = 0.0f;
+    }
+    buf += (long)MR * kc;
+  }
+}
+
+INLINE void pack_b(const gemm_args *g, int pc, int jc, int kc, int nc, int NR, float *buf) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int nr = nc - jr < NR ? nc - jr : NR;
+    if (!g->tb) {  // B stored k x n: each panel row is a contiguous run
+      for (int p = 0; p < kc; p++) {
+        const float *src = g->b + (long)(pc + p) * g->ldb + jc + jr;
+        float *dst = buf + (long)p * NR;
+        for (int j = 0; j < nr; j++) dst[j] = src[j];
+        for (int j = nr; j < NR; j++) dst[j] = 0.0f;
+      }
+    } else {
+      for (int j = 0; j < nr; j++) {
+        const float *src = g->b + (long)(jc + jr + j) * g->ldb + pc;
+        for (int p = 0; p < kc; p++) buf[(long)p * NR + j] = src[p];
+      }
+      for (int j = nr; j < NR; j++)
+        for (int p = 0; p < kc; p++) buf[(long)p * NR + j] = 0.0f;
+    }
+    buf += (long)NR * kc;
+  }
+}
+
+INLINE void blocked_body(const gemm_args *g, int MR, int NR, ukr_fn ukr, float *abuf, float *bbuf) {
+  for (int jc = 0; jc < g->n; jc += NC) {
+    int nc = g->n - jc < NC ? g->n - jc : NC;
+    for (int pc = 0; pc < g->k; pc += KC) {
+      int kc = g->k - pc < KC ? g->k - pc : KC;
+      float beta = pc == 0 ? g->beta : 1.0f;
+      pack_b(g, pc, jc, kc, nc, NR, bbuf);
+      for (int ic = 0; ic < g->m; ic += MC) {
+        int mc = g->m - ic < MC ? g->m - ic : MC;
+        pack_a(g, ic, pc, mc, kc, MR, abuf);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int nr = nc - jr < NR ? nc - jr : NR;
+          const float *bp = bbuf + (long)jr * kc;
+          for (int ir = 0; ir < mc; ir += MR) {
+            int mr = mc - ir < MR ? mc - ir : MR;
+            ukr(kc, abuf + (long)ir * kc, bp, g->c + (long)(ic + ir) * g->ldc + jc + jr, g->ldc, g->alpha, beta, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+static void blocked_generic(const gemm_args *g, float *abuf, float *bbuf) { blocked_body(g, 4, 8, ukr_generic, abuf, bbuf); }
+#ifdef HAVE_X86
+AVX2_FN static void blocked_avx2(const gemm_args *g, float *abuf, float *bbuf) { blocked_body(g, 6, 16, ukr_avx2, abuf, bbuf); }
+#endif
+
+static size_t round_up(size_t x, size_t r) { return (x + r - 1) / r * r; }
+
+// Pack buffers for one thread: A block MC x KC, B block KC x min(n, NC) rounded to NR.
+static size_t buf_floats(const gemm_args *g) {
+  size_t kc = g->k < KC ? (size_t)g->k : KC;
+  size_t nc = round_up(g->n < NC ? (size_t)g->n : NC, 16);
+  size_t mc = round_up(g->m < MC ? (size_t)g->m : MC, 6);
+  return round_up(mc * kc, 16) + kc * nc;
+}
+
+static void blocked_run(const gemm_args *g, float *buf) {
+  size_t kc = g->k < KC ? (size_t)g->k : KC;
+  size_t mc = round_up(g->m < MC ? (size_t)g->m : MC, 6);
+  float *abuf = buf, *bbuf = buf + round_up(mc * kc, 16);
+#ifdef HAVE_X86
+  if (gemm_get_isa() == ISA_AVX2) { blocked_avx2(g, abuf, bbuf); return; }
+#endif
+  blocked_generic(g, abuf, bbuf);
+}
+
+// The calling thread keeps its pack buffer between calls (no re-allocation per call).
+static _Thread_local float *tl_buf = NULL;
+static _Thread_local size_t tl_cap = 0;
+
+static float *caller_buffer(size_t floats) {
+  if (floats > tl_cap) {
+    free(tl_buf);
+    size_t cap = floats < 4096 ? 4096 : floats;
+    tl_buf = aligned_alloc(64, round_up(cap * sizeof(float), 64));
+    tl_cap = tl_buf ? cap : 0;
+  }
+  return tl_buf;
+}
+
+// ---- direct path for tiny products: no packing, loops the compiler vectorises ----
+INLINE void small_body(const gemm_args *g) {
+  const int m = g->m, n = g->n, k = g->k;
+  const float alpha = g->alpha, beta = g->beta;
+  for (int i = 0; i < m; i++) {
+    float *ci = g->c + (long)i * g->ldc;
+    if (!g->tb) {
+      float acc[n];  // VLA: n <= SMALL_MAX in this path only when m, k are small too
+      for (int j = 0; j < n; j++) acc[j] = 0.0f;
+      for (int p = 0; p < k; p++) {
+        float av = g->ta ? g->a[(long)p * g->lda + i] : g->a[(long)i * g->lda + p];
+        const float *bp = g->b + (long)p * g->ldb;
+        for (int j = 0; j < n; j++) acc[j] += av * bp[j];
+      }
+      if (beta == 0.0f) for (int j = 0; j < n; j++) ci[j] = alpha * acc[j];
+      else for (int j = 0; j < n; j++) ci[j] = alpha * acc[j] + beta * ci[j];
+    } else {
+      for (int j = 0; j < n; j++) {
+        const float *bj = g->b + (long)j * g->ldb;
+        float s = 0.0f;
+        if (g->ta) for (int p = 0; p < k; p++) s += g->a[(long)p * g->lda + i] * bj[p];
+        else {
+          const float *ai = g->a + (long)i * g->lda;
+          for (int p = 0; p < k; p++) s += ai[p] * bj[p];
+        }
+        ci[j] = beta == 0.0f ? alpha * s : alpha * s + beta * ci[j];
+      }
+    }
+  }
+}
+static void small_generic(const gemm_args *g) { small_body(g); }
+#ifdef HAVE_X86
+AVX2_FN static void small_avx2(const gemm_args *g) { small_body(g); }
+#endif
+
+// ---- threads: split the larger of m and n into one contiguous part per thread ----
+typedef struct { gemm_args g; } part_t;
+
+static void *worker(void *arg) {
+  part_t *p = arg;
+  float *buf = aligned_alloc(64, round_up(buf_floats(&p->g) * sizeof(float), 64));
+  if (buf) { blocked_run(&p->g, buf); free(buf); }
+  else p->g.m = -1;  // signal failure; the caller recomputes this part itself
+  return NULL;
+}
+
+static gemm_args sub_problem(const gemm_args *g, int byRows, int from, int to) {
+  gemm_args s = *g;
+  if (byRows) {
+    s.m = to - from;
+    s.a = g->ta ? g->a + from : g->a + (long)from * g->lda;
+    s.c = g->c + (long)from * g->ldc;
+  } else {
+    s.n = to - from;
+    s.b = g->tb ? g->b + (long)from * g->ldb : g->b + from;
+    s.c = g->c + from;
+  }
+  return s;
+}
+
+void gemm_run(const gemm_args *g) {
+  if (g->m <= 0 || g->n <= 0) return;
+  if (g->k == 0 || g->alpha == 0.0f) {  // C <- beta*C, and beta == 0 writes zeros without reading
+    for (int i = 0; i < g->m; i++) {
+      float *ci = g->c + (long)i * g->ldc;
+      if (g->beta == 0.0f) memset(ci, 0, sizeof(float) * g->n);
+      else for (int j = 0; j < g->n; j++) ci[j] *= g->beta;
+    }
+    return;
+  }
+  long work = (long)g->m * g->n * g->k;
+  if (work <= SMALL_MAX && g->n <= 4096) {
+#ifdef HAVE_X86
+    if (gemm_get_isa() == ISA_AVX2) { small_avx2(g); return; }
+#endif
+    small_generic(g);
+    return;
+  }
+  int t = gemm_get_threads();
+  int byRows = g->m >= g->n;
+  int extent = byRows ? g->m : g->n, unit = byRows ? 6 : 16;
+  if (t > 1 && work >= PAR_MIN && extent >= 2 * unit) {
+    if (extent / unit < t) t = extent / unit;
+    pthread_t tid[8];
+    part_t parts[8];
+    int started[8] = {0};
+    long per = round_up((extent + t - 1) / t, unit);
+    for (int w = 0; w < t; w++) {
+      int from = (int)(w * per), to = (int)((w + 1) * per);
+      if (to > extent) to = extent;
+      if (from >= to) { parts[w].g.m = 0; continue; }
+      parts[w].g = sub_problem(g, byRows, from, to);
+      if (w > 0) started[w] = pthread_create(&tid[w], NULL, worker, &parts[w]) == 0;
+    }
+    float *buf = caller_buffer(buf_floats(&parts[0].g));
+    if (buf) blocked_run(&parts[0].g, buf);
+    for (int w = 1; w < t; w++) {
+      if (started[w]) pthread_join(tid[w], NULL);
+      // A thread that could not start (or allocate) leaves its part to the caller.
+      int from = (int)(w * per), to = (int)((w + 1) * per);
+      if (to > extent) to = extent;
+      if (from < to && (!started[w] || parts[w].g.m < 0)) {
+        gemm_args s = sub_problem(g, byRows, from, to);
+        float *b2 = caller_buffer(buf_floats(&s));
+        if (b2) blocked_run(&s, b2);
+      }
+    }
+    if (buf) return;
+  }
+  float *buf = caller_buffer(buf_floats(g));
+  if (!buf) { small_generic(g); return; }  // out of memory for packing: the unpacked loop still works
+  blocked_run(g, buf);
+}
+
+// ---- pairwise squared distances: Y is transposed once so the inner loop runs over contiguous j ----
+INLINE void sqdist_body(const float *x, int n, const float *yt, int m, int d, float *out) {
+  for (int i = 0; i < n; i++) {
+    float *oi = out + (long)i * m;
+    for (int j = 0; j < m; j++) oi[j] = 0.0f;
+    for (int p = 0; p < d; p++) {
+      float xp = x[(long)i * d + p];
+      const float *yp = yt + (long)p * m;
+      for (int j = 0; j < m; j++) {
+        float t = xp - yp[j];
+        oi[j] += t * t;
+      }
+    }
+  }
+}
+static void sqdist_generic(const float *x, int n, const float *yt, int m, int d, float *out) { sqdist_body(x, n, yt, m, d, out); }
+#ifdef HAVE_X86
+AVX2_FN static void sqdist_avx2(const float *x, int n, const float *yt, int m, int d, float *out) { sqdist_body(x, n, yt, m, d, out); }
+#endif
+
+void sqdist_run(const float *x, int n, const float *y, int m, int d, float *out) {
+  if (n <= 0 || m <= 0) return;
+  float *yt = caller_buffer((size_t)m * d + 1);
+  if (!yt) {  // no scratch: the direct triple loop
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < m; j++) {
+        float s = 0.0f;
+        for (int p = 0; p < d; p++) { float t = x[(long)i * d + p] - y[(long)j * d + p]; s += t * t; }
+        out[(long)i * m + j] = s;
+      }
+    return;
+  }
+  for (int j = 0; j < m; j++)
+    for (int p = 0; p < d; p++) yt[(long)p * m + j] = y[(long)j * d + p];
+#ifdef HAVE_X86
+  if (gemm_get_isa() == ISA_AVX2) { sqdist_avx2(x, n, yt, m, d, out); return; }
+#endif
+  sqdist_generic(x, n, yt, m, d, out);
+}
