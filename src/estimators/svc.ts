@@ -1,0 +1,474 @@
+// C-support vector classifier: libsvm (WebAssembly build `libsvm-js`) solves the dual; the fitted model
+// (support vectors, dual coefficients, rho, Platt parameters) is then read back and evaluated here in
+// float64. That keeps predict synchronous and allocation-free, makes save/load plain JSON, and frees the
+// WASM heap right after training. Conventions follow scikit-learn's SVC: gamma 'scale' / 'auto' / number,
+// classes in sorted order, binary decision value > 0 means class 1, ties in one-vs-one voting go to the
+// lower class.
+import { Matrix } from "../core/matrix.js";
+import { TransferLabError, invalidParam } from "../core/errors.js";
+import { assertFinite } from "../core/validate.js";
+import { Rng } from "../core/rng.js";
+import type { Labels } from "../core/domain.js";
+import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
+
+export interface SVCParams {
+  kernel: "rbf" | "linear";
+  /** Penalty C > 0. */
+  C: number;
+  /** RBF width: 'scale' = 1/(d·Var(X)), 'auto' = 1/d, or a positive number. */
+  gamma: "scale" | "auto" | number;
+  /** Fit Platt scaling (libsvm's internal 5-fold CV) so predictProba is available. */
+  probability: boolean;
+  /** Stopping tolerance of the SMO solver. */
+  tol: number;
+  shrinking: boolean;
+  /** Kernel cache in MB (libsvm allocates it lazily). */
+  cacheSizeMB: number;
+}
+
+export const SVC_DEFAULTS: SVCParams = { kernel: "rbf", C: 1, gamma: "scale", probability: false, tol: 1e-3, shrinking: true, cacheSizeMB: 100 };
+
+interface SVCState {
+  dim: number;
+  numClasses: number;
+  /** Class index of libsvm's label k (libsvm orders labels by first appearance). */
+  libsvmLabels: number[];
+  gamma: number;
+  nSV: number[];
+  /** Support vectors, row-major nSV_total × dim, grouped by libsvm label. */
+  sv: number[];
+  /** coef[k][i]: libsvm's sv_coef, (nLabels − 1) rows. */
+  coef: number[][];
+  rho: number[];
+  probA?: number[];
+  probB?: number[];
+  /** Row of each support vector in the training data passed to fit (after resampling, the original row). */
+  supportIndices: number[];
+  /** Set when the training data held one class only: every prediction is that class. */
+  constantClass?: number;
+}
+
+// ---- loading libsvm-js once ----------------------------------------------------------------------------
+interface LibsvmModule {
+  new (options: Record<string, unknown>): LibsvmInstance;
+  KERNEL_TYPES: { LINEAR: string; RBF: string };
+  SVM_TYPES: { C_SVC: string };
+}
+interface LibsvmInstance {
+  train(samples: number[][], labels: number[]): void;
+  serializeModel(): string;
+  getSVIndices(): number[];
+  free(): void;
+}
+
+let libsvmPromise: Promise<LibsvmModule> | undefined;
+
+/** Loads the WebAssembly build once. Hides emscripten's harmless "streaming compile failed, falling back"
+ *  notice under Node and removes the process-wide unhandledRejection → exit(1) hook it installs. */
+export function loadLibsvm(): Promise<LibsvmModule> {
+  libsvmPromise ??= (async () => {
+    const before = new Set(process.listeners("unhandledRejection"));
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      const text = args.map(String).join(" ");
+      if (/wasm streaming compile failed|falling back to ArrayBuffer instantiation/.test(text)) return;
+      warn.apply(console, args);
+    };
+    try {
+      const mod = (await import("libsvm-js")) as unknown as { default: Promise<LibsvmModule> };
+      return await mod.default;
+    } finally {
+      console.warn = warn;
+      for (const l of process.listeners("unhandledRejection")) if (!before.has(l)) process.removeListener("unhandledRejection", l);
+    }
+  })();
+  return libsvmPromise;
+}
+
+// ---- the estimator --------------------------------------------------------------------------------------
+export class SVC implements Estimator {
+  readonly name = "svc";
+  /** Honoured by weighted systematic resampling (libsvm has no per-sample weights); see fit. */
+  readonly supportsSampleWeight = true;
+  readonly params: SVCParams;
+  private state: SVCState | null = null;
+
+  constructor(params: Partial<SVCParams> = {}) {
+    const p = { ...SVC_DEFAULTS, ...Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) } as SVCParams;
+    if (p.kernel !== "rbf" && p.kernel !== "linear") throw invalidParam("kernel", `must be 'rbf' or 'linear', got ${String(p.kernel)}`);
+    if (!(p.C > 0) || !Number.isFinite(p.C)) throw invalidParam("C", `must be a positive number, got ${p.C}`);
+    if (typeof p.gamma === "number" ? !(p.gamma > 0) || !Number.isFinite(p.gamma) : p.gamma !== "scale" && p.gamma !== "auto") {
+      throw invalidParam("gamma", `must be 'scale', 'auto' or a positive number, got ${String(p.gamma)}`);
+    }
+    if (!(p.tol > 0)) throw invalidParam("tol", `must be positive, got ${p.tol}`);
+    this.params = p;
+  }
+
+  /**
+   * Trains with libsvm. `sampleWeight` is honoured by systematic resampling: n rows are drawn with
+   * expected counts n·w_i/Σw (one random offset from opts.rng, default seed 0), so a weight-2 row appears
+   * about twice. This approximates libsvm's per-sample C_i = C·w_i; it is exact in expectation only.
+   */
+  async fit(X: Matrix, y: Labels, opts: FitOptions = {}): Promise<void> {
+    if (X.rows !== y.length) throw new TransferLabError("SHAPE_MISMATCH", `X has ${X.rows} rows but y has ${y.length} labels`);
+    if (X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", "cannot fit an SVC on zero rows");
+    assertFinite(X, "SVC training data");
+    let rows: Int32Array = Int32Array.from({ length: X.rows }, (_, i) => i);
+    if (opts.sampleWeight) rows = systematicResample(opts.sampleWeight, X.rows, opts.rng ?? new Rng(0));
+    let maxLabel = -1;
+    const present = new Set<number>();
+    for (const i of rows) {
+      const c = y[i]!;
+      if (!Number.isInteger(c) || c < 0) throw new TransferLabError("LABEL_MISMATCH", `labels must be integers ≥ 0, got ${c}`, { row: i + 1 });
+      present.add(c);
+      if (c > maxLabel) maxLabel = c;
+    }
+    const numClasses = Math.max(opts.numClasses ?? 0, maxLabel + 1);
+    const gamma = this.resolveGamma(X);
+    if (present.size < 2) {
+      // scikit-learn refuses one class; a constant predictor is the honest model here, flagged in state.
+      this.state = { dim: X.cols, numClasses, libsvmLabels: [...present], gamma, nSV: [], sv: [], coef: [], rho: [], supportIndices: [], constantClass: [...present][0]! };
+      return;
+    }
+    const SVM = await loadLibsvm();
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "SVC fit aborted");
+    const svm = new SVM({
+      type: SVM.SVM_TYPES.C_SVC,
+      kernel: this.params.kernel === "rbf" ? SVM.KERNEL_TYPES.RBF : SVM.KERNEL_TYPES.LINEAR,
+      gamma,
+      cost: this.params.C,
+      tolerance: this.params.tol,
+      shrinking: this.params.shrinking,
+      cacheSize: this.params.cacheSizeMB,
+      probabilityEstimates: this.params.probability,
+      quiet: true,
+    });
+    const samples: number[][] = [];
+    const labels: number[] = [];
+    for (const i of rows) {
+      samples.push(Array.from(X.row(i)));
+      labels.push(y[i]!);
+    }
+    try {
+      svm.train(samples, labels);
+      const model = parseLibsvmModel(svm.serializeModel());
+      const svIdx = svm.getSVIndices();
+      // Exact coordinates from the training rows (the text model prints them with 8 digits).
+      const sv: number[] = [];
+      for (const k of svIdx) for (let j = 0; j < X.cols; j++) sv.push(samples[k]![j]!);
+      this.state = {
+        dim: X.cols, numClasses, libsvmLabels: model.labels, gamma, nSV: model.nSV, sv, coef: model.coef, rho: model.rho,
+        probA: model.probA, probB: model.probB, supportIndices: svIdx.map((k) => rows[k]!),
+      };
+    } finally {
+      svm.free();
+    }
+  }
+
+  private resolveGamma(X: Matrix): number {
+    const g = this.params.gamma;
+    if (typeof g === "number") return g;
+    if (g === "auto") return 1 / X.cols;
+    let mean = 0;
+    for (const v of X.data) mean += v;
+    mean /= X.data.length;
+    let v2 = 0;
+    for (const v of X.data) v2 += (v - mean) ** 2;
+    const variance = v2 / X.data.length;
+    return variance > 0 ? 1 / (X.cols * variance) : 1;
+  }
+
+  private fitted(): SVCState {
+    if (!this.state) throw new TransferLabError("NOT_FITTED", "SVC is not fitted", {}, "call fit() first");
+    return this.state;
+  }
+
+  /** The gamma actually used (after resolving 'scale' / 'auto'). */
+  get gamma(): number {
+    return this.fitted().gamma;
+  }
+
+  /** Number of support vectors per class, classes in sorted order (scikit-learn's n_support_). */
+  get nSupport(): number[] {
+    const s = this.fitted();
+    const out = new Array<number>(s.numClasses).fill(0);
+    s.libsvmLabels.forEach((c, k) => (out[c] = s.nSV[k] ?? 0));
+    return out;
+  }
+
+  /** Training rows that are support vectors, grouped by class in sorted order (scikit-learn's support_). */
+  get supportIndices(): number[] {
+    const s = this.fitted();
+    const starts = starts_(s.nSV);
+    const order = [...s.libsvmLabels.keys()].sort((a, b) => s.libsvmLabels[a]! - s.libsvmLabels[b]!);
+    return order.flatMap((k) => s.supportIndices.slice(starts[k]!, starts[k]! + s.nSV[k]!));
+  }
+
+  /** One-vs-one intercepts in scikit-learn's convention (binary: one value, sign such that > 0 favours class 1). */
+  get intercept(): number[] {
+    const s = this.fitted();
+    const pairs = sortedPairs(s);
+    // scikit-learn: intercept_ = −rho per pair, sign flipped in the binary case.
+    return pairs.map(({ p, flip }) => (s.libsvmLabels.length === 2 ? 1 : -1) * (flip ? -1 : 1) * s.rho[p]!);
+  }
+
+  /**
+   * Decision values in scikit-learn's convention: binary → n×1, > 0 means the larger class;
+   * multiclass → n × k(k−1)/2 one-vs-one values for pairs (a < b) in order, > 0 means class a.
+   */
+  decisionFunction(X: Matrix): Matrix {
+    const s = this.fitted();
+    this.checkInput(X);
+    const L = s.libsvmLabels.length;
+    if (s.constantClass !== undefined) return new Matrix(X.rows, 1);
+    const pairs = sortedPairs(s);
+    const out = new Matrix(X.rows, pairs.length);
+    const dec = new Float64Array(pairs.length);
+    const kv = new Float64Array(s.nSV.reduce((a, b) => a + b, 0));
+    for (let i = 0; i < X.rows; i++) {
+      this.libsvmDecision(X.row(i), kv, dec);
+      for (let q = 0; q < pairs.length; q++) {
+        const v = pairs[q]!.flip ? -dec[pairs[q]!.p]! : dec[pairs[q]!.p]!;
+        out.data[i * pairs.length + q] = L === 2 ? -v : v;
+      }
+    }
+    return out;
+  }
+
+  /** libsvm's svm_predict_values: dec[p] for its pairs (i < j in its label order), > 0 favours label i. */
+  private libsvmDecision(x: Float32Array, kv: Float64Array, dec: Float64Array): void {
+    const s = this.state!;
+    const d = s.dim, L = s.libsvmLabels.length;
+    const nTotal = kv.length;
+    if (this.params.kernel === "rbf") {
+      for (let k = 0; k < nTotal; k++) {
+        let d2 = 0;
+        for (let j = 0; j < d; j++) {
+          const t = x[j]! - s.sv[k * d + j]!;
+          d2 += t * t;
+        }
+        kv[k] = Math.exp(-s.gamma * d2);
+      }
+    } else {
+      for (let k = 0; k < nTotal; k++) {
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += x[j]! * s.sv[k * d + j]!;
+        kv[k] = dot;
+      }
+    }
+    const start = starts_(s.nSV);
+    let p = 0;
+    for (let i = 0; i < L; i++) {
+      for (let j = i + 1; j < L; j++) {
+        let sum = 0;
+        const si = start[i]!, sj = start[j]!;
+        const ci = s.coef[j - 1]!, cj = s.coef[i]!;
+        for (let k = 0; k < s.nSV[i]!; k++) sum += ci[si + k]! * kv[si + k]!;
+        for (let k = 0; k < s.nSV[j]!; k++) sum += cj[sj + k]! * kv[sj + k]!;
+        dec[p] = sum - s.rho[p]!;
+        p++;
+      }
+    }
+  }
+
+  predict(X: Matrix): Labels {
+    const s = this.fitted();
+    this.checkInput(X);
+    const out = new Int32Array(X.rows);
+    if (s.constantClass !== undefined) return out.fill(s.constantClass);
+    const L = s.libsvmLabels.length;
+    const sorted = [...s.libsvmLabels].sort((a, b) => a - b);
+    const rank = new Map(sorted.map((c, r) => [c, r]));
+    const dec = new Float64Array((L * (L - 1)) / 2);
+    const kv = new Float64Array(s.nSV.reduce((a, b) => a + b, 0));
+    const votes = new Int32Array(L);
+    for (let r = 0; r < X.rows; r++) {
+      this.libsvmDecision(X.row(r), kv, dec);
+      votes.fill(0);
+      let p = 0;
+      for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) votes[rank.get(dec[p++]! > 0 ? s.libsvmLabels[i]! : s.libsvmLabels[j]!)!]!++;
+      let best = 0;
+      for (let k = 1; k < L; k++) if (votes[k]! > votes[best]!) best = k; // ties → lower class, as scikit-learn
+      out[r] = sorted[best]!;
+    }
+    return out;
+  }
+
+  /** Platt-scaled probabilities (libsvm's sigmoid + pairwise coupling); needs `probability: true`. */
+  predictProba(X: Matrix): Matrix {
+    const s = this.fitted();
+    this.checkInput(X);
+    const out = new Matrix(X.rows, s.numClasses);
+    if (s.constantClass !== undefined) {
+      for (let i = 0; i < X.rows; i++) out.data[i * s.numClasses + s.constantClass] = 1;
+      return out;
+    }
+    if (!s.probA || !s.probB) {
+      throw new TransferLabError("UNSUPPORTED", "this SVC was fitted without probability estimates", { param: "probability" }, "construct it with { probability: true }");
+    }
+    const L = s.libsvmLabels.length;
+    const dec = new Float64Array((L * (L - 1)) / 2);
+    const kv = new Float64Array(s.nSV.reduce((a, b) => a + b, 0));
+    const r = Array.from({ length: L }, () => new Float64Array(L));
+    const p = new Float64Array(L);
+    for (let row = 0; row < X.rows; row++) {
+      this.libsvmDecision(X.row(row), kv, dec);
+      let q = 0;
+      for (let i = 0; i < L; i++) {
+        for (let j = i + 1; j < L; j++, q++) {
+          const v = Math.min(Math.max(sigmoidPredict(dec[q]!, s.probA[q]!, s.probB[q]!), 1e-7), 1 - 1e-7);
+          r[i]![j] = v;
+          r[j]![i] = 1 - v;
+        }
+      }
+      if (L === 2) {
+        p[0] = r[0]![1]!;
+        p[1] = r[1]![0]!;
+      } else multiclassProbability(L, r, p);
+      for (let k = 0; k < L; k++) out.data[row * s.numClasses + s.libsvmLabels[k]!] = p[k]!;
+    }
+    return out;
+  }
+
+  private checkInput(X: Matrix): void {
+    const s = this.state!;
+    if (X.cols !== s.dim) throw new TransferLabError("FEATURE_MISMATCH", `SVC was fitted on ${s.dim} features but got ${X.cols}`);
+  }
+
+  save(): EstimatorSnapshot {
+    return { kind: "svc", version: 1, params: { ...this.params }, state: structuredClone(this.fitted()) };
+  }
+
+  static load(snapshot: EstimatorSnapshot): SVC {
+    if (snapshot.kind !== "svc" || snapshot.version !== 1) {
+      throw new TransferLabError("DATA_FORMAT", `not an SVC snapshot (kind ${snapshot.kind}, version ${snapshot.version})`);
+    }
+    const svc = new SVC(snapshot.params as Partial<SVCParams>);
+    svc.state = structuredClone(snapshot.state as SVCState);
+    return svc;
+  }
+}
+
+// ---- helpers ---------------------------------------------------------------------------------------------
+function starts_(nSV: number[]): number[] {
+  const out = [0];
+  for (let k = 1; k < nSV.length; k++) out.push(out[k - 1]! + nSV[k - 1]!);
+  return out;
+}
+
+/** For each class pair (a < b, sorted), libsvm's pair index p and whether libsvm has them as (b, a). */
+function sortedPairs(s: SVCState): { p: number; flip: boolean }[] {
+  const L = s.libsvmLabels.length;
+  const index = new Map<string, number>();
+  let p = 0;
+  for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) index.set(`${s.libsvmLabels[i]},${s.libsvmLabels[j]}`, p++);
+  const sorted = [...s.libsvmLabels].sort((a, b) => a - b);
+  const out: { p: number; flip: boolean }[] = [];
+  for (let a = 0; a < L; a++) {
+    for (let b = a + 1; b < L; b++) {
+      const fwd = index.get(`${sorted[a]},${sorted[b]}`);
+      out.push(fwd !== undefined ? { p: fwd, flip: false } : { p: index.get(`${sorted[b]},${sorted[a]}`)!, flip: true });
+    }
+  }
+  return out;
+}
+
+function sigmoidPredict(dec: number, A: number, B: number): number {
+  const fApB = dec * A + B;
+  return fApB >= 0 ? Math.exp(-fApB) / (1 + Math.exp(-fApB)) : 1 / (1 + Math.exp(fApB));
+}
+
+/** Pairwise coupling (Wu, Lin & Weng 2004, method 2), as libsvm's multiclass_probability. */
+function multiclassProbability(k: number, r: Float64Array[], p: Float64Array): void {
+  const Q = Array.from({ length: k }, () => new Float64Array(k));
+  const Qp = new Float64Array(k);
+  const eps = 0.005 / k;
+  for (let t = 0; t < k; t++) {
+    p[t] = 1 / k;
+    Q[t]![t] = 0;
+    for (let j = 0; j < t; j++) {
+      Q[t]![t]! += r[j]![t]! * r[j]![t]!;
+      Q[t]![j] = Q[j]![t]!;
+    }
+    for (let j = t + 1; j < k; j++) {
+      Q[t]![t]! += r[j]![t]! * r[j]![t]!;
+      Q[t]![j] = -r[j]![t]! * r[t]![j]!;
+    }
+  }
+  for (let iter = 0; iter < Math.max(100, k); iter++) {
+    let pQp = 0;
+    for (let t = 0; t < k; t++) {
+      Qp[t] = 0;
+      for (let j = 0; j < k; j++) Qp[t]! += Q[t]![j]! * p[j]!;
+      pQp += p[t]! * Qp[t]!;
+    }
+    let maxError = 0;
+    for (let t = 0; t < k; t++) maxError = Math.max(maxError, Math.abs(Qp[t]! - pQp));
+    if (maxError < eps) break;
+    for (let t = 0; t < k; t++) {
+      const diff = (-Qp[t]! + pQp) / Q[t]![t]!;
+      p[t]! += diff;
+      pQp = (pQp + diff * (diff * Q[t]![t]! + 2 * Qp[t]!)) / (1 + diff) / (1 + diff);
+      for (let j = 0; j < k; j++) {
+        Qp[j] = (Qp[j]! + diff * Q[t]![j]!) / (1 + diff);
+        p[j]! /= 1 + diff;
+      }
+    }
+  }
+}
+
+/** n indices with expected counts n·w_i/Σw, one uniform offset (systematic resampling: lowest variance). */
+function systematicResample(w: Float32Array, n: number, rng: Rng): Int32Array {
+  if (w.length !== n) throw new TransferLabError("SHAPE_MISMATCH", `sampleWeight has ${w.length} values for ${n} rows`, { param: "sampleWeight" });
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = w[i]!;
+    if (!Number.isFinite(v) || v < 0) throw new TransferLabError("INVALID_PARAMETER", `sample weights must be finite and ≥ 0, got ${v}`, { param: "sampleWeight", row: i + 1 });
+    total += v;
+  }
+  if (!(total > 0)) throw new TransferLabError("INVALID_PARAMETER", "sample weights sum to 0", { param: "sampleWeight" });
+  const out = new Int32Array(n);
+  const step = total / n;
+  let u = rng.uniform() * step, cum = 0, k = 0;
+  for (let i = 0; i < n && k < n; i++) {
+    cum += w[i]!;
+    while (k < n && u < cum) {
+      out[k++] = i;
+      u += step;
+    }
+  }
+  for (; k < n; k++) out[k] = out[k - 1]!; // floating-point slack at the very end
+  return out;
+}
+
+interface ParsedModel {
+  labels: number[];
+  nSV: number[];
+  rho: number[];
+  probA?: number[];
+  probB?: number[];
+  coef: number[][];
+}
+
+/** Reads libsvm's text model (svm_save_model format) as produced by libsvm-js's serializeModel. */
+export function parseLibsvmModel(text: string): ParsedModel {
+  const lines = text.split("\n");
+  const header = new Map<string, number[]>();
+  let i = 0;
+  for (; i < lines.length && lines[i] !== "SV"; i++) {
+    const [key, ...vals] = lines[i]!.trim().split(/\s+/);
+    if (key) header.set(key, vals.map(Number));
+  }
+  const labels = header.get("label");
+  const nSV = header.get("nr_sv");
+  const rho = header.get("rho");
+  if (!labels || !nSV || !rho || i >= lines.length) throw new TransferLabError("INTERNAL", "libsvm returned a model without labels, nr_sv, rho or SV block");
+  const L = labels.length;
+  const total = nSV.reduce((a, b) => a + b, 0);
+  const coef = Array.from({ length: L - 1 }, () => new Array<number>(total));
+  for (let k = 0; k < total; k++) {
+    const parts = lines[i + 1 + k]!.trim().split(/\s+/);
+    for (let c = 0; c < L - 1; c++) coef[c]![k] = Number(parts[c]);
+  }
+  return { labels, nSV, rho, probA: header.get("probA"), probB: header.get("probB"), coef };
+}
