@@ -1,0 +1,177 @@
+// Exact optimal transport (earth mover's distance) by the transportation (network) simplex method:
+// min ⟨P, M⟩ s.t. P·1 = a, Pᵀ·1 = b, P ≥ 0. The basis is a spanning tree over the n row nodes and m column
+// nodes (n + m − 1 arcs); dual potentials pot[row] + pot[col] = M on tree arcs; entering arcs are chosen by
+// block search pricing (most negative reduced cost within a block of ≈√(nm) cells, as in LEMON's network
+// simplex used by POT's ot.emd); the leaving arc follows Cunningham's strongly-feasible-tree rule (last
+// blocking arc from the apex), which guards against cycling on degenerate pivots. Written for this project;
+// it returns an exact vertex of the transport polytope, not an approximation.
+import { TransferLabError } from "../../core/errors.js";
+import { mat64, type Mat64 } from "../feature/linalg.js";
+
+export interface EmdOptions {
+  /** Pivot limit (POT's numItermax default is 100000; we scale with the problem size). */
+  maxPivots?: number;
+  signal?: AbortSignal;
+}
+
+export interface EmdResult {
+  plan: Mat64;
+  cost: number;
+  pivots: number;
+  /** Dual potentials with u_i + v_j ≤ M_ij everywhere (equality on the basis). */
+  u: Float64Array;
+  v: Float64Array;
+}
+
+export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: EmdOptions = {}): EmdResult {
+  const n0 = aIn.length, m0 = bIn.length;
+  if (M.rows !== n0 || M.cols !== m0) throw new TransferLabError("SHAPE_MISMATCH", `cost matrix is ${M.rows}×${M.cols} but marginals have ${n0} and ${m0} entries`);
+  let sa = 0, sb = 0;
+  for (const x of aIn) { if (!(x >= 0) || !Number.isFinite(x)) throw new TransferLabError("INVALID_PARAMETER", "source weights must be finite and non-negative", { param: "a" }); sa += x; }
+  for (const x of bIn) { if (!(x >= 0) || !Number.isFinite(x)) throw new TransferLabError("INVALID_PARAMETER", "target weights must be finite and non-negative", { param: "b" }); sb += x; }
+  if (!(sa > 0) || !(sb > 0)) throw new TransferLabError("INVALID_PARAMETER", "marginals must have positive mass", { param: "a" });
+  for (const x of M.data) if (!Number.isFinite(x)) throw new TransferLabError("NON_FINITE", "cost matrix has a non-finite entry");
+  // Same total mass, as POT does (b rescaled to a's mass); zero-weight points take no part.
+  const rows: number[] = [], cols: number[] = [];
+  for (let i = 0; i < n0; i++) if (aIn[i]! > 0) rows.push(i);
+  for (let j = 0; j < m0; j++) if (bIn[j]! > 0) cols.push(j);
+  const n = rows.length, m = cols.length;
+  const a = Float64Array.from(rows, (i) => aIn[i]!);
+  const b = Float64Array.from(cols, (j) => (bIn[j]! * sa) / sb);
+  const C = new Float64Array(n * m);
+  let maxAbs = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
+    const c = M.data[rows[i]! * m0 + cols[j]!]!;
+    C[i * m + j] = c;
+    if (Math.abs(c) > maxAbs) maxAbs = Math.abs(c);
+  }
+  const eps = 1e-13 * Math.max(1, maxAbs);
+
+  // ---- basis: arcs k = 0..N−2 with endpoints (arcRow, arcCol) and flow; nodes 0..n−1 rows, n..n+m−1 columns.
+  const N = n + m;
+  const nArcs = N - 1;
+  const arcRow = new Int32Array(nArcs), arcCol = new Int32Array(nArcs);
+  const flow = new Float64Array(nArcs);
+  // North-west corner rule: a staircase of n + m − 1 cells, a spanning tree (zero-flow cells where both run out).
+  {
+    const ra = a.slice(), rb = b.slice();
+    let i = 0, j = 0;
+    for (let k = 0; k < nArcs; k++) {
+      const x = Math.min(ra[i]!, rb[j]!);
+      arcRow[k] = i; arcCol[k] = j; flow[k] = Math.max(0, x);
+      ra[i]! -= x; rb[j]! -= x;
+      if (i === n - 1) j++;
+      else if (j === m - 1) i++;
+      else if (ra[i]! < rb[j]!) i++;
+      else j++;
+    }
+  }
+  // Adjacency lists of basis arcs per node.
+  const adj: number[][] = Array.from({ length: N }, () => []);
+  for (let k = 0; k < nArcs; k++) { adj[arcRow[k]!]!.push(k); adj[n + arcCol[k]!]!.push(k); }
+  const parent = new Int32Array(N).fill(-1);
+  const parentArc = new Int32Array(N).fill(-1);
+  const depth = new Int32Array(N);
+  const pot = new Float64Array(N);
+  const queue = new Int32Array(N);
+
+  // Hangs the component containing `start` below `up` (or as the root when up = −1), via arc `viaArc`.
+  const hang = (start: number, up: number, viaArc: number): void => {
+    parent[start] = up; parentArc[start] = viaArc;
+    depth[start] = up < 0 ? 0 : depth[up]! + 1;
+    if (up < 0) pot[start] = 0;
+    else setPot(start, viaArc);
+    let head = 0, tail = 0;
+    queue[tail++] = start;
+    while (head < tail) {
+      const x = queue[head++]!;
+      for (const k of adj[x]!) {
+        if (k === parentArc[x]) continue;
+        const y = x < n ? n + arcCol[k]! : arcRow[k]!;
+        parent[y] = x; parentArc[y] = k; depth[y] = depth[x]! + 1;
+        setPot(y, k);
+        queue[tail++] = y;
+      }
+    }
+  };
+  const setPot = (y: number, k: number): void => {
+    const c = C[arcRow[k]! * m + arcCol[k]!]!;
+    if (y < n) pot[y] = c - pot[n + arcCol[k]!]!;
+    else pot[y] = c - pot[arcRow[k]!]!;
+  };
+  hang(0, -1, -1);
+
+  const total = n * m;
+  const block = Math.max(Math.min(total, 10), Math.ceil(Math.sqrt(total)));
+  const maxPivots = opts.maxPivots ?? Math.max(100000, 50 * total);
+  let next = 0, pivots = 0;
+  const iPath: number[] = [], jPath: number[] = [];
+
+  while (true) {
+    if ((pivots & 1023) === 0 && opts.signal?.aborted) throw new TransferLabError("ABORTED", "EMD was aborted");
+    // Block search pricing.
+    let best = -eps, bestCell = -1, scanned = 0;
+    while (scanned < total) {
+      const end = Math.min(scanned + block, total);
+      for (let s = scanned; s < end; s++) {
+        const cell = next;
+        next = next + 1 === total ? 0 : next + 1;
+        const i = (cell / m) | 0, j = cell - i * m;
+        const rc = C[cell]! - pot[i]! - pot[n + j]!;
+        if (rc < best) { best = rc; bestCell = cell; }
+      }
+      scanned = end;
+      if (bestCell >= 0) break;
+    }
+    if (bestCell < 0) break; // optimal: no negative reduced cost
+    if (++pivots > maxPivots) {
+      throw new TransferLabError("INTERNAL", `EMD network simplex did not finish within ${maxPivots} pivots`, { param: "maxPivots" }, "raise maxPivots or use Sinkhorn");
+    }
+    const ei = (bestCell / m) | 0, ej = bestCell - ei * m;
+    // Cycle: entering arc (ei → ej) plus the tree path between the two nodes.
+    iPath.length = 0; jPath.length = 0;
+    let x = ei, y = n + ej;
+    while (depth[x]! > depth[y]!) { iPath.push(parentArc[x]!); x = parent[x]!; }
+    while (depth[y]! > depth[x]!) { jPath.push(parentArc[y]!); y = parent[y]!; }
+    while (x !== y) { iPath.push(parentArc[x]!); x = parent[x]!; jPath.push(parentArc[y]!); y = parent[y]!; }
+    // Arcs at even positions from either end lose flow. Leaving arc: the last blocking arc in cycle order
+    // apex → ei → ej → apex, i.e. on the column side the one nearest the apex, else on the row side the one nearest ei.
+    let theta = Infinity;
+    for (let p = 0; p < jPath.length; p += 2) theta = Math.min(theta, flow[jPath[p]!]!);
+    for (let p = 0; p < iPath.length; p += 2) theta = Math.min(theta, flow[iPath[p]!]!);
+    let leave = -1, leaveOnJ = false;
+    for (let p = 0; p < jPath.length; p += 2) if (flow[jPath[p]!] === theta) { leave = jPath[p]!; leaveOnJ = true; }
+    if (leave < 0) {
+      for (let p = 0; p < iPath.length; p += 2) if (flow[iPath[p]!] === theta) { leave = iPath[p]!; break; }
+    }
+    for (let p = 0; p < jPath.length; p++) flow[jPath[p]!]! += p % 2 === 0 ? -theta : theta;
+    for (let p = 0; p < iPath.length; p++) flow[iPath[p]!]! += p % 2 === 0 ? -theta : theta;
+    // The leaving arc's slot becomes the entering arc.
+    const lr = arcRow[leave]!, lc = n + arcCol[leave]!;
+    removeFrom(adj[lr]!, leave); removeFrom(adj[lc]!, leave);
+    arcRow[leave] = ei; arcCol[leave] = ej; flow[leave] = theta;
+    adj[ei]!.push(leave); adj[n + ej]!.push(leave);
+    // Re-hang the detached subtree from the entering arc's endpoint inside it.
+    if (leaveOnJ) hang(n + ej, ei, leave);
+    else hang(ei, n + ej, leave);
+  }
+
+  const plan = mat64(n0, m0);
+  let cost = 0;
+  for (let k = 0; k < nArcs; k++) {
+    const f = flow[k]!;
+    if (f <= 0) continue;
+    plan.data[rows[arcRow[k]!]! * m0 + cols[arcCol[k]!]!]! += f;
+    cost += f * C[arcRow[k]! * m + arcCol[k]!]!;
+  }
+  const u = new Float64Array(n0).fill(NaN), v = new Float64Array(m0).fill(NaN);
+  for (let i = 0; i < n; i++) u[rows[i]!] = pot[i]!;
+  for (let j = 0; j < m; j++) v[cols[j]!] = pot[n + j]!;
+  return { plan, cost, pivots, u, v };
+}
+
+function removeFrom(list: number[], k: number): void {
+  const p = list.indexOf(k);
+  list[p] = list[list.length - 1]!;
+  list.pop();
+}
