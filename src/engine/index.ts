@@ -1,0 +1,12 @@
+// transferlab's compute engine: tensors, reverse-mode autograd, ops, modules, optimizers (see README.md).
+export {
+  Tensor, Parameter, IntTensor, tensor, zeros, full, scalar, tidy, noGrad, backward, isGradEnabled,
+  engineStats, clearPool, sizeOf,
+} from "./tensor.js";
+export type { Shape, IndexLike } from "./tensor.js";
+export * from "./ops/index.js";
+export * from "./nn/module.js";
+export * from "./nn/serialize.js";
+export * from "./optim.js";
+export { kernels, availableTiers, useTier, kernelsFor, tierStatus } from "./kernels/index.js";
+export type { Kernels, Tier, TierStatus } from "./kernels/index.js";

@@ -1,0 +1,88 @@
+// Weights on disk: "TLW1" magic, uint32 header length, a JSON header naming each tensor's shape and offset,
+// zero padding to 4 bytes, then little-endian float32 values. Parameters and buffers are matched by name.
+import { TransferLabError } from "../../core/errors.js";
+import type { Module } from "./module.js";
+
+const MAGIC = [0x54, 0x4c, 0x57, 0x31]; // "TLW1"
+
+interface Entry {
+  name: string;
+  shape: number[];
+  /** Offset into the float section, in values. */
+  offset: number;
+  length: number;
+}
+
+interface Header {
+  format: "transferlab-weights";
+  version: 1;
+  tensors: Entry[];
+}
+
+function entries(m: Module): [string, Float32Array, readonly number[]][] {
+  return [
+    ...m.namedParameters().map(([n, p]): [string, Float32Array, readonly number[]] => [n, p.data, p.shape]),
+    ...m.namedBuffers().map(([n, b]): [string, Float32Array, readonly number[]] => [n, b.data, b.shape]),
+  ];
+}
+
+/** Serialise a module's parameters and buffers. */
+export function saveWeights(m: Module): Uint8Array {
+  const tensors: Entry[] = [];
+  let off = 0;
+  for (const [name, data, shape] of entries(m)) {
+    tensors.push({ name, shape: [...shape], offset: off, length: data.length });
+    off += data.length;
+  }
+  const header: Header = { format: "transferlab-weights", version: 1, tensors };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const start = Math.ceil((8 + json.length) / 4) * 4;
+  const bytes = new Uint8Array(start + off * 4);
+  bytes.set(MAGIC, 0);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(4, json.length, true);
+  bytes.set(json, 8);
+  let p = start;
+  for (const [, data] of entries(m)) for (let i = 0; i < data.length; i++, p += 4) view.setFloat32(p, data[i]!, true);
+  return bytes;
+}
+
+function bad(msg: string, hint?: string): TransferLabError {
+  return new TransferLabError("DATA_FORMAT", `weights: ${msg}`, {}, hint);
+}
+
+/** Restore weights saved by saveWeights into a module of the same architecture (in place). */
+export function loadWeights(m: Module, bytes: Uint8Array, opts: { strict?: boolean } = {}): void {
+  if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad("not a transferlab weights file (bad magic)");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hlen = view.getUint32(4, true);
+  if (8 + hlen > bytes.length) throw bad("truncated header");
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + hlen))) as Header;
+  } catch {
+    throw bad("unreadable JSON header");
+  }
+  if (header.format !== "transferlab-weights" || header.version !== 1) throw bad(`unsupported format ${String(header.format)} v${String(header.version)}`);
+  const start = Math.ceil((8 + hlen) / 4) * 4;
+  const byName = new Map(header.tensors.map((e) => [e.name, e]));
+  const strict = opts.strict ?? true;
+  const targets = entries(m);
+  for (const [name, data, shape] of targets) {
+    const e = byName.get(name);
+    if (e === undefined) {
+      if (strict) throw bad(`missing tensor '${name}'`, "was it saved from the same architecture?");
+      continue;
+    }
+    if (e.length !== data.length || e.shape.join(",") !== shape.join(",")) {
+      throw new TransferLabError("SHAPE_MISMATCH", `weights: '${name}' is [${e.shape.join(", ")}] in the file but [${shape.join(", ")}] in the model`);
+    }
+    const p0 = start + e.offset * 4;
+    if (p0 + e.length * 4 > bytes.length) throw bad(`truncated data for '${name}'`);
+    for (let i = 0; i < e.length; i++) data[i] = view.getFloat32(p0 + i * 4, true);
+  }
+  if (strict) {
+    const known = new Set(targets.map(([n]) => n));
+    for (const e of header.tensors) if (!known.has(e.name)) throw bad(`unexpected tensor '${e.name}' in the file`, "was it saved from the same architecture?");
+  }
+}

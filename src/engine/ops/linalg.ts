@@ -1,0 +1,153 @@
+// Matrix products: matmul (all transpose combinations) and the fused linear layer act(x·Wᵀ + b).
+import { shapeMismatch } from "../../core/errors.js";
+import { kernels } from "../kernels/index.js";
+import { Tensor, out, gradOf, needsGrad, record, alloc } from "../tensor.js";
+import { type Activation, activateInto, activateGrad } from "./elementwise.js";
+
+/**
+ * Products with m·n·k at or below this go to an inline TypeScript loop instead of the kernel tier: a kernel
+ * call (N-API or a copy into WebAssembly memory) costs more than tiny products. 0 = always the kernel.
+ */
+let smallGemm = 0;
+export function setSmallGemmThreshold(mnk: number): void {
+  smallGemm = mnk;
+}
+export function smallGemmThreshold(): number {
+  return smallGemm;
+}
+
+/** C ← alpha·op(A)·op(B) + beta·C through the active tier (or inline when tiny). */
+export function gemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
+  beta: number, c: Float32Array, ldc: number,
+): void {
+  if (m === 0 || n === 0) return;
+  if (m * n * k <= smallGemm) return gemmInline(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  kernels().gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+function gemmInline(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
+  beta: number, c: Float32Array, ldc: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ci = i * ldc;
+    if (beta === 0) c.fill(0, ci, ci + n);
+    else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j]! *= beta;
+    if (!transB) {
+      for (let p = 0; p < k; p++) {
+        const av = alpha * (transA ? a[p * lda + i]! : a[i * lda + p]!);
+        if (av === 0) continue;
+        const bp = p * ldb;
+        for (let j = 0; j < n; j++) c[ci + j]! += av * b[bp + j]!;
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        const bj = j * ldb;
+        let s = 0;
+        if (transA) for (let p = 0; p < k; p++) s += a[p * lda + i]! * b[bj + p]!;
+        else {
+          const ai = i * lda;
+          for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
+        }
+        c[ci + j]! += alpha * s;
+      }
+    }
+  }
+}
+
+function dims2(t: Tensor, op: string, what: string): [number, number] {
+  if (t.shape.length !== 2) throw shapeMismatch(`${op}: ${what} must be 2-D, got [${t.shape.join(", ")}]`);
+  return [t.shape[0]!, t.shape[1]!];
+}
+
+export interface MatmulOptions {
+  transA?: boolean;
+  transB?: boolean;
+}
+
+/** op(a)·op(b) for 2-D tensors; op transposes when asked. */
+export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
+  const tA = opts.transA === true, tB = opts.transB === true;
+  const [ar, ac] = dims2(a, "matmul", "a");
+  const [br, bc] = dims2(b, "matmul", "b");
+  const m = tA ? ac : ar, k = tA ? ar : ac;
+  const k2 = tB ? bc : br, n = tB ? br : bc;
+  if (k !== k2) throw shapeMismatch(`matmul: inner dimensions differ: op(a) is ${m}×${k}, op(b) is ${k2}×${n}`);
+  const rg = needsGrad(a, b);
+  const y = out([m, n], rg);
+  gemm(tA, tB, m, n, k, 1, a.data, ac, b.data, bc, 0, y.data, n);
+  if (rg) {
+    record(() => {
+      const g = y.grad;
+      if (g === null) return;
+      // C = op(A)op(B): dop(A) = G·op(B)ᵀ, dop(B) = op(A)ᵀ·G; transposed storage swaps the product order.
+      if (a.requiresGrad) {
+        const ga = gradOf(a);
+        if (!tA) gemm(false, !tB, m, k, n, 1, g, n, b.data, bc, 1, ga, ac);
+        else gemm(tB, true, k, m, n, 1, b.data, bc, g, n, 1, ga, ac);
+      }
+      if (b.requiresGrad) {
+        const gb = gradOf(b);
+        if (!tB) gemm(!tA, false, k, n, m, 1, a.data, ac, g, n, 1, gb, bc);
+        else gemm(true, tA, n, k, m, 1, g, n, a.data, ac, 1, gb, bc);
+      }
+    });
+  }
+  return y;
+}
+
+/**
+ * Fused linear layer: act(x·Wᵀ + b) with x n×in, W out×in (torch layout), b of length out (or null).
+ * One output buffer, one backward closure.
+ */
+export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activation = "none", slope = 0.01): Tensor {
+  const [n, inF] = dims2(x, "linear", "x");
+  const [outF, inW] = dims2(w, "linear", "weight");
+  if (inW !== inF) throw shapeMismatch(`linear: input has ${inF} features but the weight expects ${inW}`);
+  if (b !== null && b.size !== outF) throw shapeMismatch(`linear: bias has ${b.size} values, expected ${outF}`);
+  const rg = needsGrad(x, w, b);
+  const y = out([n, outF], rg);
+  const yd = y.data;
+  gemm(false, true, n, outF, inF, 1, x.data, inF, w.data, inF, 0, yd, outF);
+  if (b !== null) {
+    const bd = b.data;
+    for (let i = 0; i < n; i++) {
+      const o = i * outF;
+      for (let j = 0; j < outF; j++) yd[o + j]! += bd[j]!;
+    }
+  }
+  // Pre-activations are needed in backward only where the output does not determine the derivative.
+  let pre: Float32Array | null = null;
+  if (rg && (act === "gelu" || (act === "leakyRelu" && !(slope > 0)))) {
+    pre = alloc(yd.length);
+    pre.set(yd);
+  }
+  if (act !== "none") activateInto(act, yd, yd, yd.length, slope);
+  if (rg) {
+    record(() => {
+      const g = y.grad;
+      if (g === null) return;
+      let gp = g;
+      if (act !== "none") {
+        gp = alloc(g.length);
+        const len = g.length;
+        if (act === "relu") for (let i = 0; i < len; i++) gp[i] = yd[i]! > 0 ? g[i]! : 0;
+        else if (act === "leakyRelu" && pre === null) for (let i = 0; i < len; i++) gp[i] = yd[i]! > 0 ? g[i]! : g[i]! * slope;
+        else for (let i = 0; i < len; i++) gp[i] = g[i]! * activateGrad(act, pre === null ? yd[i]! : pre[i]!, yd[i]!, slope);
+      }
+      if (x.requiresGrad) gemm(false, false, n, inF, outF, 1, gp, outF, w.data, inF, 1, gradOf(x), inF);
+      if (w.requiresGrad) gemm(true, false, outF, inF, n, 1, gp, outF, x.data, inF, 1, gradOf(w), inF);
+      if (b !== null && b.requiresGrad) {
+        const gb = gradOf(b);
+        for (let i = 0; i < n; i++) {
+          const o = i * outF;
+          for (let j = 0; j < outF; j++) gb[j]! += gp[o + j]!;
+        }
+      }
+    });
+  }
+  return y;
+}
