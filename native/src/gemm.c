@@ -214,13 +214,13 @@ static size_t round_up(size_t x, size_t r) { return (x + r - 1) / r * r; }
 static size_t buf_floats(const gemm_args *g) {
   size_t kc = g->k < KC ? (size_t)g->k : KC;
   size_t nc = round_up(g->n < NC ? (size_t)g->n : NC, 16);
-  size_t mc = round_up(g->m < MC ? (size_t)g->m : MC, 6);
+  size_t mc = round_up(g->m < MC ? (size_t)g->m : MC, 12);  // 12: a multiple of both MR values
   return round_up(mc * kc, 16) + kc * nc;
 }
 
 static void blocked_run(const gemm_args *g, float *buf) {
   size_t kc = g->k < KC ? (size_t)g->k : KC;
-  size_t mc = round_up(g->m < MC ? (size_t)g->m : MC, 6);
+  size_t mc = round_up(g->m < MC ? (size_t)g->m : MC, 12);  // 12: a multiple of both MR values
   float *abuf = buf, *bbuf = buf + round_up(mc * kc, 16);
 #ifdef HAVE_X86
   if (gemm_get_isa() == ISA_AVX2) { blocked_avx2(g, abuf, bbuf); return; }

@@ -1,7 +1,10 @@
 // Tier 3: plain TypeScript kernels. Portable and always available; the reference for the other tiers.
+// Sums run in float64 (JS numbers) and are rounded once when stored.
+import { checkGemm, checkSqdist } from "./check.js";
 import type { Kernels } from "./types.js";
 
-function gemm(
+/** C ← alpha·op(A)·op(B) + beta·C without argument checks (the wasm tier calls this for tiny products). */
+export function gemmUnchecked(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
   alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
   beta: number, c: Float32Array, ldc: number,
@@ -12,37 +15,55 @@ function gemm(
     else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j]! *= beta;
   }
   if (k === 0 || alpha === 0) return;
+  // Strides of op(A) in memory: element (i, p) is a[i·ars + p·acs].
+  const ars = transA ? 1 : lda, acs = transA ? lda : 1;
   if (!transB) {
-    // i-p-j loop order streams rows of B and C contiguously.
+    // i-p-j order streams rows of B and C; four rows of B per pass quarter the C traffic.
+    const k4 = k - (k % 4);
     for (let i = 0; i < m; i++) {
-      const ci = i * ldc;
-      for (let p = 0; p < k; p++) {
-        const av = alpha * (transA ? a[p * lda + i]! : a[i * lda + p]!);
-        if (av === 0) continue;
+      const ci = i * ldc, ai = i * ars;
+      let p = 0;
+      for (; p < k4; p += 4) {
+        const a0 = alpha * a[ai + p * acs]!, a1 = alpha * a[ai + (p + 1) * acs]!;
+        const a2 = alpha * a[ai + (p + 2) * acs]!, a3 = alpha * a[ai + (p + 3) * acs]!;
+        const b0 = p * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        for (let j = 0; j < n; j++) c[ci + j]! += a0 * b[b0 + j]! + a1 * b[b1 + j]! + a2 * b[b2 + j]! + a3 * b[b3 + j]!;
+      }
+      for (; p < k; p++) {
+        const av = alpha * a[ai + p * acs]!;
         const bp = p * ldb;
         for (let j = 0; j < n; j++) c[ci + j]! += av * b[bp + j]!;
       }
     }
   } else {
+    // op(B)(p, j) = b[j·ldb + p]: dot products of a row of op(A) with rows of B, two columns at a time.
     for (let i = 0; i < m; i++) {
-      const ci = i * ldc;
-      for (let j = 0; j < n; j++) {
-        const bj = j * ldb;
-        let s = 0;
-        if (transA) for (let p = 0; p < k; p++) s += a[p * lda + i]! * b[bj + p]!;
-        else {
-          const ai = i * lda;
-          for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
+      const ci = i * ldc, ai = i * ars;
+      let j = 0;
+      for (; j + 1 < n; j += 2) {
+        const b0 = j * ldb, b1 = b0 + ldb;
+        let s0 = 0, s1 = 0;
+        for (let p = 0; p < k; p++) {
+          const av = a[ai + p * acs]!;
+          s0 += av * b[b0 + p]!;
+          s1 += av * b[b1 + p]!;
         }
+        c[ci + j]! += alpha * s0;
+        c[ci + j + 1]! += alpha * s1;
+      }
+      if (j < n) {
+        const b0 = j * ldb;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[ai + p * acs]! * b[b0 + p]!;
         c[ci + j]! += alpha * s;
       }
     }
   }
 }
 
-function sqdist(x: Float32Array, n: number, y: Float32Array, m: number, d: number, out: Float32Array): void {
+export function sqdistUnchecked(x: Float32Array, n: number, y: Float32Array, m: number, d: number, out: Float32Array): void {
   for (let i = 0; i < n; i++) {
-    const xi = i * d;
+    const xi = i * d, oi = i * m;
     for (let j = 0; j < m; j++) {
       const yj = j * d;
       let s = 0;
@@ -50,9 +71,19 @@ function sqdist(x: Float32Array, n: number, y: Float32Array, m: number, d: numbe
         const t = x[xi + p]! - y[yj + p]!;
         s += t * t;
       }
-      out[i * m + j] = s;
+      out[oi + j] = s;
     }
   }
 }
 
-export const jsKernels: Kernels = { tier: "js", gemm, sqdist };
+export const jsKernels: Kernels = {
+  tier: "js",
+  gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+    checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+    gemmUnchecked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  },
+  sqdist(x, n, y, m, d, out) {
+    checkSqdist(x, n, y, m, d, out);
+    sqdistUnchecked(x, n, y, m, d, out);
+  },
+};

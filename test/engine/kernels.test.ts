@@ -1,0 +1,179 @@
+// Every kernel tier against float64 references computed here in plain loops (independent of all tiers):
+// GEMM at awkward shapes, all transposes, leading dimensions wider than the matrix, alpha/beta variants,
+// views with a byteOffset; outputs poisoned before each call so an element left unwritten fails.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { Rng } from "../../src/core/rng.js";
+import { TransferLabError } from "../../src/core/errors.js";
+import { availableTiers, kernelsFor, tierStatus, type Kernels, type Tier } from "../../src/engine/kernels/index.js";
+import { nativeAddon } from "../../src/engine/kernels/native.js";
+import type { WasmKernels } from "../../src/engine/kernels/wasm.js";
+
+const POISON = NaN;
+const GAP = -7777; // sentinel in leading-dimension gaps and around views: must survive every call
+
+/** A rows×cols matrix with leading dimension ld, as a view at a non-zero byteOffset inside a bigger buffer. */
+function matrix(rng: Rng, rows: number, cols: number, ld: number, fill: "random" | "nan"): { view: Float32Array; whole: Float32Array; off: number } {
+  const off = 3 + rng.int(5);
+  const len = rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
+  const whole = new Float32Array(off + len + 4).fill(GAP);
+  const view = whole.subarray(off, off + len);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) view[r * ld + c] = fill === "nan" ? POISON : rng.range(-1, 1);
+  return { view, whole, off };
+}
+
+interface Case { ta: boolean; tb: boolean; m: number; n: number; k: number; alpha: number; beta: number; pad: number }
+
+function runGemm(K: Kernels, rng: Rng, cs: Case): void {
+  const { ta, tb, m, n, k, alpha, beta, pad } = cs;
+  const [ar, ac] = ta ? [k, m] : [m, k];
+  const [br, bc] = tb ? [n, k] : [k, n];
+  const lda = ac + pad, ldb = bc + pad, ldc = n + pad;
+  const A = matrix(rng, ar, ac, lda, "random"), B = matrix(rng, br, bc, ldb, "random");
+  const C = matrix(rng, m, n, ldc, beta === 0 ? "nan" : "random");
+  const c0 = Float64Array.from(C.view);
+  const ref = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A.view[ta ? p * lda + i : i * lda + p]! * B.view[tb ? j * ldb + p : p * ldb + j]!;
+      ref[i * n + j] = alpha * s + (beta === 0 ? 0 : beta * c0[i * ldc + j]!);
+    }
+  K.gemm(ta, tb, m, n, k, alpha, A.view, lda, B.view, ldb, beta, C.view, ldc);
+  let num = 0, den = 0;
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      const got = C.view[i * ldc + j]!;
+      assert.ok(Number.isFinite(got), `${K.tier} ${JSON.stringify(cs)}: C[${i},${j}] = ${got} (unwritten or NaN)`);
+      num += (got - ref[i * n + j]!) ** 2;
+      den += ref[i * n + j]! ** 2;
+    }
+  const rel = den === 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+  assert.ok(rel < 1e-5, `${K.tier} ${JSON.stringify(cs)}: relative error ${rel}`);
+  // Nothing outside the m×n region moved: gaps between rows and the cells around every view.
+  for (let i = 0; i < m; i++) for (let j = n; j < ldc && i * ldc + j < C.view.length; j++) assert.equal(C.view[i * ldc + j], GAP, `${K.tier}: C gap written`);
+  for (const X of [A, B, C]) {
+    for (let t = 0; t < X.off; t++) assert.equal(X.whole[t], GAP, `${K.tier}: wrote before a view`);
+    for (let t = X.off + X.view.length; t < X.whole.length; t++) assert.equal(X.whole[t], GAP, `${K.tier}: wrote after a view`);
+  }
+}
+
+const SHAPES: Array<[number, number, number]> = [
+  [1, 1, 1], [1, 17, 9], [17, 1, 9], [9, 17, 1], [1, 1, 300], [7, 13, 31], [13, 7, 31], [32, 2, 32], [32, 32, 16],
+  [5, 0, 4], [0, 5, 4], [6, 16, 8], [12, 32, 64], [67, 45, 300], // k > 256: several K blocks
+  [157, 35, 263], // m > 144: several M blocks, row-split threads
+  [41, 151, 97], // column-split threads
+  [13, 3100, 9], // n > the wasm (2048) and native (3072) column blocks
+];
+
+function gemmCases(): Case[] {
+  const cases: Case[] = [];
+  for (const [m, n, k] of SHAPES)
+    for (const ta of [false, true]) for (const tb of [false, true]) cases.push({ ta, tb, m, n, k, alpha: 1, beta: 0, pad: (m + n + k) % 3 });
+  for (const [m, n, k] of [[7, 13, 31], [1, 1, 1], [40, 50, 60], [131, 97, 70]] as const)
+    for (const [alpha, beta] of [[1, 1], [-0.5, 0], [2.5, -0.75], [0, 0.5], [0, 0], [1.5, 1]] as const)
+      for (const ta of [false, true]) for (const tb of [false, true]) cases.push({ ta, tb, m, n, k, alpha, beta, pad: 2 });
+  // K = 0: C ← beta·C (and zeros for beta = 0, even over NaN)
+  for (const beta of [0, 1, -2]) cases.push({ ta: false, tb: true, m: 6, n: 9, k: 0, alpha: 1, beta, pad: 1 });
+  return cases;
+}
+
+function sqdistCheck(K: Kernels, rng: Rng, n: number, m: number, d: number): void {
+  const X = matrix(rng, n, d, d, "random"), Y = matrix(rng, m, d, d, "random");
+  const out = matrix(rng, n, m, m, "nan");
+  K.sqdist(X.view, n, Y.view, m, d, out.view);
+  let num = 0, den = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let p = 0; p < d; p++) s += (X.view[i * d + p]! - Y.view[j * d + p]!) ** 2;
+      const got = out.view[i * m + j]!;
+      assert.ok(Number.isFinite(got) && got >= 0, `${K.tier} sqdist ${n}×${m}×${d}: out[${i},${j}] = ${got}`);
+      num += (got - s) ** 2;
+      den += s * s;
+    }
+  assert.ok(den === 0 ? num === 0 : Math.sqrt(num / den) < 1e-5, `${K.tier} sqdist ${n}×${m}×${d}: relative error ${Math.sqrt(num / den)}`);
+  for (let t = 0; t < out.off; t++) assert.equal(out.whole[t], GAP);
+  for (let t = out.off + out.view.length; t < out.whole.length; t++) assert.equal(out.whole[t], GAP);
+}
+
+/** The tiers to check, plus the native addon's portable path on CPUs where AVX2 is the default. */
+function variants(): Array<{ name: string; tier: Tier; setup?: () => void; teardown?: () => void }> {
+  const out: Array<{ name: string; tier: Tier; setup?: () => void; teardown?: () => void }> = availableTiers().map((tier) => ({ name: tier, tier }));
+  const addon = nativeAddon();
+  if (typeof addon !== "string" && addon.info().bestIsa !== "generic")
+    out.push({ name: "native (generic micro-kernel)", tier: "native", setup: () => addon.setIsa("generic"), teardown: () => addon.setIsa("avx2") });
+  return out;
+}
+
+test("CI exercises the js, wasm and native tiers", () => {
+  const tiers = availableTiers();
+  assert.ok(tiers.includes("js"));
+  if (process.env.CI === "true") {
+    for (const t of ["wasm", "native"] as const) {
+      const s = tierStatus().find((x) => x.tier === t)!;
+      assert.ok(s.available, `tier ${t} unavailable in CI: ${s.detail}`);
+    }
+  }
+});
+
+for (const v of variants()) {
+  test(`gemm matches a float64 reference: ${v.name}`, () => {
+    const K = kernelsFor(v.tier);
+    const rng = new Rng(2024);
+    v.setup?.();
+    try {
+      for (const cs of gemmCases()) runGemm(K, rng, cs);
+    } finally {
+      v.teardown?.();
+    }
+  });
+
+  test(`sqdist matches a float64 reference: ${v.name}`, () => {
+    const K = kernelsFor(v.tier);
+    const rng = new Rng(7);
+    v.setup?.();
+    try {
+      for (const [n, m, d] of [[1, 1, 1], [5, 7, 3], [3, 5, 0], [33, 200, 16], [64, 61, 130], [200, 200, 2], [0, 4, 3]]) sqdistCheck(K, rng, n, m, d);
+      // ‖x − x‖² is exactly 0 (no ‖x‖² + ‖y‖² − 2x·y cancellation).
+      const x = new Float32Array(50 * 9).map(() => rng.range(-100, 100));
+      const out = new Float32Array(50 * 50);
+      K.sqdist(x, 50, x, 50, 9, out);
+      for (let i = 0; i < 50; i++) assert.equal(out[i * 50 + i], 0, `${v.name}: diagonal ${i}`);
+    } finally {
+      v.teardown?.();
+    }
+  });
+
+  test(`bad shapes are typed errors, not out-of-bounds access: ${v.name}`, () => {
+    const K = kernelsFor(v.tier);
+    const a = new Float32Array(6), b = new Float32Array(5), c = new Float32Array(4);
+    assert.throws(() => K.gemm(false, false, 2, 2, 3, 1, a, 2, b, 2, 0, c, 2), TransferLabError); // lda < k
+    assert.throws(() => K.gemm(false, false, 2, 2, 3, 1, a, 3, b, 2, 0, c, 2), TransferLabError); // B too short
+    assert.throws(() => K.gemm(false, false, 3, 2, 2, 1, a, 2, b, 2, 0, c, 2), TransferLabError); // C too short
+    assert.throws(() => K.sqdist(a, 3, b, 3, 3, c), TransferLabError);
+  });
+}
+
+test("wasm memory stops growing once it holds the largest product", () => {
+  if (!availableTiers().includes("wasm")) return;
+  const K = kernelsFor("wasm") as WasmKernels;
+  const rng = new Rng(3);
+  const cs: Case = { ta: false, tb: false, m: 90, n: 80, k: 70, alpha: 1, beta: 0, pad: 0 };
+  runGemm(K, rng, cs);
+  const bytes = K.memoryBytes();
+  for (let r = 0; r < 50; r++) runGemm(K, rng, r % 2 ? cs : { ...cs, m: 30, tb: true });
+  assert.equal(K.memoryBytes(), bytes);
+});
+
+test("the committed wasm binary is built from assembly/kernels.ts", () => {
+  if (!existsSync("node_modules/assemblyscript/bin/asc.js")) {
+    assert.notEqual(process.env.CI, "true", "assemblyscript (devDependency) missing in CI");
+    return;
+  }
+  const r = spawnSync(process.execPath, ["scripts/build-wasm.mjs", "--check"], { encoding: "utf8" });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+});
