@@ -24,6 +24,9 @@ export interface ProgressReporter {
 export interface FitContext {
   rng: Rng;
   estimator: EstimatorFactory;
+  /** The same estimator configured so predictProba is available (e.g. SVC with Platt scaling), for methods that
+   * rank by confidence (self-training); falls back to `estimator` when absent. */
+  probabilisticEstimator?: EstimatorFactory;
   progress?: ProgressReporter;
   signal?: AbortSignal;
   /** Memory budget in bytes for O(n²) structures (default 2 GB, see DEFAULT_MEMORY_BUDGET in base.ts). */
