@@ -37,6 +37,12 @@ export interface MmdNetworkSnapshot {
   optimizer: unknown;
 }
 
+interface AdamMoments {
+  m: Float32Array;
+  v: Float32Array;
+  t: number;
+}
+
 export class MmdTransferNetwork {
   readonly params: MmdTransferParams;
   readonly numClasses: number;
@@ -106,12 +112,23 @@ export class MmdTransferNetwork {
   }
 
   snapshot(): MmdNetworkSnapshot {
-    return { params: this.allParams().map((p) => p.data.slice()), optimizer: this.opt.getState() };
+    const moments = [...this.adamMoments()].map(([p, st]) => [p, { m: st.m.slice(), v: st.v.slice(), t: st.t }] as const);
+    return { params: this.allParams().map((p) => p.data.slice()), optimizer: moments };
   }
 
   restore(s: MmdNetworkSnapshot): void {
     this.allParams().forEach((p, i) => p.data.set(s.params[i]!));
-    this.opt.setState(s.optimizer);
+    const moments = this.adamMoments();
+    moments.clear();
+    for (const [p, st] of s.optimizer as ReadonlyArray<readonly [object, AdamMoments]>) moments.set(p, { m: st.m.slice(), v: st.v.slice(), t: st.t });
+  }
+
+  /** The engine's Adam keeps its moments in a private per-parameter map and has no state export yet;
+   *  fine-tuning several times from one pretrained state needs them, so read it here, checked at run time. */
+  private adamMoments(): Map<object, AdamMoments> {
+    const state = (this.opt as unknown as { state?: unknown }).state;
+    if (!(state instanceof Map)) throw new TransferLabError("INTERNAL", "engine Adam no longer exposes its moments map; mmd-transfer snapshot needs an optimizer state export");
+    return state as Map<object, AdamMoments>;
   }
 
   private allParams() {

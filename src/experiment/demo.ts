@@ -1,0 +1,318 @@
+// The reference experiment (`transferlab demo`): rotated-Gaussian source/target pair, three methods —
+// RBF SVM from scratch on the few target labels, the source SVM applied directly, and MMD feature transfer
+// with fine-tuning — over one or more seeds, with summaries, the paired comparison against from-scratch, a
+// verdict, and a label-efficiency curve. Pure computation: it returns results and figure data; writing files
+// and figures is the caller's job (cli/demo-report.ts).
+import { Matrix } from "../core/matrix.js";
+import { Rng } from "../core/rng.js";
+import { TransferLabError, invalidParam } from "../core/errors.js";
+import type { Labels, LabelledDomain } from "../core/domain.js";
+import { NumpyRandomState } from "../data/numpy-rng.js";
+import { referencePair, REFERENCE_DEFAULTS, type ReferencePair } from "../data/generators/reference.js";
+import { SVC } from "../estimators/svc.js";
+import { MmdTransferNetwork, MMD_TRANSFER_DEFAULTS } from "../adapt/deep/mmd-transfer.js";
+import { summarize, pairedComparison, transferVerdict } from "./stats.js";
+import {
+  DEMO_RESULTS_SCHEMA_ID, DEMO_RESULTS_VERSION, METHOD_IDS,
+  type DemoResults, type DemoSettings, type MethodId, type SeedResult,
+} from "./demo-schema.js";
+
+export const DEMO_LABEL_GRID = [2, 4, 8, 16, 32, 50];
+export const TRANSFERLAB_VERSION = "0.1.0";
+
+export const DEMO_METHODS: DemoResults["methods"] = [
+  { id: "scratch", name: "From scratch", role: "baseline", description: "RBF SVM (C 1, gamma 1/n_features) trained on the labelled target points only" },
+  { id: "direct", name: "Direct transfer", role: "baseline", description: "the same SVM trained on the source and applied to the target unchanged" },
+  { id: "mmd", name: "MMD transfer", role: "method", description: "MLP 2→32→16 + linear head, cross-entropy + λ·MMD² to the unlabelled target, then fine-tuned on the target labels" },
+];
+
+export interface DemoOptions {
+  /** Seeds to run (default [42]). */
+  seeds?: number[];
+  rotationDeg?: number;
+  /** Labelled target points (even: half per class). */
+  targetLabels?: number;
+  lambda?: number;
+  epochs?: number;
+  /** The original protocol: the test inputs double as the unlabelled target sample. */
+  transductive?: boolean;
+  /** Draw the data with numpy's legacy generator: seed s gives the Python tutorial's exact data. */
+  numpyCompatible?: boolean;
+  fineTuneSteps?: number;
+  /** Label-efficiency grid (default 2, 4, 8, 16, 32, 50, cut at targetLabels, which is always included). */
+  labelGrid?: number[];
+  /** Keep figure data (the first seed's data and learned features). Default true. */
+  collectFigureData?: boolean;
+}
+
+export interface DemoHooks {
+  /** Work units done / total, with what is running. */
+  onProgress?: (done: number, total: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+/** What the figures need beyond results.json (first seed's data and learned features). */
+export interface DemoFigureData {
+  seed: number;
+  source: LabelledDomain;
+  targetTest: LabelledDomain;
+  /** Learned features (after fine-tuning) of source rows then target-test rows. */
+  features: Matrix;
+  featureDomain: string[];
+  featureClass: Labels;
+  /** Confusion matrices summed over seeds, matrix[actual][predicted]. */
+  confusion: Record<MethodId, number[][]>;
+}
+
+export interface DemoRun {
+  results: DemoResults;
+  figureData?: DemoFigureData;
+}
+
+function checkInt(name: string, v: number, lo: number, hi: number): number {
+  if (!Number.isInteger(v) || v < lo || v > hi) throw invalidParam(name, `must be an integer from ${lo} to ${hi}, got ${v}`);
+  return v;
+}
+
+/** Validates options and fills the tutorial's defaults. */
+export function resolveDemoSettings(o: DemoOptions): { settings: DemoSettings; seeds: number[]; fineTuneSteps: number } {
+  const seeds = o.seeds ?? [42];
+  if (seeds.length === 0) throw invalidParam("seeds", "need at least one seed");
+  for (const s of seeds) checkInt("seed", s, 0, 0xffffffff);
+  const rotationDeg = o.rotationDeg ?? REFERENCE_DEFAULTS.rotationDeg;
+  if (!Number.isFinite(rotationDeg)) throw invalidParam("rotation", `must be a finite angle in degrees, got ${rotationDeg}`);
+  const targetLabelledN = checkInt("target-labels", o.targetLabels ?? 50, 2, 100000);
+  if (targetLabelledN % 2 !== 0) throw invalidParam("target-labels", `must be even (half per class), got ${targetLabelledN}`);
+  const lambda = o.lambda ?? MMD_TRANSFER_DEFAULTS.lambda;
+  if (!Number.isFinite(lambda) || lambda < 0) throw invalidParam("lambda", `must be a number ≥ 0, got ${lambda}`);
+  const epochs = checkInt("epochs", o.epochs ?? MMD_TRANSFER_DEFAULTS.epochs, 0, 100000);
+  const fineTuneSteps = checkInt("fine-tune-steps", o.fineTuneSteps ?? MMD_TRANSFER_DEFAULTS.fineTuneSteps, 0, 100000);
+  const grid = o.labelGrid ?? DEMO_LABEL_GRID;
+  for (const n of grid) checkInt("label-grid", n, 2, targetLabelledN);
+  const labelGrid = [...new Set([...grid.filter((n) => n < targetLabelledN), targetLabelledN])].sort((a, b) => a - b);
+  const transductive = o.transductive ?? false;
+  const settings: DemoSettings = {
+    protocol: transductive ? "transductive" : "separate-unlabelled",
+    protocolText: transductive
+      ? "transductive (the original's protocol): the 200 target test inputs are also the unlabelled target sample for the MMD term"
+      : "separate unlabelled sample: MMD aligns to 200 fresh unlabelled target points, disjoint from the 200 test points",
+    dataGenerator: o.numpyCompatible ? "numpy-legacy" : "transferlab",
+    rotationDeg,
+    sourceN: REFERENCE_DEFAULTS.sourceN,
+    sourceMeans: REFERENCE_DEFAULTS.sourceMeans.map(([a, b]) => [a, b] as [number, number]),
+    sourceSigma: REFERENCE_DEFAULTS.sourceSigma,
+    targetMeans: REFERENCE_DEFAULTS.targetMeans.map(([a, b]) => [a, b] as [number, number]),
+    targetSigma: REFERENCE_DEFAULTS.targetSigma,
+    targetLabelledN,
+    targetTestN: REFERENCE_DEFAULTS.targetTestN,
+    targetUnlabelledN: transductive ? 0 : REFERENCE_DEFAULTS.targetUnlabelledN,
+    svm: { kernel: "rbf", C: 1, gamma: "auto", gammaValue: 0.5 },
+    mmd: {
+      hidden: [...MMD_TRANSFER_DEFAULTS.hidden], lambda, mmdGamma: 1, estimator: "biased", epochs,
+      batchSize: MMD_TRANSFER_DEFAULTS.batchSize, lr: MMD_TRANSFER_DEFAULTS.lr, optimizer: "adam", fineTuneSteps,
+    },
+    labelGrid,
+  };
+  return { settings, seeds, fineTuneSteps };
+}
+
+/** Draws one seed's data as the settings say. */
+export function demoData(settings: DemoSettings, seed: number): ReferencePair {
+  const src = settings.dataGenerator === "numpy-legacy" ? new NumpyRandomState(seed) : new Rng(seed).fork("data");
+  return referencePair(src, {
+    rotationDeg: settings.rotationDeg,
+    targetLabelledN: settings.targetLabelledN,
+    targetTestN: settings.targetTestN,
+    targetUnlabelledN: settings.targetUnlabelledN,
+  });
+}
+
+function accuracyPct(pred: Labels, y: Labels): number {
+  let ok = 0;
+  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;
+  return (100 * ok) / y.length;
+}
+
+function confusionMatrix(pred: Labels, y: Labels, k: number): number[][] {
+  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < y.length; i++) m[y[i]!]![pred[i]!]!++;
+  return m;
+}
+
+/** Per class, the class's rows in a seeded random order; the first n/k of each give a nested stratified subset. */
+function stratifiedOrder(y: Labels, k: number, rng: Rng): number[][] {
+  const byClass = Array.from({ length: k }, () => [] as number[]);
+  y.forEach((c, i) => byClass[c]!.push(i));
+  return byClass.map((rows) => Array.from(rng.permutation(rows.length), (j) => rows[j]!));
+}
+
+function stratifiedSubset(order: number[][], n: number): number[] {
+  const k = order.length;
+  const out: number[] = [];
+  for (let c = 0; c < k; c++) out.push(...order[c]!.slice(0, Math.floor(n / k) + (c < n % k ? 1 : 0)));
+  return out.sort((a, b) => a - b);
+}
+
+function takeLabelled(d: LabelledDomain, rows: number[]): LabelledDomain {
+  return { ...d, X: d.X.takeRows(rows), y: Int32Array.from(rows, (i) => d.y[i]!) };
+}
+
+async function svmAccuracy(train: LabelledDomain, test: LabelledDomain): Promise<{ acc: number; pred: Labels }> {
+  const svm = new SVC({ kernel: "rbf", C: 1, gamma: "auto" });
+  await svm.fit(train.X, train.y, { numClasses: 2 });
+  const pred = svm.predict(test.X);
+  return { acc: accuracyPct(pred, test.y), pred };
+}
+
+const fmt = (v: number) => v.toFixed(2);
+
+export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}): Promise<DemoRun> {
+  const t0 = performance.now();
+  const { settings, seeds, fineTuneSteps } = resolveDemoSettings(options);
+  const grid = settings.labelGrid;
+  const unitsPerSeed = settings.mmd.epochs + 1 + grid.length;
+  const total = unitsPerSeed * seeds.length;
+  let done = 0;
+  const tick = (units: number, message: string) => {
+    done += units;
+    hooks.onProgress?.(done, total, message);
+  };
+  const k = 2;
+  const perSeed: SeedResult[] = [];
+  const confusionSum = Object.fromEntries(METHOD_IDS.map((m) => [m, Array.from({ length: k }, () => new Array<number>(k).fill(0))])) as Record<MethodId, number[][]>;
+  let figureData: DemoFigureData | undefined;
+  let trainingSeconds = 0;
+
+  for (const seed of seeds) {
+    if (hooks.signal?.aborted) throw new TransferLabError("ABORTED", "demo aborted");
+    const pair = demoData(settings, seed);
+    const { source, targetLabelled, targetTest } = pair;
+    const unlabelledX = settings.protocol === "transductive" ? targetTest.X : pair.targetUnlabelled!.X;
+    const root = new Rng(seed);
+
+    const scratch = await svmAccuracy(targetLabelled, targetTest);
+    const direct = await svmAccuracy(source, targetTest);
+    tick(1, `seed ${seed}: SVMs`);
+
+    const tTrain = performance.now();
+    const net = new MmdTransferNetwork(2, k, { lambda: settings.mmd.lambda, epochs: settings.mmd.epochs, fineTuneSteps }, root.fork("mmd"));
+    const mmdBefore = net.featureMmd2(source.X, unlabelledX);
+    const losses = net.pretrain(source, unlabelledX, { signal: hooks.signal, onEpoch: (e) => tick(1, `seed ${seed}: MMD training epoch ${e + 1}/${settings.mmd.epochs}`) });
+    const mmdAfter = net.featureMmd2(source.X, unlabelledX);
+    const pretrained = net.snapshot();
+    net.fineTune(targetLabelled.X, targetLabelled.y);
+    const seconds = (performance.now() - tTrain) / 1000;
+    trainingSeconds += seconds;
+    const mmdPred = net.predict(targetTest.X);
+    const accuracy = { scratch: scratch.acc, direct: direct.acc, mmd: accuracyPct(mmdPred, targetTest.y) };
+    const confusion = {
+      scratch: confusionMatrix(scratch.pred, targetTest.y, k),
+      direct: confusionMatrix(direct.pred, targetTest.y, k),
+      mmd: confusionMatrix(mmdPred, targetTest.y, k),
+    };
+    for (const m of METHOD_IDS) confusion[m].forEach((row, a) => row.forEach((v, p) => (confusionSum[m][a]![p]! += v)));
+
+    if (options.collectFigureData !== false && !figureData) {
+      figureData = {
+        seed, source, targetTest,
+        features: Matrix.vstack([net.featuresOf(source.X), net.featuresOf(targetTest.X)]),
+        featureDomain: [...new Array<string>(source.X.rows).fill("Source"), ...new Array<string>(targetTest.X.rows).fill("Target")],
+        featureClass: Int32Array.from([...source.y, ...targetTest.y]),
+        confusion: confusionSum,
+      };
+    }
+
+    // Label efficiency: nested stratified subsets of the labelled target points; MMD transfer fine-tunes
+    // from the same pretrained network (weights and Adam moments restored) for every subset size.
+    const order = stratifiedOrder(targetLabelled.y, k, root.fork("label-efficiency"));
+    const labelEfficiency: SeedResult["labelEfficiency"] = [];
+    for (const n of grid) {
+      if (n === targetLabelled.X.rows) {
+        labelEfficiency.push({ n, accuracy: { ...accuracy } });
+      } else {
+        const subset = takeLabelled(targetLabelled, stratifiedSubset(order, n));
+        const s = await svmAccuracy(subset, targetTest);
+        net.restore(pretrained);
+        net.fineTune(subset.X, subset.y);
+        labelEfficiency.push({ n, accuracy: { scratch: s.acc, direct: direct.acc, mmd: accuracyPct(net.predict(targetTest.X), targetTest.y) } });
+      }
+      tick(1, `seed ${seed}: label efficiency n=${n}`);
+    }
+
+    perSeed.push({
+      seed, accuracy, confusion,
+      mmdTraining: { epochLossFirst: losses[0] ?? NaN, epochLossLast: losses[losses.length - 1] ?? NaN, featureMmd2Before: mmdBefore, featureMmd2After: mmdAfter, seconds },
+      labelEfficiency,
+    });
+  }
+
+  const acc = (m: MethodId) => perSeed.map((r) => r.accuracy[m]);
+  const summary = { scratch: summarize(acc("scratch")), direct: summarize(acc("direct")), mmd: summarize(acc("mmd")) };
+  const comparisons = (["mmd", "direct"] as const).map((m) => ({ method: m, baseline: "scratch" as const, ...pairedComparison(acc(m), acc("scratch"), 1e-9) }));
+  const cmp = comparisons[0]!;
+  const label = transferVerdict(cmp);
+  const nSeeds = seeds.length;
+  const testNote = nSeeds > 1 ? `paired t-test p = ${cmp.pValue < 0.001 ? cmp.pValue.toExponential(1) : cmp.pValue.toFixed(3)}, ${nSeeds} seeds` : "1 seed: no test possible, run --seeds 20";
+  const line = `Verdict: ${label}. MMD transfer ${fmt(summary.mmd.mean)} % vs from scratch ${fmt(summary.scratch.mean)} % ` +
+    `(${cmp.meanDiff >= 0 ? "+" : "−"}${fmt(Math.abs(cmp.meanDiff))} points; wins/ties/losses ${cmp.wins}/${cmp.ties}/${cmp.losses}; ${testNote}).`;
+
+  // Label-efficiency curves and the number of labels transfer needs to match from-scratch with all labels.
+  const curves: DemoResults["labelEfficiency"]["curves"] = [];
+  for (const m of METHOD_IDS) {
+    grid.forEach((n, gi) => curves.push({ method: m, n, summary: summarize(perSeed.map((r) => r.labelEfficiency[gi]!.accuracy[m])) }));
+  }
+  const nMax = settings.targetLabelledN;
+  const scratchAtMax = summary.scratch.mean;
+  const mmdCurve = curves.filter((c) => c.method === "mmd");
+  const match = mmdCurve.find((c) => c.summary.mean >= scratchAtMax - 1e-9);
+  const mmdLabelsToMatch = match ? match.n : null;
+  const leLine = match
+    ? `MMD transfer needs ${match.n} target label${match.n === 1 ? "" : "s"} (${fmt(match.summary.mean)} %) to match from scratch with ${nMax} (${fmt(scratchAtMax)} %); direct transfer uses none and reaches ${fmt(summary.direct.mean)} %.`
+    : `MMD transfer does not match from scratch with ${nMax} labels (${fmt(scratchAtMax)} %) at any grid size (best ${fmt(Math.max(...mmdCurve.map((c) => c.summary.mean)))} %); direct transfer reaches ${fmt(summary.direct.mean)} % with none.`;
+
+  const results: DemoResults = {
+    schema: DEMO_RESULTS_SCHEMA_ID,
+    version: DEMO_RESULTS_VERSION,
+    transferlab: TRANSFERLAB_VERSION,
+    createdAt: new Date().toISOString(),
+    settings,
+    seeds,
+    methods: DEMO_METHODS,
+    perSeed,
+    summary,
+    comparisons,
+    verdict: { label, line },
+    labelEfficiency: { grid, curves, scratchAtMax, mmdLabelsToMatch, line: leLine },
+    timings: { totalSeconds: (performance.now() - t0) / 1000, trainingSeconds },
+    files: [],
+  };
+  return { results, figureData };
+}
+
+/** The summary table printed by the CLI (plain text, one row per method). */
+export function demoSummaryTable(r: DemoResults): string {
+  const nSeeds = r.seeds.length;
+  const head = ["method", "accuracy %", nSeeds > 1 ? "sd" : "", nSeeds > 1 ? "95 % CI" : "", "vs scratch (W/T/L, p)"];
+  const rows = r.methods.map((m) => {
+    const s = r.summary[m.id];
+    const c = r.comparisons.find((x) => x.method === m.id);
+    return [
+      m.name, fmt(s.mean), nSeeds > 1 ? fmt(s.sd) : "", nSeeds > 1 ? `${fmt(s.ci95[0])}–${fmt(s.ci95[1])}` : "",
+      c ? `${c.wins}/${c.ties}/${c.losses}${nSeeds > 1 ? `, p ${c.pValue.toFixed(3)}` : ""}` : "baseline",
+    ];
+  });
+  const all = [head, ...rows];
+  const widths = head.map((_, j) => Math.max(...all.map((row) => row[j]!.length)));
+  const line = (row: string[]) => row.map((v, j) => (j === 0 ? v.padEnd(widths[j]!) : v.padStart(widths[j]!))).join("  ").trimEnd();
+  const out = [
+    `transferlab demo — ${r.settings.protocol === "transductive" ? "transductive protocol (the original's)" : "separate unlabelled target sample"}; ` +
+      `rotation ${r.settings.rotationDeg}°, ${r.settings.targetLabelledN} target labels, λ ${r.settings.mmd.lambda}, ${r.settings.mmd.epochs} epochs; ` +
+      `seed${nSeeds > 1 ? `s ${r.seeds[0]}–${r.seeds[nSeeds - 1]}` : ` ${r.seeds[0]}`}${r.settings.dataGenerator === "numpy-legacy" ? " (numpy-compatible data)" : ""}`,
+    "",
+    line(head), ...rows.map(line),
+    "",
+    `Label efficiency: ${r.labelEfficiency.line}`,
+    r.verdict.line,
+  ];
+  return out.join("\n") + "\n";
+}
