@@ -15,6 +15,7 @@ interface Scope {
 
 const free = new Map<number, Float32Array[]>();
 let pooledCount = 0; // buffers sitting in the free lists
+let freshCount = 0; // buffers ever allocated inside scopes (a leak shows up as growth)
 const scopes: Scope[] = [];
 
 /** A buffer of n floats with undefined contents (pooled inside `tidy`, fresh outside). */
@@ -26,7 +27,10 @@ export function alloc(n: number): Float32Array {
   if (list !== undefined && list.length > 0) {
     b = list.pop()!;
     pooledCount--;
-  } else b = new Float32Array(n);
+  } else {
+    b = new Float32Array(n);
+    freshCount++;
+  }
   s.owned.push(b);
   return b;
 }
@@ -80,9 +84,9 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-/** Diagnostics for leak tests: buffers in the pool, entries on the tape, open scopes. */
-export function engineStats(): { pooledBuffers: number; pooledSizes: number; tapeLength: number; scopes: number } {
-  return { pooledBuffers: pooledCount, pooledSizes: free.size, tapeLength: tape.length, scopes: scopes.length };
+/** Diagnostics for leak tests: buffers in the pool, buffers ever allocated in scopes, tape entries, open scopes. */
+export function engineStats(): { pooledBuffers: number; allocatedBuffers: number; pooledSizes: number; tapeLength: number; scopes: number } {
+  return { pooledBuffers: pooledCount, allocatedBuffers: freshCount, pooledSizes: free.size, tapeLength: tape.length, scopes: scopes.length };
 }
 
 /** Drop every pooled buffer (lets the GC reclaim them). */

@@ -1,0 +1,136 @@
+// Autograd mechanics: memory stays flat over 10⁵ steps, no-grad, accumulation, freezing, views, save/load,
+// and the reference workload reaching the same loss on every kernel tier.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../../src/core/rng.js";
+import { Matrix } from "../../src/core/matrix.js";
+import * as E from "../../src/engine/index.js";
+import { availableTiers, useTier } from "../../src/engine/kernels/index.js";
+import { referenceWorkload } from "../../src/engine/workload.js";
+
+test("10⁵ training steps inside tidy keep the pool and the tape bounded", () => {
+  const rng = new Rng(1);
+  const net = E.mlp([4, 8, 3], { rng });
+  const opt = new E.SGD(net.parameters(), { lr: 1e-3 });
+  const x = new E.Tensor(Float32Array.from({ length: 16 }, () => rng.normal()), [4, 4]);
+  const y = Int32Array.from([0, 1, 2, 1]);
+  const sizes: number[] = [], allocated: number[] = [];
+  for (let s = 0; s < 100_000; s++) {
+    E.tidy(() => {
+      opt.zeroGrad();
+      const loss = E.softmaxCrossEntropy(net.forward(x), y);
+      loss.backward();
+      opt.step();
+    });
+    if (s === 100 || s === 99_999) {
+      sizes.push(E.engineStats().pooledBuffers);
+      allocated.push(E.engineStats().allocatedBuffers);
+    }
+    assert.equal(E.engineStats().tapeLength, 0);
+  }
+  assert.equal(sizes[1], sizes[0], "pool size after 100 steps equals pool size after 10⁵ steps");
+  assert.ok(sizes[0]! > 0 && sizes[0]! < 50, `pool holds ${sizes[0]} buffers`);
+  assert.equal(allocated[1], allocated[0], "no new buffers were allocated after warm-up: every step reuses the pool");
+  assert.equal(E.engineStats().scopes, 0);
+});
+
+test("tidy keeps returned tensors, recycles the rest, and drops unrun tape entries", () => {
+  const w = new E.Parameter(Float32Array.from([1, 2]), [2]);
+  const kept = E.tidy(() => {
+    E.mul(w, 3); // recorded but never backpropagated: dropped at scope end
+    return E.mul(w, 2);
+  });
+  assert.equal(E.engineStats().tapeLength, 0);
+  E.tidy(() => E.full([2], 99)); // may reuse recycled buffers
+  assert.deepEqual(Array.from(kept.data), [2, 4], "the returned tensor was not recycled");
+});
+
+test("noGrad records nothing; gradients accumulate until zeroGrad", () => {
+  const w = new E.Parameter(Float32Array.from([1, -2, 3]), [3]);
+  const y = E.noGrad(() => E.sum(E.mul(w, w)));
+  assert.equal(y.requiresGrad, false);
+  assert.equal(E.engineStats().tapeLength, 0);
+  assert.throws(() => y.backward(), (e: any) => e.code === "INVALID_PARAMETER");
+  E.sum(E.mul(w, w)).backward();
+  E.sum(E.mul(w, w)).backward();
+  assert.deepEqual(Array.from(w.grad!), [4, -8, 12], "2·(2w) after two backward passes");
+  new E.SGD([w], { lr: 0 }).zeroGrad();
+  assert.deepEqual(Array.from(w.grad!), [0, 0, 0]);
+  assert.throws(() => E.mul(w, 2).backward(), /one-element/);
+});
+
+test("frozen layers get no gradient and are not updated; unfreeze restores training", () => {
+  const rng = new Rng(2);
+  const feat = E.mlp([2, 4], { rng, finalActivation: true });
+  const head = new E.Linear(4, 2, { rng });
+  const x = E.tensor([[0.5, -1], [1, 2]]);
+  feat.freeze();
+  const before = feat.parameters().map((p) => p.data.slice());
+  const opt = new E.Adam([...feat.parameters(), ...head.parameters()], { lr: 0.1 });
+  E.softmaxCrossEntropy(head.forward(feat.forward(x)), [0, 1]).backward();
+  opt.step();
+  feat.parameters().forEach((p, i) => {
+    assert.equal(p.grad, null);
+    assert.deepEqual(p.data, before[i]);
+  });
+  assert.ok(head.weight.grad !== null && head.weight.grad.some((v) => v !== 0));
+  feat.unfreeze();
+  E.softmaxCrossEntropy(head.forward(feat.forward(x)), [0, 1]).backward();
+  assert.ok(feat.parameters()[0]!.grad!.some((v) => v !== 0));
+});
+
+test("fromMatrix/toMatrix, reshape and row slices share storage", () => {
+  const m = Matrix.from([[1, 2, 3], [4, 5, 6]]);
+  const t = E.Tensor.fromMatrix(m);
+  assert.equal(t.data, m.data);
+  assert.equal(t.toMatrix().data, m.data);
+  const r = E.reshape(t, [3, 2]);
+  const s = E.slice(t, 0, 1, 2);
+  m.data[4] = 50;
+  assert.equal(r.data[4], 50);
+  assert.equal(s.data[1], 50);
+  assert.throws(() => E.reshape(t, [4, 2]), (e: any) => e.code === "SHAPE_MISMATCH");
+  assert.throws(() => E.add(t, E.zeros([3, 2])), /do not broadcast/);
+  assert.throws(() => E.matmul(t, t), /inner dimensions/);
+});
+
+test("save/load round-trips parameters and batch-norm statistics; mismatched architectures are refused", () => {
+  const rng = new Rng(3);
+  const a = E.mlp([3, 5, 2], { rng, batchNorm: true });
+  E.tidy(() => a.forward(E.tensor([[1, 2, 3], [0, 1, -1], [2, 2, 2]]))); // updates running statistics
+  const bytes = E.saveWeights(a);
+  const b = E.mlp([3, 5, 2], { rng: new Rng(99), batchNorm: true });
+  E.loadWeights(b, bytes);
+  const na = [...a.namedParameters().map(([n, p]) => [n, p.data] as const), ...a.namedBuffers().map(([n, q]) => [n, q.data] as const)];
+  const nb = new Map([...b.namedParameters().map(([n, p]) => [n, p.data] as const), ...b.namedBuffers().map(([n, q]) => [n, q.data] as const)]);
+  assert.ok(na.some(([n]) => n.endsWith("running_mean")));
+  for (const [n, d] of na) assert.deepEqual(nb.get(n), d, n);
+  assert.throws(() => E.loadWeights(E.mlp([3, 6, 2], { rng }), bytes), (e: any) => e.code === "SHAPE_MISMATCH");
+  assert.throws(() => E.loadWeights(b, bytes.subarray(0, 20)), (e: any) => e.code === "DATA_FORMAT");
+});
+
+test("schedules: step, cosine and DANN's inverse decay", () => {
+  const st = E.schedules.step({ stepSize: 10, gamma: 0.5 });
+  assert.equal(st(9), 1);
+  assert.equal(st(25), 0.25);
+  const cos = E.schedules.cosine({ totalSteps: 100, minFactor: 0.1 });
+  assert.ok(Math.abs(cos(0) - 1) < 1e-12 && Math.abs(cos(50) - 0.55) < 1e-12 && Math.abs(cos(100) - 0.1) < 1e-12);
+  const inv = E.schedules.inverseDecay({ totalSteps: 1000 });
+  assert.ok(Math.abs(inv(1000) - Math.pow(11, -0.75)) < 1e-12);
+  const w = new E.Parameter(new Float32Array(1), [1]);
+  const opt = new E.SGD([{ name: "a", params: [w], lr: 0.2 }], { lr: 1 });
+  opt.setLrFactor(0.5);
+  assert.equal(opt.groups[0]!.lr, 0.1);
+});
+
+test("the reference workload reaches the same loss on every kernel tier (within 1e-3)", () => {
+  const results: [string, number[]][] = [];
+  for (const tier of availableTiers()) {
+    useTier(tier);
+    results.push([tier, referenceWorkload({ epochs: 3 }).epochLosses]);
+  }
+  useTier(availableTiers()[0]!);
+  const [, ref] = results[0]!;
+  assert.ok(ref[2]! < ref[0]!, "the loss decreases");
+  for (const [tier, l] of results) for (let e = 0; e < ref.length; e++) assert.ok(Math.abs(l[e]! - ref[e]!) < 1e-3, `${tier} epoch ${e + 1}: ${l[e]} vs ${ref[e]}`);
+});
