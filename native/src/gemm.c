@@ -242,40 +242,133 @@ static float *caller_buffer(size_t floats) {
   return tl_buf;
 }
 
-// ---- direct path for tiny products: no packing, loops the compiler vectorises ----
-INLINE void small_body(const gemm_args *g) {
+// ---- direct path for tiny products (AVX2 only): no packing of A, register tiles of 4 rows x 16 columns
+// read straight from row-major op(B); masked loads cover the ragged right edge. ----
+#ifdef HAVE_X86
+AVX2_FN static void small_avx2(const gemm_args *g, const float *b, long ldb) {
   const int m = g->m, n = g->n, k = g->k;
-  const float alpha = g->alpha, beta = g->beta;
-  for (int i = 0; i < m; i++) {
-    float *ci = g->c + (long)i * g->ldc;
-    if (!g->tb) {
-      float acc[n];  // VLA: n <= SMALL_MAX in this path only when m, k are small too
-      for (int j = 0; j < n; j++) acc[j] = 0.0f;
-      for (int p = 0; p < k; p++) {
-        float av = g->ta ? g->a[(long)p * g->lda + i] : g->a[(long)i * g->lda + p];
-        const float *bp = g->b + (long)p * g->ldb;
-        for (int j = 0; j < n; j++) acc[j] += av * bp[j];
-      }
-      if (beta == 0.0f) for (int j = 0; j < n; j++) ci[j] = alpha * acc[j];
-      else for (int j = 0; j < n; j++) ci[j] = alpha * acc[j] + beta * ci[j];
-    } else {
-      for (int j = 0; j < n; j++) {
-        const float *bj = g->b + (long)j * g->ldb;
-        float s = 0.0f;
-        if (g->ta) for (int p = 0; p < k; p++) s += g->a[(long)p * g->lda + i] * bj[p];
-        else {
-          const float *ai = g->a + (long)i * g->lda;
-          for (int p = 0; p < k; p++) s += ai[p] * bj[p];
+  const long sa_row = g->ta ? 1 : g->lda, sa_p = g->ta ? g->lda : 1;  // op(A)(i, p) = a[i*sa_row + p*sa_p]
+  const __m256 va = _mm256_set1_ps(g->alpha), vb = _mm256_set1_ps(g->beta);
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int j0 = 0; j0 < n; j0 += 16) {
+    const int nr = n - j0 < 16 ? n - j0 : 16;
+    const __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(nr), lane);
+    const __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(nr - 8), lane);
+    if (nr <= 8) {  // narrow edge (or narrow C): one vector per row, eight rows per tile
+      for (int i0 = 0; i0 < m; i0 += 8) {
+        const int mr = m - i0 < 8 ? m - i0 : 8;
+        const float *ar[8];
+        for (int r = 0; r < 8; r++) ar[r] = g->a + (long)(i0 + (r < mr ? r : mr - 1)) * sa_row;
+        __m256 acc[8];
+        for (int r = 0; r < 8; r++) acc[r] = _mm256_setzero_ps();
+        const float *bp = b + j0;
+        for (int p = 0; p < k; p++, bp += ldb) {
+          const __m256 b0 = _mm256_maskload_ps(bp, m0);
+          const long o = (long)p * sa_p;
+          for (int r = 0; r < 8; r++) acc[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(ar[r] + o), b0, acc[r]);
         }
-        ci[j] = beta == 0.0f ? alpha * s : alpha * s + beta * ci[j];
+        for (int r = 0; r < mr; r++) {
+          float *cr = g->c + (long)(i0 + r) * g->ldc + j0;
+          __m256 x0 = _mm256_mul_ps(va, acc[r]);
+          if (g->beta != 0.0f) x0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(cr, m0), x0);
+          float t[8];
+          _mm256_storeu_ps(t, x0);
+          for (int j = 0; j < nr; j++) cr[j] = t[j];
+        }
+      }
+      continue;
+    }
+    for (int i0 = 0; i0 < m; i0 += 4) {
+      const int mr = m - i0 < 4 ? m - i0 : 4;
+      // Rows past the edge repeat the last row; their results are never stored.
+      const float *a0 = g->a + (long)(i0) * sa_row;
+      const float *a1 = g->a + (long)(i0 + (mr > 1 ? 1 : 0)) * sa_row;
+      const float *a2 = g->a + (long)(i0 + (mr > 2 ? 2 : mr - 1)) * sa_row;
+      const float *a3 = g->a + (long)(i0 + (mr > 3 ? 3 : mr - 1)) * sa_row;
+      __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      const float *bp = b + j0;
+      for (int p = 0; p < k; p++, bp += ldb) {
+        const __m256 b0 = _mm256_maskload_ps(bp, m0), b1 = _mm256_maskload_ps(bp + 8, m1);
+        const long o = (long)p * sa_p;
+        __m256 av = _mm256_broadcast_ss(a0 + o); c00 = _mm256_fmadd_ps(av, b0, c00); c01 = _mm256_fmadd_ps(av, b1, c01);
+        av = _mm256_broadcast_ss(a1 + o); c10 = _mm256_fmadd_ps(av, b0, c10); c11 = _mm256_fmadd_ps(av, b1, c11);
+        av = _mm256_broadcast_ss(a2 + o); c20 = _mm256_fmadd_ps(av, b0, c20); c21 = _mm256_fmadd_ps(av, b1, c21);
+        av = _mm256_broadcast_ss(a3 + o); c30 = _mm256_fmadd_ps(av, b0, c30); c31 = _mm256_fmadd_ps(av, b1, c31);
+      }
+      const __m256 acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+      for (int r = 0; r < mr; r++) {
+        float *cr = g->c + (long)(i0 + r) * g->ldc + j0;
+        __m256 x0 = _mm256_mul_ps(va, acc[2 * r]), x1 = _mm256_mul_ps(va, acc[2 * r + 1]);
+        if (g->beta != 0.0f) {
+          x0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(cr, m0), x0);
+          x1 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(cr + 8, m1), x1);
+        }
+        if (nr == 16) {
+          _mm256_storeu_ps(cr, x0);
+          _mm256_storeu_ps(cr + 8, x1);
+        } else {  // masked stores are slow on AMD cores: go through a small buffer
+          float t[16];
+          _mm256_storeu_ps(t, x0);
+          _mm256_storeu_ps(t + 8, x1);
+          for (int j = 0; j < nr; j++) cr[j] = t[j];
+        }
       }
     }
   }
 }
-static void small_generic(const gemm_args *g) { small_body(g); }
-#ifdef HAVE_X86
-AVX2_FN static void small_avx2(const gemm_args *g) { small_body(g); }
+
+// Narrow C (n < 8): vectorise over eight rows of C instead. at holds op(A) transposed (k x m, row p =
+// column p of op(A)), so C[i0..i0+7, j] accumulates at[p, i0..i0+7] * op(B)(p, j).
+// n is a compile-time constant at each call site so the accumulators stay in registers (a loop over
+// a variable count would keep them on the stack, and store-to-load forwarding would set the pace).
+AVX2_FN INLINE void narrow_n(const gemm_args *g, const float *at, long ldat, const int n) {
+  const int m = g->m, k = g->k;
+  const long sb_p = g->tb ? 1 : g->ldb, sb_j = g->tb ? g->ldb : 1;  // op(B)(p, j) = b[p*sb_p + j*sb_j]
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  for (int i0 = 0; i0 < m; i0 += 8) {
+    const int mr = m - i0 < 8 ? m - i0 : 8;
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(mr), lane);
+    __m256 acc[7];
+    for (int j = 0; j < n; j++) acc[j] = _mm256_setzero_ps();
+    for (int p = 0; p < k; p++) {
+      const __m256 av = _mm256_maskload_ps(at + (long)p * ldat + i0, mask);
+      const float *bp = g->b + (long)p * sb_p;
+      for (int j = 0; j < n; j++) acc[j] = _mm256_fmadd_ps(av, _mm256_broadcast_ss(bp + j * sb_j), acc[j]);
+    }
+    for (int j = 0; j < n; j++) {
+      float t[8];
+      _mm256_storeu_ps(t, acc[j]);
+      for (int r = 0; r < mr; r++) {
+        float *c = g->c + (long)(i0 + r) * g->ldc + j;
+        *c = g->beta == 0.0f ? g->alpha * t[r] : g->alpha * t[r] + g->beta * *c;
+      }
+    }
+  }
+}
+AVX2_FN static void narrow_avx2(const gemm_args *g, const float *at, long ldat) {
+  switch (g->n) {
+    case 1: narrow_n(g, at, ldat, 1); break;
+    case 2: narrow_n(g, at, ldat, 2); break;
+    case 3: narrow_n(g, at, ldat, 3); break;
+    case 4: narrow_n(g, at, ldat, 4); break;
+    case 5: narrow_n(g, at, ldat, 5); break;
+    case 6: narrow_n(g, at, ldat, 6); break;
+    default: narrow_n(g, at, ldat, 7); break;
+  }
+}
 #endif
+
+// Last resort when no pack buffer can be allocated: plain loops, no extra memory.
+static void naive(const gemm_args *g) {
+  for (int i = 0; i < g->m; i++)
+    for (int j = 0; j < g->n; j++) {
+      float s = 0.0f;
+      for (int p = 0; p < g->k; p++)
+        s += (g->ta ? g->a[(long)p * g->lda + i] : g->a[(long)i * g->lda + p]) * (g->tb ? g->b[(long)j * g->ldb + p] : g->b[(long)p * g->ldb + j]);
+      float *c = g->c + (long)i * g->ldc + j;
+      *c = g->beta == 0.0f ? g->alpha * s : g->alpha * s + g->beta * *c;
+    }
+}
 
 // ---- threads: split the larger of m and n into one contiguous part per thread ----
 typedef struct { gemm_args g; } part_t;
@@ -313,13 +406,23 @@ void gemm_run(const gemm_args *g) {
     return;
   }
   long work = (long)g->m * g->n * g->k;
-  if (work <= SMALL_MAX && g->n <= 4096) {
 #ifdef HAVE_X86
-    if (gemm_get_isa() == ISA_AVX2) { small_avx2(g); return; }
-#endif
-    small_generic(g);
-    return;
+  if (work <= SMALL_MAX && gemm_get_isa() == ISA_AVX2) {
+    if (g->n < 8 && g->m >= 8 && g->ta) {  // op(A) columns are contiguous: vectorise over rows
+      narrow_avx2(g, g->a, g->lda);
+      return;
+    }
+    if (!g->tb) { small_avx2(g, g->b, g->ldb); return; }
+    // op(B) = B^T: transpose the k x n operand once into scratch, then the same row-major kernel.
+    float *bt = caller_buffer((size_t)g->k * g->n);
+    if (bt) {
+      for (int j = 0; j < g->n; j++)
+        for (int p = 0; p < g->k; p++) bt[(long)p * g->n + j] = g->b[(long)j * g->ldb + p];
+      small_avx2(g, bt, g->n);
+      return;
+    }
   }
+#endif
   int t = gemm_get_threads();
   int byRows = g->m >= g->n;
   int extent = byRows ? g->m : g->n, unit = byRows ? 6 : 16;
@@ -352,7 +455,7 @@ void gemm_run(const gemm_args *g) {
     if (buf) return;
   }
   float *buf = caller_buffer(buf_floats(g));
-  if (!buf) { small_generic(g); return; }  // out of memory for packing: the unpacked loop still works
+  if (!buf) { naive(g); return; }  // out of memory for packing: the unpacked loop still works
   blocked_run(g, buf);
 }
 
