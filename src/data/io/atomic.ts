@@ -19,3 +19,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** A results table as CSV (header + rows; cells quoted when needed), written atomically. */
+export function writeCsvAtomic(path: string, header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null | undefined>>): void {
+  const cell = (v: string | number | boolean | null | undefined): string => {
+    if (v === null || v === undefined) return "";
+    const s = String(v);
+    return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [header.map(cell).join(","), ...rows.map((r) => r.map(cell).join(","))];
+  writeFileAtomic(path, `${lines.join("\n")}\n`);
+}

@@ -1,0 +1,76 @@
+// Parquet through hyparquet (read) and hyparquet-writer (write). Columns are read whole; the class order we
+// wrote is kept in the key-value metadata "transferlab.classNames" so a round trip keeps label indices.
+import { readFileSync } from "node:fs";
+import { parquetMetadata, parquetRead, parquetSchema } from "hyparquet";
+import { parquetWriteBuffer } from "hyparquet-writer";
+import { DataError, fileError } from "../errors.js";
+import { columnsToTable, canonicalLabel, type ColumnSelection, type ParsedTable } from "../table.js";
+import { DEFAULT_MISSING_TOKENS } from "./csv.js";
+import type { Domain } from "../../core/domain.js";
+
+export const CLASS_NAMES_KEY = "transferlab.classNames";
+
+export async function readParquetTable(file: string, opts: ColumnSelection & { missingTokens?: readonly string[] } = {}): Promise<ParsedTable> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw fileError(e, file);
+  }
+  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let metadata;
+  try {
+    metadata = parquetMetadata(ab);
+  } catch (e) {
+    throw new DataError("DATA_FORMAT", "BAD_PARQUET", `is not a readable Parquet file: ${(e as Error).message}`, { file });
+  }
+  const top = parquetSchema(metadata).children;
+  const names = top.map((c) => c.element.name);
+  const nested = top.filter((c) => c.children.length > 0).map((c) => c.element.name);
+  const n = Number(metadata.num_rows);
+  const columns: unknown[][] = names.map(() => new Array(n));
+  const index = new Map(names.map((nm, j) => [nm, j]));
+  try {
+    await parquetRead({
+      file: ab,
+      metadata,
+      onChunk: (chunk) => {
+        const j = index.get(chunk.columnName);
+        if (j === undefined) return;
+        const col = columns[j]!;
+        const data = chunk.columnData as ArrayLike<unknown>;
+        for (let i = 0; i < data.length && chunk.rowStart + i < n; i++) col[chunk.rowStart + i] = data[i];
+      },
+    });
+  } catch (e) {
+    throw new DataError("DATA_FORMAT", "BAD_PARQUET", `cannot be decoded: ${(e as Error).message}`, { file });
+  }
+  const kv = metadata.key_value_metadata?.find((k) => k.key === CLASS_NAMES_KEY)?.value;
+  let labelOrder: string[] | undefined;
+  if (kv) {
+    try {
+      labelOrder = (JSON.parse(kv) as string[]).map(canonicalLabel);
+    } catch {
+      labelOrder = undefined;
+    }
+  }
+  const table = columnsToTable(file, names, columns, opts, opts.missingTokens ?? DEFAULT_MISSING_TOKENS);
+  const used = [...table.featureNames];
+  const bad = nested.find((nm) => used.includes(nm));
+  if (bad) throw new DataError("DATA_FORMAT", "NON_NUMERIC", "nested (list/struct) columns are not features", { file, column: bad }, "flatten it or leave it out with --features");
+  return { ...table, labelOrder };
+}
+
+/** Parquet bytes of a domain: FLOAT features, label as the class name (STRING), class order in metadata. */
+export function encodeParquet(d: Domain, labelColumn = "label"): Uint8Array {
+  const names = d.featureNames ?? Array.from({ length: d.X.cols }, (_, j) => `x${j + 1}`);
+  const columnData: Array<{ name: string; data: any; type: "FLOAT" | "STRING" | "INT32" }> = names.map((name, j) => ({ name, data: d.X.column(j), type: "FLOAT" }));
+  const kvMetadata: Array<{ key: string; value: string }> = [];
+  if (d.y) {
+    if (d.classNames) {
+      columnData.push({ name: labelColumn, data: Array.from(d.y, (k) => d.classNames![k]!), type: "STRING" });
+      kvMetadata.push({ key: CLASS_NAMES_KEY, value: JSON.stringify(d.classNames) });
+    } else columnData.push({ name: labelColumn, data: Int32Array.from(d.y), type: "INT32" });
+  }
+  return new Uint8Array(parquetWriteBuffer({ columnData, kvMetadata }));
+}
