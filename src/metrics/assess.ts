@@ -1,0 +1,448 @@
+// `assess`: will transfer from a source domain help a target domain? Divergences with uncertainty, the
+// per-feature shift ranking, label shift, transferability scores, the Ben-David bound estimate, and a
+// low / medium / high verdict on the risk of negative transfer with its reasons — all before training anything.
+//
+// Scale: the exact kernel statistics (pooled N×N kernel matrix, permutation test) are used while their memory
+// fits `memoryBudget` (default 2 GB); above it the linear-time and random-feature estimators replace them and
+// the report says so. Every other part works on bounded random subsets when the domains are large (noted).
+import { Matrix } from "../core/matrix.js";
+import { Rng } from "../core/rng.js";
+import type { Domain, LabelledDomain } from "../core/domain.js";
+import { TransferLabError, invalidParam } from "../core/errors.js";
+import { assertFinite } from "../core/validate.js";
+import { LogisticRegression } from "../estimators/logreg.js";
+import {
+  medianBandwidth, medianKernel, mixtureKernel, mmdLinear, mmdRff, drawRff, mmdPermutationTest, exactTestBytes,
+  type MmdEstimates, type LinearMmd,
+} from "./mmd.js";
+import { proxyADistance, type ProxyADistance } from "./proxy-a-distance.js";
+import { coralDistance } from "./coral.js";
+import { slicedWasserstein, perFeatureShift, type FeatureShift } from "./wasserstein.js";
+import { blackBoxShiftEstimation, classPriors, type LabelShiftEstimate } from "./label-shift.js";
+import { logME, leep, hScore } from "./transferability.js";
+import { fitStandardizer, halves, subsampleRows, normalQuantile } from "./util.js";
+
+export type RiskLevel = "low" | "medium" | "high";
+
+export interface AssessOptions {
+  seed?: number;
+  /** Permutations of the exact MMD test (default 500). */
+  permutations?: number;
+  /** Bytes allowed for the O(N²) kernel structures (default 2 GB). */
+  memoryBudget?: number;
+  /** Random Fourier features for the approximate MMD² (default 256). */
+  rffFeatures?: number;
+  /** Random directions of the sliced Wasserstein distance (default 128). */
+  projections?: number;
+  /** Force the scalable estimators even when the exact ones fit. */
+  forceApproximate?: boolean;
+  /** Significance level for the tests and intervals (default 0.05). */
+  alpha?: number;
+  progress?: (fraction: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface Interval {
+  value: number;
+  ci: [number, number];
+}
+
+export interface AssessReport {
+  schema: "transferlab.assess/1";
+  seed: number;
+  source: DomainSummary;
+  target: DomainSummary;
+  scale: { mode: "exact" | "approximate"; memoryBudget: number; exactBytes: number; notes: string[] };
+  mmd: {
+    bandwidth: number;
+    mixtureBandwidths: number[];
+    /** Exact estimators (null in approximate mode). */
+    median: MmdEstimates | null;
+    mixture: MmdEstimates | null;
+    linear: { median: LinearMmd; mixture: LinearMmd };
+    rff: { features: number; median: MmdEstimates; mixture: MmdEstimates };
+    test: { kind: "permutation" | "linear-time z-test"; kernel: "mixture"; statistic: number; pValue: number; permutations?: number; nullMean?: number; nullSd?: number };
+    notes: string[];
+  };
+  proxyADistance: { linear: ProxyADistance; rbf: ProxyADistance };
+  coral: { value: number; sameDomainReference: number };
+  slicedWasserstein: { value: number; se: number; projections: number; sameDomainReference: number };
+  featureShift: FeatureShift[];
+  labelShift: (LabelShiftEstimate & { truePriors: number[] | null; maxAbsError: number | null }) | null;
+  transfer: {
+    chanceError: number;
+    sourceError: Interval;
+    /** Error of the source-trained classifier on the labelled target rows. */
+    targetErrorOfSourceModel: Interval | null;
+    /** Cross-validated error of a classifier trained on the labelled target rows alone. */
+    targetOnlyError: Interval | null;
+  };
+  transferability: { logME: number; leep: number; hScore: number; rows: number } | null;
+  bound: {
+    estimate: true;
+    sourceError: number;
+    halfDivergence: number;
+    lambda: number | null;
+    total: number | null;
+    divergenceFrom: "linear domain classifier";
+    meaning: string[];
+  };
+  verdict: { level: RiskLevel; reasons: string[]; caveats: string[] };
+  notes: string[];
+}
+
+export interface DomainSummary {
+  name: string;
+  rows: number;
+  features: number;
+  labelled: boolean;
+  classes: number;
+  classCounts: number[] | null;
+}
+
+const GB = 2 ** 30;
+/** Row caps for the parts that do not need every row (each is a random subset, noted when applied). */
+const CAPS = { domainClassifier: 5000, featureShift: 100_000, sliced: 20_000, classifier: 20_000, targetScoring: 100_000, targetLabelled: 5000 } as const;
+
+function summarize(d: Domain, k: number): DomainSummary {
+  return {
+    name: d.name, rows: d.X.rows, features: d.X.cols, labelled: d.y !== undefined, classes: k,
+    classCounts: d.y ? classPriors(d.y, k).map((p) => Math.round(p * d.y!.length)) : null,
+  };
+}
+
+/** Wilson score interval for a proportion. */
+export function wilson(errors: number, n: number, level = 0.95): [number, number] {
+  if (n === 0) return [0, 1];
+  const z = normalQuantile(1 - (1 - level) / 2);
+  const p = errors / n, z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+function errorsOf(pred: Int32Array, y: ArrayLike<number>): number {
+  let e = 0;
+  for (let i = 0; i < pred.length; i++) if (pred[i] !== y[i]) e++;
+  return e;
+}
+
+function takeLabels(y: Int32Array, idx: ArrayLike<number>): Int32Array {
+  return Int32Array.from({ length: idx.length }, (_, t) => y[idx[t]!]!);
+}
+
+/** A standardised logistic-regression classifier: the "h" of the bound and the source model of LEEP/BBSE. */
+function fitClassifier(X: Matrix, y: Int32Array, k: number): { predict(A: Matrix): Int32Array; proba(A: Matrix): Matrix } {
+  const std = fitStandardizer(X);
+  const lr = new LogisticRegression({ C: 1, tol: 1e-4, maxIter: 300 });
+  lr.fit(std.apply(X), y, { numClasses: k });
+  return { predict: (A) => lr.predict(std.apply(A)), proba: (A) => lr.predictProba(std.apply(A)) };
+}
+
+/** k-fold cross-validated error of the target-only classifier (stratified by a seeded shuffle). */
+function crossValidatedError(X: Matrix, y: Int32Array, k: number, rng: Rng, folds = 5): { errors: number; n: number } {
+  const n = X.rows;
+  const f = Math.max(2, Math.min(folds, Math.floor(n / 2)));
+  // Deal each class's shuffled rows round-robin into folds, so every fold sees every class when it can.
+  const fold = new Int32Array(n);
+  const order = rng.permutation(n);
+  const seen = new Int32Array(k);
+  for (const i of order) fold[i] = seen[y[i]!]!++ % f;
+  let errors = 0;
+  for (let q = 0; q < f; q++) {
+    const tr: number[] = [], te: number[] = [];
+    for (let i = 0; i < n; i++) (fold[i] === q ? te : tr).push(i);
+    if (te.length === 0) continue;
+    const ytr = takeLabels(y, tr);
+    const present = new Set(ytr);
+    if (present.size < 2) {
+      // A single training class: predict it (the honest target-only answer with so few labels).
+      const only = ytr[0] ?? 0;
+      for (const i of te) if (y[i] !== only) errors++;
+      continue;
+    }
+    const clf = fitClassifier(X.takeRows(tr), ytr, k);
+    errors += errorsOf(clf.predict(X.takeRows(te)), takeLabels(y, te));
+  }
+  return { errors, n };
+}
+
+export async function assess(source: Domain, target: Domain, opts: AssessOptions = {}): Promise<AssessReport> {
+  const seed = opts.seed ?? 0;
+  const rng = new Rng(seed);
+  const alpha = opts.alpha ?? 0.05;
+  const level = 1 - alpha;
+  const budget = opts.memoryBudget ?? 2 * GB;
+  if (!(budget > 0)) throw invalidParam("memoryBudget", `must be a positive number of bytes, got ${budget}`);
+  const P = opts.permutations ?? 500;
+  if (source.X.cols !== target.X.cols) {
+    throw new TransferLabError("FEATURE_MISMATCH", `source '${source.name}' has ${source.X.cols} features but target '${target.name}' has ${target.X.cols}`, {}, "both domains must describe rows with the same features");
+  }
+  if (source.X.rows < 4 || target.X.rows < 4) throw new TransferLabError("EMPTY_DOMAIN", `assess needs at least 4 rows per domain, got ${source.X.rows} and ${target.X.rows}`);
+  assertFinite(source.X, `source '${source.name}'`);
+  assertFinite(target.X, `target '${target.name}'`);
+  const progress = (f: number, msg: string) => {
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "assess was aborted");
+    opts.progress?.(f, msg);
+  };
+  const notes: string[] = [];
+  const k = Math.max(source.classNames?.length ?? 0, target.classNames?.length ?? 0,
+    source.y ? Math.max(...source.y) + 1 : 0, target.y ? Math.max(...target.y) + 1 : 0);
+  const X = source.X, Y = target.X;
+  const n = X.rows, m = Y.rows, N = n + m;
+
+  // ---- Divergences: MMD² ------------------------------------------------------------------------------
+  progress(0.02, "bandwidth (median heuristic)");
+  const sigma = medianBandwidth(X, Y, rng.fork("bandwidth"));
+  const kMed = medianKernel(sigma), kMix = mixtureKernel(sigma);
+  const exactBytes = exactTestBytes(N, Math.min(P, 127));
+  const exact = !opts.forceApproximate && exactBytes <= budget;
+  const scaleNotes: string[] = [];
+  if (!exact) {
+    scaleNotes.push(opts.forceApproximate
+      ? "the scalable estimators were requested (--approximate)"
+      : `the exact kernel statistics would need ${(exactBytes / GB).toFixed(2)} GB for the ${N}×${N} pooled kernel matrix, over the ${(budget / GB).toFixed(2)} GB budget: MMD² uses the linear-time and random-Fourier-feature estimators and the linear-time z-test instead of the permutation test`);
+  }
+  // The linear-time estimator pairs rows in order; shuffle so a sorted file does not bias it.
+  const shuffledX = X.rows > 1 ? X.takeRows(rng.fork("linX").permutation(n)) : X;
+  const shuffledY = Y.rows > 1 ? Y.takeRows(rng.fork("linY").permutation(m)) : Y;
+  const linear = { median: mmdLinear(shuffledX, shuffledY, kMed), mixture: mmdLinear(shuffledX, shuffledY, kMix) };
+  progress(0.08, "random-feature MMD²");
+  const D = opts.rffFeatures ?? 256;
+  const rffRng = rng.fork("rff");
+  const rff = {
+    features: D,
+    median: mmdRff(X, Y, drawRff(kMed, X.cols, D, rffRng)),
+    mixture: mmdRff(X, Y, drawRff(kMix, X.cols, Math.ceil(D / 5) * 5, rffRng)),
+  };
+  let median: MmdEstimates | null = null, mixture: MmdEstimates | null = null;
+  let test: AssessReport["mmd"]["test"];
+  if (exact) {
+    progress(0.15, `exact MMD² and permutation test (${P} permutations, one ${N}×${N} kernel matrix)`);
+    const pt = mmdPermutationTest(X, Y, kMix, { permutations: P, rng: rng.fork("perm"), memoryBudget: budget, alsoEstimate: [kMed, kMix], signal: opts.signal });
+    [median, mixture] = pt.estimates as [MmdEstimates, MmdEstimates];
+    test = { kind: "permutation", kernel: "mixture", statistic: pt.statistic, pValue: pt.pValue, permutations: P, nullMean: pt.nullMean, nullSd: pt.nullSd };
+  } else {
+    test = { kind: "linear-time z-test", kernel: "mixture", statistic: linear.mixture.estimate, pValue: linear.mixture.pValue };
+  }
+  const mmdNotes: string[] = [];
+  const negatives = [
+    ["unbiased (median σ)", median?.unbiased], ["unbiased (mixture)", mixture?.unbiased],
+    ["linear-time (median σ)", linear.median.estimate], ["linear-time (mixture)", linear.mixture.estimate],
+    ["random-feature unbiased (median σ)", rff.median.unbiased],
+  ].filter(([, v]) => typeof v === "number" && (v as number) < 0).map(([name]) => name as string);
+  if (negatives.length) {
+    mmdNotes.push(`negative estimates (${negatives.join(", ")}) are expected, not a bug: the unbiased and linear-time estimators subtract the similarity between distinct rows, so when the domains look alike they scatter around 0 and fall below it about half the time. MMD² itself is never negative; read a negative value as "no detectable difference at this sample size".`);
+  }
+
+  // ---- Proxy A-distance, CORAL, sliced Wasserstein, per-feature shift -----------------------------------
+  progress(0.55, "domain classifiers (proxy A-distance)");
+  const padLinear = proxyADistance(X, Y, { rng: rng.fork("pad-linear"), features: "linear", maxPerDomain: CAPS.domainClassifier, level });
+  const padRbf = proxyADistance(X, Y, { rng: rng.fork("pad-rbf"), features: "rbf", maxPerDomain: CAPS.domainClassifier, level });
+  progress(0.7, "CORAL and sliced Wasserstein distances");
+  // Same-domain references: the statistic between two random halves of the source, rescaled where the
+  // statistic's sampling noise has a known size dependence (CORAL: ∝ 1/n₁ + 1/n₂).
+  const [ha, hb] = halves(n, rng.fork("halves"));
+  const coral = coralDistance(X, Y);
+  const coralRef = coralDistance(X.takeRows(ha), X.takeRows(hb)) * ((1 / n + 1 / m) / (1 / ha.length + 1 / hb.length));
+  const swRng = rng.fork("sliced");
+  const xs = subsampleRows(X, CAPS.sliced, swRng), ys = subsampleRows(Y, CAPS.sliced, swRng);
+  if (xs.idx || ys.idx) notes.push(`sliced Wasserstein used a random subset of ${CAPS.sliced} rows per domain`);
+  const sw = slicedWasserstein(xs.X, ys.X, { rng: swRng.fork("dirs"), projections: opts.projections ?? 128 });
+  const [sa, sb] = halves(xs.X.rows, swRng);
+  const swRef = slicedWasserstein(xs.X.takeRows(sa), xs.X.takeRows(sb), { rng: swRng.fork("dirs-ref"), projections: opts.projections ?? 128 }).value;
+  progress(0.78, "per-feature KS and Wasserstein-1");
+  const fsRng = rng.fork("features");
+  const fx = subsampleRows(X, CAPS.featureShift, fsRng), fy = subsampleRows(Y, CAPS.featureShift, fsRng);
+  if (fx.idx || fy.idx) notes.push(`per-feature statistics used a random subset of ${CAPS.featureShift} rows per domain`);
+  const featureShift = perFeatureShift(fx.X, fy.X, source.featureNames ?? target.featureNames);
+
+  // ---- Labels: source model, label shift, transfer errors, transferability, bound -------------------------
+  progress(0.85, "source classifier, label shift and the bound");
+  const chanceFromPriors = (p: number[]) => 1 - Math.max(...p);
+  let labelShift: AssessReport["labelShift"] = null;
+  let sourceErr: Interval = { value: NaN, ci: [NaN, NaN] };
+  let targetErrSrc: Interval | null = null, targetOnly: Interval | null = null;
+  let transferability: AssessReport["transferability"] = null;
+  let lambda: number | null = null;
+  let chance = k > 1 ? 1 - 1 / k : 0;
+  const srcLabelled = source.y !== undefined && k >= 2 && new Set(source.y).size >= 2;
+  const tgtLabelled = target.y !== undefined && k >= 2;
+  if (srcLabelled) {
+    const sy = source.y!;
+    const lrng = rng.fork("labels");
+    const cap = subsampleRows(X, CAPS.classifier, lrng);
+    if (cap.idx) notes.push(`the source classifier was trained on a random subset of ${CAPS.classifier} source rows`);
+    const Xs = cap.X, ys = cap.idx ? takeLabels(sy, cap.idx) : sy;
+    const srcDomain: LabelledDomain = { name: source.name, X: Xs, y: ys };
+    const tScore = subsampleRows(Y, CAPS.targetScoring, lrng);
+    labelShift = { ...blackBoxShiftEstimation(srcDomain, tScore.X, { rng: lrng.fork("bbse"), numClasses: k }), truePriors: null, maxAbsError: null };
+    const [a, b] = halves(Xs.rows, lrng);
+    const h = fitClassifier(Xs.takeRows(a), takeLabels(ys, a), k);
+    const eS = errorsOf(h.predict(Xs.takeRows(b)), takeLabels(ys, b));
+    sourceErr = { value: eS / b.length, ci: wilson(eS, b.length, level) };
+    if (tgtLabelled) {
+      const ty = target.y!;
+      const tq = subsampleRows(Y, CAPS.targetLabelled, lrng);
+      if (tq.idx) notes.push(`target-label statistics used a random subset of ${CAPS.targetLabelled} labelled target rows`);
+      const Yl = tq.X, yl = tq.idx ? takeLabels(ty, tq.idx) : ty;
+      const truth = classPriors(ty, k);
+      labelShift.truePriors = truth;
+      labelShift.maxAbsError = Math.max(...truth.map((q, j) => Math.abs(q - labelShift!.targetPriors[j]!)));
+      chance = chanceFromPriors(truth);
+      const eT = errorsOf(h.predict(Yl), yl);
+      targetErrSrc = { value: eT / Yl.rows, ci: wilson(eT, Yl.rows, level) };
+      const cv = crossValidatedError(Yl, yl, k, lrng.fork("cv"));
+      targetOnly = { value: cv.errors / cv.n, ci: wilson(cv.errors, cv.n, level) };
+      // λ̂: one classifier fitted on both domains (half of each), its errors summed on the other halves.
+      const [ta, tb] = halves(Yl.rows, lrng);
+      const joint = fitClassifier(Matrix.vstack([Xs.takeRows(a), Yl.takeRows(ta)]), Int32Array.from([...takeLabels(ys, a), ...takeLabels(yl, ta)]), k);
+      lambda = errorsOf(joint.predict(Xs.takeRows(b)), takeLabels(ys, b)) / b.length + errorsOf(joint.predict(Yl.takeRows(tb)), takeLabels(yl, tb)) / tb.length;
+      const present = new Set(yl).size;
+      if (present >= 2) {
+        transferability = { logME: logME(Yl, yl).value, leep: leep(h.proba(Yl), yl), hScore: hScore(Yl, yl), rows: Yl.rows };
+      }
+    }
+  } else if (tgtLabelled) {
+    chance = chanceFromPriors(classPriors(target.y!, k));
+  }
+  const halfDivergence = Math.max(0, padLinear.value) / 2;
+  const boundTotal = srcLabelled && lambda !== null ? sourceErr.value + halfDivergence + lambda : null;
+  const bound: AssessReport["bound"] = {
+    estimate: true, sourceError: sourceErr.value, halfDivergence, lambda, total: boundTotal, divergenceFrom: "linear domain classifier",
+    meaning: [
+      "ε_T(h) ≤ ε_S(h) + ½·d_HΔH(S, T) + λ (Ben-David et al., 2010): the target error of a classifier h is at most its source error, plus how well classifiers of h's family can tell the domains apart, plus the error of the best single classifier for both domains.",
+      "ε_S(h): held-out source error of a linear (logistic-regression) source classifier.",
+      "½·d̂_HΔH: half the proxy A-distance of a linear domain classifier, negative values read as 0 — an estimate of a supremum, not the supremum itself.",
+      lambda === null ? "λ̂: unknown without target labels — the bound cannot be completed, and a large λ (the domains need different decision rules) is exactly the failure it cannot see." : "λ̂: source + target held-out error of one linear classifier fitted on both domains; large λ means no single rule serves both.",
+      "Every term is estimated from finite samples, so the sum is an estimate, not a guarantee; above the chance error it says nothing.",
+    ],
+  };
+
+  const verdict = decideVerdict({
+    mmdP: test.pValue, alpha, padRbf, padLinear, labelShift, sourceErr, targetErrSrc, targetOnly, chance, boundTotal, lambda, exact,
+  });
+  progress(1, "done");
+  return {
+    schema: "transferlab.assess/1",
+    seed,
+    source: summarize(source, k),
+    target: summarize(target, k),
+    scale: { mode: exact ? "exact" : "approximate", memoryBudget: budget, exactBytes, notes: scaleNotes },
+    mmd: { bandwidth: sigma, mixtureBandwidths: kMix.sigmas, median, mixture, linear, rff, test, notes: mmdNotes },
+    proxyADistance: { linear: padLinear, rbf: padRbf },
+    coral: { value: coral, sameDomainReference: coralRef },
+    slicedWasserstein: { value: sw.value, se: sw.se, projections: sw.projections, sameDomainReference: swRef },
+    featureShift,
+    labelShift,
+    transfer: { chanceError: chance, sourceError: sourceErr, targetErrorOfSourceModel: targetErrSrc, targetOnlyError: targetOnly },
+    transferability,
+    bound,
+    verdict,
+    notes: [...notes, ...padLinear.notes.map((s) => `linear domain classifier: ${s}`), ...padRbf.notes.map((s) => `kernel domain classifier: ${s}`)],
+  };
+}
+
+interface VerdictInputs {
+  mmdP: number;
+  alpha: number;
+  padRbf: ProxyADistance;
+  padLinear: ProxyADistance;
+  labelShift: AssessReport["labelShift"];
+  sourceErr: Interval;
+  targetErrSrc: Interval | null;
+  targetOnly: Interval | null;
+  chance: number;
+  boundTotal: number | null;
+  lambda: number | null;
+  exact: boolean;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+/**
+ * The verdict. With labelled target rows the deciding evidence is direct: how much worse the source-trained
+ * classifier is on the target than a classifier trained on the target's own labels (cross-validated) —
+ * that gap is negative transfer for naive transfer. Without target labels it rests on the input shift
+ * (kernel domain classifier, MMD test) and the estimated label shift, and says so.
+ */
+export function decideVerdict(v: VerdictInputs): AssessReport["verdict"] {
+  const reasons: string[] = [];
+  const caveats: string[] = [];
+  const rank: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
+  let level: RiskLevel = "low";
+  const raise = (to: RiskLevel) => { if (rank[to] > rank[level]) level = to; };
+  const significant = v.mmdP < v.alpha;
+  const pad = v.padRbf.value;
+  // Input shift.
+  if (significant) {
+    reasons.push(`The inputs differ: the MMD test rejects "same distribution" (p = ${fmtP(v.mmdP)}), and a kernel classifier tells source rows from target rows with ${pct(1 - v.padRbf.epsilon)} balanced accuracy on held-out rows (proxy A-distance ${pad.toFixed(2)} of 2).`);
+  } else {
+    reasons.push(`No detectable input shift: the MMD test does not reject "same distribution" (p = ${fmtP(v.mmdP)}) and the kernel domain classifier is near chance (proxy A-distance ${pad.toFixed(2)} of 2).`);
+  }
+  if (v.targetErrSrc && v.targetOnly) {
+    const gap = v.targetErrSrc.value - v.targetOnly.value;
+    const sure = v.targetErrSrc.ci[0] > v.targetOnly.value;
+    reasons.push(`On the labelled target rows, a classifier trained on the source errs on ${pct(v.targetErrSrc.value)} (${ciText(v.targetErrSrc.ci)}); one trained on the target labels alone errs on ${pct(v.targetOnly.value)} (cross-validated); the source error is ${pct(v.sourceErr.value)}.`);
+    if (v.targetErrSrc.value >= 0.75 * v.chance && v.chance > 0) {
+      raise("high");
+      reasons.push(`The source model is close to guessing on the target (chance error ${pct(v.chance)}): what it learned does not carry over.`);
+    } else if (gap >= 0.1 && sure) {
+      raise("high");
+      reasons.push(`Using the source model costs ${pct(gap)} of target accuracy against learning from the target labels alone: transferring as-is would be negative transfer.`);
+    } else if (gap >= 0.03 && sure) {
+      raise("medium");
+      reasons.push(`The source model is ${pct(gap)} worse on the target than a target-only model: some knowledge transfers, but adaptation (or weighting the source down) is needed to avoid losing accuracy.`);
+    } else {
+      reasons.push("The source model is about as accurate on the target as a target-only model: the shift leaves the decision rule largely intact.");
+    }
+    if (v.lambda !== null && v.lambda > 0.5 * v.chance) {
+      raise("high");
+      reasons.push(`No single linear rule serves both domains (λ̂ = ${v.lambda.toFixed(2)}): the domains need different decision boundaries, which no amount of input alignment fixes.`);
+    }
+    if (v.targetOnly.value <= v.targetErrSrc.value && significant && pad >= 1.5 && level === "low") {
+      caveats.push("The inputs are strongly shifted even though the source model still works on the labelled target rows; check that those rows represent the whole target.");
+    }
+  } else {
+    caveats.push("Without target labels this verdict rests on how different the inputs look; a shift can leave the decision rule intact (then the risk is overstated) or change it without moving the inputs much (then it is understated). A few labelled target rows make the verdict direct.");
+    if (significant && pad >= 1.5) {
+      raise("high");
+      reasons.push("A classifier separates the domains almost perfectly, so a source-trained model will be applied to inputs unlike anything it saw.");
+    } else if (significant && pad >= 0.5) {
+      raise("medium");
+      reasons.push("The domains overlap only partly.");
+    } else if (significant) {
+      reasons.push("The shift is statistically detectable but small.");
+    }
+    if (v.boundTotal === null && Number.isFinite(v.sourceErr.value) && v.sourceErr.value + Math.max(0, v.padLinear.value) / 2 >= v.chance && v.chance > 0) {
+      raise("high");
+      reasons.push("Even without λ, the Ben-David bound estimate exceeds the chance error, so it gives no assurance that the source model will work.");
+    }
+  }
+  if (v.labelShift) {
+    const tv = v.labelShift.truePriors
+      ? 0.5 * v.labelShift.truePriors.reduce((s, q, j) => s + Math.abs(q - v.labelShift!.sourcePriors[j]!), 0)
+      : v.labelShift.shift;
+    if (tv >= 0.2) {
+      raise("medium");
+      reasons.push(`The class proportions change a lot between the domains (total variation ${tv.toFixed(2)}${v.labelShift.truePriors ? "" : ", estimated by black-box shift estimation"}): a source model's priors are wrong for the target; reweight classes.`);
+    }
+  }
+  if (v.boundTotal !== null) {
+    if (v.boundTotal >= v.chance && v.chance > 0) {
+      reasons.push(`The Ben-David bound estimate (${v.boundTotal.toFixed(2)}) is at or above the chance error (${v.chance.toFixed(2)}): theory offers no assurance here.`);
+    } else {
+      reasons.push(`The Ben-David bound estimate puts the source model's target error at most near ${v.boundTotal.toFixed(2)} (an estimate, see the bound section).`);
+    }
+  }
+  if (!v.exact) caveats.push("The MMD test used the linear-time z-test (large data): it has less power than the permutation test.");
+  return { level, reasons, caveats };
+}
+
+function fmtP(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+function ciText(ci: [number, number]): string {
+  return `95 % CI ${(100 * ci[0]).toFixed(1)}–${(100 * ci[1]).toFixed(1)} %`;
+}
