@@ -18,7 +18,7 @@ const loaders: Record<Tier, () => Kernels | string> = {
 const DETAIL: Record<Tier, () => string> = {
   native: () => nativeDetail("native"),
   openblas: () => nativeDetail("openblas"),
-  wasm: () => "WebAssembly SIMD (v128), 1 thread; TypeScript below 4096 multiply-adds",
+  wasm: () => "WebAssembly SIMD (v128), 1 thread; TypeScript below 256 multiply-adds",
   js: () => "TypeScript, float64 accumulation",
 };
 

@@ -16,8 +16,8 @@ interface Exports {
 }
 
 /** Multiply-adds below which the TypeScript loop beats copying into wasm memory. */
-export const WASM_GEMM_MIN_WORK = 4096;
-const WASM_SQDIST_MIN_WORK = 2048;
+export const WASM_GEMM_MIN_WORK = 256;
+const WASM_SQDIST_MIN_WORK = 256;
 
 function decodeBase64(s: string): Uint8Array {
   if (typeof atob === "function") return Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
