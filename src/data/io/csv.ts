@@ -15,6 +15,8 @@ export interface CsvOptions extends ColumnSelection {
   header?: boolean;
   /** Cells that mean "missing" (compared after trimming spaces). */
   missingTokens?: readonly string[];
+  /** Bytes read per chunk (default 4 MiB); memory use is the matrix plus about two chunks. */
+  chunkBytes?: number;
 }
 
 export const DEFAULT_MISSING_TOKENS = ["", "NA", "N/A", "null", "?"];
@@ -60,6 +62,7 @@ class CsvParser {
   private domainCol = -1;
   private readonly textTmp: string[] = [];
   private bomChecked = false;
+  private finalChunk = false;
 
   constructor(file: string, opts: CsvOptions, expectedBytes: number) {
     this.file = file;
@@ -74,6 +77,7 @@ class CsvParser {
 
   /** Parses whole records in buf; returns how many bytes were consumed (the rest is an incomplete record). */
   push(buf: Buffer, final: boolean): number {
+    this.finalChunk = final;
     let pos = 0;
     if (!this.bomChecked && buf.length >= (final ? 0 : 3)) {
       this.bomChecked = true;
@@ -162,8 +166,37 @@ class CsvParser {
     }
   }
 
-  /** Parses one record starting at pos. Returns the position after it, or -1 when the record is incomplete. */
+  /** Parses one record; a bad cell in a record with the wrong number of fields is reported as the ragged row it is. */
   private parseRecord(buf: Buffer, start: number, final: boolean): number {
+    try {
+      return this.parseRecordUnchecked(buf, start, final);
+    } catch (e) {
+      if (e instanceof DataError && (e.reason === "NON_NUMERIC" || e.reason === "NON_FINITE")) {
+        const fields = this.countFields(buf, start);
+        if (fields >= 0 && fields !== this.ncols) {
+          throw new DataError("DATA_FORMAT", "RAGGED_ROW", `row has ${fields} field${fields === 1 ? "" : "s"} but the header has ${this.ncols}`,
+            { file: this.file, row: e.where.row, column: this.colName(Math.min(fields, this.ncols)) }, "every row needs one value per header column");
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Number of fields in the record at start (quotes respected); -1 if the record runs past this chunk. */
+  private countFields(buf: Buffer, start: number): number {
+    let fields = 1;
+    let inQuote = false;
+    for (let i = start; i < buf.length; i++) {
+      const c = buf[i]!;
+      if (c === QUOTE) inQuote = !inQuote;
+      else if (!inQuote && c === this.delim) fields++;
+      else if (!inQuote && c === LF) return fields;
+    }
+    return this.finalChunk ? fields : -1;
+  }
+
+  /** Parses one record starting at pos. Returns the position after it, or -1 when the record is incomplete. */
+  private parseRecordUnchecked(buf: Buffer, start: number, final: boolean): number {
     const end = buf.length;
     const delim = this.delim;
     // Blank line (or a lone CR LF): skip.
@@ -488,10 +521,11 @@ export async function readCsv(file: string, opts: CsvOptions = {}): Promise<Pars
       throw fileError(e, file);
     }
     try {
-      const chunk = Buffer.allocUnsafe(CHUNK);
+      const size = Math.max(1, Math.floor(opts.chunkBytes ?? CHUNK));
+      const chunk = Buffer.allocUnsafe(size);
       let carry: Buffer | null = null;
       for (;;) {
-        const got = readSync(fd, chunk, 0, CHUNK, null);
+        const got = readSync(fd, chunk, 0, size, null);
         const final = got === 0;
         let buf: Buffer = chunk.subarray(0, got);
         if (carry) buf = final ? carry : Buffer.concat([carry, buf]);

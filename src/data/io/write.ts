@@ -9,6 +9,7 @@ export type WriteFormat = "csv" | "npy" | "npz" | "parquet";
 
 /** The shortest decimal that reads back as the same float32 (so CSV round trips are exact). */
 export function formatFloat32(v: number): string {
+  if (Object.is(v, -0)) return "-0";
   if (Number.isInteger(v)) return String(v);
   const f = Math.fround(v);
   for (let p = 1; p <= 9; p++) {
