@@ -126,42 +126,16 @@ export function mmd2(xs: Tensor, xt: Tensor, opts: MmdOptions = {}): Tensor {
   const wst = -1 / (n * m);
   const nb = gs.length;
   // Off-diagonal pairs, each counted twice by symmetry; the diagonal adds k(0)=nb per row when biased.
-  let sss = 0, stt = 0, sst = 0;
-  const g0 = gs[0]!;
-  for (let i = 0; i < N; i++) {
-    const row = i * N;
-    if (G !== null) G[row + i] = 0;
-    for (let j = i + 1; j < N; j++) {
-      const dij = D[row + j]!;
-      let k: number, kp: number;
-      if (nb === 1) {
-        k = Math.exp(-g0 * dij);
-        kp = -g0 * k;
-      } else {
-        k = 0;
-        kp = 0;
-        for (let b = 0; b < nb; b++) {
-          const e = Math.exp(-gs[b]! * dij);
-          k += e;
-          kp -= gs[b]! * e;
-        }
-      }
-      let w: number;
-      if (j < n) { sss += k; w = wss; }
-      else if (i >= n) { stt += k; w = wtt; }
-      else { sst += k; w = wst; }
-      if (G !== null) {
-        const v = w * kp;
-        G[row + j] = v;
-        G[j * N + i] = v;
-      }
-    }
-  }
+  if (G !== null) for (let i = 0; i < N; i++) G[i * N + i] = 0;
+  const rs = rg ? new Float64Array(N) : null; // row sums of G, for backward
+  const sss = kernelBlock(D, G, rs, N, 0, n, 0, n, true, gs, wss);
+  const stt = kernelBlock(D, G, rs, N, n, N, n, N, true, gs, wtt);
+  const sst = kernelBlock(D, G, rs, N, 0, n, n, N, false, gs, wst);
   let val = 2 * sss * wss + 2 * stt * wtt + 2 * sst * wst;
   if (!unbiased) val += nb / n + nb / m;
   const loss = out([1], rg);
   loss.data[0] = val;
-  if (rg && G !== null) {
+  if (rg && G !== null && rs !== null) {
     record(() => {
       const g = loss.grad;
       if (g === null) return;
@@ -169,10 +143,7 @@ export function mmd2(xs: Tensor, xt: Tensor, opts: MmdOptions = {}): Tensor {
       const dZ = alloc(N * d);
       gemm(false, false, N, d, N, -f, G, N, Z, d, 0, dZ, d);
       for (let i = 0; i < N; i++) {
-        let r = 0;
-        const row = i * N;
-        for (let j = 0; j < N; j++) r += G[row + j]!;
-        const c = f * r;
+        const c = f * rs[i]!;
         for (let p = 0; p < d; p++) dZ[i * d + p]! += c * Z[i * d + p]!;
       }
       if (xs.requiresGrad) {
@@ -186,6 +157,65 @@ export function mmd2(xs: Tensor, xt: Tensor, opts: MmdOptions = {}): Tensor {
     });
   }
   return loss;
+}
+
+const POW2 = new Float64Array(256);
+for (let i = 0; i < 256; i++) POW2[i] = Math.pow(2, i - 128);
+const LN2_HI = 0.693145751953125, LN2_LO = 1.428606820309417232e-6;
+
+/** exp(x) for x ≤ 0, relative error < 1e-8 (Cody–Waite reduction + degree-7 Taylor); ~1.4× Math.exp here. */
+export function expNeg(x: number): number {
+  if (x < -87) return 0;
+  const k = Math.floor(x * Math.LOG2E + 0.5);
+  const r = x - k * LN2_HI - k * LN2_LO;
+  return (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r / 5040))))))) * POW2[k + 128]!;
+}
+
+/**
+ * Σ k(D_ij) over rows [i0, i1) × columns [j0, j1) (only j > i when `upper`), k = Σ_b exp(−γ_b·D); writes
+ * G_ij = G_ji = w·k′(D_ij) when G is given.
+ */
+function kernelBlock(D: Float32Array, G: Float32Array | null, rs: Float64Array | null, N: number, i0: number, i1: number, j0: number, j1: number, upper: boolean, gs: number[], w: number): number {
+  let s = 0;
+  if (gs.length === 1) {
+    const g = gs[0]!, wg = -w * g;
+    for (let i = i0; i < i1; i++) {
+      const row = i * N;
+      for (let j = upper ? i + 1 : j0; j < j1; j++) {
+        const k = expNeg(-g * D[row + j]!);
+        s += k;
+        if (G !== null) {
+          const v = wg * k;
+          G[row + j] = v;
+          G[j * N + i] = v;
+          rs![i]! += v;
+          rs![j]! += v;
+        }
+      }
+    }
+    return s;
+  }
+  for (let i = i0; i < i1; i++) {
+    const row = i * N;
+    for (let j = upper ? i + 1 : j0; j < j1; j++) {
+      const dij = D[row + j]!;
+      let k = 0, kp = 0;
+      for (let b = 0; b < gs.length; b++) {
+        const e = expNeg(-gs[b]! * dij);
+        k += e;
+        kp -= gs[b]! * e;
+      }
+      s += k;
+      if (G !== null) {
+        const v = w * kp;
+        G[row + j] = v;
+        G[j * N + i] = v;
+        rs![i]! += v;
+        rs![j]! += v;
+      }
+    }
+  }
+  return s;
 }
 
 /**
