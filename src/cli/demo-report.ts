@@ -8,6 +8,7 @@ import type { DemoRun } from "../experiment/demo.js";
 import { domainComparison, performanceComparison, featureSpaceTsne, confusionMatrices, labelEfficiency, scatterPoints } from "../report/figures.js";
 import { writeFigure, type RenderedFigure } from "../report/render.js";
 import { tsne, trustworthiness } from "../metrics/tsne.js";
+import { writeReportHtml, type ReportPage, type Tone } from "../report/html.js";
 
 export const DEMO_FIGURES = ["domain_comparison", "performance_comparison", "feature_space_tsne", "confusion_matrices", "label_efficiency"] as const;
 
@@ -98,6 +99,101 @@ export async function writeDemoFigures(run: DemoRun, outDir: string, onStage?: (
   return out;
 }
 
+const f2 = (v: number) => v.toFixed(2);
+
+/** The plain-language verdict paragraph of report.html. */
+export function demoVerdictText(r: DemoResults): { tone: Tone; headline: string; text: string } {
+  const cmp = r.comparisons.find((c) => c.method === "mmd")!;
+  const n = r.seeds.length;
+  const s = r.summary;
+  const shift = `a target rotated ${r.settings.rotationDeg}° with ${r.settings.targetLabelledN} labelled target points`;
+  const outcome =
+    n < 2 ? "With a single seed no test is possible; run with --seeds 20 before drawing a conclusion."
+    : r.verdict.label === "positive transfer" ? `Over ${n} seeds the gain is statistically significant (paired t-test p = ${cmp.pValue.toPrecision(2)}): transfer helped.`
+    : r.verdict.label === "negative transfer" ? `Over ${n} seeds the loss is statistically significant (paired t-test p = ${cmp.pValue.toPrecision(2)}): this is negative transfer — the target-only model is better.`
+    : `Over ${n} seeds the difference is not statistically significant (paired t-test p = ${cmp.pValue.toPrecision(2)}): at this many labels, transfer gives no measurable gain.`;
+  return {
+    tone: n < 2 ? "warning" : r.verdict.label === "positive transfer" ? "positive" : r.verdict.label === "negative transfer" ? "negative" : "neutral",
+    headline: r.verdict.label === "no significant transfer" ? "No significant transfer" : r.verdict.label === "positive transfer" ? "Positive transfer" : "Negative transfer",
+    text:
+      `On ${shift}, MMD transfer reached ${f2(s.mmd.mean)} % accuracy and an SVM trained from scratch on the target labels ${f2(s.scratch.mean)} % ` +
+      `(difference ${cmp.meanDiff >= 0 ? "+" : "−"}${f2(Math.abs(cmp.meanDiff))} points; ${cmp.wins} wins, ${cmp.ties} ties, ${cmp.losses} losses). ${outcome} ` +
+      `Direct transfer — the source SVM used unchanged — reached ${f2(s.direct.mean)} %, which is what the shift costs without adaptation. ` +
+      `Transfer can still pay by needing fewer labels: ${r.labelEfficiency.line}`,
+  };
+}
+
+/** The sections of report.html. */
+export function demoReportPage(r: DemoResults, figures: DemoFigure[]): ReportPage {
+  const fig = (name: string) => {
+    const f = figures.find((x) => x.figure.name === name)!;
+    return { kind: "figure" as const, figure: f.figure, caption: f.caption, alt: f.caption };
+  };
+  const n = r.seeds.length;
+  const st = r.settings;
+  return {
+    title: "transferlab demo: rotated Gaussians, three ways to use a source domain",
+    subtitle: `${st.protocolText}. Seeds: ${n > 1 ? `${r.seeds[0]}–${r.seeds[n - 1]} (${n})` : r.seeds[0]}.`,
+    verdict: demoVerdictText(r),
+    sections: [
+      {
+        id: "results", heading: "Results on the target test set",
+        blocks: [
+          {
+            kind: "table", caption: `Accuracy (%) on ${st.targetTestN} target test points${n > 1 ? `, over ${n} seeds` : ""}`,
+            columns: ["Method", "Mean", "SD", "95 % CI", "vs from scratch: wins / ties / losses", "p (paired t-test)"],
+            rows: r.methods.map((m) => {
+              const c = r.comparisons.find((x) => x.method === m.id);
+              const sm = r.summary[m.id];
+              return [m.name, f2(sm.mean), n > 1 ? f2(sm.sd) : null, n > 1 ? `${f2(sm.ci95[0])} – ${f2(sm.ci95[1])}` : null,
+                c ? `${c.wins} / ${c.ties} / ${c.losses}` : "baseline", c && n > 1 ? c.pValue.toPrecision(2) : null];
+            }),
+            align: ["left", "right", "right", "right", "right", "right"],
+            note: r.verdict.line,
+          },
+          fig("performance_comparison"),
+          fig("confusion_matrices"),
+        ],
+      },
+      { id: "data", heading: "The two domains", blocks: [{ kind: "text", text: "The source has two well separated Gaussian classes; the target's classes are closer together, wider and rotated, so a boundary learned on the source cuts through part of the target." }, fig("domain_comparison")] },
+      { id: "features", heading: "What the MMD network learned", blocks: [{ kind: "text", text: "The network maps both domains into 16 features; the MMD term pulls the feature distributions of source and target together while cross-entropy keeps the classes apart." }, fig("feature_space_tsne")] },
+      {
+        id: "label-efficiency", heading: "Label efficiency",
+        blocks: [
+          { kind: "text", text: r.labelEfficiency.line },
+          fig("label_efficiency"),
+          {
+            kind: "table", caption: "Mean accuracy (%) by number of labelled target points",
+            columns: ["Method", ...r.labelEfficiency.grid.map(String)],
+            rows: r.methods.map((m) => [m.name, ...r.labelEfficiency.curves.filter((c) => c.method === m.id).map((c) => f2(c.summary.mean))]),
+            align: ["left", ...r.labelEfficiency.grid.map(() => "right" as const)],
+          },
+        ],
+      },
+      {
+        id: "methods", heading: "Methods and protocol",
+        blocks: [
+          { kind: "list", items: r.methods.map((m) => `${m.name} (${m.role}): ${m.description}.`) },
+          { kind: "text", text: `Protocol: ${st.protocolText}. Target-test labels are used only for scoring.` },
+          {
+            kind: "keyValues", caption: "Settings",
+            entries: [
+              ["Source", `${st.sourceN} points, classes at ${JSON.stringify(st.sourceMeans)}, σ ${st.sourceSigma}`],
+              ["Target", `classes at ${JSON.stringify(st.targetMeans)}, σ ${st.targetSigma}, rotated ${st.rotationDeg}°`],
+              ["Target labelled / test / separate unlabelled", `${st.targetLabelledN} / ${st.targetTestN} / ${st.targetUnlabelledN}`],
+              ["Data generator", st.dataGenerator === "numpy-legacy" ? "numpy legacy MT19937 (same data as the Python tutorial)" : "transferlab Rng"],
+              ["SVM", `RBF, C ${st.svm.C}, gamma 1/n_features = ${st.svm.gammaValue}`],
+              ["MMD network", `MLP 2→${st.mmd.hidden.join("→")} (ReLU) + linear head; Adam lr ${st.mmd.lr}; batch ${st.mmd.batchSize}; ${st.mmd.epochs} epochs; λ ${st.mmd.lambda}; RBF γ ${st.mmd.mmdGamma}, biased MMD²; ${st.mmd.fineTuneSteps} fine-tuning steps`],
+              ["Label grid", st.labelGrid.join(", ")],
+            ],
+          },
+        ],
+      },
+    ],
+    footer: `transferlab ${r.transferlab} · ${r.createdAt} · results.json schema ${r.schema} v${r.version}`,
+  };
+}
+
 /** Writes figures (unless plots is false), report.html and results.json (validated, atomically, last). */
 export async function writeDemoOutputs(run: DemoRun, outDir: string, opts: WriteDemoOptions): Promise<string[]> {
   const files: string[] = [];
@@ -105,6 +201,9 @@ export async function writeDemoOutputs(run: DemoRun, outDir: string, opts: Write
     const t0 = performance.now();
     const figures = await writeDemoFigures(run, outDir, opts.onStage);
     for (const f of figures) files.push(`${f.figure.name}.svg`, `${f.figure.name}.png`);
+    opts.onStage?.("report.html");
+    writeReportHtml(join(outDir, "report.html"), demoReportPage(run.results, figures));
+    files.push("report.html");
     run.results.timings.figuresSeconds = (performance.now() - t0) / 1000;
   }
   files.push("results.json");

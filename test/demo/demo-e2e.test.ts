@@ -26,6 +26,8 @@ test("a short demo writes every figure (SVG + PNG) and a schema-valid results.js
       assert.ok(png.length > 5000, `${f}.png has content (${png.length} bytes)`);
       assert.match(readFileSync(join(dir, `${f}.svg`), "utf8"), /<text/, `${f}.svg has text`);
     }
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    assert.ok(files.includes("report.html") && html.includes("data:image/png;base64") && html.includes(run.results.verdict.line.slice(0, 30)));
     const r = demoResultsSchema.parse(JSON.parse(readFileSync(join(dir, "results.json"), "utf8")));
     assert.equal(r.settings.protocol, "separate-unlabelled");
     assert.equal(r.settings.targetUnlabelledN, 200);
