@@ -4,3 +4,10 @@ export { LogisticRegression, logisticRegressionFactory, type LogisticRegressionP
 export * from "./data/index.js";
 export * from "./report/index.js";
 export { tsne, trustworthiness, pca, type TsneOptions, type TsneResult, type PcaResult } from "./metrics/tsne.js";
+// The reference experiment (`transferlab demo`) and its parts.
+export { SVC, SVC_DEFAULTS, type SVCParams } from "./estimators/svc.js";
+export { NumpyRandomState } from "./data/numpy-rng.js";
+export { referencePair, sampleGaussianClasses64, REFERENCE_DEFAULTS, type ReferencePair, type ReferencePairOptions, type NormalSource } from "./data/generators/reference.js";
+export { MmdTransferNetwork, mmdTransfer, MMD_TRANSFER_DEFAULTS, type MmdTransferParams } from "./adapt/deep/mmd-transfer.js";
+export { runDemo, demoSummaryTable, resolveDemoSettings, type DemoOptions, type DemoRun, type DemoHooks } from "./experiment/demo.js";
+export { demoResultsSchema, DEMO_RESULTS_SCHEMA_ID, DEMO_RESULTS_VERSION, type DemoResults } from "./experiment/demo-schema.js";
