@@ -93,14 +93,14 @@ for s in tiny:
 print(json.dumps(out))
 `;
 
-function measureNumpy(sizes: number[], budgetMs: number): GemmBenchResult["numpy"] {
+function measureNumpy(sizes: number[], tiny: TinyShape[], budgetMs: number): GemmBenchResult["numpy"] {
   const python = "/usr/bin/python3";
   if (!existsSync(python)) return { missing: "/usr/bin/python3 not found" };
   // numpy's OpenBLAS picks its own kernel and cache sizes: drop overrides meant for other processes.
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync(python, ["-c", NUMPY_SCRIPT, JSON.stringify(sizes), JSON.stringify(TINY_SHAPES), String(budgetMs)], { env, encoding: "utf8", timeout: 600_000 });
+  const r = spawnSync(python, ["-c", NUMPY_SCRIPT, JSON.stringify(sizes), JSON.stringify(tiny), String(budgetMs)], { env, encoding: "utf8", timeout: 600_000 });
   if (r.status !== 0) return { missing: (r.stderr || r.error?.message || "python failed").trim().split("\n").pop()! };
   return JSON.parse(r.stdout) as { gflops: number[]; tinyNs: number[] };
 }
@@ -110,14 +110,23 @@ export async function measureGemm(opts: { sizes?: number[]; tiers?: Tier[]; budg
   const tiers = opts.tiers ?? availableTiers();
   const budgetMs = opts.budgetMs ?? 1500;
   const gflops: GemmBenchResult["gflops"] = {};
-  const numpy = measureNumpy(sizes, budgetMs);
-  for (const tier of tiers) {
-    gflops[tier] = sizes.map((n) => {
+  for (const tier of tiers) gflops[tier] = [];
+  // Size by size, numpy then every tier, so that load from other processes hits them alike.
+  const npG: number[] = [];
+  let npMissing: string | null = null;
+  for (const n of sizes) {
+    const np = measureNumpy([n], [], budgetMs);
+    if ("missing" in np) npMissing = np.missing;
+    else npG.push(np.gflops[0]!);
+    for (const tier of tiers) {
       // One 2048³ product takes ~15 s in TypeScript: skip it there.
-      if (tier === "js" && n > 1024) return null;
-      return squareGflops(tier, n, budgetMs, tier === "js" || tier === "wasm" ? 1 : 3);
-    });
+      gflops[tier]!.push(tier === "js" && n > 1024 ? null : squareGflops(tier, n, budgetMs, tier === "js" || tier === "wasm" ? 1 : 3));
+    }
   }
+  const npTiny = npMissing ? null : measureNumpy([], TINY_SHAPES, budgetMs);
+  const numpy: GemmBenchResult["numpy"] = npMissing || !npTiny || "missing" in npTiny
+    ? { missing: npMissing ?? (npTiny && "missing" in npTiny ? npTiny.missing : "numpy failed") }
+    : { gflops: npG, tinyNs: npTiny.tinyNs };
   const ns: GemmBenchResult["tiny"]["ns"] = {};
   for (const tier of tiers) ns[tier] = TINY_SHAPES.map((s) => tinyNs(tier, s, opts.tinyCalls ?? 20000));
   return { sizes, gflops, numpy, tiny: { shapes: TINY_SHAPES, ns } };
