@@ -14,6 +14,6 @@ export { listDatasets, datasetInfo, loadNamedDomain, resolveDomainPair, parsePai
   type DatasetInfo, type ResolveOptions, type PairSpec } from "./registry.js";
 export { loadMnist, loadMnist8x8, loadOptdigits, pixelNames } from "./datasets/digits.js";
 export { areaResample, areaWeights } from "./datasets/resample.js";
-export { generators, rotatedGaussians, twoMoons, covariateShift, covariateRule, priorShift, conditionalShift, subspaceShift,
+export { generators, rotatedGaussians, twoMoons, MOONS_CENTRE, covariateShift, covariateRule, priorShift, conditionalShift, subspaceShift,
   type Generator, type TwoMoonsParams, type CovariateShiftParams, type PriorShiftParams, type ConditionalShiftParams, type SubspaceShiftParams } from "./generators/index.js";
 export { splitTarget, makeFitData, assertNoTestLabels, TestSet, type SplitOptions, type TargetSplit, type LabelledSize } from "./split.js";
