@@ -306,6 +306,9 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   } else if (tgtLabelled) {
     chance = chanceFromPriors(classPriors(target.y!, k));
   }
+  if (labelShift && padRbf.value >= 1) {
+    labelShift.notes.push("black-box shift estimation assumes only the class proportions change (p(x|y) stays fixed); the inputs themselves shift strongly here, so its prior estimate may be far off");
+  }
   const halfDivergence = Math.max(0, padLinear.value) / 2;
   const boundTotal = srcLabelled && lambda !== null ? sourceErr.value + halfDivergence + lambda : null;
   const bound: AssessReport["bound"] = {
@@ -444,5 +447,5 @@ function fmtP(p: number): string {
 }
 
 function ciText(ci: [number, number]): string {
-  return `95 % CI ${(100 * ci[0]).toFixed(1)}–${(100 * ci[1]).toFixed(1)} %`;
+  return `CI ${(100 * ci[0]).toFixed(1)}–${(100 * ci[1]).toFixed(1)} %`;
 }

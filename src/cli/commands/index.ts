@@ -1,6 +1,9 @@
 // The command registry: one line per command.
 import type { Command } from "commander";
 import { register as demo } from "./demo.js";
+import { register as methods } from "./methods.js";
+import { register as evaluate } from "./evaluate.js";
 import { register as info } from "./info.js";
+import { register as assess } from "./assess.js";
 
-export const commands: Array<(program: Command) => void> = [demo, info];
+export const commands: Array<(program: Command) => void> = [demo, methods, evaluate, info, assess];
