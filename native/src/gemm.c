@@ -479,6 +479,16 @@ static void sqdist_generic(const float *x, int n, const float *yt, int m, int d,
 AVX2_FN static void sqdist_avx2(const float *x, int n, const float *yt, int m, int d, float *out) { sqdist_body(x, n, yt, m, d, out); }
 #endif
 
+typedef struct { const float *x, *yt; int n, m, d; float *out; } sq_part;
+
+static void sqdist_rows(const sq_part *p) {
+#ifdef HAVE_X86
+  if (gemm_get_isa() == ISA_AVX2) { sqdist_avx2(p->x, p->n, p->yt, p->m, p->d, p->out); return; }
+#endif
+  sqdist_generic(p->x, p->n, p->yt, p->m, p->d, p->out);
+}
+static void *sqdist_worker(void *arg) { sqdist_rows(arg); return NULL; }
+
 void sqdist_run(const float *x, int n, const float *y, int m, int d, float *out) {
   if (n <= 0 || m <= 0) return;
   float *yt = caller_buffer((size_t)m * d + 1);
@@ -493,8 +503,21 @@ void sqdist_run(const float *x, int n, const float *y, int m, int d, float *out)
   }
   for (int j = 0; j < m; j++)
     for (int p = 0; p < d; p++) yt[(long)p * m + j] = y[(long)j * d + p];
-#ifdef HAVE_X86
-  if (gemm_get_isa() == ISA_AVX2) { sqdist_avx2(x, n, yt, m, d, out); return; }
-#endif
-  sqdist_generic(x, n, yt, m, d, out);
+  // Large problems: rows of X split over the threads (each writes its own rows of out).
+  int t = gemm_get_threads();
+  if ((long)n * m * d < PAR_MIN || n < 2 * t) t = 1;
+  pthread_t tid[8];
+  sq_part parts[8];
+  int started[8] = {0};
+  int per = (n + t - 1) / t;
+  for (int w = 0; w < t; w++) {
+    int from = w * per, to = from + per > n ? n : from + per;
+    parts[w] = (sq_part){x + (long)from * d, yt, to > from ? to - from : 0, m, d, out + (long)from * m};
+    if (w > 0 && parts[w].n > 0) started[w] = pthread_create(&tid[w], NULL, sqdist_worker, &parts[w]) == 0;
+  }
+  sqdist_rows(&parts[0]);
+  for (int w = 1; w < t; w++) {
+    if (started[w]) pthread_join(tid[w], NULL);
+    else if (parts[w].n > 0) sqdist_rows(&parts[w]);
+  }
 }
