@@ -73,20 +73,21 @@ export function register(program: Command): void {
     .action(async (raw: RawOptions) => {
       const options = demoOptionsFrom(raw);
       const bar = !raw.quiet && process.stderr.isTTY ? await progressBar() : null;
+      let files: string[];
       let run;
       try {
         run = await runDemo(options, { onProgress: bar ? (done, total, msg) => bar.update(done, total, msg) : undefined });
+        files = await writeDemoOutputs(run, raw.out, { plots: raw.plots, onStage: bar ? (msg) => bar.task(msg) : undefined });
       } finally {
         bar?.stop();
       }
-      const files = await writeDemoOutputs(run, raw.out, { plots: raw.plots });
       if (raw.json) process.stdout.write(`${JSON.stringify(demoJsonSummary(run.results, raw.out), null, 2)}\n`);
       else if (!raw.quiet) process.stdout.write(`${demoSummaryTable(run.results)}\nWrote ${files.map((f) => `${raw.out}/${f}`).join(", ")}\n`);
     });
 }
 
 /** cli-progress bar on stderr; only created when stderr is a terminal. */
-async function progressBar(): Promise<{ update(done: number, total: number, msg: string): void; stop(): void }> {
+async function progressBar(): Promise<{ update(done: number, total: number, msg: string): void; task(msg: string): void; stop(): void }> {
   const { SingleBar, Presets } = (await import("cli-progress")).default;
   const bar = new SingleBar({ stream: process.stderr, format: " {bar} {percentage}% | {task}", hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
   let started = false;
@@ -98,6 +99,9 @@ async function progressBar(): Promise<{ update(done: number, total: number, msg:
       }
       bar.setTotal(total);
       bar.update(done, { task });
+    },
+    task(task) {
+      if (started) bar.update({ task });
     },
     stop() {
       if (started) bar.stop();
