@@ -161,7 +161,7 @@ export function mmd2(xs: Tensor, xt: Tensor, opts: MmdOptions = {}): Tensor {
 
 const POW2 = new Float64Array(256);
 for (let i = 0; i < 256; i++) POW2[i] = Math.pow(2, i - 128);
-const LN2_HI = 0.693145751953125, LN2_LO = 1.428606820309417232e-6;
+const LN2_HI = 0.693145751953125, LN2_LO = 1.4286068203094173e-6;
 
 /** exp(x) for x ≤ 0, relative error < 1e-8 (Cody–Waite reduction + degree-7 Taylor); ~1.4× Math.exp here. */
 export function expNeg(x: number): number {
