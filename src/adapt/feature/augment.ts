@@ -1,6 +1,8 @@
 // Feature augmentation: source x ↦ [x, x, 0], target x ↦ [x, 0, x], so a linear model can learn shared and
 // domain-specific weights. Daumé III, "Frustratingly Easy Domain Adaptation", ACL 2007. Needs target labels.
+import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
+import { defineFeatureMethod } from "../base.js";
 
 export function augmentFeatures(X: Matrix, side: "source" | "target"): Matrix {
   const d = X.cols;
@@ -13,3 +15,14 @@ export function augmentFeatures(X: Matrix, side: "source" | "target"): Matrix {
   }
   return out;
 }
+
+export const featureAugmentation = defineFeatureMethod({
+  name: "feature-augmentation",
+  description: "Feature augmentation: shared + domain-specific copies of every feature; trains on source and the labelled target",
+  reference: "Daumé III, Frustratingly Easy Domain Adaptation, ACL 2007",
+  needs: "labelled",
+  params: z.object({}),
+  fitMap({ source }) {
+    return { mappedSource: augmentFeatures(source.X, "source"), mapTarget: (X: Matrix) => augmentFeatures(X, "target"), includeTargetLabelled: true };
+  },
+});

@@ -1,6 +1,8 @@
 // CORAL (CORrelation ALignment): whiten the source with its own regularised covariance, re-colour it with the
 // target's. Sun, Feng & Saenko, "Return of Frustratingly Easy Domain Adaptation", AAAI 2016.
+import { z } from "zod";
 import type { Matrix } from "../../core/matrix.js";
+import { defineFeatureMethod } from "../base.js";
 import { addDiagonal, addRowVector, center, colMeans, covariance, invSqrtmSym, matmul, sqrtmSym, toMat64, toMatrix, type Mat64 } from "./linalg.js";
 
 export interface CoralOptions {
@@ -38,3 +40,17 @@ export function coralMap(Xs: Matrix, Xt: Matrix, opts: CoralOptions): CoralMap {
     },
   };
 }
+
+export const coral = defineFeatureMethod({
+  name: "coral",
+  description: "CORAL: whiten the source with its regularised covariance and re-colour it with the target's",
+  reference: "Sun, Feng & Saenko, Return of Frustratingly Easy Domain Adaptation, AAAI 2016",
+  params: z.object({
+    lambda: z.number().positive().default(1).describe("added to both covariance diagonals (the paper's + eye(d))"),
+    center: z.boolean().default(false).describe("also move the source mean onto the target mean (the paper does not)"),
+  }),
+  fitMap({ source, target }, p) {
+    const m = coralMap(source.X, target.X, p);
+    return { mappedSource: m.apply(source.X), mapTarget: (X: Matrix) => X, details: { A: m.A, map: m } };
+  },
+});

@@ -3,7 +3,9 @@
 // Long, Wang, Ding, Sun & Yu, "Transfer Feature Learning with Joint Distribution Adaptation", ICCV 2013:
 // (X·M·Xᵀ + λI)·A = X·H·Xᵀ·A·Φ, M = M0 + Σc Mc (scaled to unit Frobenius norm as in the authors' code),
 // pseudo-labels from a 1-nearest-neighbour classifier in the embedded space, as in the paper.
+import { z } from "zod";
 import type { Matrix } from "../../core/matrix.js";
+import { defineFeatureMethod, numClassesOf, throwIfAborted } from "../base.js";
 import type { Labels } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
 import { fixSigns, generalizedSymEig, mat64, matmul, toMat64, toMatrix, topColumns, type Mat64 } from "./linalg.js";
@@ -123,3 +125,22 @@ function oneNearestNeighbour(Z: Mat64, ns: number, ys: Labels): Int32Array {
   }
   return out;
 }
+
+export const jda = defineFeatureMethod({
+  name: "jda",
+  description: "Joint Distribution Adaptation: a projection matching marginal and class-conditional distributions, iterated with target pseudo-labels",
+  reference: "Long, Wang, Ding, Sun & Yu, Transfer Feature Learning with Joint Distribution Adaptation, ICCV 2013",
+  params: z.object({
+    dim: z.number().int().positive().default(30).describe("projection dimension (capped at the number of features)"),
+    lambda: z.number().positive().default(1).describe("regularisation λ of ‖A‖²"),
+    iterations: z.number().int().positive().default(10).describe("pseudo-label refinement rounds (stops early when labels settle)"),
+  }),
+  fitMap(data, p, ctx) {
+    const { source, target } = data;
+    const k = Math.min(p.dim, source.X.cols);
+    throwIfAborted(ctx.signal);
+    const m = jdaFit(source.X, source.y, target.X, { dim: k, lambda: p.lambda, iterations: p.iterations, numClasses: numClassesOf(data) });
+    const notes = k < p.dim ? [`jda: dim ${p.dim} capped at ${k} features`] : [];
+    return { mappedSource: m.map(source.X), mapTarget: m.map, notes, details: { A: m.A, changes: m.changes } };
+  },
+});

@@ -157,7 +157,7 @@ export function symFunction(A: Mat64, f: (lambda: number) => number): Mat64 {
 
 /**
  * Principal square root of a symmetric positive semi-definite matrix. Eigenvalues that round to slightly
- * negative values (|λ| ≤ 1e-12·max λ) are clamped to 0; clearly negative ones are an error.
+ * negative values (|λ| ≤ 1e-10·max |λ|) are clamped to 0; clearly negative ones are an error.
  */
 export function sqrtmSym(A: Mat64): Mat64 {
   const tol = psdTolerance(A);
@@ -167,29 +167,44 @@ export function sqrtmSym(A: Mat64): Mat64 {
   });
 }
 
-/** Inverse principal square root of a symmetric positive definite matrix. */
+/**
+ * Inverse principal square root of a symmetric positive definite matrix. Eigenvalues are floored at
+ * 1e-14·max |λ|: with features of very different magnitudes (e.g. a constant column beside values near 1e6) a
+ * regulariser far below rounding level makes the smallest computed eigenvalue noise, possibly ≤ 0.
+ */
 export function invSqrtmSym(A: Mat64): Mat64 {
-  return symFunction(A, (l) => {
-    if (!(l > 0)) {
-      throw new TransferLabError("INTERNAL", `inverse square root needs a positive definite matrix (eigenvalue ${l})`, {}, "increase the regularisation added to the covariance");
-    }
-    return 1 / Math.sqrt(l);
-  });
+  const { values } = symEig(A);
+  const top = values.length ? Math.max(Math.abs(values[0]!), Math.abs(values[values.length - 1]!)) : 0;
+  if (!(top > 0) || values[values.length - 1]! <= 0) {
+    throw new TransferLabError("INTERNAL", "inverse square root needs a positive definite matrix", {}, "increase the regularisation added to the covariance");
+  }
+  const floor = 1e-14 * top;
+  return symFunction(A, (l) => 1 / Math.sqrt(Math.max(l, floor)));
 }
 
 function psdTolerance(A: Mat64): number {
   let m = 0;
   for (const v of A.data) m = Math.max(m, Math.abs(v));
-  return 1e-12 * m * A.rows;
+  return 1e-10 * m * A.rows;
 }
 
-/** Cholesky factor L (lower) with A = L·Lᵀ; throws when A is not positive definite. */
-export function cholesky(A: Mat64): Mat64 {
+/**
+ * Cholesky factor L (lower) with A = L·Lᵀ. When A is positive definite in exact arithmetic but not numerically
+ * (e.g. a rank-one term of size 1e24 beside μ·I = I, from inputs near 1e6), a jitter of 1e-14, 1e-12, … times
+ * the mean diagonal is added until the factorisation succeeds; `jitter` reports what was added.
+ */
+export function cholesky(A: Mat64): Mat64 & { jitter: number } {
   const S = mat64(A.rows, A.cols, A.data.slice());
   symmetrize(S);
-  const ch = new CholeskyDecomposition(toMl(S));
-  if (!ch.isPositiveDefinite()) throw new TransferLabError("INTERNAL", "matrix is not positive definite", {}, "increase the regularisation");
-  return fromMl(ch.lowerTriangularMatrix);
+  let meanDiag = 0;
+  for (let i = 0; i < S.rows; i++) meanDiag += Math.abs(S.data[i * S.cols + i]!) / S.rows;
+  for (let e = -Infinity; e <= -6; e = e === -Infinity ? -14 : e + 2) {
+    const jitter = e === -Infinity ? 0 : meanDiag * 10 ** e;
+    const T = jitter === 0 ? S : addDiagonal(S, jitter);
+    const ch = new CholeskyDecomposition(toMl(T));
+    if (ch.isPositiveDefinite()) return { ...fromMl(ch.lowerTriangularMatrix), jitter };
+  }
+  throw new TransferLabError("INTERNAL", "matrix is not positive definite", {}, "increase the regularisation");
 }
 
 /** Solves L·X = B for lower-triangular L (forward substitution, column by column of B). */

@@ -1,7 +1,9 @@
 // Subspace Alignment: project each domain on its own top-k PCA basis and align the source basis to the
 // target's with M = Psᵀ·Pt. Fernando, Habrard, Sebban & Tuytelaars, "Unsupervised Visual Domain Adaptation
 // Using Subspace Alignment", ICCV 2013.
+import { z } from "zod";
 import type { Matrix } from "../../core/matrix.js";
+import { defineFeatureMethod } from "../base.js";
 import { TransferLabError } from "../../core/errors.js";
 import { center, colMeans, covariance, fixSigns, matmul, symEig, toMat64, toMatrix, topColumns, type Mat64 } from "./linalg.js";
 
@@ -40,3 +42,18 @@ export function subspaceAlignment(Xs: Matrix, Xt: Matrix, k: number): SubspaceAl
     mapTarget: (X) => toMatrix(matmul(center(toMat64(X), muT), Pt)),
   };
 }
+
+export const subspaceAlignmentMethod = defineFeatureMethod({
+  name: "subspace-alignment",
+  description: "Subspace Alignment: align the source PCA basis to the target's (M = Psᵀ·Pt), train in the target subspace",
+  reference: "Fernando, Habrard, Sebban & Tuytelaars, Unsupervised Visual Domain Adaptation Using Subspace Alignment, ICCV 2013",
+  params: z.object({
+    dim: z.number().int().positive().default(20).describe("subspace dimension (capped at the number of features)"),
+  }),
+  fitMap({ source, target }, p) {
+    const k = Math.min(p.dim, source.X.cols);
+    const sa = subspaceAlignment(source.X, target.X, k);
+    const notes = k < p.dim ? [`subspace-alignment: dim ${p.dim} capped at ${k} features`] : [];
+    return { mappedSource: sa.mapSource(source.X), mapTarget: sa.mapTarget, notes, details: { Ps: sa.Ps, Pt: sa.Pt, M: sa.M } };
+  },
+});

@@ -1,7 +1,9 @@
 // Transfer Component Analysis: a kernel embedding W that minimises the MMD between the embedded domains
 // while keeping their variance. Pan, Tsang, Kwok & Yang, "Domain Adaptation via Transfer Component
 // Analysis", IEEE TNN 2011 (unsupervised TCA, eq. 8): the leading eigenvectors of (K·L·K + μI)⁻¹·K·H·K.
+import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
+import { fitsBudget, formatBytes, requireBudget, throwIfAborted, defineFeatureMethod } from "../base.js";
 import { TransferLabError } from "../../core/errors.js";
 import { fixSigns, generalizedSymEig, mat64, matmul, toMatrix, topColumns, type Mat64 } from "./linalg.js";
 
@@ -89,3 +91,38 @@ export function tcaFit(Xs: Matrix, Xt: Matrix, opts: TcaOptions): TcaModel {
   };
 }
 
+
+export const tca = defineFeatureMethod({
+  name: "tca",
+  description: "Transfer Component Analysis: a kernel embedding minimising the MMD between domains while keeping variance",
+  reference: "Pan, Tsang, Kwok & Yang, Domain Adaptation via Transfer Component Analysis, IEEE TNN 2011",
+  params: z.object({
+    dim: z.number().int().positive().default(30).describe("number of transfer components (capped at n_s + n_t)"),
+    mu: z.number().positive().default(1).describe("trade-off μ of the regulariser tr(WᵀW)"),
+    kernel: z.enum(["linear", "rbf"]).default("linear").describe("kernel k(x, y)"),
+    gamma: z.number().positive().nullable().default(null).describe("RBF width γ in exp(−γ‖x−y‖²); null = 1/d"),
+    maxSamples: z.number().int().min(2).default(1000).describe("above this many points (or the memory budget), fit on a stratified random subsample and embed all points against it (landmark/Nyström TCA)"),
+  }),
+  fitMap({ source, target }, p, ctx) {
+    const ns = source.X.rows, nt = target.X.rows, n = ns + nt;
+    const kernel: TcaKernel = p.kernel === "linear" ? { type: "linear" } : { type: "rbf", gamma: p.gamma ?? 1 / source.X.cols };
+    // Largest n whose six n×n float64 matrices fit the budget.
+    let cap = Math.min(p.maxSamples, n);
+    while (cap > 2 && !fitsBudget(ctx, tcaMemoryBytes(cap))) cap = Math.floor(cap * 0.9);
+    requireBudget(ctx, tcaMemoryBytes(cap), `TCA on ${cap} points`, "lower maxSamples");
+    const notes: string[] = [];
+    let Xs = source.X, Xt = target.X;
+    if (cap < n) {
+      const ks = Math.max(1, Math.min(ns, Math.round((cap * ns) / n))), kt = Math.max(1, Math.min(nt, cap - ks));
+      const rng = ctx.rng.fork("tca-subsample");
+      Xs = source.X.takeRows(Array.from(rng.permutation(ns).subarray(0, ks)).sort((a, b) => a - b));
+      Xt = target.X.takeRows(Array.from(rng.permutation(nt).subarray(0, kt)).sort((a, b) => a - b));
+      notes.push(`tca: ${n} points (${formatBytes(tcaMemoryBytes(n))} of kernel matrices, O(n³) eigensolver); fitted on a random subsample of ${ks} source + ${kt} target points and embedded every point against it (landmark TCA)`);
+    }
+    const dim = Math.min(p.dim, Xs.rows + Xt.rows);
+    if (dim < p.dim) notes.push(`tca: dim ${p.dim} capped at ${dim}`);
+    throwIfAborted(ctx.signal);
+    const m = tcaFit(Xs, Xt, { dim, mu: p.mu, kernel });
+    return { mappedSource: m.embed(source.X), mapTarget: m.embed, notes, details: { W: m.W, eigenvalues: m.eigenvalues } };
+  },
+});

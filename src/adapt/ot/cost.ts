@@ -58,7 +58,3 @@ export function uniformWeights(n: number): Float64Array {
   return new Float64Array(n).fill(1 / n);
 }
 
-/** Bytes for one dense n×m float64 plan-sized matrix. */
-export function denseBytes(n: number, m: number): number {
-  return 8 * n * m;
-}

@@ -1,0 +1,21 @@
+// The linear Gaussian (Monge) map: the closed-form OT map between Gaussian fits of source and target,
+// applied to the source. Knott & Smith 1984; Flamary, Lounici & Ferrari, "Concentration bounds for linear
+// Monge mapping estimation and optimal transport domain adaptation", 2019 (POT's LinearTransport).
+import { z } from "zod";
+import { defineFeatureMethod } from "../base.js";
+import { linearMongeMap } from "./linear-map.js";
+
+export const otLinear = defineFeatureMethod({
+  name: "ot-linear",
+  family: "ot",
+  description: "linear Monge map between Gaussian fits of source and target, applied to the source",
+  reference: "Knott & Smith, On the optimal mapping of distributions, JOTA 1984; Flamary, Lounici & Ferrari, arXiv:1905.10155, 2019",
+  params: z.object({
+    reg: z.number().positive().default(1e-8).describe("added to both covariance diagonals (POT default 1e-8)"),
+    bias: z.boolean().default(true).describe("also match the means (b = μt − μs·A)"),
+  }),
+  fitMap({ source, target }, p) {
+    const m = linearMongeMap(source.X, target.X, p.reg, p.bias);
+    return { mappedSource: m.apply(source.X), mapTarget: (X) => X, details: { A: m.A, b: m.b, map: m } };
+  },
+});

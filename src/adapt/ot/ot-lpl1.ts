@@ -1,0 +1,29 @@
+// OT-DA with class-based regularisation: entropic OT plus a group-lasso (Lp-L1) penalty that discourages a
+// target point from receiving mass from several source classes. Courty et al., TPAMI 2017 (as POT's
+// SinkhornLpl1Transport).
+import { z } from "zod";
+import { defineFeatureMethod } from "../base.js";
+import { sinkhornLpl1Plan } from "./lpl1.js";
+import { transportSource } from "./transport.js";
+import { transportParams } from "./common-params.js";
+
+export const otLpl1 = defineFeatureMethod({
+  name: "ot-lpl1",
+  family: "ot",
+  description: "entropic OT with class-based Lp-L1 group-lasso regularisation (uses source labels), barycentric mapping",
+  reference: "Courty, Flamary, Tuia & Rakotomamonjy, Optimal Transport for Domain Adaptation, IEEE TPAMI 2017",
+  params: z.object({
+    reg: z.number().positive().default(0.01).describe("entropic regularisation"),
+    regClass: z.number().nonnegative().default(0.1).describe("weight of the class (group-lasso) term (POT reg_cl)"),
+    maxIter: z.number().int().positive().default(10).describe("majorisation–minimisation steps"),
+    maxInnerIter: z.number().int().positive().default(200).describe("Sinkhorn iterations per step"),
+    tol: z.number().positive().default(1e-8).describe("Sinkhorn tolerance per step"),
+    ...transportParams,
+  }),
+  fitMap({ source, target }, p, ctx) {
+    const r = transportSource(source.X, source.y, target.X,
+      (a, b, M, ys) => sinkhornLpl1Plan(a, ys, b, M, p.reg, p.regClass, { maxIter: p.maxIter, maxInnerIter: p.maxInnerIter, innerTol: p.tol, signal: ctx.signal }),
+      { ...p, denseCopies: 6, method: "ot-lpl1" }, ctx);
+    return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation } };
+  },
+});
