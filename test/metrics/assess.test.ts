@@ -1,0 +1,85 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { Rng } from "../../src/core/rng.js";
+import { Matrix } from "../../src/core/matrix.js";
+import { takeDomainRows } from "../../src/core/domain.js";
+import { referencePair } from "../../src/data/generators/reference.js";
+import { resolveDomainPair } from "../../src/data/registry.js";
+import { assess, type RiskLevel } from "../../src/metrics/assess.js";
+import { formatAssessText } from "../../src/metrics/assess-text.js";
+
+const rank: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
+
+test("the verdict goes from low to high as the reference pair's rotation goes from 0° to 90°", async () => {
+  const levels: RiskLevel[] = [];
+  for (const deg of [0, 30, 45, 60, 90]) {
+    const p = referencePair(new Rng(100 + deg), { rotationDeg: deg, sourceN: 400, targetLabelledN: 300, targetTestN: 2, targetUnlabelledN: 0 });
+    const r = await assess(p.source, p.targetLabelled, { seed: 3, permutations: 100 });
+    levels.push(r.verdict.level);
+    assert.ok(r.verdict.reasons.length >= 2, "reasons are given");
+  }
+  assert.equal(levels[0], "low", levels.join(" → "));
+  assert.equal(levels.at(-1), "high", levels.join(" → "));
+  for (let i = 1; i < levels.length; i++) assert.ok(rank[levels[i]!] >= rank[levels[i - 1]!], `monotone: ${levels.join(" → ")}`);
+});
+
+test("mnist→optdigits: high risk of negative transfer, with reasons", async () => {
+  const pair = await resolveDomainPair("mnist→optdigits");
+  // A random 2,000-row subset of the 10,000 MNIST rows keeps the test fast; the full pair gives the same verdict.
+  const idx = new Rng(1).permutation(pair.source.X.rows).slice(0, 2000).sort();
+  const r = await assess(takeDomainRows(pair.source, idx), pair.target, { seed: 1, permutations: 100 });
+  assert.equal(r.verdict.level, "high");
+  assert.ok(r.verdict.reasons.some((s) => /guessing|negative transfer/.test(s)), r.verdict.reasons.join("\n"));
+  assert.ok(r.proxyADistance.rbf.value > 1.5);
+  assert.ok(r.mmd.test.pValue < 0.05);
+  assert.match(formatAssessText(r), /RISK OF NEGATIVE TRANSFER: HIGH/);
+});
+
+test("over the memory budget the scalable estimators are used and the report says so", async () => {
+  const p = referencePair(new Rng(5), { rotationDeg: 45, sourceN: 300, targetLabelledN: 200, targetTestN: 2, targetUnlabelledN: 0 });
+  const r = await assess(p.source, p.targetLabelled, { seed: 1, memoryBudget: 100_000 });
+  assert.equal(r.scale.mode, "approximate");
+  assert.equal(r.mmd.test.kind, "linear-time z-test");
+  assert.equal(r.mmd.median, null);
+  assert.ok(r.scale.notes[0]!.includes("budget"));
+  assert.match(formatAssessText(r), /APPROXIMATE/);
+});
+
+test("identical domains: low risk, negative unbiased estimates explained, bound terms shown", async () => {
+  const rng = new Rng(9);
+  const make = (n: number) => {
+    const X = new Matrix(n, 3), y = new Int32Array(n);
+    for (let i = 0; i < n; i++) { y[i] = i % 2; for (let j = 0; j < 3; j++) X.set(i, j, rng.normal() + (j === 0 ? 3 * y[i]! : 0)); }
+    return { name: "d", X, y };
+  };
+  const r = await assess(make(300), make(300), { seed: 2, permutations: 200 });
+  assert.equal(r.verdict.level, "low");
+  assert.ok(r.mmd.test.pValue > 0.05);
+  const negative = [r.mmd.median!.unbiased, r.mmd.mixture!.unbiased, r.mmd.linear.median.estimate, r.mmd.linear.mixture.estimate].some((v) => v < 0);
+  assert.equal(r.mmd.notes.some((s) => s.includes("negative estimates")), negative);
+  assert.ok(r.bound.lambda !== null && r.bound.total !== null && r.bound.estimate);
+  assert.ok(Math.abs(r.bound.total! - (r.bound.sourceError + r.bound.halfDivergence + r.bound.lambda!)) < 1e-12);
+  JSON.parse(JSON.stringify(r)); // serialisable for --json
+});
+
+test("CLI: assess on two CSV files prints JSON; bad budget is one clear error line", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tl-assess-"));
+  const rng = new Rng(4);
+  const csv = (shift: number) => ["a,b,label", ...Array.from({ length: 120 }, (_, i) => `${(rng.normal() + shift).toFixed(4)},${rng.normal().toFixed(4)},${i % 2}`)].join("\n");
+  writeFileSync(join(dir, "s.csv"), csv(0));
+  writeFileSync(join(dir, "t.csv"), csv(2));
+  const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "assess", ...args], { encoding: "utf8" });
+  const ok = run("--source", join(dir, "s.csv"), "--target", join(dir, "t.csv"), "--json", "--permutations", "99");
+  assert.equal(ok.status, 0, ok.stderr);
+  const rep = JSON.parse(ok.stdout);
+  assert.equal(rep.schema, "transferlab.assess/1");
+  assert.equal(rep.featureShift[0].name, "a");
+  assert.ok(rep.mmd.test.pValue <= 0.01);
+  const bad = run("--source", join(dir, "s.csv"), "--target", join(dir, "t.csv"), "--memory-budget", "lots");
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr.trim(), /^transferlab: error \[INVALID_PARAMETER\].*memory-budget/);
+});
