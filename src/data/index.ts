@@ -9,6 +9,8 @@ export { encodeParquet } from "./io/parquet.js";
 export { writeDomain, encodeCsv, encodeNpz, formatFloat32, type WriteFormat } from "./io/write.js";
 export { writeFileAtomic, writeJsonAtomic, writeCsvAtomic } from "./io/atomic.js";
 export type { DomainPair, ScalingInfo } from "./pair.js";
+export { encodeGrayPng, imageStrip } from "./image/png.js";
+export { summarizeDomain, summarizeShift, featureMean, type DomainSummary, type ShiftSummary } from "./summary.js";
 export { applyScaling, featureStats, standardizeWith, scaleDomain, type ScalingRule } from "./scaling.js";
 export { listDatasets, datasetInfo, loadNamedDomain, resolveDomainPair, parsePairName, parseGeneratorSpec, DATASETS, PAIRS,
   type DatasetInfo, type ResolveOptions, type PairSpec } from "./registry.js";

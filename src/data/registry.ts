@@ -138,7 +138,7 @@ export async function resolveDomainPair(spec: PairSpec, opts: ResolveOptions = {
     return {
       name: known.name, source: r.source, target: r.target, kind: "image", scaling: r.scaling, imageShape: si.imageShape,
       notes: [known.description, `source: ${si.source} (${si.licence})`, `target: ${ti.source} (${ti.licence})`,
-        r.scaling.rule === "pixel" ? `pixels divided by ${scale} (one global scale, the source's declared range)` : `scaling: ${r.scaling.rule} (fitted on the source)`],
+        r.scaling.rule === "pixel" ? `pixels divided by ${scale} (one global scale, the source's declared range)` : r.scaling.rule === "none" ? "no scaling" : `scaling: ${r.scaling.rule} (fitted on the source)`],
     };
   }
   const [name, params] = parseGeneratorSpec(spec);

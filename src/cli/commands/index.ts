@@ -5,5 +5,6 @@ import { register as methods } from "./methods.js";
 import { register as evaluate } from "./evaluate.js";
 import { register as info } from "./info.js";
 import { register as assess } from "./assess.js";
+import { register as datasets } from "./datasets.js";
 
-export const commands: Array<(program: Command) => void> = [demo, methods, evaluate, info, assess];
+export const commands: Array<(program: Command) => void> = [demo, methods, evaluate, info, assess, datasets];

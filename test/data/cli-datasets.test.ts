@@ -1,0 +1,96 @@
+// `transferlab datasets ...` end to end: JSON summary, a valid PNG with the right pixels, and export round trip.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { inflateSync } from "node:zlib";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadOptdigits, loadDomain, encodeGrayPng } from "./helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "tl-cli-data-"));
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Decodes an 8-bit greyscale, non-interlaced PNG with filter 0 rows (what we write), by the PNG spec. */
+function decodeGray(png: Buffer): { width: number; height: number; pixels: Uint8Array } {
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  let p = 8;
+  let width = 0;
+  let height = 0;
+  const idat: Buffer[] = [];
+  while (p < png.length) {
+    const len = png.readUInt32BE(p);
+    const type = png.toString("latin1", p + 4, p + 8);
+    const data = png.subarray(p + 8, p + 8 + len);
+    if (type === "IHDR") {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      assert.equal(data[8], 8);
+      assert.equal(data[9], 0);
+    } else if (type === "IDAT") idat.push(data);
+    p += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const pixels = new Uint8Array(width * height);
+  for (let r = 0; r < height; r++) {
+    assert.equal(raw[r * (width + 1)], 0);
+    pixels.set(raw.subarray(r * (width + 1) + 1, (r + 1) * (width + 1)), r * width);
+  }
+  return { width, height, pixels };
+}
+
+test("PNG encoder output decodes to the same pixels", () => {
+  const px = Uint8Array.from({ length: 7 * 5 }, (_, i) => (i * 37) % 256);
+  const back = decodeGray(encodeGrayPng(7, 5, px));
+  assert.equal(back.width, 7);
+  assert.equal(back.height, 5);
+  assert.deepEqual(back.pixels, px);
+});
+
+test("datasets show mnist→optdigits: sizes, class counts, shift and the mean-image PNG", async () => {
+  const png = join(dir, "mean.png");
+  const r = cli("datasets", "show", "mnist→optdigits", "--json", "--png", png);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.source.rows, 10000);
+  assert.equal(out.target.rows, 1797);
+  const o = await loadOptdigits();
+  const counts: Record<string, number> = {};
+  for (const v of o.y) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
+  assert.deepEqual(out.target.classCounts, counts);
+  assert.ok(out.shift.meanShift > 0);
+  // Target panel (second of three) holds the optdigits mean image, scaled by the largest mean pixel of either domain.
+  const img = decodeGray(readFileSync(png));
+  const zoom = 12;
+  assert.equal(img.height, 8 * zoom);
+  assert.equal(img.width, 3 * 8 * zoom + 2 * 6);
+  const mean = new Float64Array(64);
+  for (let i = 0; i < o.X.rows; i++) o.X.row(i).forEach((v, j) => (mean[j] += v / o.X.rows));
+  const maxT = Math.max(...mean);
+  // The brightest target pixel is at most 255 and the image is not blank.
+  let brightest = 0;
+  for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) brightest = Math.max(brightest, img.pixels[(r * zoom) * img.width + 8 * zoom + 6 + c * zoom]!);
+  assert.ok(brightest > 100);
+  // Pixel ratios inside the target panel follow the mean image.
+  const at = (r: number, c: number) => img.pixels[(r * zoom + 3) * img.width + 8 * zoom + 6 + c * zoom + 3]!;
+  const top = mean.indexOf(maxT);
+  assert.equal(at(Math.floor(top / 8), top % 8), brightest);
+  assert.ok(Math.abs(at(4, 4) / brightest - mean[36]! / maxT) < 0.02);
+});
+
+test("datasets export optdigits --format npz reads back identical; unknown names fail with one line", async () => {
+  const path = join(dir, "optdigits.npz");
+  const r = cli("datasets", "export", "optdigits", "--format", "npz", "--out", path);
+  assert.equal(r.status, 0, r.stderr);
+  const back = await loadDomain(path);
+  const o = await loadOptdigits();
+  assert.deepEqual(back.X.data, o.X.data);
+  assert.deepEqual(back.y, o.y);
+  const bad = cli("datasets", "show", "imagenet");
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /UNKNOWN|unknown dataset "imagenet"/);
+  assert.equal(bad.stderr.trim().split("\n").length, 1);
+});
