@@ -3,6 +3,7 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
 
@@ -61,6 +62,69 @@ static napi_value gemm_common(napi_env env, napi_callback_info info, int blas) {
   }
   return NULL;
 }
+
+// Fast path: sizes, flags and scalars travel in a Float64Array registered once per JS environment
+// (napi instance data), so a call converts 3 arguments instead of 13.
+typedef struct { napi_ref ref; double *p; } param_block;
+enum { P_TA, P_TB, P_M, P_N, P_K, P_ALPHA, P_LDA, P_LDB, P_BETA, P_LDC, P_COUNT };
+
+static void free_block(napi_env env, void *data, void *hint) {
+  (void)hint;
+  param_block *pb = data;
+  napi_delete_reference(env, pb->ref);
+  free(pb);
+}
+
+static napi_value js_set_params(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  napi_typedarray_type type;
+  size_t len;
+  void *data;
+  if (argc < 1 || napi_get_typedarray_info(env, argv[0], &type, &len, &data, NULL, NULL) != napi_ok || type != napi_float64_array || len < P_COUNT)
+    return fail(env, "setParams expects a Float64Array of at least 10 elements");
+  param_block *pb = calloc(1, sizeof *pb);
+  if (!pb) { napi_throw_error(env, "INTERNAL", "out of memory"); return NULL; }
+  pb->p = data;
+  CHECK(napi_create_reference(env, argv[0], 1, &pb->ref));  // keeps the array (and so the pointer) alive
+  void *old = NULL;
+  napi_get_instance_data(env, &old);
+  CHECK(napi_set_instance_data(env, pb, free_block, NULL));
+  if (old) free_block(env, old, NULL);
+  return NULL;
+}
+
+static napi_value gemm_fast(napi_env env, napi_callback_info info, int blas) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  param_block *pb = NULL;
+  if (napi_get_instance_data(env, (void **)&pb) != napi_ok || !pb) return fail(env, "gemm: setParams was not called");
+  const double *q = pb->p;
+  float *a, *b, *c;
+  size_t la, lb, lc;
+  if (argc < 3 || !get_f32(env, argv[0], &a, &la) || !get_f32(env, argv[1], &b, &lb) || !get_f32(env, argv[2], &c, &lc))
+    return fail(env, "gemm: A, B and C must be Float32Arrays");
+  for (int i = P_M; i < P_COUNT; i++)
+    if (i != P_ALPHA && i != P_BETA && !(q[i] >= 0 && q[i] <= 2147483647.0 && q[i] == (double)(long)q[i])) return fail(env, "gemm: sizes and leading dimensions must be non-negative integers");
+  int ta = q[P_TA] != 0, tb = q[P_TB] != 0;
+  int m = (int)q[P_M], n = (int)q[P_N], k = (int)q[P_K];
+  long lda = (long)q[P_LDA], ldb = (long)q[P_LDB], ldc = (long)q[P_LDC];
+  if (!fits(ta ? k : m, ta ? m : k, lda, la)) return fail(env, "gemm: A is too short for its shape and leading dimension");
+  if (!fits(tb ? n : k, tb ? k : n, ldb, lb)) return fail(env, "gemm: B is too short for its shape and leading dimension");
+  if (!fits(m, n, ldc, lc)) return fail(env, "gemm: C is too short for its shape and leading dimension");
+  gemm_args g = {ta, tb, m, n, k, (float)q[P_ALPHA], (float)q[P_BETA], a, b, c, lda, ldb, ldc};
+  if (blas) {
+    if (!openblas_load()) { napi_throw_error(env, "UNSUPPORTED", openblas_error()); return NULL; }
+    openblas_sgemm(&g);
+  } else {
+    gemm_run(&g);
+  }
+  return NULL;
+}
+static napi_value js_gemm3(napi_env env, napi_callback_info info) { return gemm_fast(env, info, 0); }
+static napi_value js_blas_gemm3(napi_env env, napi_callback_info info) { return gemm_fast(env, info, 1); }
 
 static napi_value js_gemm(napi_env env, napi_callback_info info) { return gemm_common(env, info, 0); }
 static napi_value js_blas_gemm(napi_env env, napi_callback_info info) { return gemm_common(env, info, 1); }
@@ -130,6 +194,9 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"blasGemm", NULL, js_blas_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gemm3", NULL, js_gemm3, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"blasGemm3", NULL, js_blas_gemm3, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setParams", NULL, js_set_params, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sqdist", NULL, js_sqdist, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setIsa", NULL, js_set_isa, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},

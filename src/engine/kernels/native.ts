@@ -2,6 +2,8 @@
 // the system OpenBLAS it opens at run time. Node-only: the addon is required lazily through
 // process.getBuiltinModule, so a browser bundle never reaches a node: import.
 import { TransferLabError } from "../../core/errors.js";
+import { checkGemm } from "./check.js";
+import { gemmUnchecked } from "./js.js";
 import type { Kernels } from "./types.js";
 
 type GemmFn = Kernels["gemm"];
@@ -10,6 +12,10 @@ type SqdistFn = Kernels["sqdist"];
 export interface NativeAddon {
   gemm: GemmFn;
   blasGemm: GemmFn;
+  /** gemm(A, B, C) with the other arguments in the block given to setParams (3 conversions, not 13). */
+  gemm3(a: Float32Array, b: Float32Array, c: Float32Array): void;
+  blasGemm3(a: Float32Array, b: Float32Array, c: Float32Array): void;
+  setParams(block: Float64Array): void;
   sqdist: SqdistFn;
   /** "generic" forces the portable micro-kernel (tests cover both paths); "avx2" restores the best. */
   setIsa(isa: "generic" | "avx2"): void;
@@ -54,12 +60,31 @@ function typed(e: unknown): never {
   throw e;
 }
 
-function kernelsOver(tier: "native" | "openblas", gemmFn: GemmFn, sqdistFn: SqdistFn): Kernels {
+/** Multiply-adds below which the TypeScript loop beats the N-API call (measured by bench/gemm.ts). */
+export const NATIVE_GEMM_MIN_WORK = 32;
+
+// The addon keeps one parameter block per JS environment, shared by both tiers.
+// Layout shared with addon.c: ta, tb, m, n, k, alpha, lda, ldb, beta, ldc.
+let params: Float64Array | null = null;
+
+function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], setParams: NativeAddon["setParams"], sqdistFn: SqdistFn): Kernels {
+  if (!params) {
+    params = new Float64Array(10);
+    setParams(params);
+  }
+  const P = params;
   return {
     tier,
     gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+      if (m * n * k < NATIVE_GEMM_MIN_WORK && tier === "native") {
+        checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+        gemmUnchecked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+      }
+      P[0] = transA ? 1 : 0; P[1] = transB ? 1 : 0; P[2] = m; P[3] = n; P[4] = k;
+      P[5] = alpha; P[6] = lda; P[7] = ldb; P[8] = beta; P[9] = ldc;
       try {
-        gemmFn(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        gemm3(a, b, c);
       } catch (e) {
         typed(e);
       }
@@ -77,7 +102,7 @@ function kernelsOver(tier: "native" | "openblas", gemmFn: GemmFn, sqdistFn: Sqdi
 export function createNativeKernels(): Kernels | string {
   const a = nativeAddon();
   if (typeof a === "string") return a;
-  return kernelsOver("native", a.gemm, a.sqdist);
+  return kernelsOver("native", a.gemm3, a.setParams, a.sqdist);
 }
 
 export function createOpenblasKernels(): Kernels | string {
@@ -85,7 +110,7 @@ export function createOpenblasKernels(): Kernels | string {
   if (typeof a === "string") return `needs the native addon: ${a}`;
   const info = a.info();
   if (!info.openblas) return info.openblasDetail;
-  return kernelsOver("openblas", a.blasGemm, a.sqdist);
+  return kernelsOver("openblas", a.blasGemm3, a.setParams, a.sqdist);
 }
 
 /** What the native and OpenBLAS tiers run on, for `transferlab info`. */
