@@ -155,6 +155,13 @@ for (const v of variants()) {
     assert.throws(() => K.gemm(false, false, 2, 2, 3, 1, a, 3, b, 2, 0, c, 2), TransferLabError); // B too short
     assert.throws(() => K.gemm(false, false, 3, 2, 2, 1, a, 2, b, 2, 0, c, 2), TransferLabError); // C too short
     assert.throws(() => K.sqdist(a, 3, b, 3, 3, c), TransferLabError);
+    // The same above every tier's small-product threshold (native checks these in C).
+    const a4 = new Float32Array(64), b4 = new Float32Array(63), c4 = new Float32Array(64);
+    assert.throws(() => K.gemm(false, false, 8, 8, 8, 1, a4, 7, a4, 8, 0, c4, 8), TransferLabError); // lda < k
+    assert.throws(() => K.gemm(false, true, 8, 8, 8, 1, a4, 8, b4, 8, 0, c4, 8), TransferLabError); // B too short
+    assert.throws(() => K.gemm(true, false, 8, 8, 8, 1, a4, 8, a4, 8, 1, c4, 9), TransferLabError); // C too short for ldc
+    assert.throws(() => K.gemm(false, false, 8, 8, 8, 1, a4, 8.5, a4, 8, 0, c4, 8), TransferLabError); // non-integer ld
+    assert.throws(() => K.sqdist(a4, 8, b4, 8, 8, c4), TransferLabError);
   });
 }
 

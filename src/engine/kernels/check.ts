@@ -3,6 +3,7 @@
 import { TransferLabError } from "../../core/errors.js";
 
 function fits(what: string, rows: number, cols: number, ld: number, len: number): void {
+  if (!Number.isInteger(ld) || ld < 0) throw new TransferLabError("SHAPE_MISMATCH", `gemm: leading dimension of ${what} must be a non-negative integer, got ${ld}`, { param: `ld${what.toLowerCase()}` });
   if (rows === 0 || cols === 0) return;
   if (!(ld >= cols)) throw new TransferLabError("SHAPE_MISMATCH", `gemm: leading dimension of ${what} (${ld}) is smaller than its width ${cols}`, { param: `ld${what.toLowerCase()}` });
   if ((rows - 1) * ld + cols > len) throw new TransferLabError("SHAPE_MISMATCH", `gemm: ${what} holds ${len} elements but a ${rows}×${cols} matrix with leading dimension ${ld} needs ${(rows - 1) * ld + cols}`, { param: what });
