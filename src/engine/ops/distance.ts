@@ -103,7 +103,7 @@ export interface MmdOptions {
 /**
  * MMD² between the rows of xs (n×d) and xt (m×d) with an RBF kernel, as one op: one distance matrix over
  * the stacked batch, the kernel and its derivative in one pass over the upper triangle, and a backward
- * that is one GEMM: dZ = 4·g·(rowsum(G)∘Z − G·Z) with G_ij = w_ij·k′(D_ij).
+ * of two GEMMs: dZ = 4·g·(rowsum(S)∘Z − S·Z) with S = G + Gᵀ, G_ij = w_ij·k′(D_ij) on the upper triangle.
  */
 export function mmd2(xs: Tensor, xt: Tensor, opts: MmdOptions = {}): Tensor {
   const [n, m, d] = pair(xs, xt, "mmd2");
@@ -126,7 +126,7 @@ export function mmd2(xs: Tensor, xt: Tensor, opts: MmdOptions = {}): Tensor {
   const wst = -1 / (n * m);
   const nb = gs.length;
   // Off-diagonal pairs, each counted twice by symmetry; the diagonal adds k(0)=nb per row when biased.
-  if (G !== null) for (let i = 0; i < N; i++) G[i * N + i] = 0;
+  if (G !== null) G.fill(0);
   const rs = rg ? new Float64Array(N) : null; // row sums of G, for backward
   const sss = kernelBlock(D, G, rs, N, 0, n, 0, n, true, gs, wss);
   const stt = kernelBlock(D, G, rs, N, n, N, n, N, true, gs, wtt);
@@ -141,7 +141,8 @@ export function mmd2(xs: Tensor, xt: Tensor, opts: MmdOptions = {}): Tensor {
       if (g === null) return;
       const f = 4 * g[0]!;
       const dZ = alloc(N * d);
-      gemm(false, false, N, d, N, -f, G, N, Z, d, 0, dZ, d);
+      gemm(false, false, N, d, N, -f, G, N, Z, d, 0, dZ, d); // G holds the upper triangle: (G + Gᵀ)·Z
+      gemm(true, false, N, d, N, -f, G, N, Z, d, 1, dZ, d);
       for (let i = 0; i < N; i++) {
         const c = f * rs[i]!;
         for (let p = 0; p < d; p++) dZ[i * d + p]! += c * Z[i * d + p]!;
@@ -172,48 +173,47 @@ export function expNeg(x: number): number {
 }
 
 /**
- * Σ k(D_ij) over rows [i0, i1) × columns [j0, j1) (only j > i when `upper`), k = Σ_b exp(−γ_b·D); writes
- * G_ij = G_ji = w·k′(D_ij) when G is given.
+ * Σ k(D_ij) over rows [i0, i1) × columns [j0, j1) (only j > i when `upper`), k = Σ_b exp(−γ_b·D). When G is
+ * given, writes G_ij = w·k′(D_ij) (upper triangle only: the caller zero-fills G and uses G + Gᵀ) and adds the
+ * row sums of G + Gᵀ into rs.
  */
 function kernelBlock(D: Float32Array, G: Float32Array | null, rs: Float64Array | null, N: number, i0: number, i1: number, j0: number, j1: number, upper: boolean, gs: number[], w: number): number {
   let s = 0;
-  if (gs.length === 1) {
-    const g = gs[0]!, wg = -w * g;
-    for (let i = i0; i < i1; i++) {
-      const row = i * N;
-      for (let j = upper ? i + 1 : j0; j < j1; j++) {
-        const k = expNeg(-g * D[row + j]!);
-        s += k;
-        if (G !== null) {
-          const v = wg * k;
-          G[row + j] = v;
-          G[j * N + i] = v;
-          rs![i]! += v;
-          rs![j]! += v;
-        }
-      }
-    }
-    return s;
-  }
+  const single = gs.length === 1, g0 = gs[0]!;
   for (let i = i0; i < i1; i++) {
-    const row = i * N;
-    for (let j = upper ? i + 1 : j0; j < j1; j++) {
-      const dij = D[row + j]!;
-      let k = 0, kp = 0;
-      for (let b = 0; b < gs.length; b++) {
-        const e = expNeg(-gs[b]! * dij);
-        k += e;
-        kp -= gs[b]! * e;
+    const row = i * N, jStart = upper ? i + 1 : j0;
+    if (G === null || rs === null) {
+      if (single) for (let j = jStart; j < j1; j++) s += expNeg(-g0 * D[row + j]!);
+      else for (let j = jStart; j < j1; j++) for (let b = 0; b < gs.length; b++) s += expNeg(-gs[b]! * D[row + j]!);
+      continue;
+    }
+    let ri = 0;
+    if (single) {
+      const wg = -w * g0;
+      for (let j = jStart; j < j1; j++) {
+        const k = expNeg(-g0 * D[row + j]!);
+        s += k;
+        const v = wg * k;
+        G[row + j] = v;
+        ri += v;
+        rs[j]! += v;
       }
-      s += k;
-      if (G !== null) {
+    } else {
+      for (let j = jStart; j < j1; j++) {
+        const dij = D[row + j]!;
+        let kp = 0;
+        for (let b = 0; b < gs.length; b++) {
+          const e = expNeg(-gs[b]! * dij);
+          s += e;
+          kp -= gs[b]! * e;
+        }
         const v = w * kp;
         G[row + j] = v;
-        G[j * N + i] = v;
-        rs![i]! += v;
-        rs![j]! += v;
+        ri += v;
+        rs[j]! += v;
       }
     }
+    rs[i]! += ri;
   }
   return s;
 }
