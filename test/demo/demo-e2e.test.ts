@@ -56,6 +56,10 @@ test("seeds map as documented and option errors name the flag", () => {
   assert.throws(() => demoOptionsFrom({ out: "x", plots: true, lambda: "-1" }), /--lambda/);
   assert.throws(() => demoOptionsFrom({ out: "x", plots: true, seeds: "0" }), /--seeds/);
   assert.throws(() => demoOptionsFrom({ out: "x", plots: true, rotation: "45deg" }), /--rotation/);
+  assert.throws(() => demoOptionsFrom({ out: "x", plots: true, data: "torch" }), /--data/);
+  assert.equal(demoOptionsFrom({ out: "x", plots: true, transductive: true }).numpyCompatible, true);
+  assert.equal(demoOptionsFrom({ out: "x", plots: true, transductive: true, data: "transferlab" }).numpyCompatible, false);
+  assert.equal(demoOptionsFrom({ out: "x", plots: true }).numpyCompatible, false);
 });
 
 const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo", ...args], { encoding: "utf8" });
@@ -75,6 +79,7 @@ test("CLI: --json --no-plots --seeds 2 prints the summary as JSON and writes res
     assert.equal(r.status, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.equal(j.protocol, "transductive");
+    assert.equal(j.dataGenerator, "numpy-legacy"); // the original protocol comes with the original's data
     assert.deepEqual(j.seeds, [0, 1]);
     assert.equal(j.comparisons[0].wins + j.comparisons[0].ties + j.comparisons[0].losses, 2);
     assert.match(j.verdict.line, /^Verdict: (positive transfer|negative transfer|no significant transfer)\./);

@@ -18,6 +18,7 @@ interface RawOptions {
   quiet?: boolean;
   transductive?: boolean;
   numpyCompatible?: boolean;
+  data?: string;
 }
 
 /** A number written in full (no trailing junk, unlike parseFloat), or a clear INVALID_PARAMETER error. */
@@ -43,7 +44,11 @@ export function demoOptionsFrom(o: RawOptions): DemoOptions {
   const count = o.seeds !== undefined ? parseNumberOption("--seeds", o.seeds, { integer: true, min: 1, max: 10000 }) : undefined;
   const seeds = demoSeeds(seed, count);
   if (seeds[seeds.length - 1]! > 0xffffffff) throw invalidParam("--seeds", "the last seed would exceed 2^32 − 1");
-  const opts: DemoOptions = { seeds, transductive: !!o.transductive, numpyCompatible: !!o.numpyCompatible };
+  if (o.data !== undefined && o.data !== "numpy" && o.data !== "transferlab") throw invalidParam("--data", `must be 'numpy' or 'transferlab', got '${o.data}'`);
+  if (o.numpyCompatible && o.data === "transferlab") throw invalidParam("--data", "--numpy-compatible and --data transferlab contradict each other");
+  // The original protocol comes with the original's data unless asked otherwise.
+  const numpyCompatible = o.numpyCompatible || o.data === "numpy" || (o.data === undefined && !!o.transductive);
+  const opts: DemoOptions = { seeds, transductive: !!o.transductive, numpyCompatible };
   if (o.rotation !== undefined) opts.rotationDeg = parseNumberOption("--rotation", o.rotation, { min: -3600, max: 3600 });
   if (o.targetLabels !== undefined) {
     opts.targetLabels = parseNumberOption("--target-labels", o.targetLabels, { integer: true, min: 2, max: 100000 });
@@ -64,8 +69,9 @@ export function register(program: Command): void {
     .option("--target-labels <n>", "labelled target points, even (default 50)")
     .option("--lambda <x>", "weight of the MMD² term (default 0.5)")
     .option("--epochs <n>", "MMD training epochs (default 100)")
-    .option("--transductive", "the original protocol: the test inputs double as the unlabelled target sample")
-    .option("--numpy-compatible", "draw the data with numpy's legacy generator: seed s gives the Python tutorial's exact data")
+    .option("--transductive", "the original protocol: the test inputs double as the unlabelled target sample (implies --data numpy)")
+    .option("--data <generator>", "'numpy': numpy's legacy generator, seed s gives the Python tutorial's exact data; 'transferlab': transferlab's Rng (default without --transductive)")
+    .option("--numpy-compatible", "same as --data numpy")
     .option("--out <dir>", "output folder", "out/demo")
     .option("--no-plots", "skip figures and report.html (results.json only)")
     .option("--json", "print the summary as JSON on stdout")
