@@ -11,3 +11,6 @@ export { referencePair, sampleGaussianClasses64, REFERENCE_DEFAULTS, type Refere
 export { MmdTransferNetwork, mmdTransfer, MMD_TRANSFER_DEFAULTS, type MmdTransferParams } from "./adapt/deep/mmd-transfer.js";
 export { runDemo, demoSummaryTable, resolveDemoSettings, type DemoOptions, type DemoRun, type DemoHooks } from "./experiment/demo.js";
 export { demoResultsSchema, DEMO_RESULTS_SCHEMA_ID, DEMO_RESULTS_VERSION, type DemoResults } from "./experiment/demo-schema.js";
+// The compute engine (tensors, autograd, ops, modules, optimizers): all of it under `engine`, the core types top-level.
+export * as engine from "./engine/index.js";
+export { Tensor, Parameter, IntTensor, tidy, noGrad, mlp, cnn, Linear, Sequential, Module, Adam, AdamW, SGD, schedules, saveWeights, loadWeights } from "./engine/index.js";
