@@ -105,10 +105,14 @@ class CsvParser {
     const first = pos;
     this.pushStart = pos;
     const end = buf.length;
-    while (pos < end) {
-      const next = this.parseRecord(buf, pos, final);
-      if (next < 0) break;
-      pos = next;
+    try {
+      while (pos < end) {
+        const next = this.parseRecordUnchecked(buf, pos, final);
+        if (next < 0) break;
+        pos = next;
+      }
+    } catch (e) {
+      throw this.raggedFirst(e, buf, pos);
     }
     this.consumed += pos - first;
     return pos;
@@ -166,20 +170,16 @@ class CsvParser {
     }
   }
 
-  /** Parses one record; a bad cell in a record with the wrong number of fields is reported as the ragged row it is. */
-  private parseRecord(buf: Buffer, start: number, final: boolean): number {
-    try {
-      return this.parseRecordUnchecked(buf, start, final);
-    } catch (e) {
-      if (e instanceof DataError && (e.reason === "NON_NUMERIC" || e.reason === "NON_FINITE")) {
-        const fields = this.countFields(buf, start);
-        if (fields >= 0 && fields !== this.ncols) {
-          throw new DataError("DATA_FORMAT", "RAGGED_ROW", `row has ${fields} field${fields === 1 ? "" : "s"} but the header has ${this.ncols}`,
-            { file: this.file, row: e.where.row, column: this.colName(Math.min(fields, this.ncols)) }, "every row needs one value per header column");
-        }
+  /** A bad cell in a record with the wrong number of fields is reported as the ragged row it is. */
+  private raggedFirst(e: unknown, buf: Buffer, start: number): unknown {
+    if (e instanceof DataError && (e.reason === "NON_NUMERIC" || e.reason === "NON_FINITE")) {
+      const fields = this.countFields(buf, start);
+      if (fields >= 0 && fields !== this.ncols) {
+        return new DataError("DATA_FORMAT", "RAGGED_ROW", `row has ${fields} field${fields === 1 ? "" : "s"} but the header has ${this.ncols}`,
+          { file: this.file, row: e.where.row, column: this.colName(Math.min(fields, this.ncols)) }, "every row needs one value per header column");
       }
-      throw e;
     }
+    return e;
   }
 
   /** Number of fields in the record at start (quotes respected); -1 if the record runs past this chunk. */
