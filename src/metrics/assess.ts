@@ -102,7 +102,7 @@ export interface DomainSummary {
 
 const GB = 2 ** 30;
 /** Row caps for the parts that do not need every row (each is a random subset, noted when applied). */
-const CAPS = { domainClassifier: 5000, featureShift: 100_000, sliced: 20_000, classifier: 20_000, targetScoring: 100_000, targetLabelled: 5000 } as const;
+const CAPS = { rff: 100_000, coralReference: 100_000, domainClassifier: 5000, featureShift: 100_000, sliced: 20_000, classifier: 20_000, targetScoring: 100_000, targetLabelled: 5000 } as const;
 
 function summarize(d: Domain, k: number): DomainSummary {
   return {
@@ -204,16 +204,17 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
       : `the exact kernel statistics would need ${(exactBytes / GB).toFixed(2)} GB for the ${N}×${N} pooled kernel matrix, over the ${(budget / GB).toFixed(2)} GB budget: MMD² uses the linear-time and random-Fourier-feature estimators and the linear-time z-test instead of the permutation test`);
   }
   // The linear-time estimator pairs rows in order; shuffle so a sorted file does not bias it.
-  const shuffledX = X.rows > 1 ? X.takeRows(rng.fork("linX").permutation(n)) : X;
-  const shuffledY = Y.rows > 1 ? Y.takeRows(rng.fork("linY").permutation(m)) : Y;
-  const linear = { median: mmdLinear(shuffledX, shuffledY, kMed), mixture: mmdLinear(shuffledX, shuffledY, kMix) };
+  const order = { x: rng.fork("linX").permutation(n), y: rng.fork("linY").permutation(m) };
+  const linear = { median: mmdLinear(X, Y, kMed, order), mixture: mmdLinear(X, Y, kMix, order) };
   progress(0.08, "random-feature MMD²");
   const D = opts.rffFeatures ?? 256;
   const rffRng = rng.fork("rff");
+  const rx = subsampleRows(X, CAPS.rff, rffRng), ry = subsampleRows(Y, CAPS.rff, rffRng);
+  if (rx.idx || ry.idx) notes.push(`random-feature MMD² used a random subset of ${CAPS.rff} rows per domain (the linear-time estimator and its test use every row)`);
   const rff = {
     features: D,
-    median: mmdRff(X, Y, drawRff(kMed, X.cols, D, rffRng)),
-    mixture: mmdRff(X, Y, drawRff(kMix, X.cols, Math.ceil(D / 5) * 5, rffRng)),
+    median: mmdRff(rx.X, ry.X, drawRff(kMed, X.cols, D, rffRng)),
+    mixture: mmdRff(rx.X, ry.X, drawRff(kMix, X.cols, Math.ceil(D / 5) * 5, rffRng)),
   };
   let median: MmdEstimates | null = null, mixture: MmdEstimates | null = null;
   let test: AssessReport["mmd"]["test"];
@@ -242,9 +243,11 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   progress(0.7, "CORAL and sliced Wasserstein distances");
   // Same-domain references: the statistic between two random halves of the source, rescaled where the
   // statistic's sampling noise has a known size dependence (CORAL: ∝ 1/n₁ + 1/n₂).
-  const [ha, hb] = halves(n, rng.fork("halves"));
   const coral = coralDistance(X, Y);
-  const coralRef = coralDistance(X.takeRows(ha), X.takeRows(hb)) * ((1 / n + 1 / m) / (1 / ha.length + 1 / hb.length));
+  const refRng = rng.fork("halves");
+  const cr = subsampleRows(X, CAPS.coralReference, refRng);
+  const [ha, hb] = halves(cr.X.rows, refRng);
+  const coralRef = coralDistance(cr.X.takeRows(ha), cr.X.takeRows(hb)) * ((1 / n + 1 / m) / (1 / ha.length + 1 / hb.length));
   const swRng = rng.fork("sliced");
   const xs = subsampleRows(X, CAPS.sliced, swRng), ys = subsampleRows(Y, CAPS.sliced, swRng);
   if (xs.idx || ys.idx) notes.push(`sliced Wasserstein used a random subset of ${CAPS.sliced} rows per domain`);

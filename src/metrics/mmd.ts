@@ -196,13 +196,15 @@ export interface LinearMmd {
 
 /**
  * Linear-time MMD²: mean over i of h_i = k(x_{2i}, x_{2i+1}) + k(y_{2i}, y_{2i+1}) − k(x_{2i}, y_{2i+1}) − k(x_{2i+1}, y_{2i}),
- * using rows in their given order (shuffle first if the order carries structure). O(n·d) time, O(1) memory.
+ * pairing rows in their given order, or in the given `order` of row indices (pass random permutations when the
+ * file order carries structure). O(n·d) time, O(1) memory.
  */
-export function mmdLinear(X: Matrix, Y: Matrix, kernel: RbfKernel): LinearMmd {
+export function mmdLinear(X: Matrix, Y: Matrix, kernel: RbfKernel, order?: { x: Int32Array; y: Int32Array }): LinearMmd {
   checkPair(X, Y);
   const g = gammas(kernel);
   const d = X.cols;
   const pairs = Math.floor(Math.min(X.rows, Y.rows) / 2);
+  const ox = order?.x, oy = order?.y;
   const xd = X.data, yd = Y.data;
   const dist2 = (a: Float32Array, ia: number, b: Float32Array, ib: number): number => {
     let s = 0;
@@ -215,8 +217,9 @@ export function mmdLinear(X: Matrix, Y: Matrix, kernel: RbfKernel): LinearMmd {
   };
   let mean = 0, m2 = 0;
   for (let i = 0; i < pairs; i++) {
-    const a = 2 * i, b = 2 * i + 1;
-    const h = kval(dist2(xd, a, xd, b), g) + kval(dist2(yd, a, yd, b), g) - kval(dist2(xd, a, yd, b), g) - kval(dist2(xd, b, yd, a), g);
+    const xa = ox ? ox[2 * i]! : 2 * i, xb = ox ? ox[2 * i + 1]! : 2 * i + 1;
+    const ya = oy ? oy[2 * i]! : 2 * i, yb = oy ? oy[2 * i + 1]! : 2 * i + 1;
+    const h = kval(dist2(xd, xa, xd, xb), g) + kval(dist2(yd, ya, yd, yb), g) - kval(dist2(xd, xa, yd, yb), g) - kval(dist2(xd, xb, yd, ya), g);
     // Welford's update: stable mean and variance in one pass.
     const delta = h - mean;
     mean += delta / (i + 1);
