@@ -144,11 +144,14 @@ export function backward(loss: Tensor, gradOutput = 1): void {
   }
 }
 
-/** The gradient buffer of t, allocated zeroed on first use (persistent for parameters, pooled otherwise). */
+/**
+ * The gradient buffer of t, allocated zeroed on first use: pooled when t was created in the current tidy
+ * scope (it dies with the scope), persistent for parameters and for tensors that outlive the scope.
+ */
 export function gradOf(t: Tensor): Float32Array {
   let g = t.grad;
   if (g === null) {
-    g = t.isParameter ? new Float32Array(t.size) : allocZero(t.size);
+    g = t.isParameter || t.depth !== scopes.length || t.depth === 0 ? new Float32Array(t.size) : allocZero(t.size);
     t.grad = g;
   }
   return g;
@@ -179,6 +182,8 @@ export class Tensor {
   isParameter = false;
   /** Optional name (parameters get theirs from their module). */
   name = "";
+  /** tidy() nesting depth at creation (decides whether the gradient buffer may be pooled). */
+  readonly depth: number = scopes.length;
 
   constructor(data: Float32Array, shape: Shape, requiresGrad = false) {
     this.data = data;

@@ -45,6 +45,13 @@ test("tidy keeps returned tensors, recycles the rest, and drops unrun tape entri
   assert.deepEqual(Array.from(kept.data), [2, 4], "the returned tensor was not recycled");
 });
 
+test("a leaf created outside tidy keeps a valid gradient after the scope ends", () => {
+  const x = E.tensor([1, 2, 3]).requireGrad();
+  E.tidy(() => E.sum(E.mul(x, x)).backward());
+  E.tidy(() => { for (let i = 0; i < 5; i++) E.full([3], 7); }); // would overwrite a recycled buffer
+  assert.deepEqual(Array.from(x.grad!), [2, 4, 6]);
+});
+
 test("noGrad records nothing; gradients accumulate until zeroGrad", () => {
   const w = new E.Parameter(Float32Array.from([1, -2, 3]), [3]);
   const y = E.noGrad(() => E.sum(E.mul(w, w)));
