@@ -34,3 +34,37 @@ export function sampleFigures(): Record<string, { spec: VlSpec; marks: number }>
     },
   };
 }
+
+let cached: Promise<import("../../src/report/html.js").ReportPage> | null = null;
+
+/** A report page using every block kind and every sample figure (PNG and SVG embeds); built once. */
+export function samplePage(): Promise<import("../../src/report/html.js").ReportPage> {
+  cached ??= buildSamplePage();
+  return cached;
+}
+
+async function buildSamplePage(): Promise<import("../../src/report/html.js").ReportPage> {
+  const { renderFigure } = await import("../../src/report/render.js");
+  const figs = await Promise.all(Object.entries(sampleFigures()).map(([name, s]) => renderFigure(name, s.spec)));
+  return {
+    title: "transferlab demo <report> & checks",
+    subtitle: "Rotated Gaussians, 3 seeds",
+    verdict: { tone: "neutral", headline: "No significant transfer", text: "MMD transfer ties with training from scratch at 50 target labels (p = 0.81)." },
+    sections: [
+      { heading: "Settings", blocks: [{ kind: "keyValues", caption: "Run settings", entries: [["protocol", "inductive"], ["seeds", 3], ["λ", 0.5], ["note", null]] }] },
+      {
+        heading: "Results",
+        blocks: [
+          { kind: "table", caption: "Accuracy on the target test set", columns: ["method", "mean %", "sd", "95 % CI"], rows: [["from scratch", 99.02, 0.6, "98.7–99.3"], ["direct transfer", 95, 2.01, "94.1–95.9"]], note: "Paired t-test against from scratch." },
+          { kind: "list", items: ["wins 5", "ties 10", "losses 5"] },
+          { kind: "text", text: "A paragraph with <script>alert(1)</script> that must stay text." },
+        ],
+      },
+      {
+        heading: "Figures",
+        blocks: figs.map((f, i) => ({ kind: "figure" as const, figure: f, caption: `Figure ${i + 1}: ${f.name}`, embed: i % 2 === 0 ? "png" as const : "svg" as const })),
+      },
+    ],
+    footer: "transferlab test page",
+  };
+}
