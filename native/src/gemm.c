@@ -13,9 +13,15 @@
 #endif
 #include "kernels.h"
 
+#ifndef KC
 #define KC 256
+#endif
+#ifndef MC
 #define MC 144  // a multiple of both MR values (6 and 4)
+#endif
+#ifndef NC
 #define NC 3072 // a multiple of both NR values (16 and 8)
+#endif
 // Products below this many multiply-adds skip packing; above PAR_MIN they use every thread.
 #define SMALL_MAX (48L * 48 * 48)
 #define PAR_MIN (96L * 96 * 96)
