@@ -1,0 +1,90 @@
+// `transferlab evaluate`: the standard protocol (see src/experiment/evaluate.ts); argument parsing only.
+import type { Command } from "commander";
+import { TransferLabError } from "../../core/errors.js";
+import { resolveDomainPair } from "../../data/registry.js";
+import { evaluate, formatEvaluation } from "../../experiment/evaluate.js";
+import type { Scale } from "../../experiment/scale.js";
+import type { Protocol } from "../../experiment/protocol.js";
+import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
+import { DEFAULT_MEMORY_BUDGET } from "../../adapt/base.js";
+
+interface Opts {
+  source: string;
+  target: string;
+  label?: string;
+  methods: string;
+  estimator: string;
+  targetLabelsPerClass: string;
+  seeds: string;
+  firstSeed: string;
+  scale: string;
+  protocol: string;
+  param: string[];
+  memoryBudget?: string;
+  json?: boolean;
+}
+
+function int(v: string, param: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new TransferLabError("INVALID_PARAMETER", `must be an integer ≥ ${min}, got '${v}'`, { param });
+  return n;
+}
+
+/** `method.key=value`; the value is read as JSON when it parses (numbers, booleans, null, arrays), else as text. */
+export function parseParamFlags(flags: string[]): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const f of flags) {
+    const m = /^([a-z0-9-]+)\.([A-Za-z0-9_]+)=(.*)$/.exec(f);
+    if (!m) throw new TransferLabError("INVALID_PARAMETER", `expected method.name=value, got '${f}'`, { param: "param" }, "e.g. --param ot-sinkhorn.reg=0.01");
+    let v: unknown = m[3];
+    try { v = JSON.parse(m[3]!); } catch { /* plain text */ }
+    (out[m[1]!] ??= {})[m[2]!] = v;
+  }
+  return out;
+}
+
+function parseBytes(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(s.trim());
+  if (!m) throw new TransferLabError("INVALID_PARAMETER", `expected a size like 512MB or 2GB, got '${s}'`, { param: "memory-budget" });
+  const unit = (m[2] ?? "b").toLowerCase();
+  return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as Record<string, number>)[unit]!;
+}
+
+export function register(program: Command): void {
+  program
+    .command("evaluate")
+    .description("run methods on a source→target pair with the standard protocol and compare them with source-only and target-only")
+    .requiredOption("--source <S>", "source dataset name (e.g. mnist) or file")
+    .requiredOption("--target <T>", "target dataset name (e.g. optdigits) or file")
+    .option("--label <column>", "label column when source and target are files")
+    .option("--methods <list>", "comma-separated methods (transferlab methods lists them); source-only and target-only always run", "source-only,target-only")
+    .option("--estimator <name>", "svc | logreg | knn | mlp", "svc")
+    .option("--target-labels-per-class <K>", "labelled target points per class (stratified)", "10")
+    .option("--seeds <N>", "number of seeds", "5")
+    .option("--first-seed <s>", "first seed", "0")
+    .option("--scale <rule>", "global | standard | none | auto (images: global, files: standard, synthetic: none)", "auto")
+    .option("--protocol <p>", "transductive (every target input unlabelled to the methods) | inductive (a disjoint unlabelled half)", "transductive")
+    .option("--param <method.key=value>", "a method parameter (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--memory-budget <size>", `memory budget for O(n²) methods (default ${DEFAULT_MEMORY_BUDGET / 1024 ** 3} GB)`)
+    .option("--json", "print the result as one JSON document on stdout")
+    .action(async (o: Opts) => {
+      const methods = o.methods.split(",").map((s) => s.trim()).filter(Boolean);
+      getEstimator(o.estimator);
+      if (!["transductive", "inductive"].includes(o.protocol)) throw new TransferLabError("INVALID_PARAMETER", `unknown protocol '${o.protocol}'`, { param: "protocol" }, "use transductive or inductive");
+      if (!["global", "standard", "none", "auto"].includes(o.scale)) throw new TransferLabError("INVALID_PARAMETER", `unknown scale '${o.scale}'`, { param: "scale" }, "use global, standard, none or auto");
+      const seeds = int(o.seeds, "seeds", 1);
+      const firstSeed = int(o.firstSeed, "first-seed", 0);
+      const K = int(o.targetLabelsPerClass, "target-labels-per-class", 0);
+      const pair = await resolveDomainPair(`${o.source}→${o.target}`, { scaling: "none", load: o.label !== undefined ? { label: o.label } : undefined });
+      const scale: Scale = o.scale === "auto" ? (pair.kind === "image" ? "global" : pair.kind === "tabular" ? "standard" : "none") : (o.scale as Scale);
+      const interactive = !o.json && process.stderr.isTTY;
+      const result = await evaluate(pair, {
+        methods, methodParams: parseParamFlags(o.param), estimator: o.estimator as EstimatorName,
+        targetLabelsPerClass: K, seeds, firstSeed, scale, protocol: o.protocol as Protocol,
+        memoryBudget: o.memoryBudget !== undefined ? parseBytes(o.memoryBudget) : undefined,
+        progress: interactive ? (done, total, msg) => process.stderr.write(`\r[${done}/${total}] ${msg}`.padEnd(60)) : undefined,
+      });
+      if (interactive) process.stderr.write("\r".padEnd(61) + "\r");
+      process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatEvaluation(result));
+    });
+}

@@ -1,0 +1,201 @@
+// `transferlab evaluate`: the standard protocol. For each seed: draw K labelled target points per class
+// (stratified), give every method the same FitData (source, unlabelled target, the few labelled target points),
+// score on the test points only. Per method: accuracy mean, sd, 95 % CI and per-seed values; a paired
+// comparison with source-only and with target-only (wins/ties/losses, paired t-test); and a verdict.
+// Source-only and target-only always run, because every method is judged against them.
+import type { LabelledDomain } from "../core/domain.js";
+import { Rng } from "../core/rng.js";
+import { TransferLabError } from "../core/errors.js";
+import type { Adapter, FitData } from "../adapt/types.js";
+import { getMethod } from "../adapt/registry.js";
+import { estimatorFactory, getEstimator, type EstimatorName } from "../estimators/registry.js";
+import { splitTargetForProtocol, type Protocol } from "./protocol.js";
+import { scalePair, type Scale, type ScaleInfo } from "./scale.js";
+import { summarize, pairedComparison, transferVerdict, type PairedComparison, type Summary } from "./stats.js";
+
+export const EVALUATE_SCHEMA = "transferlab.evaluate/1";
+
+export interface EvaluateOptions {
+  methods: string[];
+  /** Raw parameters per method name, validated by each method. */
+  methodParams?: Record<string, Record<string, unknown>>;
+  estimator: EstimatorName;
+  estimatorParams?: Record<string, unknown>;
+  targetLabelsPerClass: number;
+  /** Number of seeds (seeds firstSeed … firstSeed+seeds−1). */
+  seeds: number;
+  firstSeed?: number;
+  scale: Scale;
+  protocol: Protocol;
+  memoryBudget?: number;
+  /** Called after each (seed, method) with a short message. */
+  progress?: (done: number, total: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+export type Verdict = "gain" | "harm" | "no significant change";
+
+export interface Comparison extends PairedComparison {
+  baseline: string;
+  verdict: Verdict;
+}
+
+export interface MethodResult {
+  name: string;
+  family: string;
+  /** True for the oracle row, which reads target labels no user has. */
+  oracle: boolean;
+  params: Record<string, unknown>;
+  accuracy: Summary & { perSeed: number[] };
+  vsSourceOnly: Comparison | null;
+  vsTargetOnly: Comparison | null;
+  /** Against the stronger of source-only and target-only (higher mean accuracy): the negative-transfer view. */
+  verdict: Verdict | "baseline";
+  /** Distinct notes the method reported over the seeds. */
+  notes: string[];
+  secondsPerSeed: number[];
+}
+
+export interface EvaluateResult {
+  schema: typeof EVALUATE_SCHEMA;
+  source: { name: string; rows: number; features: number };
+  target: { name: string; rows: number; features: number };
+  protocol: Protocol;
+  estimator: EstimatorName;
+  scale: ScaleInfo;
+  targetLabelsPerClass: number;
+  seeds: number[];
+  split: { labelled: number; unlabelled: number; test: number };
+  methods: MethodResult[];
+  notes: string[];
+}
+
+const toVerdict = (c: PairedComparison): Verdict => {
+  const v = transferVerdict(c);
+  return v === "positive transfer" ? "gain" : v === "negative transfer" ? "harm" : "no significant change";
+};
+
+export async function evaluate(pair: { source: LabelledDomain; target: LabelledDomain }, opts: EvaluateOptions): Promise<EvaluateResult> {
+  if (!Number.isInteger(opts.seeds) || opts.seeds < 1) throw new TransferLabError("INVALID_PARAMETER", `must be a positive integer, got ${opts.seeds}`, { param: "seeds" });
+  if (pair.source.X.cols !== pair.target.X.cols) {
+    throw new TransferLabError("FEATURE_MISMATCH", `source '${pair.source.name}' has ${pair.source.X.cols} features but target '${pair.target.name}' has ${pair.target.X.cols}`);
+  }
+  // Baselines first, each method once, in the order asked.
+  const names = ["source-only", "target-only", ...opts.methods.filter((m) => m !== "source-only" && m !== "target-only")];
+  const methods: Adapter[] = [...new Set(names)].map(getMethod);
+  const params = new Map(methods.map((m) => [m.name, m.parseParams(opts.methodParams?.[m.name] ?? {})]));
+  for (const name of Object.keys(opts.methodParams ?? {})) {
+    if (!names.includes(name)) throw new TransferLabError("INVALID_PARAMETER", `parameters given for '${name}', which is not among the methods`, { param: "param" });
+  }
+  getEstimator(opts.estimator);
+  const factory = estimatorFactory(opts.estimator, opts.estimatorParams ?? {});
+  // Methods that rank by confidence need probabilities; SVC gives them through Platt scaling.
+  const probFactory = opts.estimator === "svc" ? estimatorFactory("svc", { ...opts.estimatorParams, probability: true }) : factory;
+
+  const scaled = scalePair(pair.source.X, pair.target.X, opts.scale);
+  const source: LabelledDomain = { ...pair.source, X: scaled.source };
+  const target: LabelledDomain = { ...pair.target, X: scaled.target };
+  const first = opts.firstSeed ?? 0;
+  const seeds = Array.from({ length: opts.seeds }, (_, i) => first + i);
+  const acc = new Map<string, number[]>(methods.map((m) => [m.name, []]));
+  const secs = new Map<string, number[]>(methods.map((m) => [m.name, []]));
+  const notes = new Map<string, Set<string>>(methods.map((m) => [m.name, new Set()]));
+  const runNotes = new Set<string>();
+  let split = { labelled: 0, unlabelled: 0, test: 0 };
+  const total = seeds.length * methods.length;
+  let done = 0;
+
+  for (const seed of seeds) {
+    const s = splitTargetForProtocol(target, opts.targetLabelsPerClass, opts.protocol, new Rng(seed).fork("split"));
+    s.notes.forEach((n) => runNotes.add(n));
+    split = { labelled: s.labelled.X.rows, unlabelled: s.unlabelled.X.rows, test: s.testX.rows };
+    for (const m of methods) {
+      if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "evaluate was aborted");
+      const data: FitData = m.needs === "oracle"
+        ? { source, target: s.unlabelled, targetLabelled: s.oraclePool }
+        : { source, target: s.unlabelled, ...(s.labelled.X.rows > 0 ? { targetLabelled: s.labelled } : {}) };
+      const t0 = performance.now();
+      const fit = await m.fit(data, {
+        rng: new Rng(seed).fork(`method:${m.name}`),
+        estimator: factory,
+        probabilisticEstimator: probFactory,
+        memoryBudget: opts.memoryBudget,
+        signal: opts.signal,
+      }, params.get(m.name) as Record<string, unknown>);
+      const pred = fit.predict(s.testX);
+      secs.get(m.name)!.push((performance.now() - t0) / 1000);
+      let correct = 0;
+      for (let i = 0; i < pred.length; i++) if (pred[i] === s.testLabels[i]) correct++;
+      acc.get(m.name)!.push((100 * correct) / pred.length);
+      fit.notes.forEach((n) => notes.get(m.name)!.add(n));
+      opts.progress?.(++done, total, `seed ${seed}: ${m.name}`);
+    }
+  }
+
+  const so = acc.get("source-only")!, to = acc.get("target-only")!;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const stronger = mean(to) >= mean(so) ? "target-only" : "source-only";
+  const results: MethodResult[] = methods.map((m) => {
+    const xs = acc.get(m.name)!;
+    const isBaseline = m.name === "source-only" || m.name === "target-only";
+    const cmp = (base: string, ys: number[]): Comparison | null => {
+      if (base === m.name) return null;
+      const c = pairedComparison(xs, ys);
+      return { ...c, baseline: base, verdict: toVerdict(c) };
+    };
+    const vsS = cmp("source-only", so), vsT = cmp("target-only", to);
+    return {
+      name: m.name,
+      family: m.family,
+      oracle: m.needs === "oracle",
+      params: params.get(m.name) as Record<string, unknown>,
+      accuracy: { ...summarize(xs), perSeed: xs },
+      vsSourceOnly: vsS,
+      vsTargetOnly: vsT,
+      verdict: isBaseline ? "baseline" : (stronger === "target-only" ? vsT : vsS)!.verdict,
+      notes: [...notes.get(m.name)!],
+      secondsPerSeed: secs.get(m.name)!,
+    };
+  });
+  return {
+    schema: EVALUATE_SCHEMA,
+    source: { name: pair.source.name, rows: pair.source.X.rows, features: pair.source.X.cols },
+    target: { name: pair.target.name, rows: pair.target.X.rows, features: pair.target.X.cols },
+    protocol: opts.protocol,
+    estimator: opts.estimator,
+    scale: scaled.info,
+    targetLabelsPerClass: opts.targetLabelsPerClass,
+    seeds,
+    split,
+    methods: results,
+    notes: [...runNotes, `verdicts compare each method with ${stronger} (the stronger baseline) by a paired t-test over seeds, α = 0.05`],
+  };
+}
+
+/** A plain-text table of an evaluation, for the terminal. */
+export function formatEvaluation(r: EvaluateResult): string {
+  const lines: string[] = [];
+  lines.push(`${r.source.name} → ${r.target.name}: ${r.protocol}, estimator ${r.estimator}, scale ${r.scale.rule}, ${r.targetLabelsPerClass} target labels/class, ${r.seeds.length} seeds`);
+  lines.push(`per seed: ${r.split.labelled} labelled, ${r.split.unlabelled} unlabelled, ${r.split.test} test target points`);
+  const head = ["method", "family", "accuracy %", "95% CI", "vs source-only W/T/L p", "vs target-only W/T/L p", "verdict"];
+  const rows = r.methods.map((m) => [
+    m.oracle ? `${m.name} (ORACLE)` : m.name,
+    m.family,
+    `${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}`,
+    `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]`,
+    fmtCmp(m.vsSourceOnly),
+    fmtCmp(m.vsTargetOnly),
+    m.oracle ? "oracle (upper bound, not a method)" : m.verdict,
+  ]);
+  const w = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
+  const fmt = (row: string[]) => row.map((c, j) => c.padEnd(w[j]!)).join("  ").trimEnd();
+  lines.push(fmt(head), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(fmt));
+  for (const m of r.methods) for (const n of m.notes) lines.push(`note (${m.name}): ${n}`);
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function fmtCmp(c: Comparison | null): string {
+  if (!c) return "—";
+  return `${c.wins}/${c.ties}/${c.losses} p=${c.pValue < 0.001 ? "<0.001" : c.pValue.toFixed(3)}`;
+}
