@@ -14,3 +14,4 @@ export { demoResultsSchema, DEMO_RESULTS_SCHEMA_ID, DEMO_RESULTS_VERSION, type D
 // The compute engine (tensors, autograd, ops, modules, optimizers): all of it under `engine`, the core types top-level.
 export * as engine from "./engine/index.js";
 export { Tensor, Parameter, IntTensor, tidy, noGrad, mlp, cnn, Linear, Sequential, Module, Adam, AdamW, SGD, schedules, saveWeights, loadWeights } from "./engine/index.js";
+export { compileWasmKernels } from "./engine/kernels/index.js"; // browsers: await once before the first kernel call
