@@ -2,6 +2,7 @@
 // It lives beside the CLI because it joins two rooms: experiment results (src/experiment/demo.ts) and the
 // report builders (src/report/), which may not import each other in that direction.
 import { join } from "node:path";
+import { TransferLabError } from "../core/errors.js";
 import { writeJsonAtomic } from "../data/io/atomic.js";
 import { demoResultsSchema, type DemoResults } from "../experiment/demo-schema.js";
 import type { DemoRun } from "../experiment/demo.js";
@@ -208,7 +209,12 @@ export async function writeDemoOutputs(run: DemoRun, outDir: string, opts: Write
   }
   files.push("results.json");
   run.results.files = files;
-  const checked = demoResultsSchema.parse(run.results);
+  const parsed = demoResultsSchema.safeParse(run.results);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new TransferLabError("INTERNAL", `results.json would not match its schema at ${issue.path.join(".")}: ${issue.message}`);
+  }
+  const checked = parsed.data;
   writeJsonAtomic(join(outDir, "results.json"), checked);
   return files;
 }

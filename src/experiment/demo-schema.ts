@@ -65,8 +65,9 @@ export const seedResultSchema = z.object({
   accuracy: perMethod(pct),
   confusion: perMethod(confusion),
   mmdTraining: z.object({
-    epochLossFirst: z.number(),
-    epochLossLast: z.number(),
+    /** null when no epoch ran (--epochs 0). */
+    epochLossFirst: z.number().nullable(),
+    epochLossLast: z.number().nullable(),
     /** Biased MMD² between source and unlabelled-target features, before and after pretraining. */
     featureMmd2Before: z.number(),
     featureMmd2After: z.number(),

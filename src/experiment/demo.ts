@@ -241,7 +241,7 @@ export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}):
 
     perSeed.push({
       seed, accuracy, confusion,
-      mmdTraining: { epochLossFirst: losses[0] ?? NaN, epochLossLast: losses[losses.length - 1] ?? NaN, featureMmd2Before: mmdBefore, featureMmd2After: mmdAfter, seconds },
+      mmdTraining: { epochLossFirst: losses[0] ?? null, epochLossLast: losses[losses.length - 1] ?? null, featureMmd2Before: mmdBefore, featureMmd2After: mmdAfter, seconds },
       labelEfficiency,
     });
   }
