@@ -116,6 +116,31 @@ test("save/load round-trips parameters and batch-norm statistics; mismatched arc
   assert.throws(() => E.loadWeights(b, bytes.subarray(0, 20)), (e: any) => e.code === "DATA_FORMAT");
 });
 
+test("parameter groups update with their own learning rates", () => {
+  const a = new E.Parameter(Float32Array.from([1]), [1]), b = new E.Parameter(Float32Array.from([1]), [1]);
+  const opt = new E.SGD([{ name: "backbone", params: [a], lr: 0.01 }, { name: "head", params: [b] }], { lr: 0.1 });
+  E.add(E.mul(a, 2), E.mul(b, 2)).backward(); // d/da = d/db = 2
+  opt.step();
+  assert.ok(Math.abs(a.data[0]! - (1 - 0.01 * 2)) < 1e-7 && Math.abs(b.data[0]! - (1 - 0.1 * 2)) < 1e-7);
+  opt.setLr(0, "head");
+  opt.zeroGrad();
+  E.add(E.mul(a, 2), E.mul(b, 2)).backward();
+  opt.step();
+  assert.ok(Math.abs(b.data[0]! - 0.8) < 1e-7, "head frozen by lr 0");
+});
+
+test("int32 labels: IntTensor, Int32Array and number[] are interchangeable; bad labels are refused", () => {
+  const z = E.tensor([[2, 0, -1], [0.5, 1, 3]]);
+  const l1 = E.softmaxCrossEntropy(z, E.IntTensor.from([0, 2])).item();
+  assert.equal(E.softmaxCrossEntropy(z, Int32Array.from([0, 2])).item(), l1);
+  assert.equal(E.softmaxCrossEntropy(z, [0, 2]).item(), l1);
+  // −log softmax by hand, float64
+  const nll = (r: number[], y: number) => Math.log(r.reduce((s, v) => s + Math.exp(v), 0)) - r[y]!;
+  assert.ok(Math.abs(l1 - (nll([2, 0, -1], 0) + nll([0.5, 1, 3], 2)) / 2) < 1e-6);
+  assert.throws(() => E.softmaxCrossEntropy(z, [0, 3]), (e: any) => e.code === "LABEL_MISMATCH" && e.where.row === 2);
+  assert.throws(() => E.gather(z, [5]), (e: any) => e.where.param === "indices");
+});
+
 test("schedules: step, cosine and DANN's inverse decay", () => {
   const st = E.schedules.step({ stepSize: 10, gamma: 0.5 });
   assert.equal(st(9), 1);

@@ -65,6 +65,8 @@ const plain: Case[] = [
   { name: "concat axis 1", f: (x) => E.concat([x[0]!, x[1]!, x[0]!], 1), shapes: [[2, 3], [2, 1]] },
   { name: "slice axis 0 (view)", f: (x) => E.mul(E.slice(x[0]!, 0, 1, 3), E.slice(x[0]!, 0, 2, 4)), shapes: [[5, 3]] },
   { name: "slice axis 1", f: (x) => E.slice(x[0]!, 1, 1, 3), shapes: [[3, 4, 2]] },
+  { name: "copy", f: (x) => E.mul(E.copy(x[0]!), x[0]!), shapes: [[5]] },
+  { name: "activation none", f: (x) => E.mul(E.activation(x[0]!, "none"), x[1]!), shapes: [[5], [5]] },
   { name: "gather (repeats)", f: (x) => E.mul(E.gather(x[0]!, [2, 0, 2, 4]), E.gather(x[0]!, [1, 1, 3, 0])), shapes: [[5, 3]] },
 ];
 
@@ -114,6 +116,15 @@ function runAll(cases: Case[], seed0: number): void {
 
 test("gradients of element-wise, reduction, loss, layer and shape ops match finite differences", () => {
   runAll(plain, 1000);
+});
+
+test("detach shares storage and stops the gradient", () => {
+  const x = E.tensor([1, 2]).requireGrad(), w = E.tensor([3, 4]).requireGrad();
+  const d = E.detach(x);
+  assert.equal(d.data, x.data);
+  E.sum(E.mul(d, w)).backward();
+  assert.equal(x.grad, null);
+  assert.deepEqual(Array.from(w.grad!), [1, 2]);
 });
 
 test("gradient reversal: identity forward, −λ·upstream gradient backward", () => {
