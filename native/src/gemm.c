@@ -152,6 +152,12 @@ INLINE void pack_a(const gemm_args *g, int ic, int pc, int mc, int kc, int MR, f
         for (int i = 0; i < mr; i++) dst[i] = src[i];
         for (int i = mr; i < MR; i++) dst[i] = 0.0f;
       }
+    } else if (mr == MR) {  // writes in order, MR read streams
+      const float *src[8];
+      for (int i = 0; i < MR; i++) src[i] = g->a + (long)(ic + ir + i) * g->lda + pc;
+      float *dst = buf;
+      for (int p = 0; p < kc; p++, dst += MR)
+        for (int i = 0; i < MR; i++) dst[i] = src[i][p];
     } else {
       for (int i = 0; i < mr; i++) {
         const float *src = g->a + (long)(ic + ir + i) * g->lda + pc;
@@ -165,23 +171,29 @@ INLINE void pack_a(const gemm_args *g, int ic, int pc, int mc, int kc, int MR, f
 }
 
 INLINE void pack_b(const gemm_args *g, int pc, int jc, int kc, int nc, int NR, float *buf) {
+  const int full = nc / NR * NR;  // columns in complete panels
+  if (!g->tb) {
+    // B stored k x n: walk it row by row (long contiguous reads), scattering NR-wide runs to the panels.
+    for (int p = 0; p < kc; p++) {
+      const float *src = g->b + (long)(pc + p) * g->ldb + jc;
+      float *dst = buf + (long)p * NR;
+      for (int jr = 0; jr < full; jr += NR, dst += (long)NR * kc)
+        for (int j = 0; j < NR; j++) dst[j] = src[jr + j];
+      if (full < nc) {
+        for (int j = 0; j < nc - full; j++) dst[j] = src[full + j];
+        for (int j = nc - full; j < NR; j++) dst[j] = 0.0f;
+      }
+    }
+    return;
+  }
   for (int jr = 0; jr < nc; jr += NR) {
     int nr = nc - jr < NR ? nc - jr : NR;
-    if (!g->tb) {  // B stored k x n: each panel row is a contiguous run
-      for (int p = 0; p < kc; p++) {
-        const float *src = g->b + (long)(pc + p) * g->ldb + jc + jr;
-        float *dst = buf + (long)p * NR;
-        for (int j = 0; j < nr; j++) dst[j] = src[j];
-        for (int j = nr; j < NR; j++) dst[j] = 0.0f;
-      }
-    } else {
-      for (int j = 0; j < nr; j++) {
-        const float *src = g->b + (long)(jc + jr + j) * g->ldb + pc;
-        for (int p = 0; p < kc; p++) buf[(long)p * NR + j] = src[p];
-      }
-      for (int j = nr; j < NR; j++)
-        for (int p = 0; p < kc; p++) buf[(long)p * NR + j] = 0.0f;
+    for (int j = 0; j < nr; j++) {
+      const float *src = g->b + (long)(jc + jr + j) * g->ldb + pc;
+      for (int p = 0; p < kc; p++) buf[(long)p * NR + j] = src[p];
     }
+    for (int j = nr; j < NR; j++)
+      for (int p = 0; p < kc; p++) buf[(long)p * NR + j] = 0.0f;
     buf += (long)NR * kc;
   }
 }
