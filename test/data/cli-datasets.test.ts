@@ -1,7 +1,9 @@
 // `transferlab datasets ...` end to end: JSON summary, a valid PNG with the right pixels, and export round trip.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { Command } from "commander";
+import { register } from "../../src/cli/commands/datasets.js";
+import { TransferLabError } from "../../src/core/errors.js";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 import { tmpdir } from "node:os";
@@ -9,9 +11,26 @@ import { join } from "node:path";
 import { loadOptdigits, loadDomain, encodeGrayPng } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tl-cli-data-"));
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+
+/** Runs `transferlab <args>` in-process (only the datasets command is registered), capturing stdout. */
+async function cli(...args: string[]): Promise<{ stdout: string }> {
+  const program = new Command();
+  program.exitOverride();
+  register(program);
+  let stdout = "";
+  const write = process.stdout.write.bind(process.stdout);
+  // The command writes strings; the test runner's own (binary) reports pass through.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    if (typeof chunk !== "string") return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    stdout += chunk;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(["node", "transferlab", ...args]);
+  } finally {
+    process.stdout.write = write;
+  }
+  return { stdout };
 }
 
 /** Decodes an 8-bit greyscale, non-interlaced PNG with filter 0 rows (what we write), by the PNG spec. */
@@ -52,8 +71,7 @@ test("PNG encoder output decodes to the same pixels", () => {
 
 test("datasets show mnist→optdigits: sizes, class counts, shift and the mean-image PNG", async () => {
   const png = join(dir, "mean.png");
-  const r = cli("datasets", "show", "mnist→optdigits", "--json", "--png", png);
-  assert.equal(r.status, 0, r.stderr);
+  const r = await cli("datasets", "show", "mnist→optdigits", "--json", "--png", png);
   const out = JSON.parse(r.stdout);
   assert.equal(out.source.rows, 10000);
   assert.equal(out.target.rows, 1797);
@@ -81,16 +99,13 @@ test("datasets show mnist→optdigits: sizes, class counts, shift and the mean-i
   assert.ok(Math.abs(at(4, 4) / brightest - mean[36]! / maxT) < 0.02);
 });
 
-test("datasets export optdigits --format npz reads back identical; unknown names fail with one line", async () => {
+test("datasets export optdigits --format npz reads back identical; unknown names are a typed error", async () => {
   const path = join(dir, "optdigits.npz");
-  const r = cli("datasets", "export", "optdigits", "--format", "npz", "--out", path);
-  assert.equal(r.status, 0, r.stderr);
+  const r = await cli("datasets", "export", "optdigits", "--format", "npz", "--out", path);
+  assert.match(r.stdout, /wrote /);
   const back = await loadDomain(path);
   const o = await loadOptdigits();
   assert.deepEqual(back.X.data, o.X.data);
   assert.deepEqual(back.y, o.y);
-  const bad = cli("datasets", "show", "imagenet");
-  assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr, /UNKNOWN|unknown dataset "imagenet"/);
-  assert.equal(bad.stderr.trim().split("\n").length, 1);
+  await assert.rejects(cli("datasets", "show", "imagenet"), (e) => e instanceof TransferLabError && e.code === "INVALID_PARAMETER" && /unknown dataset "imagenet"/.test(e.message));
 });
