@@ -52,7 +52,9 @@ void gemm_set_isa(isa_t want) {
 }
 int gemm_get_threads(void) {
   if (nthreads <= 0) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    // TRANSFERLAB_THREADS caps the threads (e.g. 1 on a machine shared with other jobs).
+    const char *env = getenv("TRANSFERLAB_THREADS");
+    long n = env && atoi(env) > 0 ? atoi(env) : sysconf(_SC_NPROCESSORS_ONLN);
     nthreads = n < 1 ? 1 : n > 8 ? 8 : (int)n;
   }
   return nthreads;
