@@ -214,7 +214,7 @@ export async function loadSourceTarget(files: SourceTargetFiles, opts: LoadOptio
     checkFeatureMatch(source, { name: "target", X: new Matrix(0, t.table.d), featureNames: t.table.featureNames });
     target = tableToDomain(t.table, t.format, { ...opts, name: "target", role: "target", classNames: source.classNames });
   } else {
-    const { table, format } = await readTable(files.file, opts);
+    const { table, format } = await readTable(files.file, { ...opts, domainColumn: files.domainColumn });
     const dom = table.domain;
     if (!dom) throw new DataError("INVALID_PARAMETER", "NO_SUCH_COLUMN", "domainColumn is needed to split one file", { file: files.file, param: "domainColumn" });
     const present = classOrder([...new Set(Array.from(dom.codes).filter((c) => c >= 0))].map((c) => dom.values[c]!));
