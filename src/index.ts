@@ -4,6 +4,7 @@ export { LogisticRegression, logisticRegressionFactory, type LogisticRegressionP
 export * from "./data/index.js";
 export * from "./report/index.js";
 export { tsne, trustworthiness, pca, type TsneOptions, type TsneResult, type PcaResult } from "./metrics/tsne.js";
+export * from "./metrics/index.js";
 // The reference experiment (`transferlab demo`) and its parts.
 export { SVC, SVC_DEFAULTS, type SVCParams } from "./estimators/svc.js";
 export { NumpyRandomState } from "./data/numpy-rng.js";
