@@ -6,10 +6,10 @@ import { TransferLabError } from "../core/errors.js";
 import { writeJsonAtomic } from "../data/io/atomic.js";
 import { demoResultsSchema, type DemoResults } from "../experiment/demo-schema.js";
 import type { DemoRun } from "../experiment/demo.js";
-import { domainComparison, performanceComparison, featureSpaceTsne, confusionMatrices, labelEfficiency, scatterPoints } from "../report/figures.js";
-import { writeFigure, type RenderedFigure } from "../report/render.js";
-import { tsne, trustworthiness } from "../metrics/tsne.js";
-import { writeReportHtml, type ReportPage, type Tone } from "../report/html.js";
+// The report and t-SNE modules (vega, vega-lite, resvg) are loaded only when figures are made, so a
+// --no-plots run does not pay for importing them.
+import type { RenderedFigure } from "../report/render.js";
+import type { ReportPage, Tone } from "../report/html.js";
 
 export const DEMO_FIGURES = ["domain_comparison", "performance_comparison", "feature_space_tsne", "confusion_matrices", "label_efficiency"] as const;
 
@@ -34,6 +34,8 @@ export async function writeDemoFigures(run: DemoRun, outDir: string, onStage?: (
   const nSeeds = r.seeds.length;
   const seedText = nSeeds > 1 ? `${nSeeds} seeds` : `seed ${r.seeds[0]}`;
   const out: DemoFigure[] = [];
+  const [{ domainComparison, performanceComparison, featureSpaceTsne, confusionMatrices, labelEfficiency, scatterPoints }, { writeFigure }, { tsne, trustworthiness }] =
+    await Promise.all([import("../report/figures.js"), import("../report/render.js"), import("../metrics/tsne.js")]);
 
   onStage?.("figure: domain comparison");
   out.push({
@@ -203,6 +205,7 @@ export async function writeDemoOutputs(run: DemoRun, outDir: string, opts: Write
     const figures = await writeDemoFigures(run, outDir, opts.onStage);
     for (const f of figures) files.push(`${f.figure.name}.svg`, `${f.figure.name}.png`);
     opts.onStage?.("report.html");
+    const { writeReportHtml } = await import("../report/html.js");
     writeReportHtml(join(outDir, "report.html"), demoReportPage(run.results, figures));
     files.push("report.html");
     run.results.timings.figuresSeconds = (performance.now() - t0) / 1000;

@@ -68,7 +68,8 @@ export const seedResultSchema = z.object({
     /** null when no epoch ran (--epochs 0). */
     epochLossFirst: z.number().nullable(),
     epochLossLast: z.number().nullable(),
-    /** Biased MMD² between source and unlabelled-target features, before and after pretraining. */
+    /** Biased MMD² between the features of every 5th source row and of the unlabelled target sample,
+     *  before and after pretraining (the training objective's term, γ 1). */
     featureMmd2Before: z.number(),
     featureMmd2After: z.number(),
     seconds: z.number().min(0),
