@@ -1,0 +1,55 @@
+"""
+The Python pipeline that `npm run bench -- evaluate` runs side by side with `transferlab evaluate`:
+scikit-learn SVC (rbf, gamma='scale') + POT 0.8.2 on the same data and the same per-seed splits.
+Usage: /usr/bin/python3 bench/evaluate_reference.py <dir>   (dir holds meta.json and the .f32/.i32 arrays
+written by bench/evaluate.ts); prints one JSON document: accuracies per method and seed, and seconds.
+Methods: source-only, target-only, coral (Sun et al. 2016: whiten with Cs + I, re-colour with Ct + I, no mean
+shift), ot-sinkhorn (ot.da.SinkhornTransport reg_e), ot-emd (ot.da.EMDTransport), ot-linear (ot.da.LinearTransport).
+"""
+import json, os, sys, time
+import numpy as np
+import scipy.linalg
+from sklearn.svm import SVC
+
+t_import = time.time()
+import ot  # noqa: E402
+
+d = sys.argv[1]
+meta = json.load(open(os.path.join(d, "meta.json")))
+def arr(name, dtype, shape):
+    return np.fromfile(os.path.join(d, name), dtype=dtype).reshape(shape)
+Xs = arr("Xs.f32", np.float32, (meta["ns"], meta["d"])).astype(np.float64)
+ys = arr("ys.i32", np.int32, (meta["ns"],))
+Xt = arr("Xt.f32", np.float32, (meta["nt"], meta["d"])).astype(np.float64)
+yt = arr("yt.i32", np.int32, (meta["nt"],))
+
+def coral(Xs, Xt, lam=1.0):
+    cs = np.cov(Xs, rowvar=False) + lam * np.eye(Xs.shape[1])
+    ct = np.cov(Xt, rowvar=False) + lam * np.eye(Xs.shape[1])
+    return Xs @ np.real(scipy.linalg.fractional_matrix_power(cs, -0.5)) @ np.real(scipy.linalg.fractional_matrix_power(ct, 0.5))
+
+def svc_acc(Xtr, ytr, Xte, yte):
+    return 100.0 * float((SVC(kernel="rbf", gamma="scale").fit(Xtr, ytr).predict(Xte) == yte).mean())
+
+out = {"methods": {}, "seconds": {}}
+t0 = time.time()
+for seed in meta["seeds"]:
+    lab = np.array(seed["labelled"], dtype=int); test = np.array(seed["test"], dtype=int); unl = np.array(seed["unlabelled"], dtype=int)
+    Xte, yte = Xt[test], yt[test]
+    Xu = Xt[unl]
+    for m in meta["methods"]:
+        t = time.time()
+        if m == "source-only": a = svc_acc(Xs, ys, Xte, yte)
+        elif m == "target-only": a = svc_acc(Xt[lab], yt[lab], Xte, yte)
+        elif m == "coral": a = svc_acc(coral(Xs, Xu), ys, Xte, yte)
+        elif m == "ot-sinkhorn":
+            tr = ot.da.SinkhornTransport(reg_e=meta["sinkhornReg"]).fit(Xs=Xs, Xt=Xu); a = svc_acc(tr.transform(Xs=Xs), ys, Xte, yte)
+        elif m == "ot-emd":
+            tr = ot.da.EMDTransport().fit(Xs=Xs, Xt=Xu); a = svc_acc(tr.transform(Xs=Xs), ys, Xte, yte)
+        elif m == "ot-linear":
+            tr = ot.da.LinearTransport().fit(Xs=Xs, Xt=Xu); a = svc_acc(tr.transform(Xs=Xs), ys, Xte, yte)
+        else: continue
+        out["methods"].setdefault(m, []).append(a)
+        out["seconds"][m] = out["seconds"].get(m, 0.0) + time.time() - t
+out["totalSeconds"] = time.time() - t0
+print(json.dumps(out))
