@@ -5,7 +5,7 @@ import { Rng } from "../../src/core/rng.js";
 import {
   mmdExact, mmdLinear, mmdRff, drawRff, mmdPermutationTest, medianBandwidth, medianKernel, mixtureKernel, type RbfKernel,
 } from "../../src/metrics/mmd.js";
-import { rotatedPair } from "./helpers.js";
+import { referencePair } from "../../src/data/generators/reference.js";
 
 function gaussian(rng: Rng, n: number, d: number, shift = 0, scale = 1): Matrix {
   const X = new Matrix(n, d);
@@ -90,14 +90,16 @@ test("permutation test is calibrated over 200 null data sets", () => {
     if (mmdPermutationTest(X, Y, k, { permutations: 199, rng }).pValue < 0.05) rejections++;
   }
   const frac = rejections / 200;
+  console.log(`# null rejection rate at 0.05: ${frac}`);
   assert.ok(frac >= 0.02 && frac <= 0.09, `fraction with p < 0.05 under the null: ${frac}`);
 });
 
 test("permutation test has power on the reference pair rotated by 45°; p-value uses the +1 correction", () => {
   const rng = new Rng(7);
-  const { source, target } = rotatedPair(rng, 45, 200);
-  const k = mixtureKernel(medianBandwidth(source.X, target.X, rng));
-  const r = mmdPermutationTest(source.X, target.X, k, { permutations: 500, rng });
+  // The tutorial's pair (src/data/generators/reference.ts): target classes closer, wider and rotated by 45°.
+  const p = referencePair(rng, { rotationDeg: 45, sourceN: 200, targetLabelledN: 200, targetTestN: 2, targetUnlabelledN: 0 });
+  const k = mixtureKernel(medianBandwidth(p.source.X, p.targetLabelled.X, rng));
+  const r = mmdPermutationTest(p.source.X, p.targetLabelled.X, k, { permutations: 500, rng });
   assert.ok(r.pValue < 0.01, `p = ${r.pValue}`);
   assert.equal(r.pValue, 1 / 501); // nothing beats the observed split: the smallest attainable p is 1/(P+1)
 });
