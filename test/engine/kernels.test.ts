@@ -76,6 +76,12 @@ function gemmCases(): Case[] {
   for (const [m, n, k] of [[7, 13, 31], [1, 1, 1], [40, 50, 60], [131, 97, 70]] as const)
     for (const [alpha, beta] of [[1, 1], [-0.5, 0], [2.5, -0.75], [0, 0.5], [0, 0], [1.5, 1]] as const)
       for (const ta of [false, true]) for (const tb of [false, true]) cases.push({ ta, tb, m, n, k, alpha, beta, pad: 2 });
+  // Random shapes around the micro-tile edges (4/6/8/16) and the small-product thresholds.
+  const rng = new Rng(99);
+  for (let t = 0; t < 40; t++) {
+    const dim = (): number => 1 + rng.int(t < 20 ? 20 : 70);
+    cases.push({ ta: rng.uniform() < 0.5, tb: rng.uniform() < 0.5, m: dim(), n: dim(), k: dim(), alpha: rng.uniform() < 0.7 ? 1 : rng.range(-2, 2), beta: [0, 0, 1, -0.3][rng.int(4)]!, pad: rng.int(4) });
+  }
   // K = 0: C ← beta·C (and zeros for beta = 0, even over NaN)
   for (const beta of [0, 1, -2]) cases.push({ ta: false, tb: true, m: 6, n: 9, k: 0, alpha: 1, beta, pad: 1 });
   return cases;

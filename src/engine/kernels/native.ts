@@ -118,5 +118,5 @@ export function nativeDetail(tier: "native" | "openblas"): string {
   const a = nativeAddon();
   if (typeof a === "string") return a;
   const info = a.info();
-  return tier === "native" ? `${info.isa === "avx2+fma" ? "AVX2+FMA" : "generic"} micro-kernel, ${info.threads} threads` : info.openblasDetail;
+  return tier === "native" ? `${info.isa === "avx2+fma" ? "AVX2+FMA" : "generic"} micro-kernel, ${info.threads} thread${info.threads === 1 ? "" : "s"}` : info.openblasDetail;
 }
