@@ -5,7 +5,6 @@ import type { Domain, LabelledDomain } from "../core/domain.js";
 import { DataError } from "./errors.js";
 import { readCsv, type CsvOptions } from "./io/csv.js";
 import { readNpyTable, readNpzTable } from "./io/npy.js";
-import { readParquetTable } from "./io/parquet.js";
 import { readJsonlTable } from "./io/jsonl.js";
 import { subsetTable, type ParsedTable } from "./table.js";
 import { basename } from "node:path";
@@ -62,7 +61,8 @@ export async function readTable(file: string, opts: LoadOptions = {}): Promise<{
     case "npz":
       return { table: await readNpzTable(file, opts), format };
     case "parquet":
-      return { table: await readParquetTable(file, opts), format };
+      // Loaded on demand: the Parquet reader is the heaviest module here.
+      return { table: await (await import("./io/parquet.js")).readParquetTable(file, opts), format };
     case "jsonl":
       return { table: await readJsonlTable(file, opts), format };
   }
