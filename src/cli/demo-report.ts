@@ -229,7 +229,7 @@ export function demoJsonSummary(r: DemoResults, outDir: string) {
     accuracy: Object.fromEntries(r.methods.map((m) => [m.id, { name: m.name, ...r.summary[m.id] }])),
     comparisons: r.comparisons, verdict: r.verdict,
     labelEfficiency: {
-      grid: r.labelEfficiency.grid, scratchAtMax: r.labelEfficiency.scratchAtMax, mmdLabelsToMatch: r.labelEfficiency.mmdLabelsToMatch, line: r.labelEfficiency.line,
+      grid: r.labelEfficiency.grid, scratchAtMax: r.labelEfficiency.scratchAtMax, mmdLabelsToMatch: r.labelEfficiency.mmdLabelsToMatch, scratchLabelsToMatchMmdAtMin: r.labelEfficiency.scratchLabelsToMatchMmdAtMin, line: r.labelEfficiency.line,
       means: Object.fromEntries(r.methods.map((m) => [m.id, r.labelEfficiency.curves.filter((c) => c.method === m.id).map((c) => c.summary.mean)])),
     },
     featureMap: r.featureMap, timings: r.timings, out: outDir, files: r.files,

@@ -101,6 +101,8 @@ export const demoResultsSchema = z.object({
     scratchAtMax: z.number(),
     /** Fewest labels (on the grid) with which MMD transfer's mean accuracy reaches scratchAtMax; null if none. */
     mmdLabelsToMatch: z.number().int().positive().nullable(),
+    /** Fewest labels with which from-scratch's mean reaches MMD transfer's mean at the smallest grid size; null if none. */
+    scratchLabelsToMatchMmdAtMin: z.number().int().positive().nullable().optional(),
     line: z.string(),
   }),
   timings: z.object({
