@@ -38,7 +38,7 @@ export const kmm = defineInstanceMethod({
     const notes: string[] = [];
     let qp: BoxSumQp;
     if (exact) {
-      requireBudget(ctx, denseNeed, `exact KMM on ${ns} source points (an ${ns}×${ns} kernel)`, "use approximation 'nystrom' or 'auto'");
+      requireBudget(ctx, denseNeed, `exact KMM on ${ns} source points (a ${ns}×${ns} kernel)`, "use approximation 'nystrom' or 'auto'");
       const K = rbfMatrix(source.X, source.X, gamma);
       throwIfAborted(ctx.signal);
       const kappa = rbfRowSums(source.X, target.X, gamma);
