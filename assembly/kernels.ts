@@ -29,6 +29,43 @@ export function gemmScratch(m: i32, n: i32, k: i32): i32 {
 function packA(ta: i32, a: usize, lda: i32, ic: i32, pc: i32, mc: i32, kc: i32, buf: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
+    if (mr == MR && ta) {
+      // A stored k x m: the panel's column p is 4 contiguous floats.
+      let src = a + (<usize>(pc * lda + ic + ir) << 2);
+      const step = <usize>lda << 2;
+      for (let p = 0; p < kc; p++) {
+        v128.store(buf, v128.load(src));
+        src += step;
+        buf += 16;
+      }
+      continue;
+    }
+    if (mr == MR) {
+      // Four row streams, interleaved four floats at a time (a 4 x 4 transpose in registers).
+      const r0 = a + (<usize>((ic + ir) * lda + pc) << 2);
+      const r1 = r0 + (<usize>lda << 2), r2 = r1 + (<usize>lda << 2), r3 = r2 + (<usize>lda << 2);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        v128.store(buf, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+        v128.store(buf, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+        v128.store(buf, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+        v128.store(buf, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+        buf += 64;
+      }
+      for (; p < kc; p++) {
+        const o = <usize>p << 2;
+        store<f32>(buf, load<f32>(r0 + o));
+        store<f32>(buf, load<f32>(r1 + o), 4);
+        store<f32>(buf, load<f32>(r2 + o), 8);
+        store<f32>(buf, load<f32>(r3 + o), 12);
+        buf += 16;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       for (let i = 0; i < MR; i++) {
         let v: f32 = 0;
