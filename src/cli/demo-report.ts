@@ -122,7 +122,7 @@ export function demoVerdictText(r: DemoResults): { tone: Tone; headline: string;
       `On ${shift}, MMD transfer reached ${f2(s.mmd.mean)} % accuracy and an SVM trained from scratch on the target labels ${f2(s.scratch.mean)} % ` +
       `(difference ${cmp.meanDiff >= 0 ? "+" : "−"}${f2(Math.abs(cmp.meanDiff))} points; ${cmp.wins} wins, ${cmp.ties} ties, ${cmp.losses} losses). ${outcome} ` +
       `Direct transfer — the source SVM used unchanged — reached ${f2(s.direct.mean)} %, which is what the shift costs without adaptation. ` +
-      `Transfer can still pay by needing fewer labels: ${r.labelEfficiency.line}`,
+      `Fewer labels can change the picture: ${r.labelEfficiency.line}`,
   };
 }
 
