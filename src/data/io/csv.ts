@@ -107,6 +107,11 @@ class CsvParser {
     const end = buf.length;
     try {
       while (pos < end) {
+        const fast = this.fastRecords(buf, pos);
+        if (fast !== pos) {
+          pos = fast;
+          continue;
+        }
         const next = this.parseRecordUnchecked(buf, pos, final);
         if (next < 0) break;
         pos = next;
@@ -391,7 +396,13 @@ class CsvParser {
       throw new DataError("DATA_FORMAT", "RAGGED_ROW", `row has ${col} field${col === 1 ? "" : "s"} but the header has ${ncols}`, { file: this.file, row: recordLine, column: this.colName(col) },
         "every row needs one value per header column");
     }
-    // Commit the record.
+    this.commit(recordLine, missingHere, firstMissingCol);
+    this.line += newlines;
+    return i;
+  }
+
+  /** Stores the record's text cells and counts; the numeric cells are already in X. */
+  private commit(recordLine: number, missingHere: number, firstMissingCol: number): void {
     for (let t = 0; t < this.textCols.length; t++) {
       const tc = this.textCols[t]!;
       const s = this.textTmp[t]!;
@@ -401,10 +412,11 @@ class CsvParser {
         code = this.missing.has(s.trim()) ? -1 : tc.interner.code(t === this.labelText ? canonicalLabel(s) : s.trim());
         tc.raw.set(s, code);
       }
-      const isMissing = code < 0;
       tc.codes[this.rows] = code;
-      if (isMissing && firstMissingCol < 0) firstMissingCol = t === this.labelText ? this.labelCol : this.domainCol;
-      if (isMissing) missingHere++;
+      if (code < 0) {
+        if (firstMissingCol < 0) firstMissingCol = t === this.labelText ? this.labelCol : this.domainCol;
+        missingHere++;
+      }
     }
     if (missingHere > 0) {
       this.missingCells += missingHere;
@@ -412,8 +424,100 @@ class CsvParser {
     }
     this.lines[this.rows] = recordLine;
     this.rows++;
-    this.line += newlines;
-    return i;
+  }
+
+  /**
+   * Fast path for the common record: one line, no quotes, plain numbers. Parses as many such records as it can
+   * and returns where it stopped; anything unusual (quotes, blank line, missing or odd cells, ragged rows, a record
+   * without its newline yet) is left to parseRecordUnchecked, which handles and reports it.
+   * Because the line's LF is inside buf, digit loops may read buf[i] without bounds checks: LF/CR end them.
+   */
+  private fastRecords(buf: Buffer, pos: number): number {
+    const d = this.d;
+    const role = this.role;
+    const slot = this.slot;
+    const ncols = this.ncols;
+    const delim = this.delim;
+    const textTmp = this.textTmp;
+    for (;;) {
+      const lf = buf.indexOf(LF, pos);
+      if (lf < 0) return pos;
+      let lineEnd = lf;
+      if (lineEnd > pos && buf[lineEnd - 1] === CR) lineEnd--;
+      if (lineEnd === pos) return pos;
+      this.ensureCapacity(this.consumed + pos - this.pushStart);
+      const X = this.X;
+      const base = this.rows * d;
+      let i = pos;
+      let col = 0;
+      for (;;) {
+        const r = role[col]!;
+        if (r === NUM) {
+          let c = buf[i]!;
+          let neg = false;
+          if (c === 45 || c === 43) {
+            neg = c === 45;
+            c = buf[++i]!;
+          }
+          let mant = 0;
+          let sig = 0;
+          let digits = 0;
+          let frac = 0;
+          while (c >= 48 && c <= 57) {
+            if (mant !== 0 || c !== 48) sig++;
+            mant = mant * 10 + (c - 48);
+            digits++;
+            c = buf[++i]!;
+          }
+          if (c === 46) {
+            c = buf[++i]!;
+            while (c >= 48 && c <= 57) {
+              if (mant !== 0 || c !== 48) sig++;
+              mant = mant * 10 + (c - 48);
+              digits++;
+              frac++;
+              c = buf[++i]!;
+            }
+          }
+          let exp = 0;
+          if (c === 101 || c === 69) {
+            c = buf[++i]!;
+            let eneg = false;
+            if (c === 45 || c === 43) {
+              eneg = c === 45;
+              c = buf[++i]!;
+            }
+            let ed = 0;
+            while (c >= 48 && c <= 57 && ed < 6) {
+              exp = exp * 10 + (c - 48);
+              ed++;
+              c = buf[++i]!;
+            }
+            if (ed === 0 || (c >= 48 && c <= 57)) return pos;
+            if (eneg) exp = -exp;
+          }
+          const e10 = exp - frac;
+          if (digits === 0 || sig > 15 || e10 < -22 || e10 > 22 || (c !== delim && i !== lineEnd)) return pos;
+          const v = e10 >= 0 ? mant * POW10[e10]! : mant / POW10[-e10]!;
+          X[base + slot[col]!] = neg ? -v : v;
+        } else {
+          const fs = i;
+          while (i < lineEnd && buf[i] !== delim) {
+            if (buf[i] === QUOTE) return pos;
+            i++;
+          }
+          if (r === TEXT) textTmp[slot[col]!] = buf.toString("utf8", fs, i);
+        }
+        col++;
+        if (i === lineEnd) break;
+        i++; // the delimiter
+        if (col === ncols) return pos; // too many fields: let the general path report it
+      }
+      if (col !== ncols) return pos;
+      this.commit(this.line, 0, -1);
+      this.line++;
+      pos = lf + 1;
+    }
   }
 
   /** A record of only spaces (e.g. trailing "  \n") counts as blank. */
