@@ -10,6 +10,8 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const range = (ci: [number, number], digits = 3) => `[${f(ci[0], digits)}, ${f(ci[1], digits)}]`;
 const pv = (p: number) => (p === 0 ? "< 1e-300" : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 
+const bytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GB` : `${(b / 2 ** 20).toFixed(1)} MB`);
+
 function domainLine(d: AssessReport["source"]): string {
   const cls = d.labelled ? `${d.classes} classes, labelled` : "unlabelled";
   return `'${d.name}' (${d.rows} rows × ${d.features} features, ${cls})`;
@@ -57,7 +59,7 @@ export function formatAssessText(r: AssessReport, topFeatures = 10): string {
   for (const s of r.verdict.caveats) out.push(`  ! ${s}`);
   out.push("");
   out.push(r.scale.mode === "exact"
-    ? `Divergences (exact kernel statistics: pooled kernel matrix ${(r.scale.exactBytes / 2 ** 30).toFixed(2)} GB of the ${(r.scale.memoryBudget / 2 ** 30).toFixed(2)} GB budget)`
+    ? `Divergences (exact kernel statistics: pooled kernel matrix and buffers ${bytes(r.scale.exactBytes)} of the ${bytes(r.scale.memoryBudget)} budget)`
     : "Divergences (APPROXIMATE: linear-time and random-feature estimators)");
   for (const s of r.scale.notes) out.push(`  note: ${s}`);
   for (const [name, value, meaning] of divergenceRows(r)) {

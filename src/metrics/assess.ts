@@ -425,7 +425,13 @@ export function decideVerdict(v: VerdictInputs): AssessReport["verdict"] {
       reasons.push("Even without λ, the Ben-David bound estimate exceeds the chance error, so it gives no assurance that the source model will work.");
     }
   }
-  if (v.labelShift) {
+  if (Number.isFinite(v.sourceErr.value) && v.chance > 0 && v.sourceErr.value >= 0.9 * v.chance) {
+    raise("high");
+    reasons.push(`A classifier trained on the source is near chance on held-out source rows (error ${pct(v.sourceErr.value)}, chance ${pct(v.chance)}): the source labels are barely predictable from these features, so there is little to transfer.`);
+  }
+  // BBSE is only trusted when its source classifier separates the classes (well-conditioned confusion matrix).
+  const bbseReliable = v.labelShift !== null && v.labelShift.minSingularValue >= 0.1 / v.labelShift.sourcePriors.length;
+  if (v.labelShift && (v.labelShift.truePriors || bbseReliable)) {
     const tv = v.labelShift.truePriors
       ? 0.5 * v.labelShift.truePriors.reduce((s, q, j) => s + Math.abs(q - v.labelShift!.sourcePriors[j]!), 0)
       : v.labelShift.shift;

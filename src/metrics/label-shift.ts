@@ -58,7 +58,7 @@ export function blackBoxShiftEstimation(source: LabelledDomain, targetX: Matrix,
   const sum = q.reduce((s, v) => s + v, 0);
   const targetPriors = sum > 0 ? q.map((v) => v / sum) : p.slice();
   if (w.some((v) => v < 0)) notes.push("some estimated weights were negative (estimation noise) and were clipped to 0");
-  if (minSv < 1e-3) notes.push("the confusion matrix is nearly singular: the source classifier confuses classes, so the prior estimate is unreliable");
+  if (minSv < 0.1 / k) notes.push("the confusion matrix is nearly singular: the source classifier confuses classes, so the prior estimate is unreliable");
   const shift = 0.5 * targetPriors.reduce((s, v, j) => s + Math.abs(v - p[j]!), 0);
   return { sourcePriors: p, targetPriors, weights: w, shift, minSingularValue: minSv, sourceAccuracy: correct / b.length, notes };
 }

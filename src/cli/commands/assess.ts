@@ -5,7 +5,7 @@ import { TransferLabError, invalidParam } from "../../core/errors.js";
 import { Matrix } from "../../core/matrix.js";
 import { Rng } from "../../core/rng.js";
 import type { Domain } from "../../core/domain.js";
-import { detectFormat, loadSourceTarget, resolveDomainPair, applyScaling, type ScalingRule } from "../../data/index.js";
+import { detectFormat, loadSourceTarget, loadDomain, checkFeatureMatch, resolveDomainPair, applyScaling, type ScalingRule } from "../../data/index.js";
 import { writeJsonAtomic } from "../../data/io/atomic.js";
 import { assess, type AssessReport } from "../../metrics/assess.js";
 import { formatAssessText, assessSections } from "../../metrics/assess-text.js";
@@ -52,7 +52,18 @@ async function loadPair(o: AssessCliOptions, seed: number): Promise<{ source: Do
   if (!["auto", "pixel", "standardize", "none"].includes(scaling)) throw invalidParam("scaling", `unknown scaling '${o.scaling}'`, "use auto, standardize, pixel or none");
   const sFile = isFile(o.source), tFile = isFile(o.target);
   if (sFile && tFile) {
-    const st = await loadSourceTarget({ source: o.source, target: o.target }, o.label !== undefined ? { label: /^\d+$/.test(o.label) ? Number(o.label) : o.label } : {});
+    const label = o.label === undefined ? undefined : /^\d+$/.test(o.label) ? Number(o.label) : o.label;
+    let st: { source: Domain; target: Domain };
+    try {
+      st = await loadSourceTarget({ source: o.source, target: o.target }, label !== undefined ? { label } : {});
+    } catch (e) {
+      // An unlabelled target file is fine for assess: load it without the label column.
+      if (!(e instanceof TransferLabError && e.where.param === "label" && e.where.file === o.target)) throw e;
+      const source = await loadDomain(o.source, { label, name: "source" });
+      const target = await loadDomain(o.target, { label: null, name: "target" });
+      checkFeatureMatch(source, target);
+      st = { source, target };
+    }
     const rule = scaling === "auto" ? "standardize" : scaling;
     const r = applyScaling(st.source, st.target, rule, 1);
     return { source: r.source, target: r.target, notes: [`scaling: ${rule}${rule === "standardize" ? " (source statistics)" : ""}`] };
