@@ -90,6 +90,31 @@ function packB(tb: i32, b: usize, ldb: i32, pc: i32, jc: i32, kc: i32, nc: i32, 
       }
       continue;
     }
+    if (tb && nr == NR) {
+      // B stored n x k: eight row streams; each group of four floats is a 4 x 4 transpose in registers.
+      const r0 = b + (<usize>((jc + jr) * ldb + pc) << 2), st = <usize>ldb << 2;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        for (let h = 0; h < 2; h++) {
+          const base = r0 + <usize>(4 * h) * st + o;
+          const x0 = v128.load(base), x1 = v128.load(base + st), x2 = v128.load(base + 2 * st), x3 = v128.load(base + 3 * st);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          const d = buf + (<usize>h << 4);
+          v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+          v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
+        }
+        buf += 128;
+      }
+      for (; p < kc; p++) {
+        for (let j = 0; j < NR; j++) store<f32>(buf + (<usize>j << 2), load<f32>(r0 + <usize>j * st + (<usize>p << 2)));
+        buf += 32;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++) {
       for (let j = 0; j < NR; j++) {
         let v: f32 = 0;
