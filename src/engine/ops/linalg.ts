@@ -5,8 +5,9 @@ import { Tensor, out, gradOf, needsGrad, record, alloc } from "../tensor.js";
 import { type Activation, activateInto, activateGrad } from "./elementwise.js";
 
 /**
- * Products with m·n·k at or below this go to an inline TypeScript loop instead of the kernel tier: a kernel
- * call (N-API or a copy into WebAssembly memory) costs more than tiny products. 0 = always the kernel.
+ * Products with m·n·k at or below this go to an inline TypeScript loop instead of the kernel tier. Default 0
+ * (always the kernel): measured, even the workload's 32×2·2×32 product is faster through the native (0.3 µs)
+ * and wasm (1 µs) tiers than inline (5 µs); the hook stays for tiers with costlier calls.
  */
 let smallGemm = 0;
 export function setSmallGemmThreshold(mnk: number): void {
