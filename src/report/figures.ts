@@ -97,7 +97,7 @@ export function performanceComparison(input: {
   const seedRows = bars.flatMap((b) => (b.seeds ?? []).map((v) => ({ method: b.method, value: v })));
   const layers: Record<string, unknown>[] = [
     {
-      mark: { type: "bar", width: { band: 0.62 } },
+      mark: { type: "bar", width: { band: 0.62 }, opacity: 0.8 },
       encoding: { x, y: { field: "mean", type: "quantitative", title: metric, scale: yScale }, color: { field: "method", type: "nominal", scale: colours, legend: null } },
     },
   ];
@@ -105,7 +105,7 @@ export function performanceComparison(input: {
     // Single seeds as short ticks across the bar: ties stack into darker ticks instead of hiding.
     layers.push({
       data: { values: seedRows },
-      mark: { type: "tick", orient: "horizontal", size: 34, thickness: 1.2, opacity: 0.45, color: "#1a1a1a" },
+      mark: { type: "tick", orient: "horizontal", size: 34, thickness: 1.2, opacity: 0.6, color: "#1a1a1a" },
       encoding: { x, y: { field: "value", type: "quantitative" } },
     });
   }
@@ -141,8 +141,8 @@ export function embeddingScatter(input: {
   const classes = hasCls ? uniq(points.map((p) => p.cls ?? "")).sort() : [];
   const axis = input.hideTickLabels ? { labels: false, ticks: false, grid: false } : {};
   const encoding: Record<string, unknown> = {
-    x: { field: "x", type: "quantitative", title: input.xTitle ?? "Component 1", scale: { zero: false, nice: false }, axis },
-    y: { field: "y", type: "quantitative", title: input.yTitle ?? "Component 2", scale: { zero: false, nice: false }, axis },
+    x: { field: "x", type: "quantitative", title: input.xTitle ?? "Component 1", scale: { zero: false, nice: false, padding: 10 }, axis },
+    y: { field: "y", type: "quantitative", title: input.yTitle ?? "Component 2", scale: { zero: false, nice: false, padding: 10 }, axis },
     color: { field: "group", type: "nominal", title: input.groupTitle ?? "Domain", scale: { domain: groups, range: groups.map((_, i) => PALETTE[i % PALETTE.length]) } },
   };
   if (hasCls) encoding.shape = { field: "cls", type: "nominal", title: input.clsTitle ?? "Class", scale: { domain: classes, range: classes.map((_, i) => SHAPES[i % SHAPES.length]) } };
@@ -230,15 +230,15 @@ export function labelEfficiency(input: {
   const x = { field: "n", type: "quantitative", title: "Labelled target points", scale: { type: "log", base: 2, domain: [ns[0], ns[ns.length - 1]], nice: false }, axis: { values: ns, format: "d", grid: true } };
   const color = { field: "method", type: "nominal", title: "Method", scale: colours, legend: { symbolOpacity: 1 } };
   const layers: Record<string, unknown>[] = [
-    { mark: { type: "area", opacity: 0.16 }, encoding: { x, y: { field: "lo", type: "quantitative", title: metric, scale: { zero: false } }, y2: { field: "hi" }, color } },
+    { mark: { type: "area", opacity: 0.16 }, encoding: { x, y: { field: "lo", type: "quantitative", title: metric, scale: { zero: false, nice: false, padding: 10 } }, y2: { field: "hi" }, color } },
     { mark: { type: "line", strokeWidth: 2 }, encoding: { x, y: { field: "mean", type: "quantitative" }, color } },
     { mark: { type: "point", filled: true, size: 40 }, encoding: { x, y: { field: "mean", type: "quantitative" }, color, shape: { field: "method", type: "nominal", title: "Method", scale: { domain: colours.domain, range: colours.domain.map((_, i) => SHAPES[i % SHAPES.length]) } } } },
   ];
   if (input.reference) {
     checkFinite("reference", [input.reference.value]);
     layers.push(
-      { data: { values: [input.reference] }, mark: { type: "rule", strokeDash: [5, 4], color: BASELINE_GREYS[2] }, encoding: { y: { field: "value", type: "quantitative" } } },
-      { data: { values: [{ ...input.reference, n: ns[0] }] }, mark: { type: "text", align: "left", dx: 4, dy: -7, fontSize: 11, color: BASELINE_GREYS[2] }, encoding: { x, y: { field: "value", type: "quantitative" }, text: { field: "label" } } },
+      { data: { values: [input.reference] }, mark: { type: "rule", strokeDash: [5, 4], color: "#555555" }, encoding: { y: { field: "value", type: "quantitative" } } },
+      { data: { values: [{ ...input.reference, n: ns[0] }] }, mark: { type: "text", align: "left", dx: 4, dy: -7, fontSize: 11, color: "#555555" }, encoding: { x, y: { field: "value", type: "quantitative" }, text: { field: "label" } } },
     );
   }
   return {

@@ -5,7 +5,7 @@ import { FONT_FAMILY } from "./fontMetrics.js";
 /** Okabe & Ito (2008) colours, ordered so the first ones contrast most on white (yellow last). */
 export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"] as const;
 /** Baselines are drawn in greys so methods stand out beside them. */
-export const BASELINE_GREYS = ["#9A9A9A", "#C2C2C2", "#707070", "#DADADA"] as const;
+export const BASELINE_GREYS = ["#8C8C8C", "#5F5F5F", "#B5B5B5", "#3A3A3A"] as const;
 /** Marker shapes for a second categorical channel (class), distinguishable without colour. */
 export const SHAPES = ["circle", "triangle-up", "square", "diamond", "cross", "triangle-down", "wedge", "stroke"] as const;
 
