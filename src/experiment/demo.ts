@@ -87,8 +87,8 @@ export function resolveDemoSettings(o: DemoOptions): { settings: DemoSettings; s
   if (!Number.isFinite(lambda) || lambda < 0) throw invalidParam("lambda", `must be a number ≥ 0, got ${lambda}`);
   const epochs = checkInt("epochs", o.epochs ?? MMD_TRANSFER_DEFAULTS.epochs, 0, 100000);
   const fineTuneSteps = checkInt("fine-tune-steps", o.fineTuneSteps ?? MMD_TRANSFER_DEFAULTS.fineTuneSteps, 0, 100000);
+  if (o.labelGrid) for (const n of o.labelGrid) checkInt("label-grid", n, 2, targetLabelledN);
   const grid = o.labelGrid ?? DEMO_LABEL_GRID;
-  for (const n of grid) checkInt("label-grid", n, 2, targetLabelledN);
   const labelGrid = [...new Set([...grid.filter((n) => n < targetLabelledN), targetLabelledN])].sort((a, b) => a - b);
   const transductive = o.transductive ?? false;
   const settings: DemoSettings = {

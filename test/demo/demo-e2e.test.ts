@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { runDemo } from "../../src/experiment/demo.js";
+import { runDemo, resolveDemoSettings } from "../../src/experiment/demo.js";
 import { demoResultsSchema } from "../../src/experiment/demo-schema.js";
 import { writeDemoOutputs, DEMO_FIGURES } from "../../src/cli/demo-report.js";
 import { demoSeeds, demoOptionsFrom } from "../../src/cli/commands/demo.js";
@@ -45,6 +45,12 @@ test("a short demo writes every figure (SVG + PNG) and a schema-valid results.js
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the label grid is cut at --target-labels, which is always on it", () => {
+  assert.deepEqual(resolveDemoSettings({ targetLabels: 10 }).settings.labelGrid, [2, 4, 8, 10]);
+  assert.deepEqual(resolveDemoSettings({ targetLabels: 100 }).settings.labelGrid, [2, 4, 8, 16, 32, 50, 100]);
+  assert.throws(() => resolveDemoSettings({ targetLabels: 10, labelGrid: [20] }), /label-grid/);
 });
 
 test("seeds map as documented and option errors name the flag", () => {
