@@ -23,7 +23,7 @@ async function makeCsv(path: string, rows: number): Promise<void> {
     cells.push(String(rng.int(10)));
     buf += `${cells.join(",")}\n`;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once("drain", () => r()));
       buf = "";
     }
   }
