@@ -79,6 +79,8 @@ figcaption { color: var(--muted); font-size: .92rem; margin-top: 6px; max-width:
 footer { margin-top: 40px; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rule); padding-top: 10px; }
 `;
 
+const FIGURE_ZOOM = 1.35;
+
 function base64(bytes: Uint8Array | string): string {
   return Buffer.from(bytes).toString("base64");
 }
@@ -102,7 +104,9 @@ function figureHtml(b: Extract<ReportBlock, { kind: "figure" }>): string {
   const f = b.figure;
   const src = (b.embed ?? "png") === "svg" ? `data:image/svg+xml;base64,${base64(f.svg)}` : `data:image/png;base64,${base64(f.png)}`;
   const alt = escapeHtml(b.alt ?? b.caption);
-  const size = f.width > 0 && f.height > 0 ? ` width="${Math.round(f.width)}" height="${Math.round(f.height)}"` : "";
+  // Shown a little larger than the SVG's CSS size so figure text matches the page's 16 px body text;
+  // the PNG has 2× pixels, so it stays sharp. max-width: 100% shrinks it on narrow screens.
+  const size = f.width > 0 && f.height > 0 ? ` width="${Math.round(f.width * FIGURE_ZOOM)}" height="${Math.round(f.height * FIGURE_ZOOM)}"` : "";
   return `<figure id="fig-${escapeHtml(slug(f.name))}"><img src="${src}" alt="${alt}"${size}><figcaption>${escapeHtml(b.caption)}</figcaption></figure>`;
 }
 
