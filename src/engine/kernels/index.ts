@@ -19,7 +19,7 @@ const DETAIL: Record<Tier, () => string> = {
   native: () => nativeDetail("native"),
   openblas: () => nativeDetail("openblas"),
   wasm: () => "WebAssembly SIMD (v128), 1 thread; TypeScript below 256 multiply-adds",
-  js: () => "TypeScript, float64 accumulation",
+  js: () => "TypeScript loops",
 };
 
 // OpenBLAS is left out of the automatic choice: in bench/gemm.ts it matches the native tier on large

@@ -1,5 +1,5 @@
 // Tier 3: plain TypeScript kernels. Portable and always available; the reference for the other tiers.
-// Sums run in float64 (JS numbers) and are rounded once when stored.
+// Dot products and groups of four terms are summed in float64 (JS numbers) before rounding into C.
 import { checkGemm, checkSqdist } from "./check.js";
 import type { Kernels } from "./types.js";
 
@@ -18,21 +18,26 @@ export function gemmUnchecked(
   // Strides of op(A) in memory: element (i, p) is a[i·ars + p·acs].
   const ars = transA ? 1 : lda, acs = transA ? lda : 1;
   if (!transB) {
-    // i-p-j order streams rows of B and C; four rows of B per pass quarter the C traffic.
-    const k4 = k - (k % 4);
-    for (let i = 0; i < m; i++) {
-      const ci = i * ldc, ai = i * ars;
-      let p = 0;
-      for (; p < k4; p += 4) {
-        const a0 = alpha * a[ai + p * acs]!, a1 = alpha * a[ai + (p + 1) * acs]!;
-        const a2 = alpha * a[ai + (p + 2) * acs]!, a3 = alpha * a[ai + (p + 3) * acs]!;
-        const b0 = p * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-        for (let j = 0; j < n; j++) c[ci + j]! += a0 * b[b0 + j]! + a1 * b[b1 + j]! + a2 * b[b2 + j]! + a3 * b[b3 + j]!;
-      }
-      for (; p < k; p++) {
-        const av = alpha * a[ai + p * acs]!;
-        const bp = p * ldb;
-        for (let j = 0; j < n; j++) c[ci + j]! += av * b[bp + j]!;
+    // i-p-j order streams rows of B and C; four rows of B per pass quarter the C traffic. Blocks of
+    // rows of B (about 256 KiB) are reused by every row of C while they sit in cache.
+    const kb = Math.max(4, Math.min(k, (65536 / Math.max(n, 1)) & ~3));
+    for (let p0 = 0; p0 < k; p0 += kb) {
+      const p1 = Math.min(k, p0 + kb);
+      const k4 = p1 - ((p1 - p0) % 4);
+      for (let i = 0; i < m; i++) {
+        const ci = i * ldc, ai = i * ars;
+        let p = p0;
+        for (; p < k4; p += 4) {
+          const a0 = alpha * a[ai + p * acs]!, a1 = alpha * a[ai + (p + 1) * acs]!;
+          const a2 = alpha * a[ai + (p + 2) * acs]!, a3 = alpha * a[ai + (p + 3) * acs]!;
+          const b0 = p * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+          for (let j = 0; j < n; j++) c[ci + j]! += a0 * b[b0 + j]! + a1 * b[b1 + j]! + a2 * b[b2 + j]! + a3 * b[b3 + j]!;
+        }
+        for (; p < p1; p++) {
+          const av = alpha * a[ai + p * acs]!;
+          const bp = p * ldb;
+          for (let j = 0; j < n; j++) c[ci + j]! += av * b[bp + j]!;
+        }
       }
     }
   } else {
