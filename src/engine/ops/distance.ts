@@ -72,7 +72,7 @@ export function rbfKernel(x: Tensor, y: Tensor, gamma: number | readonly number[
   const kd = K.data;
   for (let i = 0; i < n * m; i++) {
     let s = 0;
-    for (const g of gs) s += Math.exp(-g * D[i]!);
+    for (const g of gs) s += expNeg(-g * D[i]!);
     kd[i] = s;
   }
   if (rg) {
@@ -82,7 +82,7 @@ export function rbfKernel(x: Tensor, y: Tensor, gamma: number | readonly number[
       const G = alloc(n * m);
       for (let i = 0; i < n * m; i++) {
         let s = 0;
-        for (const gm of gs) s -= gm * Math.exp(-gm * D[i]!);
+        for (const gm of gs) s -= gm * expNeg(-gm * D[i]!);
         G[i] = g[i]! * s;
       }
       sqdistBackward(x, y, G, n, m, d);
@@ -160,16 +160,20 @@ export function mmd2(xs: Tensor, xt: Tensor, opts: MmdOptions = {}): Tensor {
   return loss;
 }
 
-const POW2 = new Float64Array(256);
-for (let i = 0; i < 256; i++) POW2[i] = Math.pow(2, i - 128);
-const LN2_HI = 0.693145751953125, LN2_LO = 1.4286068203094173e-6;
+// exp by table: x = (64·q + t)·ln2/64 + r with |r| ≤ ln2/128, so exp(x) = 2^q · 2^(t/64) · e^r and a degree-4
+// Taylor polynomial for e^r is exact to ~4e-14 relative; about 2× faster than Math.exp in V8.
+const EXP_FRAC = new Float64Array(64);
+for (let i = 0; i < 64; i++) EXP_FRAC[i] = Math.pow(2, i / 64);
+const EXP_INT = new Float64Array(256);
+for (let i = 0; i < 256; i++) EXP_INT[i] = Math.pow(2, i - 200);
+const EXP_S = 64 / Math.LN2, EXP_H = Math.LN2 / 64;
 
-/** exp(x) for x ≤ 0, relative error < 1e-8 (Cody–Waite reduction + degree-7 Taylor); ~1.4× Math.exp here. */
+/** exp(x) for −87 ≤ x ≤ 38 (0 below −87, where float32 underflows anyway); relative error < 1e-13. */
 export function expNeg(x: number): number {
   if (x < -87) return 0;
-  const k = Math.floor(x * Math.LOG2E + 0.5);
-  const r = x - k * LN2_HI - k * LN2_LO;
-  return (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r / 5040))))))) * POW2[k + 128]!;
+  const k = Math.floor(x * EXP_S + 0.5);
+  const r = x - k * EXP_H;
+  return (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24))))) * EXP_FRAC[k & 63]! * EXP_INT[(k >> 6) + 200]!;
 }
 
 /**
@@ -237,7 +241,7 @@ function mmdLinear(xs: Tensor, xt: Tensor, n: number, m: number, d: number, gs: 
     }
     let k = 0, der = 0;
     for (const g of gs) {
-      const e = Math.exp(-g * dd);
+      const e = expNeg(-g * dd);
       k += e;
       der -= g * e;
     }
