@@ -9,8 +9,9 @@ import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
 import { DEFAULT_MEMORY_BUDGET } from "../../adapt/base.js";
 
 interface Opts {
-  source: string;
-  target: string;
+  source?: string;
+  target?: string;
+  pair?: string;
   label?: string;
   methods: string;
   estimator: string;
@@ -54,8 +55,9 @@ export function register(program: Command): void {
   program
     .command("evaluate")
     .description("run methods on a source→target pair with the standard protocol and compare them with source-only and target-only")
-    .requiredOption("--source <S>", "source dataset name (e.g. mnist) or file")
-    .requiredOption("--target <T>", "target dataset name (e.g. optdigits) or file")
+    .option("--source <S>", "source dataset name (e.g. mnist) or file")
+    .option("--target <T>", "target dataset name (e.g. optdigits) or file")
+    .option("--pair <spec>", "instead of --source/--target: a pair name or generator spec, e.g. 'moons?angle=45&n=400'")
     .option("--label <column>", "label column when source and target are files")
     .option("--methods <list>", "comma-separated methods (transferlab methods lists them); source-only and target-only always run", "source-only,target-only")
     .option("--estimator <name>", "svc | logreg | knn | mlp", "svc")
@@ -75,7 +77,11 @@ export function register(program: Command): void {
       const seeds = int(o.seeds, "seeds", 1);
       const firstSeed = int(o.firstSeed, "first-seed", 0);
       const K = int(o.targetLabelsPerClass, "target-labels-per-class", 0);
-      const pair = await resolveDomainPair(`${o.source}→${o.target}`, { scaling: "none", load: o.label !== undefined ? { label: o.label } : undefined });
+      if (o.pair === undefined && (o.source === undefined || o.target === undefined)) {
+        throw new TransferLabError("INVALID_PARAMETER", "give --source and --target (or --pair)", { param: "source" }, "e.g. --source mnist --target optdigits");
+      }
+      const spec = o.pair ?? `${o.source}→${o.target}`;
+      const pair = await resolveDomainPair(spec, { scaling: "none", seed: firstSeed, load: o.label !== undefined ? { label: o.label } : undefined });
       const scale: Scale = o.scale === "auto" ? (pair.kind === "image" ? "global" : pair.kind === "tabular" ? "standard" : "none") : (o.scale as Scale);
       const interactive = !o.json && process.stderr.isTTY;
       const result = await evaluate(pair, {

@@ -1,0 +1,74 @@
+// `evaluate` and the `transferlab evaluate` command: per-seed accuracies recomputed independently (estimator
+// trained by hand on the same split), split sizes per protocol, statistics consistent with the paired test,
+// the oracle only when asked and flagged, determinism, and the CLI's --json document and one-line errors.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { Matrix, Rng } from "../../src/core/index.js";
+import type { LabelledDomain } from "../../src/core/index.js";
+import { evaluate } from "../../src/experiment/evaluate.js";
+import { splitTargetForProtocol } from "../../src/experiment/protocol.js";
+import { summarize, pairedComparison } from "../../src/experiment/stats.js";
+import { KnnClassifier } from "../../src/estimators/knn.js";
+
+function domain(name: string, n: number, shift: number, seed: number): LabelledDomain {
+  const rng = new Rng(seed);
+  const X = new Matrix(n, 2), y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3;
+    X.set(i, 0, 2 * (y[i]! - 1) + shift + 0.8 * rng.normal());
+    X.set(i, 1, shift + 0.8 * rng.normal());
+  }
+  return { name, X, y };
+}
+const pair = { source: domain("src", 90, 0, 1), target: domain("tgt", 60, 0.8, 2) };
+const base = { estimator: "knn" as const, targetLabelsPerClass: 3, seeds: 3, scale: "none" as const, protocol: "transductive" as const };
+
+test("per-seed accuracies equal an estimator trained by hand on the same split", async () => {
+  const r = await evaluate(pair, { ...base, methods: ["source-only", "target-only"] });
+  const so = r.methods.find((m) => m.name === "source-only")!, to = r.methods.find((m) => m.name === "target-only")!;
+  r.seeds.forEach((seed, k) => {
+    const s = splitTargetForProtocol(pair.target, 3, "transductive", new Rng(seed).fork("split"));
+    const score = (X: Matrix, y: Int32Array) => {
+      const m = new KnnClassifier();
+      m.fit(X, y, { numClasses: 3 });
+      const p = m.predict(s.testX);
+      return (100 * p.filter((v, i) => v === s.testLabels[i]).length) / p.length;
+    };
+    assert.equal(so.accuracy.perSeed[k], score(pair.source.X, pair.source.y));
+    assert.equal(to.accuracy.perSeed[k], score(s.labelled.X, s.labelled.y));
+  });
+  const sum = summarize(so.accuracy.perSeed);
+  assert.equal(so.accuracy.mean, sum.mean);
+  assert.deepEqual(to.vsSourceOnly && { w: to.vsSourceOnly.wins, p: to.vsSourceOnly.pValue }, (() => { const c = pairedComparison(to.accuracy.perSeed, so.accuracy.perSeed); return { w: c.wins, p: c.pValue }; })());
+  assert.deepEqual(r.split, { labelled: 9, unlabelled: 60, test: 51 });
+});
+
+test("inductive protocol: disjoint unlabelled half; oracle only when asked, flagged; deterministic", async () => {
+  const opts = { ...base, protocol: "inductive" as const, methods: ["kmm", "oracle"] };
+  const r = await evaluate(pair, opts);
+  assert.deepEqual(r.split, { labelled: 9, unlabelled: 25, test: 26 });
+  assert.deepEqual(r.methods.map((m) => m.name), ["source-only", "target-only", "kmm", "oracle"]);
+  assert.equal(r.methods.find((m) => m.name === "oracle")!.oracle, true);
+  assert.ok(r.methods.filter((m) => m.name !== "oracle").every((m) => !m.oracle));
+  const again = await evaluate(pair, opts);
+  const strip = (x: typeof r) => JSON.stringify(x.methods.map((m) => m.accuracy.perSeed));
+  assert.equal(strip(again), strip(r));
+  const plain = await evaluate(pair, { ...opts, methods: ["kmm"] });
+  assert.ok(!plain.methods.some((m) => m.oracle), "no oracle unless asked");
+});
+
+test("CLI: --json emits one document; a bad method is one line on stderr and exit code 2", () => {
+  const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "evaluate", ...args], { encoding: "utf8" });
+  const ok = run(["--pair", "moons?n=120", "--methods", "coral", "--estimator", "knn", "--seeds", "2", "--target-labels-per-class", "2", "--json"]);
+  assert.equal(ok.status, 0, ok.stderr);
+  const doc = JSON.parse(ok.stdout);
+  assert.equal(doc.schema, "transferlab.evaluate/1");
+  assert.deepEqual(doc.methods.map((m: { name: string }) => m.name), ["source-only", "target-only", "coral"]);
+  assert.equal(doc.methods[2].accuracy.perSeed.length, 2);
+  assert.ok(["gain", "harm", "no significant change"].includes(doc.methods[2].verdict));
+  const bad = run(["--pair", "moons?n=120", "--methods", "corall", "--estimator", "knn"]);
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr.trim().split("\n").length, 1);
+  assert.match(bad.stderr, /unknown method 'corall'.*did you mean coral/);
+});
