@@ -108,3 +108,17 @@ test("t-SNE rejects bad input with typed errors", () => {
   ac.abort();
   assert.throws(() => tsne(X, { signal: ac.signal }), (e: unknown) => e instanceof TransferLabError && e.code === "ABORTED");
 });
+
+test("t-SNE survives duplicate rows and identical inputs (no NaN, duplicates land together)", () => {
+  const base = fx.affinities.X.slice(0, 40);
+  const X = Matrix.from([...base, ...base.slice(0, 10)]); // rows 40..49 duplicate rows 0..9
+  const res = tsne(X, { perplexity: 5, maxIter: 300 });
+  for (const v of res.Y.data) assert.ok(Number.isFinite(v));
+  for (let i = 0; i < 10; i++) {
+    const d = Math.hypot(res.Y.data[2 * i]! - res.Y.data[2 * (40 + i)]!, res.Y.data[2 * i + 1]! - res.Y.data[2 * (40 + i) + 1]!);
+    assert.ok(d < 1, `duplicate of row ${i} landed ${d} away`);
+  }
+  const same = tsne(Matrix.from(Array.from({ length: 12 }, () => [1, 2, 3])), { perplexity: 3, maxIter: 100 });
+  for (const v of same.Y.data) assert.ok(Number.isFinite(v));
+  assert.ok(Number.isFinite(same.kl));
+});
