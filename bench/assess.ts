@@ -52,10 +52,16 @@ export default async function (args: string[]): Promise<void> {
     const tNaive = ((now() - t) / reps) * (P + 1);
     t = now();
     c = cpu();
-    const rep = await assess({ name: "source", X }, { name: "target", X: Y }, { seed: 1, permutations: P });
+    const phasesA: string[] = [];
+    let lastC = cpu();
+    const rep = await assess({ name: "source", X }, { name: "target", X: Y }, {
+      seed: 1, permutations: P,
+      progress: (_f, msg) => { const w = cpu(); phasesA.push(`${(w - lastC).toFixed(2)}s CPU → ${msg}`); lastC = w; },
+    });
     const tAssess = now() - t;
     const cAssess = cpu() - c;
     log(`A  ${n}×${d} per domain, ${P} permutations: permutation test ${tPerm.toFixed(2)} s wall / ${cPerm.toFixed(2)} s CPU (target ≤ 5 s; p = ${r.pValue.toFixed(4)}), naive ${tNaive.toFixed(1)} s (extrapolated) → ${(tNaive / tPerm).toFixed(1)}× faster; whole assess ${tAssess.toFixed(2)} s wall / ${cAssess.toFixed(2)} s CPU (${rep.scale.mode})`);
+    log(`   phases: ${phasesA.join(" | ")}`);
     out.exact = { n, d, permutations: P, permutationTestSeconds: tPerm, permutationTestCpuSeconds: cPerm, assessCpuSeconds: cAssess, naiveSeconds: tNaive, speedup: tNaive / tPerm, assessSeconds: tAssess, pValue: r.pValue };
   }
 

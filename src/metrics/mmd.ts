@@ -371,33 +371,42 @@ export function mmdPermutationTest(X: Matrix, Y: Matrix, kernel: RbfKernel, opts
   for (let i = 0; i < N; i++) norms[i] = K[i * N + i]!;
   // Every kernel is a mean of exp(−γ d²) over a few γ; evaluate each distinct γ once per pair.
   const plan = gammaPlan([testG, ...extra]);
-  const vals = new Float64Array(plan.gammas.length);
-  const sums: BlockSums[] = extra.map(() => ({ xx: 0, yy: 0, xy: 0, diagX: n, diagY: m }));
-  const kernelValue = (which: number): number => {
-    const ids = plan.members[which]!;
-    let v = 0;
-    for (let t = 0; t < ids.length; t++) v += vals[ids[t]!]!;
-    return v / ids.length;
-  };
-  for (let i = 0; i < N; i++) {
-    const o = i * N;
-    const inX = i < n;
-    K[o + i] = 1;
-    for (let j = i + 1; j < N; j++) {
-      const d2 = Math.max(0, norms[i]! + norms[j]! - 2 * K[o + j]!);
-      plan.evaluate(d2, vals);
-      for (let e = 0; e < extra.length; e++) {
-        const v = kernelValue(e + 1);
-        const sm = sums[e]!;
-        if (j < n) sm.xx += 2 * v;
-        else if (inX) sm.xy += v;
-        else sm.yy += 2 * v;
+  const G = plan.gammas.length, E = extra.length;
+  const vals = new Float64Array(G);
+  // Dense weights: kernel q's value is Σ_t W[q·G + t]·vals[t] (row 0 = the test kernel, then `alsoEstimate`).
+  const W = new Float64Array((E + 1) * G);
+  plan.members.forEach((ids, q) => { for (const t of ids) W[q * G + t]! += 1 / ids.length; });
+  const sxx = new Float64Array(E), sxy = new Float64Array(E), syy = new Float64Array(E);
+  // Upper triangle in 64×64 tiles, mirrored within the tile so the transposed writes stay in cache.
+  const TB = 64;
+  for (let i = 0; i < N; i++) K[i * N + i] = 1;
+  for (let i0 = 0; i0 < N; i0 += TB) {
+    const i1 = Math.min(N, i0 + TB);
+    for (let j0 = i0; j0 < N; j0 += TB) {
+      const j1 = Math.min(N, j0 + TB);
+      for (let i = i0; i < i1; i++) {
+        const o = i * N;
+        const inX = i < n;
+        for (let j = Math.max(j0, i + 1); j < j1; j++) {
+          const d2 = Math.max(0, norms[i]! + norms[j]! - 2 * K[o + j]!);
+          plan.evaluate(d2, vals);
+          let v = 0;
+          for (let t = 0; t < G; t++) v += W[t]! * vals[t]!;
+          for (let e = 0; e < E; e++) {
+            let ve = 0;
+            const we = (e + 1) * G;
+            for (let t = 0; t < G; t++) ve += W[we + t]! * vals[t]!;
+            if (j < n) sxx[e]! += 2 * ve;
+            else if (inX) sxy[e]! += ve;
+            else syy[e]! += 2 * ve;
+          }
+          K[o + j] = v;
+          K[j * N + i] = v;
+        }
       }
-      const v = kernelValue(0);
-      K[o + j] = v;
-      K[j * N + i] = v;
     }
   }
+  const sums: BlockSums[] = extra.map((_, e) => ({ xx: sxx[e]!, yy: syy[e]!, xy: sxy[e]!, diagX: n, diagY: m }));
   const estimates = sums.map((sm) => estimatesFrom(sm, n, m));
   const r = new Float64Array(N);
   let total = 0;

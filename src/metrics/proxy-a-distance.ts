@@ -85,7 +85,7 @@ export function proxyADistance(X: Matrix, Y: Matrix, opts: ProxyADistanceOptions
   const N = train.rows;
   w.fill(N / (2 * xa.length), 0, xa.length);
   w.fill(N / (2 * ya.length), xa.length);
-  const lr = new LogisticRegression({ C: opts.C ?? 1, tol: 1e-5, maxIter: 500 });
+  const lr = new LogisticRegression({ C: opts.C ?? 1, tol: 1e-4, maxIter: 300 });
   lr.fit(train, y, { sampleWeight: w, numClasses: 2 });
   const errS = countErrors(lr.predict(testS), 0), errT = countErrors(lr.predict(testT), 1);
   const nS = testS.rows, nT = testT.rows;
