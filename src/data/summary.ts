@@ -22,6 +22,26 @@ export interface ShiftSummary {
   labelShiftTV: number;
   /** Linear-kernel MMD² = ‖mean_S − mean_T‖². */
   linearMmd2: number;
+  /** ‖C_S − C_T‖_F / ‖C_S‖_F for the feature covariances (catches rotations that leave the mean in place). */
+  covarianceShift: number;
+}
+
+/** Population covariance (float64, d × d row-major). */
+export function covariance(d: Domain, mean: Float64Array): Float64Array {
+  const k = d.X.cols;
+  const C = new Float64Array(k * k);
+  const c = new Float64Array(k);
+  for (let i = 0; i < d.X.rows; i++) {
+    const r = d.X.row(i);
+    for (let j = 0; j < k; j++) c[j] = r[j]! - mean[j]!;
+    for (let a = 0; a < k; a++) {
+      const ca = c[a]!;
+      if (ca === 0) continue;
+      for (let b = 0; b < k; b++) C[a * k + b]! += ca * c[b]!;
+    }
+  }
+  for (let j = 0; j < C.length; j++) C[j]! /= Math.max(1, d.X.rows);
+  return C;
 }
 
 export function featureMean(d: Domain): Float64Array {
@@ -79,5 +99,16 @@ export function summarizeShift(p: DomainPair): ShiftSummary {
   };
   const ps = prop(p.source);
   const pt = prop(p.target);
-  return { meanShift: Math.sqrt(d2) / (spread || 1), labelShiftTV: ps.reduce((a, v, i) => a + Math.abs(v - pt[i]!), 0) / 2, linearMmd2: d2 };
+  const cs = covariance(p.source, ms);
+  const ct = covariance(p.target, mt);
+  let diff = 0;
+  let norm = 0;
+  for (let j = 0; j < cs.length; j++) {
+    diff += (cs[j]! - ct[j]!) ** 2;
+    norm += cs[j]! ** 2;
+  }
+  return {
+    meanShift: Math.sqrt(d2) / (spread || 1), labelShiftTV: ps.reduce((a, v, i) => a + Math.abs(v - pt[i]!), 0) / 2, linearMmd2: d2,
+    covarianceShift: Math.sqrt(diff) / (Math.sqrt(norm) || 1),
+  };
 }

@@ -66,7 +66,8 @@ async function showPair(p: DomainPair, opts: { png?: string; json?: boolean }): 
     `    classes ${countsLine(p.target)}`,
     "",
     "  first look at the shift:",
-    `    mean shift ‖μS − μT‖ / spread = ${shift.meanShift.toFixed(3)}   linear MMD² = ${shift.linearMmd2.toPrecision(4)}   label-proportion TV = ${shift.labelShiftTV.toFixed(3)}`,
+    `    mean shift ‖μS − μT‖ / spread = ${shift.meanShift.toFixed(3)}   linear MMD² = ${shift.linearMmd2.toPrecision(4)}`,
+    `    covariance shift ‖CS − CT‖F / ‖CS‖F = ${shift.covarianceShift.toFixed(3)}   label-proportion TV = ${shift.labelShiftTV.toFixed(3)}`,
   ];
   if (p.imageShape && p.imageShape[1] <= 16) {
     const max = Math.max(...ms, ...mt);
