@@ -109,3 +109,23 @@ test("exact permutation test refuses to exceed its memory budget", () => {
   const X = gaussian(rng, 100, 2), Y = gaussian(rng, 100, 2);
   assert.throws(() => mmdPermutationTest(X, Y, medianKernel(1), { rng, memoryBudget: 1000 }), /budget/);
 });
+
+test("permutation p-value equals a naive test that recomputes the statistic from the data for the same permutations", () => {
+  const rng = new Rng(31);
+  const X = gaussian(rng, 30, 3), Y = gaussian(rng, 24, 3, 0.4);
+  const k = mixtureKernel(medianBandwidth(X, Y, rng));
+  const P = 60;
+  const fast = mmdPermutationTest(X, Y, k, { permutations: P, rng: new Rng(77), batch: 7 });
+  // Naive: the same sequence of shuffles (the first n of each permutation are "source"), statistic from scratch.
+  const Z = Matrix.vstack([X, Y]);
+  const obs = closedForm(X, Y, k).unbiased;
+  const perms = new Rng(77);
+  const base = Int32Array.from({ length: 54 }, (_, i) => i);
+  let ge = 0;
+  for (let p = 0; p < P; p++) {
+    const perm = perms.shuffle(base.slice());
+    const s = closedForm(Z.takeRows(perm.subarray(0, 30)), Z.takeRows(perm.subarray(30)), k).unbiased;
+    if (s >= obs - 1e-9 * Math.abs(obs)) ge++;
+  }
+  assert.equal(fast.pValue, (1 + ge) / (1 + P));
+});
