@@ -5,7 +5,7 @@
 // `npm run bench -- tsne [--json] [--reps N] [--n N]`
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, loadavg, cpus } from "node:os";
 import { join } from "node:path";
 import { Matrix } from "../src/core/matrix.js";
 import { Rng } from "../src/core/rng.js";
@@ -56,7 +56,9 @@ export default async function (args: string[]): Promise<void> {
   const log = (s: string): void => { if (!json) console.log(s); };
   const out: Record<string, unknown> = { n, d, reps };
   const X = features(n, d, 1);
-  log(`t-SNE of ${n}×${d}; best of ${reps}, ours and scikit-learn alternating; the machine is shared, so times are noisy`);
+  const load = loadavg()[0]!;
+  log(`t-SNE of ${n}×${d}; best of ${reps}, ours and scikit-learn alternating; load average ${load.toFixed(1)} on ${cpus().length} CPUs, so times are noisy`);
+  out.loadAverage = load;
 
   const dir = mkdtempSync(join(tmpdir(), "tl-bench-tsne-"));
   const csv = join(dir, "X.csv");
