@@ -127,9 +127,16 @@ export async function resolveDomainPair(spec: PairSpec, opts: ResolveOptions = {
   }
   const pair = parsePairName(spec);
   if (pair) {
-    const [a, b] = pair.map((s) => s.toLowerCase());
-    const known = PAIRS.find((p) => p.name === `${a}→${b}`);
-    if (!known) throw unknownName(spec);
+    let [a, b] = pair.map((s) => s.toLowerCase()) as [string, string];
+    // "mnist" next to an 8×8 dataset means MNIST on the common 8×8 grid.
+    if (a === "mnist" && b !== "mnist" && datasetInfo(b).features === 64) a = "mnist8x8";
+    if (b === "mnist" && a !== "mnist" && datasetInfo(a).features === 64) b = "mnist8x8";
+    const named = PAIRS.find((p) => p.source === a && p.target === b);
+    const [ia, ib] = [datasetInfo(a), datasetInfo(b)];
+    if (ia.features !== ib.features) {
+      throw new DataError("FEATURE_MISMATCH", "FEATURE_MISMATCH", `${ia.name} has ${ia.features} features but ${ib.name} has ${ib.features}`, { param: "dataset" }, `ready-made pairs: ${PAIRS.map((p) => p.name).join(", ")}`);
+    }
+    const known = named ?? { name: `${ia.name}→${ib.name}`, source: ia.name, target: ib.name, description: `${ia.name} → ${ib.name}` };
     const si = datasetInfo(known.source);
     const ti = datasetInfo(known.target);
     const [src, tgt] = await Promise.all([si.load(), ti.load()]);
