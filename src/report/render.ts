@@ -46,10 +46,14 @@ function installTextMetrics(): void {
   metricsInstalled = true;
 }
 
-/** The spec with the shared theme merged under any config the spec brings itself. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The spec with the shared theme under any config the spec brings itself (merged one level deep). */
 function themed(spec: VlSpec): VlSpec {
-  const own = (spec.config ?? {}) as Record<string, unknown>;
-  return { ...spec, config: { ...CONFIG, ...own } };
+  const own = isObject(spec.config) ? spec.config : {};
+  const config: Record<string, unknown> = { ...CONFIG };
+  for (const [k, v] of Object.entries(own)) config[k] = isObject(v) && isObject(config[k]) ? { ...config[k], ...v } : v;
+  return { ...spec, config };
 }
 
 /** Vega-Lite spec → standalone SVG string. */
