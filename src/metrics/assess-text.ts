@@ -88,7 +88,7 @@ export function formatAssessText(r: AssessReport, topFeatures = 10): string {
   out.push("");
   const tr = r.transfer;
   out.push("Transfer as-is (linear classifier)");
-  out.push(`  source error (held-out half)           ${Number.isFinite(tr.sourceError.value) ? `${pct(tr.sourceError.value)} ${range(tr.sourceError.ci)}` : "— (source unlabelled)"}`);
+  out.push(`  source error (held-out half)           ${tr.sourceError ? `${pct(tr.sourceError.value)} ${range(tr.sourceError.ci)}` : "— (source unlabelled)"}`);
   if (tr.targetErrorOfSourceModel) out.push(`  source model on labelled target rows   ${pct(tr.targetErrorOfSourceModel.value)} ${range(tr.targetErrorOfSourceModel.ci)}`);
   if (tr.targetOnlyError) out.push(`  target-only model (cross-validated)    ${pct(tr.targetOnlyError.value)} ${range(tr.targetOnlyError.ci)}`);
   out.push(`  chance error                           ${pct(tr.chanceError)}`);
@@ -108,7 +108,7 @@ export function formatAssessText(r: AssessReport, topFeatures = 10): string {
   out.push(`  ε_S(h)        ${f(b.sourceError, 3)}`);
   out.push(`  ½·d̂_HΔH      ${f(b.halfDivergence, 3)}   (from the ${b.divergenceFrom})`);
   out.push(`  λ̂             ${b.lambda === null ? "unknown (needs target labels)" : f(b.lambda, 3)}`);
-  out.push(`  sum           ${b.total === null ? `≥ ${f(b.sourceError + b.halfDivergence, 3)} (λ unknown)` : f(b.total, 3)}`);
+  out.push(`  sum           ${b.total !== null ? f(b.total, 3) : b.sourceError !== null ? `≥ ${f(b.sourceError + b.halfDivergence, 3)} (λ unknown)` : "— (needs source labels)"}`);
   for (const s of b.meaning) out.push(`  - ${s}`);
   if (r.notes.length) {
     out.push("");
@@ -149,7 +149,7 @@ export function assessSections(r: AssessReport, topFeatures = 15): Array<{ id: s
       blocks: [
         {
           kind: "keyValues", entries: [
-            ["source error (held-out)", Number.isFinite(tr.sourceError.value) ? pct(tr.sourceError.value) : "—"],
+            ["source error (held-out)", tr.sourceError ? pct(tr.sourceError.value) : "—"],
             ["source model on labelled target", tr.targetErrorOfSourceModel ? pct(tr.targetErrorOfSourceModel.value) : "—"],
             ["target-only model (cross-validated)", tr.targetOnlyError ? pct(tr.targetOnlyError.value) : "—"],
             ["chance error", pct(tr.chanceError)],

@@ -71,7 +71,8 @@ export interface AssessReport {
   labelShift: (LabelShiftEstimate & { truePriors: number[] | null; maxAbsError: number | null }) | null;
   transfer: {
     chanceError: number;
-    sourceError: Interval;
+    /** Held-out source error of the linear source classifier; null when the source has no labels. */
+    sourceError: Interval | null;
     /** Error of the source-trained classifier on the labelled target rows. */
     targetErrorOfSourceModel: Interval | null;
     /** Cross-validated error of a classifier trained on the labelled target rows alone. */
@@ -80,7 +81,7 @@ export interface AssessReport {
   transferability: { logME: number; leep: number; hScore: number; rows: number } | null;
   bound: {
     estimate: true;
-    sourceError: number;
+    sourceError: number | null;
     halfDivergence: number;
     lambda: number | null;
     total: number | null;
@@ -264,7 +265,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   progress(0.85, "source classifier, label shift and the bound");
   const chanceFromPriors = (p: number[]) => 1 - Math.max(...p);
   let labelShift: AssessReport["labelShift"] = null;
-  let sourceErr: Interval = { value: NaN, ci: [NaN, NaN] };
+  let sourceErr: Interval | null = null;
   let targetErrSrc: Interval | null = null, targetOnly: Interval | null = null;
   let transferability: AssessReport["transferability"] = null;
   let lambda: number | null = null;
@@ -313,9 +314,9 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
     labelShift.notes.push("black-box shift estimation assumes only the class proportions change (p(x|y) stays fixed); the inputs themselves shift strongly here, so its prior estimate may be far off");
   }
   const halfDivergence = Math.max(0, padLinear.value) / 2;
-  const boundTotal = srcLabelled && lambda !== null ? sourceErr.value + halfDivergence + lambda : null;
+  const boundTotal = sourceErr !== null && lambda !== null ? sourceErr.value + halfDivergence + lambda : null;
   const bound: AssessReport["bound"] = {
-    estimate: true, sourceError: sourceErr.value, halfDivergence, lambda, total: boundTotal, divergenceFrom: "linear domain classifier",
+    estimate: true, sourceError: sourceErr?.value ?? null, halfDivergence, lambda, total: boundTotal, divergenceFrom: "linear domain classifier",
     meaning: [
       "ε_T(h) ≤ ε_S(h) + ½·d_HΔH(S, T) + λ (Ben-David et al., 2010): the target error of a classifier h is at most its source error, plus how well classifiers of h's family can tell the domains apart, plus the error of the best single classifier for both domains.",
       "ε_S(h): held-out source error of a linear (logistic-regression) source classifier.",
@@ -355,7 +356,7 @@ interface VerdictInputs {
   padRbf: ProxyADistance;
   padLinear: ProxyADistance;
   labelShift: AssessReport["labelShift"];
-  sourceErr: Interval;
+  sourceErr: Interval | null;
   targetErrSrc: Interval | null;
   targetOnly: Interval | null;
   chance: number;
@@ -389,7 +390,7 @@ export function decideVerdict(v: VerdictInputs): AssessReport["verdict"] {
   if (v.targetErrSrc && v.targetOnly) {
     const gap = v.targetErrSrc.value - v.targetOnly.value;
     const sure = v.targetErrSrc.ci[0] > v.targetOnly.value;
-    reasons.push(`On the labelled target rows, a classifier trained on the source errs on ${pct(v.targetErrSrc.value)} (${ciText(v.targetErrSrc.ci)}); one trained on the target labels alone errs on ${pct(v.targetOnly.value)} (cross-validated); the source error is ${pct(v.sourceErr.value)}.`);
+    reasons.push(`On the labelled target rows, a classifier trained on the source errs on ${pct(v.targetErrSrc.value)} (${ciText(v.targetErrSrc.ci)}); one trained on the target labels alone errs on ${pct(v.targetOnly.value)} (cross-validated); ${v.sourceErr ? `the source error is ${pct(v.sourceErr.value)}` : "the source error is unknown"}.`);
     if (v.targetErrSrc.value >= 0.75 * v.chance && v.chance > 0) {
       raise("high");
       reasons.push(`The source model is close to guessing on the target (chance error ${pct(v.chance)}): what it learned does not carry over.`);
@@ -420,12 +421,12 @@ export function decideVerdict(v: VerdictInputs): AssessReport["verdict"] {
     } else if (significant) {
       reasons.push("The shift is statistically detectable but small.");
     }
-    if (v.boundTotal === null && Number.isFinite(v.sourceErr.value) && v.sourceErr.value + Math.max(0, v.padLinear.value) / 2 >= v.chance && v.chance > 0) {
+    if (v.boundTotal === null && v.sourceErr && v.sourceErr.value + Math.max(0, v.padLinear.value) / 2 >= v.chance && v.chance > 0) {
       raise("high");
       reasons.push("Even without λ, the Ben-David bound estimate exceeds the chance error, so it gives no assurance that the source model will work.");
     }
   }
-  if (Number.isFinite(v.sourceErr.value) && v.chance > 0 && v.sourceErr.value >= 0.9 * v.chance) {
+  if (v.sourceErr && v.chance > 0 && v.sourceErr.value >= 0.9 * v.chance) {
     raise("high");
     reasons.push(`A classifier trained on the source is near chance on held-out source rows (error ${pct(v.sourceErr.value)}, chance ${pct(v.chance)}): the source labels are barely predictable from these features, so there is little to transfer.`);
   }

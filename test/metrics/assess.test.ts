@@ -62,7 +62,7 @@ test("identical domains: low risk, negative unbiased estimates explained, bound 
   const negative = [r.mmd.median!.unbiased, r.mmd.mixture!.unbiased, r.mmd.linear.median.estimate, r.mmd.linear.mixture.estimate].some((v) => v < 0);
   assert.equal(r.mmd.notes.some((s) => s.includes("negative estimates")), negative);
   assert.ok(r.bound.lambda !== null && r.bound.total !== null && r.bound.estimate);
-  assert.ok(Math.abs(r.bound.total! - (r.bound.sourceError + r.bound.halfDivergence + r.bound.lambda!)) < 1e-12);
+  assert.ok(Math.abs(r.bound.total! - (r.bound.sourceError! + r.bound.halfDivergence + r.bound.lambda!)) < 1e-12);
   JSON.parse(JSON.stringify(r)); // serialisable for --json
 });
 
@@ -82,4 +82,21 @@ test("CLI: assess on two CSV files prints JSON; bad budget is one clear error li
   const bad = run("--source", join(dir, "s.csv"), "--target", join(dir, "t.csv"), "--memory-budget", "lots");
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr.trim(), /^transferlab: error \[INVALID_PARAMETER\].*memory-budget/);
+});
+
+test("unlabelled source and target: no label-based parts, no NaN anywhere", async () => {
+  const rng = new Rng(12);
+  const make = (shift: number) => { const X = new Matrix(150, 2); for (let i = 0; i < 300; i++) X.data[i] = rng.normal() + shift; return { name: "d", X }; };
+  const r = await assess(make(0), make(1.5), { seed: 1, permutations: 99 });
+  assert.equal(r.transfer.sourceError, null);
+  assert.equal(r.labelShift, null);
+  assert.equal(r.transferability, null);
+  assert.equal(r.bound.total, null);
+  assert.ok(!JSON.stringify(r).includes("null,\"ci\"") && !/NaN/.test(formatAssessText(r)));
+  const walk = (v: unknown): void => {
+    if (typeof v === "number") assert.ok(Number.isFinite(v), "finite numbers only");
+    else if (v && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(r);
+  assert.notEqual(r.verdict.level, "low"); // a 1.5 σ mean shift in both features is detected
 });
