@@ -248,3 +248,43 @@ export function sqdist(x: usize, n: i32, y: usize, m: i32, d: i32, out: usize, y
     }
   }
 }
+
+// exp(x) for x <= 0, four lanes: Cody-Waite reduction by ln 2 and the Cephes expf polynomial
+// (relative error ~1e-7); below -87.3 the result underflows to 0; NaN propagates.
+@inline function expNeg4(x0: v128): v128 {
+  const lo = f32x4.splat(-87.33654);
+  const under = f32x4.lt(x0, lo);
+  const x = f32x4.max(x0, lo);
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), f32x4.add(r, f32x4.splat(1)));
+  const e = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return v128.andnot(f32x4.mul(y, e), under);
+}
+
+/**
+ * k[i] = sum_b exp(-g_b d[i]) and, when dk != 0, dk[i] = sum_b -g_b exp(-g_b d[i]), for i < len.
+ * len must be a multiple of 4 (the host pads d); g holds nb bandwidths.
+ */
+export function rbf(d: usize, len: i32, g: usize, nb: i32, k: usize, dk: usize): void {
+  for (let i = 0; i < len; i += 4) {
+    const o = <usize>i << 2;
+    const di = v128.load(d + o);
+    let s = f32x4.splat(0), sd = f32x4.splat(0);
+    for (let b = 0; b < nb; b++) {
+      const gb = f32x4.splat(load<f32>(g + (<usize>b << 2)));
+      const e = expNeg4(f32x4.neg(f32x4.mul(gb, di)));
+      s = f32x4.add(s, e);
+      sd = f32x4.sub(sd, f32x4.mul(gb, e));
+    }
+    v128.store(k + o, s);
+    if (dk) v128.store(dk + o, sd);
+  }
+}

@@ -5,7 +5,7 @@
       "sources": ["src/addon.c", "src/gemm.c", "src/openblas.c"],
       "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-Wall", "-Wno-unused-function"],
       "cflags!": ["-O2", "-O0"],
-      "libraries": ["-ldl", "-lpthread"]
+      "libraries": ["-ldl", "-lpthread", "-lm"]
     }
   ]
 }

@@ -148,6 +148,25 @@ static napi_value js_sqdist(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value js_rbf(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 5) return fail(env, "rbf expects 5 arguments");
+  float *d, *g, *k, *dk = NULL;
+  size_t ld, lg, lk, ldk = 0;
+  int64_t len;
+  napi_valuetype t;
+  if (!get_f32(env, argv[0], &d, &ld) || !get_f32(env, argv[2], &g, &lg) || !get_f32(env, argv[3], &k, &lk))
+    return fail(env, "rbf: d, gammas and k must be Float32Arrays");
+  CHECK(napi_typeof(env, argv[4], &t));
+  if (t != napi_null && t != napi_undefined && !get_f32(env, argv[4], &dk, &ldk)) return fail(env, "rbf: dk must be a Float32Array or null");
+  if (napi_get_value_int64(env, argv[1], &len) != napi_ok || len < 0) return fail(env, "rbf: len must be a non-negative integer");
+  if ((size_t)len > ld || (size_t)len > lk || (dk && (size_t)len > ldk) || lg == 0) return fail(env, "rbf: an array is too short for len");
+  rbf_run(d, (long)len, g, (int)lg, k, dk);
+  return NULL;
+}
+
 static napi_value js_set_isa(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -198,6 +217,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"blasGemm3", NULL, js_blas_gemm3, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setParams", NULL, js_set_params, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sqdist", NULL, js_sqdist, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"rbf", NULL, js_rbf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setIsa", NULL, js_set_isa, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, js_info, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -539,5 +540,63 @@ void sqdist_run(const float *x, int n, const float *y, int m, int d, float *out)
   for (int w = 1; w < t; w++) {
     if (started[w]) pthread_join(tid[w], NULL);
     else if (parts[w].n > 0) sqdist_rows(&parts[w]);
+  }
+}
+
+// ---- RBF kernel values: k = sum_b exp(-g_b d), dk = sum_b -g_b exp(-g_b d) ----
+#ifdef HAVE_X86
+// exp(x) for x <= 0: Cody-Waite reduction by ln 2 and the Cephes expf polynomial (relative error ~1e-7);
+// below -87.3 the result underflows to 0; NaN stays NaN.
+AVX2_FN static inline __m256 exp_neg_avx2(__m256 x0) {
+  const __m256 lo = _mm256_set1_ps(-87.33654f);
+  const __m256 under = _mm256_cmp_ps(x0, lo, _CMP_LT_OQ);
+  const __m256 x = _mm256_max_ps(x0, lo);
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  const __m256 y = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  __m256 res = _mm256_andnot_ps(under, _mm256_mul_ps(y, _mm256_castsi256_ps(e)));
+  return _mm256_blendv_ps(res, x0, _mm256_cmp_ps(x0, x0, _CMP_UNORD_Q));
+}
+
+AVX2_FN static long rbf_avx2(const float *d, long len, const float *g, int nb, float *k, float *dk) {
+  long i = 0;
+  for (; i + 8 <= len; i += 8) {
+    const __m256 di = _mm256_loadu_ps(d + i);
+    __m256 s = _mm256_setzero_ps(), sd = _mm256_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+      const __m256 gb = _mm256_set1_ps(g[b]);
+      const __m256 e = exp_neg_avx2(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_mul_ps(gb, di)));
+      s = _mm256_add_ps(s, e);
+      sd = _mm256_fnmadd_ps(gb, e, sd);
+    }
+    _mm256_storeu_ps(k + i, s);
+    if (dk) _mm256_storeu_ps(dk + i, sd);
+  }
+  return i;  // the caller finishes the tail
+}
+#endif
+
+void rbf_run(const float *d, long len, const float *g, int nb, float *k, float *dk) {
+  long i = 0;
+#ifdef HAVE_X86
+  if (gemm_get_isa() == ISA_AVX2) i = rbf_avx2(d, len, g, nb, k, dk);
+#endif
+  for (; i < len; i++) {
+    float s = 0.0f, sd = 0.0f;
+    for (int b = 0; b < nb; b++) {
+      float e = expf(-g[b] * d[i]);
+      s += e;
+      sd -= g[b] * e;
+    }
+    k[i] = s;
+    if (dk) dk[i] = sd;
   }
 }

@@ -20,6 +20,7 @@ int gemm_get_threads(void);
 void gemm_set_threads(int n);
 void gemm_run(const gemm_args *g);
 void sqdist_run(const float *x, int n, const float *y, int m, int d, float *out);
+void rbf_run(const float *d, long len, const float *gammas, int nb, float *k, float *dk);
 
 // OpenBLAS loaded at run time; NULL-safe: openblas_error() says why it is missing.
 int openblas_load(void);

@@ -161,6 +161,47 @@ for (const v of variants()) {
     }
   });
 
+  test(`rbf matches exp in float64: ${v.name}`, () => {
+    const K = kernelsFor(v.tier);
+    const rng = new Rng(11);
+    for (const len of [1, 7, 8, 33, 1003, 4096])
+      for (const gammas of [[1], [0.5, 2, 8], [1e-3], [0]])
+        for (const withDk of [true, false]) {
+          const off = 1 + rng.int(4);
+          const dWhole = new Float32Array(off + len + 3).fill(GAP), d = dWhole.subarray(off, off + len);
+          for (let i = 0; i < len; i++) d[i] = i % 5 === 0 ? 0 : i % 7 === 0 ? rng.range(80, 200) : rng.range(0, 30);
+          const kWhole = new Float32Array(len + 6).fill(GAP), k = kWhole.subarray(2, 2 + len).fill(NaN);
+          const dkWhole = new Float32Array(len + 6).fill(GAP), dk = dkWhole.subarray(3, 3 + len).fill(NaN);
+          K.rbf(d, len, gammas, k, withDk ? dk : null);
+          for (let i = 0; i < len; i++) {
+            let s = 0, sd = 0;
+            for (const g of gammas) {
+              const e = Math.exp(-g * d[i]!);
+              s += e;
+              sd -= g * e;
+            }
+            const tol = (x: number): number => 2e-6 * Math.abs(x) + 1e-37;
+            assert.ok(Math.abs(k[i]! - s) <= tol(s), `${v.name} rbf len=${len} γ=${gammas}: k[${i}] = ${k[i]} vs ${s} (d = ${d[i]})`);
+            if (withDk) assert.ok(Math.abs(dk[i]! - sd) <= tol(sd), `${v.name} rbf: dk[${i}] = ${dk[i]} vs ${sd}`);
+          }
+          if (!withDk) for (let i = 0; i < len; i++) assert.ok(Number.isNaN(dk[i]), "dk written although null was passed");
+          for (const [w, o] of [[kWhole, 2], [dkWhole, 3]] as const) {
+            for (let t = 0; t < o; t++) assert.equal(w[t], GAP);
+            for (let t = o + len; t < w.length; t++) assert.equal(w[t], GAP);
+          }
+        }
+    // NaN in, NaN out: a bad distance is never hidden as a kernel value of 0 or 1.
+    const d = new Float32Array(40).fill(1);
+    d[3] = NaN;
+    d[37] = NaN;
+    const k = new Float32Array(40);
+    K.rbf(d, 40, [1], k, null);
+    assert.ok(Number.isNaN(k[3]) && Number.isNaN(k[37]) && Math.abs(k[0]! - Math.exp(-1)) < 1e-6);
+    assert.throws(() => K.rbf(d, 41, [1], k, null), TransferLabError);
+    assert.throws(() => K.rbf(d, 40, [], k, null), TransferLabError);
+    assert.throws(() => K.rbf(d, 40, [-1], k, null), TransferLabError);
+  });
+
   test(`bad shapes are typed errors, not out-of-bounds access: ${v.name}`, () => {
     const K = kernelsFor(v.tier);
     const a = new Float32Array(6), b = new Float32Array(5), c = new Float32Array(4);

@@ -26,3 +26,12 @@ export function checkSqdist(x: Float32Array, n: number, y: Float32Array, m: numb
   if (x.length < n * d || y.length < m * d || out.length < n * m)
     throw new TransferLabError("SHAPE_MISMATCH", `sqdist: X needs ${n * d}, Y ${m * d} and out ${n * m} elements; got ${x.length}, ${y.length}, ${out.length}`);
 }
+
+export function checkRbf(d: Float32Array, len: number, gammas: ArrayLike<number>, k: Float32Array, dk: Float32Array | null): void {
+  if (!(Number.isInteger(len) && len >= 0)) throw new TransferLabError("SHAPE_MISMATCH", `rbf: len must be a non-negative integer, got ${len}`, { param: "len" });
+  if (d.length < len || k.length < len || (dk !== null && dk.length < len))
+    throw new TransferLabError("SHAPE_MISMATCH", `rbf: d, k and dk need ${len} elements; got ${d.length}, ${k.length}${dk ? `, ${dk.length}` : ""}`);
+  if (gammas.length === 0) throw new TransferLabError("INVALID_PARAMETER", "rbf: at least one bandwidth γ is needed", { param: "gamma" });
+  for (let b = 0; b < gammas.length; b++)
+    if (!(Number.isFinite(gammas[b]!) && gammas[b]! >= 0)) throw new TransferLabError("INVALID_PARAMETER", `rbf: γ must be finite and ≥ 0, got ${gammas[b]}`, { param: "gamma" });
+}

@@ -1,6 +1,6 @@
 // Tier 3: plain TypeScript kernels. Portable and always available; the reference for the other tiers.
 // Dot products and groups of four terms are summed in float64 (JS numbers) before rounding into C.
-import { checkGemm, checkSqdist } from "./check.js";
+import { checkGemm, checkRbf, checkSqdist } from "./check.js";
 import type { Kernels } from "./types.js";
 
 /** C ← alpha·op(A)·op(B) + beta·C without argument checks (the wasm tier calls this for tiny products). */
@@ -81,6 +81,30 @@ export function sqdistUnchecked(x: Float32Array, n: number, y: Float32Array, m: 
   }
 }
 
+export function rbfUnchecked(d: Float32Array, len: number, gammas: ArrayLike<number>, k: Float32Array, dk: Float32Array | null): void {
+  const nb = gammas.length;
+  if (nb === 1) {
+    const g = gammas[0]!;
+    for (let i = 0; i < len; i++) {
+      const e = Math.exp(-g * d[i]!);
+      k[i] = e;
+      if (dk !== null) dk[i] = -g * e;
+    }
+    return;
+  }
+  for (let i = 0; i < len; i++) {
+    const di = d[i]!;
+    let s = 0, sd = 0;
+    for (let b = 0; b < nb; b++) {
+      const e = Math.exp(-gammas[b]! * di);
+      s += e;
+      sd -= gammas[b]! * e;
+    }
+    k[i] = s;
+    if (dk !== null) dk[i] = sd;
+  }
+}
+
 export const jsKernels: Kernels = {
   tier: "js",
   gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
@@ -90,5 +114,9 @@ export const jsKernels: Kernels = {
   sqdist(x, n, y, m, d, out) {
     checkSqdist(x, n, y, m, d, out);
     sqdistUnchecked(x, n, y, m, d, out);
+  },
+  rbf(d, len, gammas, k, dk) {
+    checkRbf(d, len, gammas, k, dk);
+    rbfUnchecked(d, len, gammas, k, dk);
   },
 };

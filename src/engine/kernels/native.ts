@@ -2,7 +2,7 @@
 // the system OpenBLAS it opens at run time. Node-only: the addon is required lazily through
 // process.getBuiltinModule, so a browser bundle never reaches a node: import.
 import { TransferLabError } from "../../core/errors.js";
-import { checkGemm } from "./check.js";
+import { checkGemm, checkRbf } from "./check.js";
 import { gemmUnchecked } from "./js.js";
 import type { Kernels } from "./types.js";
 
@@ -17,6 +17,7 @@ export interface NativeAddon {
   blasGemm3(a: Float32Array, b: Float32Array, c: Float32Array): void;
   setParams(block: Float64Array): void;
   sqdist: SqdistFn;
+  rbf(d: Float32Array, len: number, gammas: Float32Array, k: Float32Array, dk: Float32Array | null): void;
   /** "generic" forces the portable micro-kernel (tests cover both paths); "avx2" restores the best. */
   setIsa(isa: "generic" | "avx2"): void;
   setThreads(n: number): void;
@@ -67,7 +68,7 @@ export const NATIVE_GEMM_MIN_WORK = 32;
 // Layout shared with addon.c: ta, tb, m, n, k, alpha, lda, ldb, beta, ldc.
 let params: Float64Array | null = null;
 
-function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], setParams: NativeAddon["setParams"], sqdistFn: SqdistFn): Kernels {
+function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], setParams: NativeAddon["setParams"], sqdistFn: SqdistFn, rbfFn: NativeAddon["rbf"]): Kernels {
   if (!params) {
     params = new Float64Array(10);
     setParams(params);
@@ -96,13 +97,18 @@ function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], s
         typed(e);
       }
     },
+    rbf(d, len, gammas, k, dk) {
+      checkRbf(d, len, gammas, k, dk);
+      const g = gammas instanceof Float32Array ? gammas : Float32Array.from(gammas);
+      rbfFn(d, len, g, k, dk);
+    },
   };
 }
 
 export function createNativeKernels(): Kernels | string {
   const a = nativeAddon();
   if (typeof a === "string") return a;
-  return kernelsOver("native", a.gemm3, a.setParams, a.sqdist);
+  return kernelsOver("native", a.gemm3, a.setParams, a.sqdist, a.rbf);
 }
 
 export function createOpenblasKernels(): Kernels | string {
@@ -110,7 +116,7 @@ export function createOpenblasKernels(): Kernels | string {
   if (typeof a === "string") return `needs the native addon: ${a}`;
   const info = a.info();
   if (!info.openblas) return info.openblasDetail;
-  return kernelsOver("openblas", a.blasGemm3, a.setParams, a.sqdist);
+  return kernelsOver("openblas", a.blasGemm3, a.setParams, a.sqdist, a.rbf);
 }
 
 /** What the native and OpenBLAS tiers run on, for `transferlab info`. */

@@ -17,6 +17,12 @@ export interface Kernels {
   ): void;
   /** out[i·m + j] = ‖x_i − y_j‖² for X n×d and Y m×d, clamped at 0. */
   sqdist(x: Float32Array, n: number, y: Float32Array, m: number, d: number, out: Float32Array): void;
+  /**
+   * RBF kernel values from squared distances, element-wise over the first `len` entries of d:
+   * k[i] = Σ_b exp(−γ_b·d[i]) and, when dk is given, dk[i] = ∂k/∂d = Σ_b −γ_b·exp(−γ_b·d[i]).
+   * d ≥ 0 expected; γ_b > 0. Relative error of the exponential ≤ 1e-6.
+   */
+  rbf(d: Float32Array, len: number, gammas: ArrayLike<number>, k: Float32Array, dk: Float32Array | null): void;
 }
 
 export interface TierStatus {

@@ -2,8 +2,8 @@
 // same bytes with no file access). Operands are copied into one linear memory that only ever grows to the
 // largest product seen, so repeated calls neither leak nor re-grow. Products too small to repay the copies
 // run the TypeScript loop instead (threshold measured by bench/gemm.ts).
-import { checkGemm, checkSqdist } from "./check.js";
-import { gemmUnchecked, sqdistUnchecked } from "./js.js";
+import { checkGemm, checkRbf, checkSqdist } from "./check.js";
+import { gemmUnchecked, rbfUnchecked, sqdistUnchecked } from "./js.js";
 import type { Kernels } from "./types.js";
 import { WASM_KERNELS_BASE64 } from "./wasm-binary.js";
 
@@ -13,11 +13,13 @@ interface Exports {
   gemmScratch(m: number, n: number, k: number): number;
   gemm(ta: number, tb: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, scratch: number): void;
   sqdist(x: number, n: number, y: number, m: number, d: number, out: number, yt: number): void;
+  rbf(d: number, len: number, g: number, nb: number, k: number, dk: number): void;
 }
 
 /** Multiply-adds below which the TypeScript loop beats copying into wasm memory. */
 export const WASM_GEMM_MIN_WORK = 256;
 const WASM_SQDIST_MIN_WORK = 256;
+const WASM_RBF_MIN_LEN = 32;
 
 function decodeBase64(s: string): Uint8Array {
   if (typeof atob === "function") return Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
@@ -94,5 +96,23 @@ export function createWasmKernels(): WasmKernels {
     out.set(heap.subarray(po >> 2, (po >> 2) + n * m));
   }
 
-  return { tier: "wasm", gemm, sqdist, memoryBytes: () => ex.memory.buffer.byteLength };
+  function rbf(d: Float32Array, len: number, gammas: ArrayLike<number>, k: Float32Array, dk: Float32Array | null): void {
+    checkRbf(d, len, gammas, k, dk);
+    if (len < WASM_RBF_MIN_LEN) {
+      rbfUnchecked(d, len, gammas, k, dk);
+      return;
+    }
+    const len4 = (len + 3) & ~3, nb = gammas.length; // d is zero-padded to whole vectors
+    const pd = base, pg = pd + align(len4 * 4), pk = pg + align(nb * 4), pdk = pk + align(len4 * 4);
+    reserve(pdk + len4 * 4);
+    const hd = pd >> 2;
+    heap.set(d.subarray(0, len), hd);
+    heap.fill(0, hd + len, hd + len4);
+    for (let b = 0; b < nb; b++) heap[(pg >> 2) + b] = gammas[b]!;
+    ex.rbf(pd, len4, pg, nb, pk, dk ? pdk : 0);
+    k.set(heap.subarray(pk >> 2, (pk >> 2) + len));
+    if (dk) dk.set(heap.subarray(pdk >> 2, (pdk >> 2) + len));
+  }
+
+  return { tier: "wasm", gemm, sqdist, rbf, memoryBytes: () => ex.memory.buffer.byteLength };
 }
