@@ -16,6 +16,8 @@ export interface GemmBenchResult {
   /** numpy float32 matmul in the same run, or why it is missing. */
   numpy: { gflops: number[]; tinyNs: number[] } | { missing: string };
   tiny: { shapes: TinyShape[]; ns: Partial<Record<Tier, number[]>> };
+  /** µs per rbf() call over a 232×232 distance matrix (the reference workload's MMD batch), with ∂k/∂d. */
+  rbf: { len: number; bandwidths: number[]; us: Partial<Record<Tier, number[]>> };
 }
 
 // Shapes of the reference workload (MLP 2→32→16→2, batch 32): forward, then the two backward products.
@@ -105,6 +107,21 @@ function measureNumpy(sizes: number[], tiny: TinyShape[], budgetMs: number): Gem
   return JSON.parse(r.stdout) as { gflops: number[]; tinyNs: number[] };
 }
 
+const RBF_BANDWIDTHS = [[1], [0.25, 1, 4, 16]];
+
+function rbfUs(tier: Tier, len: number, gammas: number[]): number {
+  const K = kernelsFor(tier);
+  const rng = new Rng(5);
+  const d = new Float32Array(len).map(() => rng.range(0, 20)), k = new Float32Array(len), dk = new Float32Array(len);
+  let best = Infinity;
+  for (let r = 0; r < 30; r++) {
+    const t = performance.now();
+    K.rbf(d, len, gammas, k, dk);
+    best = Math.min(best, performance.now() - t);
+  }
+  return best * 1e3;
+}
+
 export async function measureGemm(opts: { sizes?: number[]; tiers?: Tier[]; budgetMs?: number; tinyCalls?: number } = {}): Promise<GemmBenchResult> {
   const sizes = opts.sizes ?? [256, 1024, 2048];
   const tiers = opts.tiers ?? availableTiers();
@@ -129,7 +146,10 @@ export async function measureGemm(opts: { sizes?: number[]; tiers?: Tier[]; budg
     : { gflops: npG, tinyNs: npTiny.tinyNs };
   const ns: GemmBenchResult["tiny"]["ns"] = {};
   for (const tier of tiers) ns[tier] = TINY_SHAPES.map((s) => tinyNs(tier, s, opts.tinyCalls ?? 20000));
-  return { sizes, gflops, numpy, tiny: { shapes: TINY_SHAPES, ns } };
+  const rbfLen = 232 * 232;
+  const rbf: GemmBenchResult["rbf"] = { len: rbfLen, bandwidths: RBF_BANDWIDTHS.map((g) => g.length), us: {} };
+  for (const tier of tiers) rbf.us[tier] = RBF_BANDWIDTHS.map((g) => rbfUs(tier, rbfLen, g));
+  return { sizes, gflops, numpy, tiny: { shapes: TINY_SHAPES, ns }, rbf };
 }
 
 const fmt = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? "—" : x.toFixed(digits));
@@ -153,6 +173,13 @@ export function formatGemm(r: GemmBenchResult): string {
     lines.push([tier.padEnd(10), ...row!.map((t, i) => `${fmt(t, 0)}${js && tier !== "js" ? ` (${(t / js[i]!).toFixed(2)}×)` : ""}`.padStart(20))].join(""));
   }
   if (np) lines.push(["numpy".padEnd(10), ...np.tinyNs.map((t) => fmt(t, 0).padStart(20))].join(""));
+  lines.push("");
+  lines.push(`RBF kernel with derivative over ${r.rbf.len} distances, µs per call; ratio = tier / js`);
+  lines.push(["tier".padEnd(10), ...r.rbf.bandwidths.map((b) => `${b} bandwidth${b > 1 ? "s" : ""}`.padStart(20))].join(""));
+  const jsR = r.rbf.us.js;
+  for (const [tier, row] of Object.entries(r.rbf.us)) {
+    lines.push([tier.padEnd(10), ...row!.map((t, i) => `${fmt(t, 0)}${jsR && tier !== "js" ? ` (${(t / jsR[i]!).toFixed(2)}×)` : ""}`.padStart(20))].join(""));
+  }
   return lines.join("\n");
 }
 
