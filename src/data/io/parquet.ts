@@ -28,7 +28,11 @@ export async function readParquetTable(file: string, opts: ColumnSelection & { m
   const names = top.map((c) => c.element.name);
   const nested = top.filter((c) => c.children.length > 0).map((c) => c.element.name);
   const n = Number(metadata.num_rows);
-  const columns: unknown[][] = names.map(() => new Array(n));
+  // Plain numeric columns go into Float64Arrays (no boxed values: a million-row file stays small); nulls are
+  // remembered by row and the column turned into a plain array only if it has any.
+  const numeric = top.map((c) => c.children.length === 0 && ["FLOAT", "DOUBLE", "INT32", "BOOLEAN"].includes(c.element.type ?? "") && !c.element.converted_type && !c.element.logical_type);
+  const columns: Array<Float64Array | unknown[]> = names.map((_, j) => (numeric[j] ? new Float64Array(n) : new Array(n)));
+  const nulls: number[][] = names.map(() => []);
   const index = new Map(names.map((nm, j) => [nm, j]));
   try {
     await parquetRead({
@@ -39,12 +43,28 @@ export async function readParquetTable(file: string, opts: ColumnSelection & { m
         if (j === undefined) return;
         const col = columns[j]!;
         const data = chunk.columnData as ArrayLike<unknown>;
-        for (let i = 0; i < data.length && chunk.rowStart + i < n; i++) col[chunk.rowStart + i] = data[i];
+        const m = Math.min(data.length, n - chunk.rowStart);
+        if (col instanceof Float64Array) {
+          for (let i = 0; i < m; i++) {
+            const v = data[i];
+            if (v === null || v === undefined) {
+              nulls[j]!.push(chunk.rowStart + i);
+              col[chunk.rowStart + i] = NaN;
+            } else col[chunk.rowStart + i] = typeof v === "boolean" ? Number(v) : (v as number);
+          }
+        } else for (let i = 0; i < m; i++) col[chunk.rowStart + i] = data[i];
       },
     });
   } catch (e) {
     throw new DataError("DATA_FORMAT", "BAD_PARQUET", `cannot be decoded: ${(e as Error).message}`, { file });
   }
+  columns.forEach((col, j) => {
+    if (col instanceof Float64Array && nulls[j]!.length > 0) {
+      const arr: unknown[] = Array.from(col);
+      for (const i of nulls[j]!) arr[i] = null;
+      columns[j] = arr;
+    }
+  });
   const kv = metadata.key_value_metadata?.find((k) => k.key === CLASS_NAMES_KEY)?.value;
   let labelOrder: string[] | undefined;
   if (kv) {
