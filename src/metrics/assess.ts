@@ -327,7 +327,8 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   };
 
   const verdict = decideVerdict({
-    mmdP: test.pValue, alpha, padRbf, padLinear, labelShift, sourceErr, targetErrSrc, targetOnly, chance, boundTotal, lambda, exact,
+    mmdP: test.pValue, alpha, padRbf,
+    shiftedFeatures: featureShift.filter((fs) => fs.ksPValue < alpha / featureShift.length).length, features: featureShift.length, padLinear, labelShift, sourceErr, targetErrSrc, targetOnly, chance, boundTotal, lambda, exact,
   });
   progress(1, "done");
   return {
@@ -352,6 +353,9 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
 
 interface VerdictInputs {
   mmdP: number;
+  /** Features whose KS test rejects at α/d (Bonferroni), and the number of features. */
+  shiftedFeatures: number;
+  features: number;
   alpha: number;
   padRbf: ProxyADistance;
   padLinear: ProxyADistance;
@@ -379,10 +383,13 @@ export function decideVerdict(v: VerdictInputs): AssessReport["verdict"] {
   const rank: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
   let level: RiskLevel = "low";
   const raise = (to: RiskLevel) => { if (rank[to] > rank[level]) level = to; };
-  const significant = v.mmdP < v.alpha;
+  const mmdSignificant = v.mmdP < v.alpha;
+  const significant = mmdSignificant || v.shiftedFeatures > 0;
   const pad = v.padRbf.value;
   // Input shift.
-  if (significant) {
+  if (!mmdSignificant && v.shiftedFeatures > 0) {
+    reasons.push(`The MMD test does not reject "same distribution" (p = ${fmtP(v.mmdP)}), but ${v.shiftedFeatures} of ${v.features} features differ significantly one at a time (Kolmogorov–Smirnov, Bonferroni-corrected); the kernel domain classifier reaches ${pct(1 - v.padRbf.epsilon)} balanced accuracy (proxy A-distance ${pad.toFixed(2)} of 2).`);
+  } else if (significant) {
     reasons.push(`The inputs differ: the MMD test rejects "same distribution" (p = ${fmtP(v.mmdP)}), and a kernel classifier tells source rows from target rows with ${pct(1 - v.padRbf.epsilon)} balanced accuracy on held-out rows (proxy A-distance ${pad.toFixed(2)} of 2).`);
   } else {
     reasons.push(`No detectable input shift: the MMD test does not reject "same distribution" (p = ${fmtP(v.mmdP)}) and the kernel domain classifier is near chance (proxy A-distance ${pad.toFixed(2)} of 2).`);
