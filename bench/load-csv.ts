@@ -1,8 +1,10 @@
 // `npm run bench -- load-csv [--rows N] [--json] [--no-papa]`: loads an N × 32 CSV (+ label column) with the
 // streaming loader (loadDomain) and, as the reference in the same run, with papaparse streaming into a
 // Float32Array. Each runs in its own child process so peak RSS (getrusage maxrss) is its own.
-// Target (issue 4): 1,000,000 × 32 in ≤ 3 s and ≤ 1 GB peak.
-import { existsSync, statSync, createWriteStream } from "node:fs";
+// Target (issue 4): 1,000,000 × 32 in ≤ 3 s and ≤ 1 GB peak. `--gz` also times the same file gzip-compressed.
+import { existsSync, statSync, createWriteStream, createReadStream } from "node:fs";
+import { createGzip } from "node:zlib";
+import { pipeline } from "node:stream/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -101,13 +103,20 @@ export default async function (args: string[]): Promise<void> {
   if (papa && (papa.rows !== ours.rows || Math.abs(papa.checksum - ours.checksum) > 1e-3 * Math.max(1, Math.abs(ours.checksum)))) {
     throw new Error(`parsers disagree: ${JSON.stringify({ ours, papa })}`);
   }
-  const result = { file, fileMB: mb, rows, cols: D, transferlab: ours, papaparse: papa, cpuSpeedupVsPapa: papa ? papa.cpuMs / ours.cpuMs : undefined, wallSpeedupVsPapa: papa ? papa.ms / ours.ms : undefined };
+  let gz: Run | undefined;
+  if (args.includes("--gz")) {
+    const gzFile = `${file}.gz`;
+    if (!existsSync(gzFile)) await pipeline(createReadStream(file), createGzip({ level: 1 }), createWriteStream(gzFile));
+    gz = child("transferlab", gzFile);
+  }
+  const result = { gz, file, fileMB: mb, rows, cols: D, transferlab: ours, papaparse: papa, cpuSpeedupVsPapa: papa ? papa.cpuMs / ours.cpuMs : undefined, wallSpeedupVsPapa: papa ? papa.ms / ours.ms : undefined };
   if (json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
   console.log(`CSV ${rows} × ${D} + label, ${mb.toFixed(0)} MB (machine shared with other jobs: timings are noisy)`);
   console.log(`  transferlab loadDomain: ${(ours.ms / 1000).toFixed(2)} s wall, ${(ours.cpuMs / 1000).toFixed(2)} s CPU, peak RSS ${ours.peakMB.toFixed(0)} MB   (target ≤ 3 s, ≤ 1024 MB)`);
+  if (gz) console.log(`  transferlab, .csv.gz:   ${(gz.ms / 1000).toFixed(2)} s wall, ${(gz.cpuMs / 1000).toFixed(2)} s CPU, peak RSS ${gz.peakMB.toFixed(0)} MB`);
   if (papa) {
     console.log(`  papaparse (reference):  ${(papa.ms / 1000).toFixed(2)} s wall, ${(papa.cpuMs / 1000).toFixed(2)} s CPU, peak RSS ${papa.peakMB.toFixed(0)} MB`);
     console.log(`  ratio vs papaparse: ${(papa.cpuMs / ours.cpuMs).toFixed(2)}× faster in CPU time, ${(papa.ms / ours.ms).toFixed(2)}× in wall time, ${(ours.peakMB / papa.peakMB).toFixed(2)}× its peak memory`);
