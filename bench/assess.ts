@@ -74,13 +74,13 @@ export default async function (args: string[]): Promise<void> {
     for (const M of [X, Y]) for (let i = 0; i < M.data.length; i++) mean[i % d]! += M.data[i]!;
     const tPass = now() - t;
     const phases: string[] = [];
-    let last = now();
+    let last = cpu();
     t = now();
     const c = cpu();
     const rep = await assess({ name: "source", X }, { name: "target", X: Y }, {
       seed: 1,
       // Each entry: seconds spent since the previous message, then the phase that starts now.
-      progress: (_f, msg) => { const w = now(); phases.push(`${(w - last).toFixed(2)}s → ${msg}`); last = w; },
+      progress: (_f, msg) => { const w = cpu(); phases.push(`${(w - last).toFixed(2)}s CPU → ${msg}`); last = w; },
     });
     const tAssess = now() - t;
     const cAssess = cpu() - c;
