@@ -29,6 +29,7 @@ function nodedirArgs() {
 }
 
 function giveUp(reason, output = "") {
+  rmSync(addonPath, { force: true }); // never leave an addon from an older build behind
   mkdirSync(dirname(failureNote), { recursive: true });
   writeFileSync(failureNote, `${reason}\n${output.slice(-4000)}`);
   console.log(`transferlab: native kernel addon not built (${reason}); the WebAssembly/TypeScript kernels will be used`);
