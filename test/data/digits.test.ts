@@ -96,3 +96,37 @@ test("mnist→optdigits: both on 0–16, one global pixel scale (÷16) fitted on
   assert.equal(q.source.X.rows, 1797);
   assert.equal(q.scaling.rule, "standardize");
 });
+
+test("mnist→optdigits is a usable pair: nearest-centroid source-only accuracy is well above chance with the pixel scale", async () => {
+  // A wrong orientation, misaligned labels or a broken resampling would drop this to chance (0.1). Per-feature
+  // standardisation with source statistics does drop it to chance — why images use one global scale.
+  const acc = async (scaling: "pixel" | "standardize") => {
+    const p = await resolveDomainPair("mnist→optdigits", { scaling });
+    const d = 64;
+    const cent = new Float64Array(10 * d);
+    const cnt = new Float64Array(10);
+    for (let i = 0; i < p.source.X.rows; i++) {
+      const c = p.source.y[i]!;
+      cnt[c]!++;
+      p.source.X.row(i).forEach((v, j) => (cent[c * d + j]! += v));
+    }
+    for (let c = 0; c < 10; c++) for (let j = 0; j < d; j++) cent[c * d + j]! /= cnt[c]!;
+    let ok = 0;
+    for (let i = 0; i < p.target.X.rows; i++) {
+      const r = p.target.X.row(i);
+      let best = -1;
+      let bd = Infinity;
+      for (let c = 0; c < 10; c++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += (r[j]! - cent[c * d + j]!) ** 2;
+        if (s < bd) [bd, best] = [s, c];
+      }
+      if (best === p.target.y[i]) ok++;
+    }
+    return ok / p.target.X.rows;
+  };
+  const pixel = await acc("pixel");
+  const std = await acc("standardize");
+  assert.ok(pixel > 0.3, `pixel-scale accuracy ${pixel}`);
+  assert.ok(std < 0.15, `standardised accuracy ${std}`);
+});

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/core/rng.js";
 import type { Domain } from "../../src/core/domain.js";
-import { twoMoons, covariateShift, covariateRule, priorShift, conditionalShift, subspaceShift, resolveDomainPair, MOONS_CENTRE } from "./helpers.js";
+import { twoMoons, covariateShift, covariateRule, priorShift, conditionalShift, subspaceShift, rotatedGaussians, resolveDomainPair, MOONS_CENTRE } from "./helpers.js";
 
 function classMean(d: Domain, k: number): number[] {
   const s = new Array(d.X.cols).fill(0);
@@ -133,4 +133,20 @@ test("generators are seeded: same seed same data, other seed other data", async 
   const q = await resolveDomainPair("moons?angle=90&n=50", { seed: 1 });
   assert.equal(q.source.X.rows, 50);
   assert.equal(q.name, "moons(angle=90)");
+});
+
+test("rotated Gaussians: target class means R(angle)·(±1, ±1) + offset, class spread targetSigma", () => {
+  const n = 8000;
+  const p = rotatedGaussians({ n, angle: 30, targetSigma: 0.8, offset: [2, -1] }, new Rng(6));
+  const a = (30 * Math.PI) / 180;
+  const tol = 4 * 0.8 / Math.sqrt(n / 2);
+  [[-1, -1], [1, 1]].forEach(([x, y], k) => {
+    const m = classMean(p.target, k);
+    near(m[0]!, Math.cos(a) * x! - Math.sin(a) * y! + 2, tol, `class ${k} x`);
+    near(m[1]!, Math.sin(a) * x! + Math.cos(a) * y! - 1, tol, `class ${k} y`);
+    let v = 0;
+    let c = 0;
+    for (let i = 0; i < n; i++) if (p.target.y![i] === k) { v += (p.target.X.get(i, 0) - m[0]!) ** 2; c++; }
+    near(Math.sqrt(v / c), 0.8, 4 * 0.8 / Math.sqrt(2 * c), `class ${k} σ`);
+  });
 });
