@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -66,7 +66,7 @@ test("identical domains: low risk, negative unbiased estimates explained, bound 
   JSON.parse(JSON.stringify(r)); // serialisable for --json
 });
 
-test("CLI: assess on two CSV files prints JSON; bad budget is one clear error line", () => {
+test("CLI: assess on two CSV files prints JSON, writes --out files; bad budget is one clear error line", () => {
   const dir = mkdtempSync(join(tmpdir(), "tl-assess-"));
   const rng = new Rng(4);
   const csv = (shift: number) => ["a,b,label", ...Array.from({ length: 120 }, (_, i) => `${(rng.normal() + shift).toFixed(4)},${rng.normal().toFixed(4)},${i % 2}`)].join("\n");
@@ -79,6 +79,16 @@ test("CLI: assess on two CSV files prints JSON; bad budget is one clear error li
   assert.equal(rep.schema, "transferlab.assess/1");
   assert.equal(rep.featureShift[0].name, "a");
   assert.ok(rep.mmd.test.pValue <= 0.01);
+  // --out: JSON, figures and the HTML section (t-SNE skipped to stay fast).
+  const out = join(dir, "out");
+  const wrote = run("--source", join(dir, "s.csv"), "--target", join(dir, "t.csv"), "--permutations", "99", "--out", out, "--no-tsne");
+  assert.equal(wrote.status, 0, wrote.stderr);
+  assert.match(wrote.stdout, /RISK OF NEGATIVE TRANSFER/);
+  assert.equal(JSON.parse(readFileSync(join(out, "assess.json"), "utf8")).schema, "transferlab.assess/1");
+  const html = readFileSync(join(out, "assess.html"), "utf8");
+  assert.match(html, /Risk of negative transfer/);
+  assert.match(html, /Ben-David bound/);
+  for (const f of ["assess-domains-pca.svg", "assess-domains-pca.png", "assess-feature-shift.svg", "assess-feature-shift.png"]) assert.ok(existsSync(join(out, f)), f);
   const bad = run("--source", join(dir, "s.csv"), "--target", join(dir, "t.csv"), "--memory-budget", "lots");
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr.trim(), /^transferlab: error \[INVALID_PARAMETER\].*memory-budget/);
