@@ -47,7 +47,7 @@ export const coral = defineFeatureMethod({
   reference: "Sun, Feng & Saenko, Return of Frustratingly Easy Domain Adaptation, AAAI 2016",
   params: z.object({
     lambda: z.number().positive().default(1).describe("added to both covariance diagonals (the paper's + eye(d))"),
-    center: z.boolean().default(false).describe("also move the source mean onto the target mean (the paper does not)"),
+    center: z.boolean().default(true).describe("also move the source mean onto the target mean; false = the paper's X·A (on the digits pairs the centred map is what reaches the reference 41.9 %)"),
   }),
   fitMap({ source, target }, p) {
     const m = coralMap(source.X, target.X, p);

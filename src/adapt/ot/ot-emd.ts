@@ -13,8 +13,8 @@ export const otEmd = defineFeatureMethod({
   reference: "Courty, Flamary, Tuia & Rakotomamonjy, Optimal Transport for Domain Adaptation, IEEE TPAMI 2017",
   params: z.object({ ...transportParams }),
   fitMap({ source, target }, p, ctx) {
-    const r = transportSource(source.X, source.y, target.X, (a, b, M) => emdPlan(a, b, M, { signal: ctx.signal }).plan,
-      { ...p, denseCopies: 3, method: "ot-emd" }, ctx);
-    return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation } };
+    const r = transportSource(source.X, source.y, target.X, (a, b, M) => { const r = emdPlan(a, b, M, { signal: ctx.signal }); return { plan: r.plan, info: { pivots: r.pivots, cost: r.cost } }; },
+      { ...p, denseCopies: 3, method: "ot-emd" }, ctx, JSON.stringify(p));
+    return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, ...r.info } };
   },
 });

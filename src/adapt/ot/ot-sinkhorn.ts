@@ -18,15 +18,11 @@ export const otSinkhorn = defineFeatureMethod({
     ...transportParams,
   }),
   fitMap({ source, target }, p, ctx) {
-    let iterations = 0, converged = true;
     const r = transportSource(source.X, source.y, target.X, (a, b, M) => {
       const s = sinkhornPlan(a, b, M, p.reg, { maxIter: p.maxIter, tol: p.tol, signal: ctx.signal });
-      iterations = Math.max(iterations, s.iterations);
-      converged &&= s.converged;
-      return s.plan;
-    }, { ...p, denseCopies: 3, method: "ot-sinkhorn" }, ctx);
-    const notes = [...r.notes];
-    if (!converged) notes.push(`ot-sinkhorn: stopped at maxIter=${p.maxIter} before the marginal error fell below tol=${p.tol}`);
-    return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, iterations, converged } };
+      const notes = s.converged ? [] : [`ot-sinkhorn: stopped at maxIter=${p.maxIter} with marginal error ${s.error.toExponential(2)} > tol=${p.tol}`];
+      return { plan: s.plan, notes, info: { iterations: s.iterations, converged: s.converged, marginalError: s.error } };
+    }, { ...p, denseCopies: 3, method: "ot-sinkhorn" }, ctx, JSON.stringify(p));
+    return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, ...r.info } };
   },
 });

@@ -1,7 +1,9 @@
 // Entropic OT (Cuturi 2013) by Sinkhorn–Knopp, stabilised in the log domain by absorption (Schmitzer 2019,
-// "Stabilized sparse scaling algorithms for entropy regularized transport problems"): the scalings u, v are
-// folded into dual potentials f, g whenever they grow, and the kernel is rebuilt as exp((f_i + g_j − M_ij)/reg),
-// so small reg (e.g. 0.01 on raw pixel costs) never under- or overflows. The iteration order, the start
+// "Stabilized sparse scaling algorithms for entropy regularized transport problems"): a row's or column's
+// scaling is folded into its dual potential whenever it leaves [1/tau, tau] or the scaled step under/overflows,
+// by an exact log-sum-exp step for that row/column, and only that part of the kernel exp((f_i + g_j − M_ij)/reg)
+// is rebuilt. So small reg (e.g. 0.01 on raw pixel costs) never under- or overflows, while most iterations
+// cost two plain matrix–vector products. The iteration order, the start
 // (u = 1/n, v = 1/m) and the stopping test (‖Pᵀ1 − b‖₂ < tol, checked every 10 iterations) are POT's
 // sinkhorn_knopp, so both produce the same iterates where POT's plain version is still finite.
 import { TransferLabError } from "../../core/errors.js";
@@ -10,7 +12,7 @@ import { mat64, type Mat64 } from "../feature/linalg.js";
 export interface SinkhornOptions {
   maxIter?: number;
   tol?: number;
-  /** Absorb scalings into the potentials once they leave [1/tau, tau]. */
+  /** Absorb a row's or column's scaling into its potential once it leaves [1/tau, tau] (or under/overflows). */
   tau?: number;
   signal?: AbortSignal;
 }
@@ -32,8 +34,9 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   if (!(reg > 0) || !Number.isFinite(reg)) throw new TransferLabError("INVALID_PARAMETER", `entropic regularisation must be positive, got ${reg}`, { param: "reg" });
   const maxIter = opts.maxIter ?? 1000;
   const tol = opts.tol ?? 1e-9;
-  const tau = opts.tau ?? 1e30;
+  const tau = opts.tau ?? 1e20;
   const Md = M.data;
+  // True scalings are exp(f/reg)·u and exp(g/reg)·v; the kernel holds K_ij = exp((f_i + g_j − M_ij)/reg).
   // Potentials start at reg·log(1/n), reg·log(1/m): POT's u = 1/n, v = 1/m.
   const f = new Float64Array(n).fill(reg * Math.log(1 / n));
   const g = new Float64Array(m).fill(reg * Math.log(1 / m));
@@ -43,66 +46,62 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   const logA = Float64Array.from(a, Math.log), logB = Float64Array.from(b, Math.log);
   const colSum = new Float64Array(m);
   const rowSum = new Float64Array(n);
+  const F = new Float64Array(n); // effective row potentials f + reg·log u, for exact column steps
+  const G = new Float64Array(m);
+  const badRows: number[] = [], badCols: number[] = [];
 
-  const rebuild = (): void => {
-    for (let i = 0; i < n; i++) {
-      const fi = f[i]!, o = i * m;
-      for (let j = 0; j < m; j++) K[o + j] = Math.exp((fi + g[j]! - Md[o + j]!) / reg);
-    }
-  };
-  const absorb = (): void => {
-    for (let i = 0; i < n; i++) { f[i]! += reg * Math.log(u[i]!); u[i] = 1; }
-    for (let j = 0; j < m; j++) { g[j]! += reg * Math.log(v[j]!); v[j] = 1; }
-  };
-  // Exact log-domain half steps (log-sum-exp), used to start and whenever a scaled step is not finite.
-  const exactG = (): void => {
-    const mx = new Float64Array(m).fill(-Infinity);
-    for (let i = 0; i < n; i++) { const o = i * m, fi = f[i]!; for (let j = 0; j < m; j++) { const t = (fi - Md[o + j]!) / reg; if (t > mx[j]!) mx[j] = t; } }
-    const s = new Float64Array(m);
-    for (let i = 0; i < n; i++) { const o = i * m, fi = f[i]!; for (let j = 0; j < m; j++) s[j]! += Math.exp((fi - Md[o + j]!) / reg - mx[j]!); }
-    for (let j = 0; j < m; j++) g[j] = reg * (logB[j]! - mx[j]! - Math.log(s[j]!));
-  };
-  const exactF = (): void => {
-    for (let i = 0; i < n; i++) {
-      const o = i * m;
-      let mx = -Infinity;
-      for (let j = 0; j < m; j++) { const t = (g[j]! - Md[o + j]!) / reg; if (t > mx) mx = t; }
-      let s = 0;
-      for (let j = 0; j < m; j++) s += Math.exp((g[j]! - Md[o + j]!) / reg - mx);
-      f[i] = reg * (logA[i]! - mx - Math.log(s));
-    }
-  };
 
-  let kernelFresh = false;
+  // Exact log-domain step for column j given effective row potentials F: the new g_j, with v_j = 1 and
+  // column j of the kernel rebuilt. Used when the scaled step under/overflows or v_j leaves [1/tau, tau].
+  // The exponentials of the log-sum-exp are kept and rescaled into the kernel: with F_i = f_i + reg·log u_i,
+  // K_ij = exp((f_i + g_j − M_ij)/reg) = e_ij · (b_j / s) / u_i where e_ij = exp((F_i − M_ij)/reg − max).
+  const tmpN = new Float64Array(n), tmpM = new Float64Array(m);
+  const exactColumn = (j: number): void => {
+    let mx = -Infinity;
+    for (let i = 0; i < n; i++) { const t = (F[i]! - Md[i * m + j]!) / reg; if (t > mx) mx = t; }
+    let s = 0;
+    for (let i = 0; i < n; i++) { const e = Math.exp((F[i]! - Md[i * m + j]!) / reg - mx); tmpN[i] = e; s += e; }
+    g[j] = reg * (logB[j]! - mx - Math.log(s));
+    v[j] = 1;
+    const c = b[j]! / s;
+    for (let i = 0; i < n; i++) K[i * m + j] = (tmpN[i]! * c) / u[i]!;
+  };
+  const exactRow = (i: number): void => {
+    const o = i * m;
+    let mx = -Infinity;
+    for (let j = 0; j < m; j++) { const t = (G[j]! - Md[o + j]!) / reg; if (t > mx) mx = t; }
+    let s = 0;
+    for (let j = 0; j < m; j++) { const e = Math.exp((G[j]! - Md[o + j]!) / reg - mx); tmpM[j] = e; s += e; }
+    f[i] = reg * (logA[i]! - mx - Math.log(s));
+    u[i] = 1;
+    const c = a[i]! / s;
+    for (let j = 0; j < m; j++) K[o + j] = (tmpM[j]! * c) / v[j]!;
+  };
+  const outside = (x: number): boolean => !(x > 1 / tau && x < tau);
+
   let error = Infinity, converged = false, it = 0;
   for (it = 0; it < maxIter; it++) {
     if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted");
-    if (!kernelFresh) {
-      // First step (and recovery): exact half steps in the log domain, then a kernel scaled to them.
-      exactG();
-      exactF();
-      rebuild();
-      kernelFresh = true;
+    // v = b / (Kᵀu); the first step is done exactly for every column, which also builds the kernel.
+    badCols.length = 0;
+    if (it === 0) {
+      for (let j = 0; j < m; j++) badCols.push(j);
     } else {
-      // v = b / (Kᵀu), then u = a / (K v), on the absorbed kernel.
       colSum.fill(0);
       for (let i = 0; i < n; i++) { const ui = u[i]!, o = i * m; for (let j = 0; j < m; j++) colSum[j]! += K[o + j]! * ui; }
-      let ok = true;
-      for (let j = 0; j < m; j++) { const vj = b[j]! / colSum[j]!; v[j] = vj; if (!(vj > 0 && vj < Infinity)) ok = false; }
-      if (ok) {
-        for (let i = 0; i < n; i++) { let s = 0; const o = i * m; for (let j = 0; j < m; j++) s += K[o + j]! * v[j]!; rowSum[i] = s; }
-        for (let i = 0; i < n; i++) { const ui = a[i]! / rowSum[i]!; u[i] = ui; if (!(ui > 0 && ui < Infinity)) ok = false; }
-      }
-      if (!ok) {
-        // A kernel column or row underflowed: fall back to the exact log-domain step from the last finite potentials.
-        u.fill(1); v.fill(1);
-        exactG(); exactF(); rebuild();
-      } else {
-        let big = false;
-        for (let i = 0; i < n && !big; i++) if (u[i]! > tau || u[i]! < 1 / tau) big = true;
-        for (let j = 0; j < m && !big; j++) if (v[j]! > tau || v[j]! < 1 / tau) big = true;
-        if (big) { absorb(); rebuild(); }
-      }
+      for (let j = 0; j < m; j++) { const vj = b[j]! / colSum[j]!; v[j] = vj; if (outside(vj)) badCols.push(j); }
+    }
+    if (badCols.length > 0) {
+      for (let i = 0; i < n; i++) F[i] = f[i]! + reg * Math.log(u[i]!);
+      for (const j of badCols) exactColumn(j);
+    }
+    // u = a / (K v)
+    badRows.length = 0;
+    for (let i = 0; i < n; i++) { let s = 0; const o = i * m; for (let j = 0; j < m; j++) s += K[o + j]! * v[j]!; rowSum[i] = s; }
+    for (let i = 0; i < n; i++) { const ui = a[i]! / rowSum[i]!; u[i] = ui; if (outside(ui)) badRows.push(i); }
+    if (badRows.length > 0) {
+      for (let j = 0; j < m; j++) G[j] = g[j]! + reg * Math.log(v[j]!);
+      for (const i of badRows) exactRow(i);
     }
     if (it % 10 === 0) {
       colSum.fill(0);
@@ -113,7 +112,8 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       if (error < tol) { converged = true; break; }
     }
   }
-  absorb();
+  for (let i = 0; i < n; i++) f[i]! += reg * Math.log(u[i]!);
+  for (let j = 0; j < m; j++) g[j]! += reg * Math.log(v[j]!);
   const plan = mat64(n, m);
   for (let i = 0; i < n; i++) {
     const o = i * m;

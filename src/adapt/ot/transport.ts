@@ -14,7 +14,7 @@ import { normalizeCost, sqeuclideanCost, uniformWeights, type CostNorm } from ".
 import { barycentricMap, displacementMap, type SourceMap } from "./mapping.js";
 
 /** Solves one OT problem between uniform clouds (ys: labels of the source rows in this problem). */
-export type CouplingSolver = (a: Float64Array, b: Float64Array, M: Mat64, ys: Labels) => Mat64;
+export type CouplingSolver = (a: Float64Array, b: Float64Array, M: Mat64, ys: Labels) => { plan: Mat64; notes?: string[]; info?: Record<string, unknown> };
 
 export interface TransportOptions {
   costNorm: CostNorm;
@@ -32,19 +32,50 @@ export interface TransportResult {
   coupling?: Mat64;
   notes: string[];
   approximation: "exact" | "minibatch";
+  /** Solver facts (e.g. Sinkhorn iterations) of the exact solve. */
+  info?: Record<string, unknown>;
 }
 
-export function transportSource(Xs: Matrix, ys: Labels, Xt: Matrix, solve: CouplingSolver, opts: TransportOptions, ctx: FitContext): TransportResult {
+// The exact coupling depends only on the inputs and the parameters (no randomness), so a repeated fit on the same
+// clouds — e.g. `evaluate` over seeds in the transductive protocol, where only the test split changes — reuses
+// it. Keyed by a content hash of Xs, ys, Xt and the method's parameters; the last few results are kept.
+const CACHE_SIZE = 2;
+const cache = new Map<string, TransportResult>();
+
+function contentKey(parts: ArrayLike<number>[], extra: string): string {
+  let h1 = 0x811c9dc5, h2 = 0x9747b28c;
+  for (const p of parts) {
+    const words = ArrayBuffer.isView(p) ? new Uint32Array((p as Float32Array).buffer, (p as Float32Array).byteOffset, ((p as Float32Array).byteLength / 4) | 0) : Uint32Array.from(p as ArrayLike<number>);
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!;
+      h1 = Math.imul(h1 ^ w, 0x01000193);
+      h2 = Math.imul(h2 ^ w, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    h1 = Math.imul(h1 ^ p.length, 0x01000193);
+  }
+  return `${(h1 >>> 0).toString(16)}:${(h2 >>> 0).toString(16)}:${extra}`;
+}
+
+export function transportSource(Xs: Matrix, ys: Labels, Xt: Matrix, solve: CouplingSolver, opts: TransportOptions, ctx: FitContext, paramsKey = ""): TransportResult {
   const ns = Xs.rows, nt = Xt.rows;
   const need = opts.denseCopies * denseBytes(ns, nt);
   const exact = opts.approximation === "exact" || (opts.approximation === "auto" && fitsBudget(ctx, need));
   if (exact) {
     requireBudget(ctx, need, `${opts.method} on ${ns}×${nt} points (${opts.denseCopies} dense ${ns}×${nt} matrices)`, "use approximation 'minibatch' or 'auto'");
-    const M = normalizeCost(sqeuclideanCost(Xs, Xt), opts.costNorm);
-    const coupling = solve(uniformWeights(ns), uniformWeights(nt), M, ys);
+    const key = contentKey([Xs.data, ys, Xt.data], `${opts.method}|${Xs.cols}|${opts.costNorm}|${paramsKey}`);
+    const hit = cache.get(key);
+    if (hit) return hit;
+    // Large problems take their costs from the engine's fast kernel (float32; an error of ~1e-7 relative in M
+    // is far below what moves a coupling at useful regularisations); small ones sum in float64.
+    const M = normalizeCost(sqeuclideanCost(Xs, Xt, ns * nt * Xs.cols > 5e7 ? "float32" : "float64"), opts.costNorm);
+    const solved = solve(uniformWeights(ns), uniformWeights(nt), M, ys);
     throwIfAborted(ctx.signal);
+    const coupling = solved.plan;
     const mapped = barycentricMap(coupling, Xt);
-    return { mappedSource: mapped, sourceMap: displacementMap(Xs, mapped), coupling, notes: [], approximation: "exact" };
+    const result: TransportResult = { mappedSource: mapped, sourceMap: displacementMap(Xs, mapped), coupling, notes: solved.notes ?? [], approximation: "exact", info: solved.info };
+    cache.set(key, result);
+    while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return result;
   }
   // Mini-batch OT.
   const B = Math.max(2, Math.min(opts.batchSize, ns, nt));
@@ -54,6 +85,7 @@ export function transportSource(Xs: Matrix, ys: Labels, Xt: Matrix, solve: Coupl
   const d = Xs.cols;
   const mapped = Xs.clone();
   const nBatches = Math.ceil(ns / B);
+  const batchNotes = new Set<string>();
   for (let k = 0; k < nBatches; k++) {
     throwIfAborted(ctx.signal);
     ctx.progress?.(k / nBatches, `${opts.method}: mini-batch ${k + 1}/${nBatches}`);
@@ -62,7 +94,9 @@ export function transportSource(Xs: Matrix, ys: Labels, Xt: Matrix, solve: Coupl
     const xs = Xs.takeRows(sIdx), xt = Xt.takeRows(tIdx);
     const ysB = Int32Array.from(sIdx, (i) => ys[i]!);
     const M = normalizeCost(sqeuclideanCost(xs, xt), opts.costNorm);
-    const P = solve(uniformWeights(xs.rows), uniformWeights(xt.rows), M, ysB);
+    const solved = solve(uniformWeights(xs.rows), uniformWeights(xt.rows), M, ysB);
+    solved.notes?.forEach((n) => batchNotes.add(n));
+    const P = solved.plan;
     const img = barycentricMap(P, xt);
     for (let r = 0; r < sIdx.length; r++) mapped.data.set(img.data.subarray(r * d, (r + 1) * d), sIdx[r]! * d);
   }
@@ -70,5 +104,5 @@ export function transportSource(Xs: Matrix, ys: Labels, Xt: Matrix, solve: Coupl
   const note = `${opts.method}: the exact ${ns}×${nt} coupling needs ${formatBytes(need)}` +
     (opts.approximation === "auto" ? `, above the memory budget of ${formatBytes(memoryBudget(ctx))}` : "") +
     `; used mini-batch OT (${nBatches} source batches of ≤ ${B}, each onto a random target batch)`;
-  return { mappedSource: mapped, sourceMap: displacementMap(Xs, mapped), notes: [note], approximation: "minibatch" };
+  return { mappedSource: mapped, sourceMap: displacementMap(Xs, mapped), notes: [note, ...batchNotes], approximation: "minibatch" };
 }
