@@ -30,7 +30,7 @@ export interface AssessOptions {
   permutations?: number;
   /** Bytes allowed for the O(N²) kernel structures (default 2 GB). */
   memoryBudget?: number;
-  /** Random Fourier features for the approximate MMD² (default 256). */
+  /** Random Fourier features for the approximate MMD² (default 512). */
   rffFeatures?: number;
   /** Random directions of the sliced Wasserstein distance (default 128). */
   projections?: number;
@@ -103,7 +103,7 @@ export interface DomainSummary {
 
 const GB = 2 ** 30;
 /** Row caps for the parts that do not need every row (each is a random subset, noted when applied). */
-const CAPS = { rff: 100_000, coralReference: 100_000, domainClassifier: 5000, featureShift: 100_000, sliced: 20_000, classifier: 20_000, targetScoring: 100_000, targetLabelled: 5000 } as const;
+const CAPS = { rff: 50_000, coralReference: 100_000, domainClassifier: 5000, featureShift: 100_000, sliced: 20_000, classifier: 20_000, targetScoring: 100_000, targetLabelled: 5000 } as const;
 
 function summarize(d: Domain, k: number): DomainSummary {
   return {
@@ -208,7 +208,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   const order = { x: rng.fork("linX").permutation(n), y: rng.fork("linY").permutation(m) };
   const linear = { median: mmdLinear(X, Y, kMed, order), mixture: mmdLinear(X, Y, kMix, order) };
   progress(0.08, "random-feature MMD²");
-  const D = opts.rffFeatures ?? 256;
+  const D = opts.rffFeatures ?? 512;
   const rffRng = rng.fork("rff");
   const rx = subsampleRows(X, CAPS.rff, rffRng), ry = subsampleRows(Y, CAPS.rff, rffRng);
   if (rx.idx || ry.idx) notes.push(`random-feature MMD² used a random subset of ${CAPS.rff} rows per domain (the linear-time estimator and its test use every row)`);
