@@ -155,6 +155,20 @@ export class AdamW extends Adam {
   }
 }
 
+/**
+ * Scale the gradients of `params` so their joint L2 norm is at most maxNorm (torch's clip_grad_norm_);
+ * returns the norm before clipping.
+ */
+export function clipGradNorm(params: Parameter[], maxNorm: number): number {
+  nonNeg("maxNorm", maxNorm);
+  let s = 0;
+  for (const p of params) if (p.grad !== null) for (let i = 0; i < p.grad.length; i++) s += p.grad[i]! * p.grad[i]!;
+  const norm = Math.sqrt(s);
+  const f = maxNorm / (norm + 1e-6);
+  if (f < 1) for (const p of params) if (p.grad !== null) for (let i = 0; i < p.grad.length; i++) p.grad[i]! *= f;
+  return norm;
+}
+
 /** Learning-rate schedules: factor(step) multiplies each group's base learning rate. */
 export const schedules = {
   /** γ^⌊step/stepSize⌋ (torch StepLR). */

@@ -141,6 +141,17 @@ test("int32 labels: IntTensor, Int32Array and number[] are interchangeable; bad 
   assert.throws(() => E.gather(z, [5]), (e: any) => e.where.param === "indices");
 });
 
+test("clipGradNorm rescales to the joint norm (torch's clip_grad_norm_); argmax picks the first maximum", () => {
+  const a = new E.Parameter(new Float32Array(2), [2]), b = new E.Parameter(new Float32Array(1), [1]);
+  a.grad = Float32Array.from([3, 0]);
+  b.grad = Float32Array.from([4]);
+  assert.equal(E.clipGradNorm([a, b], 10), 5);
+  assert.deepEqual(Array.from(b.grad), [4], "under the limit: unchanged");
+  assert.ok(Math.abs(E.clipGradNorm([a, b], 1) - 5) < 1e-6);
+  assert.ok(Math.abs(Math.hypot(a.grad[0]!, b.grad[0]!) - 1) < 1e-5 && Math.abs(a.grad[0]! / b.grad[0]! - 0.75) < 1e-6);
+  assert.deepEqual(Array.from(E.argmax(E.tensor([[1, 3, 3], [5, -1, 2]]))), [1, 0]);
+});
+
 test("schedules: step, cosine and DANN's inverse decay", () => {
   const st = E.schedules.step({ stepSize: 10, gamma: 0.5 });
   assert.equal(st(9), 1);

@@ -136,6 +136,18 @@ function lastAxis(x: Tensor, name: string): [number, number] {
   return [x.size / c, c];
 }
 
+/** Index of the largest value along the last axis (first on ties), e.g. predicted classes; no gradient. */
+export function argmax(x: Tensor): Int32Array {
+  const [rows, c] = lastAxis(x, "argmax");
+  const xd = x.data, out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let j = 1; j < c; j++) if (xd[r * c + j]! > xd[r * c + best]!) best = j;
+    out[r] = best;
+  }
+  return out;
+}
+
 /** Softmax over the last axis. */
 export function softmax(x: Tensor): Tensor {
   const [rows, c] = lastAxis(x, "softmax");
