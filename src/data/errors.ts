@@ -9,6 +9,7 @@ export type DataErrorReason =
   | "EMPTY_FILE"
   | "NO_ROWS"
   | "EMPTY_HEADER"
+  | "BAD_HEADER"
   | "DUPLICATE_HEADER"
   | "RAGGED_ROW"
   | "UNTERMINATED_QUOTE"

@@ -45,7 +45,12 @@ export interface ColumnPlan {
 const AUTO_LABELS = ["label", "y", "target", "class"];
 
 /** Rejects empty and duplicate header names, naming the column. */
-export function checkHeader(names: readonly string[], file: string, row = 1): void {
+export function checkHeader(names: readonly string[], file: string, row = 1, isTextHeader = false): void {
+  // In a text file, a first line of numbers is data, not a header.
+  if (isTextHeader && names.length > 0 && names.every((n) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(n.trim()))) {
+    throw new DataError("DATA_FORMAT", "BAD_HEADER", "the first line holds numbers, not column names", { file, row },
+      "the file has no header: pass header: false (columns are then x1..xd; choose the label by index)");
+  }
   const seen = new Map<string, number>();
   names.forEach((raw, j) => {
     const name = raw.trim();

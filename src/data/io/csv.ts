@@ -94,7 +94,7 @@ class CsvParser {
         return this.push(buf.subarray(rec.end), final) + rec.end;
       }
       if (this.wantHeader) {
-        checkHeader(rec.fields, this.file, this.line);
+        checkHeader(rec.fields, this.file, this.line, true);
         this.line += rec.newlines;
         this.setup(rec.fields.map((s) => s.trim()));
         pos = rec.end;
