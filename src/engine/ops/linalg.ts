@@ -113,41 +113,56 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
   const y = out([n, outF], rg);
   const yd = y.data;
   gemm(false, true, n, outF, inF, 1, x.data, inF, w.data, inF, 0, yd, outF);
-  if (b !== null) {
-    const bd = b.data;
-    for (let i = 0; i < n; i++) {
-      const o = i * outF;
-      for (let j = 0; j < outF; j++) yd[o + j]! += bd[j]!;
-    }
-  }
   // Pre-activations are needed in backward only where the output does not determine the derivative.
   let pre: Float32Array | null = null;
-  if (rg && (act === "gelu" || (act === "leakyRelu" && !(slope > 0)))) {
-    pre = alloc(yd.length);
-    pre.set(yd);
+  if (act === "relu" || act === "none") {
+    // One pass: bias add and activation.
+    if (b !== null) {
+      const bd = b.data;
+      for (let i = 0; i < n; i++) {
+        const o = i * outF;
+        if (act === "relu") for (let j = 0; j < outF; j++) { const v = yd[o + j]! + bd[j]!; yd[o + j] = v > 0 ? v : 0; }
+        else for (let j = 0; j < outF; j++) yd[o + j]! += bd[j]!;
+      }
+    } else if (act === "relu") activateInto(act, yd, yd, yd.length, slope);
+  } else {
+    if (b !== null) {
+      const bd = b.data;
+      for (let i = 0; i < n; i++) {
+        const o = i * outF;
+        for (let j = 0; j < outF; j++) yd[o + j]! += bd[j]!;
+      }
+    }
+    if (rg && (act === "gelu" || (act === "leakyRelu" && !(slope > 0)))) {
+      pre = alloc(yd.length);
+      pre.set(yd);
+    }
+    activateInto(act, yd, yd, yd.length, slope);
   }
-  if (act !== "none") activateInto(act, yd, yd, yd.length, slope);
   if (rg) {
     record(() => {
       const g = y.grad;
       if (g === null) return;
+      // One pass: the activation's derivative and the bias gradient.
+      const gb = b !== null && b.requiresGrad ? gradOf(b) : null;
       let gp = g;
       if (act !== "none") {
         gp = alloc(g.length);
-        const len = g.length;
-        if (act === "relu") for (let i = 0; i < len; i++) gp[i] = yd[i]! > 0 ? g[i]! : 0;
-        else if (act === "leakyRelu" && pre === null) for (let i = 0; i < len; i++) gp[i] = yd[i]! > 0 ? g[i]! : g[i]! * slope;
-        else for (let i = 0; i < len; i++) gp[i] = g[i]! * activateGrad(act, pre === null ? yd[i]! : pre[i]!, yd[i]!, slope);
+        for (let i = 0; i < n; i++) {
+          const o = i * outF;
+          if (act === "relu") for (let j = 0; j < outF; j++) gp[o + j] = yd[o + j]! > 0 ? g[o + j]! : 0;
+          else if (act === "leakyRelu" && pre === null) for (let j = 0; j < outF; j++) gp[o + j] = yd[o + j]! > 0 ? g[o + j]! : g[o + j]! * slope;
+          else for (let j = 0; j < outF; j++) gp[o + j] = g[o + j]! * activateGrad(act, pre === null ? yd[o + j]! : pre[o + j]!, yd[o + j]!, slope);
+          if (gb !== null) for (let j = 0; j < outF; j++) gb[j]! += gp[o + j]!;
+        }
+      } else if (gb !== null) {
+        for (let i = 0; i < n; i++) {
+          const o = i * outF;
+          for (let j = 0; j < outF; j++) gb[j]! += g[o + j]!;
+        }
       }
       if (x.requiresGrad) gemm(false, false, n, inF, outF, 1, gp, outF, w.data, inF, 1, gradOf(x), inF);
       if (w.requiresGrad) gemm(true, false, outF, inF, n, 1, gp, outF, x.data, inF, 1, gradOf(w), inF);
-      if (b !== null && b.requiresGrad) {
-        const gb = gradOf(b);
-        for (let i = 0; i < n; i++) {
-          const o = i * outF;
-          for (let j = 0; j < outF; j++) gb[j]! += gp[o + j]!;
-        }
-      }
     });
   }
   return y;
