@@ -73,6 +73,8 @@ const SHAPES: Array<[number, number, number]> = [
   [157, 35, 263], // m > 144: several M blocks, row-split threads
   [41, 151, 97], // column-split threads
   [13, 3100, 9], // n > the wasm (2048) and native (3072) column blocks
+  [37, 211, 127], // above the native threading threshold, split by columns
+  [7, 6200, 23], // split by columns, each half still wider than one native column block
 ];
 
 function gemmCases(): Case[] {
