@@ -62,6 +62,8 @@ class CsvParser {
   private domainCol = -1;
   private readonly textTmp: string[] = [];
   private bomChecked = false;
+  /** Per text column: decoded short cells by their bytes. */
+  private shortText: Map<number, string>[] = [];
   private finalChunk = false;
 
   constructor(file: string, opts: CsvOptions, expectedBytes: number) {
@@ -139,6 +141,7 @@ class CsvParser {
       this.role[j] = TEXT;
       this.slot[j] = this.textCols.length;
       this.textCols.push({ name: names[j]!, interner: new Interner(), codes: new Int32Array(0), raw: new Map() });
+      this.shortText.push(new Map());
       return this.textCols.length - 1;
     };
     if (plan.label !== undefined) {
@@ -502,11 +505,26 @@ class CsvParser {
           X[base + slot[col]!] = neg ? -v : v;
         } else {
           const fs = i;
-          while (i < lineEnd && buf[i] !== delim) {
-            if (buf[i] === QUOTE) return pos;
+          let key = 1; // 1 followed by the bytes: distinct for distinct short cells of any length
+          while (i < lineEnd) {
+            const b = buf[i]!;
+            if (b === delim) break;
+            if (b === QUOTE) return pos;
+            key = key * 256 + b;
             i++;
           }
-          if (r === TEXT) textTmp[slot[col]!] = buf.toString("utf8", fs, i);
+          if (r === TEXT) {
+            if (i - fs <= 5) {
+              // Short cells (class labels, site names) repeat: decode each distinct one once.
+              const cache = this.shortText[slot[col]!]!;
+              let str = cache.get(key);
+              if (str === undefined) {
+                str = buf.toString("utf8", fs, i);
+                cache.set(key, str);
+              }
+              textTmp[slot[col]!] = str;
+            } else textTmp[slot[col]!] = buf.toString("utf8", fs, i);
+          }
         }
         col++;
         if (i === lineEnd) break;
