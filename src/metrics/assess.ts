@@ -122,6 +122,13 @@ export function wilson(errors: number, n: number, level = 0.95): [number, number
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
+/** Largest label (a loop: spreading a million labels into Math.max overflows the call stack). */
+export function maxLabel(y: ArrayLike<number>): number {
+  let k = -1;
+  for (let i = 0; i < y.length; i++) if (y[i]! > k) k = y[i]!;
+  return k;
+}
+
 function errorsOf(pred: Int32Array, y: ArrayLike<number>): number {
   let e = 0;
   for (let i = 0; i < pred.length; i++) if (pred[i] !== y[i]) e++;
@@ -188,7 +195,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   };
   const notes: string[] = [];
   const k = Math.max(source.classNames?.length ?? 0, target.classNames?.length ?? 0,
-    source.y ? Math.max(...source.y) + 1 : 0, target.y ? Math.max(...target.y) + 1 : 0);
+    source.y ? maxLabel(source.y) + 1 : 0, target.y ? maxLabel(target.y) + 1 : 0);
   const X = source.X, Y = target.X;
   const n = X.rows, m = Y.rows, N = n + m;
 

@@ -29,7 +29,9 @@ export interface LabelShiftEstimate {
 }
 
 export function blackBoxShiftEstimation(source: LabelledDomain, targetX: Matrix, opts: { rng: Rng; numClasses?: number; C?: number }): LabelShiftEstimate {
-  const k = opts.numClasses ?? Math.max(...source.y) + 1;
+  let maxY = -1;
+  for (const v of source.y) if (v > maxY) maxY = v;
+  const k = opts.numClasses ?? maxY + 1;
   if (k < 2) throw new TransferLabError("TOO_FEW_LABELS", "label-shift estimation needs at least 2 classes");
   const [a, b] = halves(source.X.rows, opts.rng);
   const std = fitStandardizer(source.X.takeRows(a));

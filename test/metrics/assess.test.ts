@@ -110,3 +110,16 @@ test("unlabelled source and target: no label-based parts, no NaN anywhere", asyn
   walk(r);
   assert.notEqual(r.verdict.level, "low"); // a 1.5 σ mean shift in both features is detected
 });
+
+test("large labelled domains do not overflow the stack (labels are scanned, not spread)", async () => {
+  const n = 150_000; // spreading more than ~130k values into Math.max throws RangeError in V8
+  const rng = new Rng(3);
+  const make = (shift: number) => {
+    const X = new Matrix(n, 1), y = new Int32Array(n);
+    for (let i = 0; i < n; i++) { y[i] = i % 2; X.data[i] = rng.normal() + 2 * y[i]! + shift; }
+    return { name: "d", X, y };
+  };
+  const r = await assess(make(0), make(0.3), { seed: 1, memoryBudget: 1e6 });
+  assert.equal(r.source.classes, 2);
+  assert.equal(r.scale.mode, "approximate");
+});
