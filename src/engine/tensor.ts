@@ -100,7 +100,7 @@ export function clearPool(): void {
 
 type Backward = () => void;
 const tape: Backward[] = [];
-const TAPE_LIMIT = 1_000_000;
+const TAPE_LIMIT = 100_000; // far above any single step; a forgotten noGrad() fails loudly instead of leaking
 let gradEnabled = true;
 
 export function isGradEnabled(): boolean {

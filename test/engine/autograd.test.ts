@@ -52,6 +52,12 @@ test("a leaf created outside tidy keeps a valid gradient after the scope ends", 
   assert.deepEqual(Array.from(x.grad!), [2, 4, 6]);
 });
 
+test("forgetting noGrad outside tidy fails loudly (MEMORY_BUDGET) instead of growing the tape forever", () => {
+  const w = new E.Parameter(Float32Array.from([1]), [1]);
+  assert.throws(() => { for (let i = 0; i < 200_000; i++) E.mul(w, 2); }, (e: any) => e.code === "MEMORY_BUDGET");
+  assert.equal(E.engineStats().tapeLength, 0);
+});
+
 test("noGrad records nothing; gradients accumulate until zeroGrad", () => {
   const w = new E.Parameter(Float32Array.from([1, -2, 3]), [3]);
   const y = E.noGrad(() => E.sum(E.mul(w, w)));
