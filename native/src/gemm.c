@@ -1,6 +1,6 @@
 // Blocked, packed single-precision GEMM (the Goto/BLIS loop structure) with a run-time choice between
 // an AVX2+FMA micro-kernel (6x16) and a portable one (4x8, GCC vector extensions), plus a direct
-// no-packing path for the tiny products that dominate small-network training.
+// no-packing path for small products (the tiny ones dominate small-network training), sqdist and an RBF kernel.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
@@ -265,7 +265,7 @@ static float *caller_buffer(size_t floats) {
   return tl_buf;
 }
 
-// ---- direct path for tiny products (AVX2 only): no packing of A, register tiles of 4 rows x 16 columns
+// ---- direct path for small products (AVX2 only): no packing of A, register tiles of 4 rows x 16 columns
 // read straight from row-major op(B); masked loads cover the ragged right edge. ----
 #ifdef HAVE_X86
 AVX2_FN static void small_avx2(const gemm_args *g, const float *b, long ldb) {
