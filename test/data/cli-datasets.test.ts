@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadOptdigits, loadDomain, encodeGrayPng } from "./helpers.js";
+import { loadOptdigits, loadDomain, encodeGrayPng, resolveDomainPair } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tl-cli-data-"));
 
@@ -108,4 +108,16 @@ test("datasets export optdigits --format npz reads back identical; unknown names
   assert.deepEqual(back.X.data, o.X.data);
   assert.deepEqual(back.y, o.y);
   await assert.rejects(cli("datasets", "show", "imagenet"), (e) => e instanceof TransferLabError && e.code === "INVALID_PARAMETER" && /unknown dataset "imagenet"/.test(e.message));
+});
+
+test("datasets export of a generator spec writes both sides; they read back as generated", async () => {
+  const out = join(dir, "pair");
+  const r = await cli("datasets", "export", "moons?n=30&angle=20", "--format", "csv", "--out", out, "--seed", "4");
+  assert.equal(r.stdout.trim().split("\n").length, 2);
+  const p = await resolveDomainPair("moons?n=30&angle=20", { seed: 4 });
+  const s = await loadDomain(join(out, "moons_angle=20-source.csv"), { label: "label" });
+  const t = await loadDomain(join(out, "moons_angle=20-target.csv"), { label: "label" });
+  assert.deepEqual(s.X.data, p.source.X.data);
+  assert.deepEqual(t.X.data, p.target.X.data);
+  assert.deepEqual(t.y, p.target.y);
 });
