@@ -358,7 +358,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   };
 }
 
-interface VerdictInputs {
+export interface VerdictInputs {
   mmdP: number;
   /** Features whose KS test rejects at α/d (Bonferroni), and the number of features. */
   shiftedFeatures: number;
