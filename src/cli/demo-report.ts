@@ -59,7 +59,7 @@ export async function writeDemoFigures(run: DemoRun, outDir: string, onStage?: (
       title: "Target test accuracy",
       subtitle: nSeeds > 1 ? `Mean over ${nSeeds} seeds, 95 % confidence intervals; dots are single seeds.` : `One run (seed ${r.seeds[0]}); run --seeds 20 for intervals.`,
     })),
-    caption: `Accuracy on the ${r.settings.targetTestN} target test points (${seedText}). ${r.verdict.line}`,
+    caption: `Accuracy on the ${r.settings.targetTestN} target test points (${seedText})${nSeeds > 1 ? "; bars: mean, whiskers: 95 % CI, marks: single seeds" : ""}.`,
   });
 
   onStage?.("t-SNE of the learned features");
