@@ -53,6 +53,9 @@ export function divergenceRows(r: AssessReport): Array<[string, string, string]>
 export function formatAssessText(r: AssessReport, topFeatures = 10): string {
   const out: string[] = [];
   out.push(`transferlab assess: source ${domainLine(r.source)} → target ${domainLine(r.target)}`);
+  for (const [role, d] of [["source", r.source], ["target", r.target]] as const) {
+    if (d.classCounts) out.push(`  ${role} rows per class: ${d.classCounts.map((c, j) => `${j}:${c}`).join(" ")}`);
+  }
   out.push("");
   out.push(`RISK OF NEGATIVE TRANSFER: ${r.verdict.level.toUpperCase()}`);
   for (const s of r.verdict.reasons) out.push(`  • ${s}`);
