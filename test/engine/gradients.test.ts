@@ -33,6 +33,9 @@ const plain: Case[] = [
   { name: "tanh", f: act("tanh"), shapes: [[4, 5]], lo: -2, hi: 2 },
   { name: "sigmoid", f: act("sigmoid"), shapes: [[4, 5]], lo: -3, hi: 3 },
   { name: "gelu", f: act("gelu"), shapes: [[4, 5]], lo: -3, hi: 3 },
+  { name: "biasActivation 2-D gelu", f: (x) => E.biasActivation(x[0]!, x[1]!, "gelu"), shapes: [[4, 3], [3]] },
+  { name: "biasActivation 4-D tanh", f: (x) => E.biasActivation(x[0]!, x[1]!, "tanh"), shapes: [[2, 3, 2, 2], [3]] },
+  { name: "biasActivation leakyRelu", f: (x) => E.biasActivation(x[0]!, x[1]!, "leakyRelu", 0.2), shapes: [[4, 3], [3]], inputs: (rng) => [randomInput(rng, 12, -1, 1, 0.05), new Float32Array(3)] },
   { name: "sum all", f: (x) => E.sum(x[0]!), shapes: [[3, 4]] },
   { name: "sum axis 0", f: (x) => E.sum(x[0]!, 0), shapes: [[3, 4]] },
   { name: "sum axes [1,3] keepDims", f: (x) => E.sum(x[0]!, [1, 3], true), shapes: [[2, 3, 2, 2]] },
@@ -116,6 +119,14 @@ function runAll(cases: Case[], seed0: number): void {
 
 test("gradients of element-wise, reduction, loss, layer and shape ops match finite differences", () => {
   runAll(plain, 1000);
+});
+
+test("biasActivation equals activation(x + b) with b broadcast per feature / per channel", () => {
+  const rng = new Rng(77);
+  const x2 = new E.Tensor(randomInput(rng, 12), [4, 3]), b = new E.Tensor(randomInput(rng, 3), [3]);
+  assert.deepEqual(E.biasActivation(x2, b, "sigmoid").data, E.sigmoid(E.add(x2, b)).data);
+  const x4 = new E.Tensor(randomInput(rng, 24), [2, 3, 2, 2]);
+  assert.deepEqual(E.biasActivation(x4, b, "relu").data, E.relu(E.add(x4, E.reshape(b, [3, 1, 1]))).data);
 });
 
 test("detach shares storage and stops the gradient", () => {

@@ -227,6 +227,44 @@ export function activation(a: Tensor, act: Activation, slope = 0.01): Tensor {
   return y;
 }
 
+/**
+ * Fused act(x + b): b has one value per feature of an n×F input, or per channel of an n×C×H×W input
+ * (e.g. after conv2d without bias or a matmul). One output buffer, one backward closure.
+ */
+export function biasActivation(x: Tensor, b: Tensor, act: Activation = "relu", slope = 0.01): Tensor {
+  const r = x.shape.length;
+  if (r !== 2 && r !== 4) throw shapeMismatch(`biasActivation: input must be n×F or n×C×H×W, got [${x.shape.join(", ")}]`);
+  const C = x.shape[1]!, inner = r === 4 ? x.shape[2]! * x.shape[3]! : 1, n = x.shape[0]!;
+  if (b.size !== C) throw shapeMismatch(`biasActivation: bias has ${b.size} values, expected ${C}`);
+  const rg = needsGrad(x, b);
+  const y = out(x.shape, rg);
+  const xd = x.data, bd = b.data, yd = y.data;
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < C; c++) {
+      const o = (i * C + c) * inner, bv = bd[c]!;
+      for (let q = 0; q < inner; q++) yd[o + q] = activate(act, xd[o + q]! + bv, slope);
+    }
+  if (rg) {
+    record(() => {
+      const g = y.grad;
+      if (g === null) return;
+      const gx = x.requiresGrad ? gradOf(x) : null, gb = b.requiresGrad ? gradOf(b) : null;
+      for (let i = 0; i < n; i++)
+        for (let c = 0; c < C; c++) {
+          const o = (i * C + c) * inner, bv = bd[c]!;
+          let s = 0;
+          for (let q = 0; q < inner; q++) {
+            const d = g[o + q]! * activateGrad(act, xd[o + q]! + bv, yd[o + q]!, slope);
+            if (gx !== null) gx[o + q]! += d;
+            s += d;
+          }
+          if (gb !== null) gb[c]! += s;
+        }
+    });
+  }
+  return y;
+}
+
 export const relu = (a: Tensor): Tensor => activation(a, "relu");
 export const leakyRelu = (a: Tensor, slope = 0.01): Tensor => activation(a, "leakyRelu", slope);
 export const tanh = (a: Tensor): Tensor => activation(a, "tanh");
