@@ -56,19 +56,46 @@ function themed(spec: VlSpec): VlSpec {
   return { ...spec, config };
 }
 
+/** A vega logger that hands warnings to a callback (default: console.warn) and throws nothing away silently. */
+function warningLogger(onWarning: (message: string) => void): vega.LoggerInterface {
+  let lvl = vega.Warn;
+  const emit = (min: number) => (...args: readonly unknown[]) => {
+    if (lvl >= min) onWarning(args.map(String).join(" "));
+    return logger;
+  };
+  const logger = {
+    level(v?: number) {
+      if (v === undefined) return lvl;
+      lvl = v;
+      return logger;
+    },
+    error: emit(vega.Error),
+    warn: emit(vega.Warn),
+    info: emit(vega.Info),
+    debug: emit(vega.Debug),
+  } as unknown as vega.LoggerInterface;
+  return logger;
+}
+
+export interface SvgOptions {
+  /** Receives Vega-Lite and Vega warnings (default: console.warn). */
+  onWarning?: (message: string) => void;
+}
+
 /** Vega-Lite spec → standalone SVG string. */
-export async function specToSvg(spec: VlSpec): Promise<string> {
+export async function specToSvg(spec: VlSpec, opts: SvgOptions = {}): Promise<string> {
   installTextMetrics();
+  const logger = warningLogger(opts.onWarning ?? ((m) => console.warn(`figure: ${m}`)));
   let vgSpec: vega.Spec;
   try {
-    vgSpec = compile(themed(spec) as unknown as Parameters<typeof compile>[0]).spec as vega.Spec;
+    vgSpec = compile(themed(spec) as unknown as Parameters<typeof compile>[0], { logger }).spec as vega.Spec;
   } catch (e) {
     throw new TransferLabError("INTERNAL", `figure spec does not compile: ${e instanceof Error ? e.message : String(e)}`);
   }
   // Inline data only: a loader that refuses every URL keeps rendering offline and deterministic.
   const loader = vega.loader();
   loader.load = (uri: string) => Promise.reject(new Error(`figures use inline data only; refusing to load ${uri}`));
-  const view = new vega.View(vega.parse(vgSpec), { renderer: "none", loader, logLevel: vega.Error });
+  const view = new vega.View(vega.parse(vgSpec), { renderer: "none", loader, logger, logLevel: vega.Warn });
   try {
     return await view.toSVG();
   } finally {
@@ -115,16 +142,16 @@ function svgSize(svg: string): { width: number; height: number } {
 }
 
 /** Render one figure to SVG and PNG in memory. */
-export async function renderFigure(name: string, spec: VlSpec, opts: RenderOptions = {}): Promise<RenderedFigure> {
+export async function renderFigure(name: string, spec: VlSpec, opts: RenderOptions & SvgOptions = {}): Promise<RenderedFigure> {
   const scale = opts.scale ?? 2;
-  const svg = await specToSvg(spec);
+  const svg = await specToSvg(spec, opts);
   const png = svgToPng(svg, { scale });
   return { name, spec, svg, png, scale, ...svgSize(svg) };
 }
 
 /** Render a figure and write dir/NAME.svg and dir/NAME.png atomically. */
 export async function writeFigure(
-  dir: string, name: string, spec: VlSpec, opts: RenderOptions = {},
+  dir: string, name: string, spec: VlSpec, opts: RenderOptions & SvgOptions = {},
 ): Promise<RenderedFigure & { svgPath: string; pngPath: string }> {
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
     throw new TransferLabError("INVALID_PARAMETER", `figure name '${name}' must be a plain file name (letters, digits, _ . -)`, { param: "name" });

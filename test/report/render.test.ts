@@ -120,3 +120,17 @@ test("figure builders refuse non-finite and empty data instead of dropping it", 
   const pts = scatterPoints(Matrix.from([[1, 2], [3, 4]]), Int32Array.from([0, 1]), ["cat", "dog"]);
   assert.deepEqual(pts, [{ x: 1, y: 2, cls: "cat" }, { x: 3, y: 4, cls: "dog" }]);
 });
+
+test("no figure spec makes Vega-Lite or Vega warn, and the label-efficiency axis ticks at the given n", async () => {
+  // Positive control: a spec Vega-Lite does warn about reaches the collector.
+  const control: string[] = [];
+  await specToSvg({ data: { values: [{ a: 1, b: 2 }] }, mark: "bar", encoding: { x: { field: "a", type: "quantitative" }, y: { field: "b", type: "quantitative", aggregate: "bogus" } } }, { onWarning: (m) => control.push(m) });
+  assert.ok(control.length > 0, "the warning collector saw nothing for a spec that warns");
+  const warnings: string[] = [];
+  for (const [name, { spec }] of Object.entries(samples)) await specToSvg(spec, { onWarning: (m) => warnings.push(`${name}: ${m}`) });
+  assert.deepEqual(warnings, []);
+  const svg = await specToSvg(samples.label_efficiency!.spec);
+  const axis = /<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/gs;
+  const labels = [...svg.matchAll(axis)].flatMap((m) => [...m[1]!.matchAll(/>([^<]+)<\/text>/g)].map((t) => t[1]!));
+  for (const n of ["2", "4", "8", "16", "32", "50"]) assert.ok(labels.includes(n), `x tick ${n} missing in ${labels.join(",")}`);
+});
