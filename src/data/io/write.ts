@@ -7,12 +7,14 @@ import { encodeParquet } from "./parquet.js";
 
 export type WriteFormat = "csv" | "npy" | "npz" | "parquet";
 
-/** The shortest decimal that reads back as the same float32 (so CSV round trips are exact). */
+/** A short decimal that reads back as exactly the same float32 (so CSV round trips are exact). */
 export function formatFloat32(v: number): string {
   if (Object.is(v, -0)) return "-0";
   if (Number.isInteger(v)) return String(v);
   const f = Math.fround(v);
-  for (let p = 1; p <= 9; p++) {
+  // 6 significant digits first (most data are written with at most that many; String(Number(·)) drops trailing
+  // zeros, so 0.5 stays "0.5"); 9 always reproduces a float32.
+  for (let p = 6; p <= 9; p++) {
     const s = String(Number(f.toPrecision(p)));
     if (Math.fround(Number(s)) === f) return s;
   }
@@ -29,9 +31,20 @@ export function encodeCsv(d: Domain, labelColumn = "label", delimiter = ","): st
   const header = [...names, ...(d.y ? [labelColumn] : [])].map((s) => csvCell(s, delimiter)).join(delimiter);
   const lines: string[] = [header];
   const { rows, cols, data } = d.X;
+  // Pixel-like data repeat a few values many times: format each distinct value once (bounded cache).
+  const cache = new Map<number, string>();
+  const fmt = (v: number): string => {
+    if (v === 0) return Object.is(v, -0) ? "-0" : "0"; // Map keys do not tell 0 from -0
+    let s = cache.get(v);
+    if (s === undefined) {
+      s = formatFloat32(v);
+      if (cache.size < 1 << 16) cache.set(v, s);
+    }
+    return s;
+  };
   for (let i = 0; i < rows; i++) {
     const cells: string[] = new Array(cols);
-    for (let j = 0; j < cols; j++) cells[j] = formatFloat32(data[i * cols + j]!);
+    for (let j = 0; j < cols; j++) cells[j] = fmt(data[i * cols + j]!);
     if (d.y) cells.push(csvCell(d.classNames ? d.classNames[d.y[i]!]! : String(d.y[i]), delimiter));
     lines.push(cells.join(delimiter));
   }
