@@ -57,9 +57,9 @@ export async function writeDemoFigures(run: DemoRun, outDir: string, onStage?: (
       })),
       errorLabel: nSeeds > 1 ? "95 % CI over seeds" : "one seed: no interval",
       title: "Target test accuracy",
-      subtitle: nSeeds > 1 ? `Mean over ${nSeeds} seeds, 95 % confidence intervals; dots are single seeds.` : `One run (seed ${r.seeds[0]}); run --seeds 20 for intervals.`,
+      subtitle: nSeeds > 1 ? `Mean over ${nSeeds} seeds, 95 % confidence intervals; ticks are single seeds.` : `One run (seed ${r.seeds[0]}); run --seeds 20 for intervals.`,
     })),
-    caption: `Accuracy on the ${r.settings.targetTestN} target test points (${seedText})${nSeeds > 1 ? "; bars: mean, whiskers: 95 % CI, marks: single seeds" : ""}.`,
+    caption: `Accuracy on the ${r.settings.targetTestN} target test points (${seedText})${nSeeds > 1 ? "; bars: mean, whiskers: 95 % CI, ticks: single seeds" : ""}.`,
   });
 
   onStage?.("t-SNE of the learned features");
