@@ -24,12 +24,12 @@ export function divergenceRows(r: AssessReport): Array<[string, string, string]>
   const med = m.median, mix = m.mixture;
   rows.push([
     `MMD² (RBF, median-heuristic σ = ${f(m.bandwidth, 3)})`,
-    `${med ? `biased ${f(med.biased)}, unbiased ${f(med.unbiased)}, ` : ""}linear-time ${f(m.linear.median.estimate)} ± ${f(m.linear.median.se)}, random-feature (${m.rff.features}) ${f(m.rff.median.unbiased)}`,
-    "0 when the distributions are equal; larger = more different (kernel units, compare across domain pairs with the same features)",
+    `${med ? `biased ${f(med.biased)}, unbiased ${f(med.unbiased)}, ` : ""}linear-time ${f(m.linear.median.estimate)} ± ${f(m.linear.median.se)}, random-feature (${m.rff.features}) ${f(m.rff.median.unbiased)} ± ${f(m.rff.median.se)}`,
+    "0 when the distributions are equal; larger = more different (kernel units, compare across domain pairs with the same features); ± is a standard error (linear-time: over row pairs; random-feature: over the random features)",
   ]);
   rows.push([
     "MMD² (mixture of σ × ¼, ½, 1, 2, 4)",
-    `${mix ? `biased ${f(mix.biased)}, unbiased ${f(mix.unbiased)}, ` : ""}linear-time ${f(m.linear.mixture.estimate)} ± ${f(m.linear.mixture.se)}, random-feature ${f(m.rff.mixture.unbiased)}`,
+    `${mix ? `biased ${f(mix.biased)}, unbiased ${f(mix.unbiased)}, ` : ""}linear-time ${f(m.linear.mixture.estimate)} ± ${f(m.linear.mixture.se)}, random-feature ${f(m.rff.mixture.unbiased)} ± ${f(m.rff.mixture.se)}`,
     "robust to a poor bandwidth choice",
   ]);
   const t = m.test;

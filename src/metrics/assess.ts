@@ -13,7 +13,7 @@ import { assertFinite } from "../core/validate.js";
 import { LogisticRegression } from "../estimators/logreg.js";
 import {
   medianBandwidth, medianKernel, mixtureKernel, mmdLinear, mmdRff, drawRff, mmdPermutationTest, exactTestBytes,
-  type MmdEstimates, type LinearMmd,
+  type MmdEstimates, type LinearMmd, type RffMmd,
 } from "./mmd.js";
 import { proxyADistance, type ProxyADistance } from "./proxy-a-distance.js";
 import { coralDistance } from "./coral.js";
@@ -60,7 +60,7 @@ export interface AssessReport {
     median: MmdEstimates | null;
     mixture: MmdEstimates | null;
     linear: { median: LinearMmd; mixture: LinearMmd };
-    rff: { features: number; median: MmdEstimates; mixture: MmdEstimates };
+    rff: { features: number; median: RffMmd; mixture: RffMmd };
     test: { kind: "permutation" | "linear-time z-test"; kernel: "mixture"; statistic: number; pValue: number; permutations?: number; nullMean?: number; nullSd?: number };
     notes: string[];
   };

@@ -2,7 +2,7 @@
 // (t-SNE, PCA and trustworthiness live in ./tsne.ts and are exported from the package root separately.)
 export {
   medianBandwidth, medianKernel, mixtureKernel, MIXTURE_FACTORS, mmdExact, mmdLinear, mmdRff, drawRff, mmdPermutationTest,
-  exactTestBytes, type RbfKernel, type MmdEstimates, type LinearMmd, type RffFeatures, type PermutationTest,
+  exactTestBytes, type RbfKernel, type MmdEstimates, type LinearMmd, type RffFeatures, type RffMmd, type PermutationTest,
   type PermutationTestOptions, type PermutationTestResult,
 } from "./mmd.js";
 export { proxyADistance, type ProxyADistance, type ProxyADistanceOptions, type DomainClassifierFeatures } from "./proxy-a-distance.js";

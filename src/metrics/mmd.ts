@@ -272,10 +272,9 @@ export function drawRff(kernel: RbfKernel, dim: number, numFeatures: number, rng
 }
 
 /** Sum over rows of z(x) and sum of ‖z(x)‖², streaming in row blocks through one GEMM per block. */
-function rffSums(X: Matrix, feats: RffFeatures, blockRows = 2048): { sum: Float64Array; sumSq: number } {
+function rffSums(X: Matrix, feats: RffFeatures, blockRows = 2048): { sum: Float64Array; sumSq: Float64Array } {
   const D = feats.numFeatures, d = X.cols;
-  const sum = new Float64Array(D);
-  let sumSq = 0;
+  const sum = new Float64Array(D), sumSq = new Float64Array(D);
   const proj = new Float32Array(blockRows * D);
   const scale = Math.sqrt(2 / D);
   const K = kernels();
@@ -287,28 +286,41 @@ function rffSums(X: Matrix, feats: RffFeatures, blockRows = 2048): { sum: Float6
       for (let f = 0; f < D; f++) {
         const z = scale * Math.cos(proj[o + f]! + feats.phase[f]!);
         sum[f]! += z;
-        sumSq += z * z;
+        sumSq[f]! += z * z;
       }
     }
   }
   return { sum, sumSq };
 }
 
+export interface RffMmd extends MmdEstimates {
+  /**
+   * Monte-Carlo standard error of the unbiased estimate over the random features: the estimate is the mean of D
+   * independent per-feature terms (given the data), so se = sd(terms)/√D. It measures the approximation noise,
+   * not the sampling noise of the data.
+   */
+  se: number;
+}
+
 /** MMD² of the random-feature kernel: biased ‖μ̂_X − μ̂_Y‖² and its unbiased version. O((n+m)·D·d) time. */
-export function mmdRff(X: Matrix, Y: Matrix, feats: RffFeatures): MmdEstimates {
+export function mmdRff(X: Matrix, Y: Matrix, feats: RffFeatures): RffMmd {
   checkPair(X, Y);
   if (feats.omega.length !== feats.numFeatures * X.cols) throw new TransferLabError("SHAPE_MISMATCH", "random features were drawn for a different dimension");
-  const n = X.rows, m = Y.rows;
+  const n = X.rows, m = Y.rows, D = feats.numFeatures;
   const a = rffSums(X, feats), b = rffSums(Y, feats);
-  let sxx = 0, syy = 0, sxy = 0;
-  for (let f = 0; f < feats.numFeatures; f++) {
-    sxx += a.sum[f]! * a.sum[f]!;
-    syy += b.sum[f]! * b.sum[f]!;
-    sxy += a.sum[f]! * b.sum[f]!;
+  let biased = 0, unbiased = 0;
+  const terms = new Float64Array(D);
+  for (let f = 0; f < D; f++) {
+    const xx = a.sum[f]! * a.sum[f]!, yy = b.sum[f]! * b.sum[f]!, xy = a.sum[f]! * b.sum[f]!;
+    biased += xx / (n * n) + yy / (m * m) - (2 * xy) / (n * m);
+    const u = (xx - a.sumSq[f]!) / (n * (n - 1)) + (yy - b.sumSq[f]!) / (m * (m - 1)) - (2 * xy) / (n * m);
+    unbiased += u;
+    terms[f] = u * D;
   }
-  const biased = sxx / (n * n) + syy / (m * m) - (2 * sxy) / (n * m);
-  const unbiased = (sxx - a.sumSq) / (n * (n - 1)) + (syy - b.sumSq) / (m * (m - 1)) - (2 * sxy) / (n * m);
-  return { biased, unbiased };
+  let v = 0;
+  for (let f = 0; f < D; f++) v += (terms[f]! - unbiased) ** 2;
+  const se = D > 1 ? Math.sqrt(v / (D - 1)) / Math.sqrt(D) : 0;
+  return { biased, unbiased, se };
 }
 
 /** Bytes the exact permutation test needs: the pooled N×N kernel matrix plus the N×(P+1) membership and product. */

@@ -129,3 +129,17 @@ test("permutation p-value equals a naive test that recomputes the statistic from
   }
   assert.equal(fast.pValue, (1 + ge) / (1 + P));
 });
+
+test("the random-feature standard error matches the spread over independent feature draws", () => {
+  const rng = new Rng(41);
+  const X = gaussian(rng, 80, 3), Y = gaussian(rng, 80, 3, 0.7);
+  const k = medianKernel(medianBandwidth(X, Y, rng));
+  const draws = Array.from({ length: 60 }, (_, t) => mmdRff(X, Y, drawRff(k, 3, 64, new Rng(1000 + t))));
+  const mean = draws.reduce((s, r) => s + r.unbiased, 0) / draws.length;
+  const sd = Math.sqrt(draws.reduce((s, r) => s + (r.unbiased - mean) ** 2, 0) / (draws.length - 1));
+  const se = draws.reduce((s, r) => s + r.se, 0) / draws.length;
+  assert.ok(sd / se > 0.7 && sd / se < 1.4, `spread ${sd} vs reported se ${se}`);
+  // ... and the draws centre on the exact kernel statistic.
+  const [ex] = mmdExact(X, Y, [k]);
+  assert.ok(Math.abs(mean - ex!.unbiased) < 3 * sd / Math.sqrt(draws.length), `mean ${mean} vs exact ${ex!.unbiased}`);
+});
