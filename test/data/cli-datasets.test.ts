@@ -121,3 +121,12 @@ test("datasets export of a generator spec writes both sides; they read back as g
   assert.deepEqual(t.X.data, p.target.X.data);
   assert.deepEqual(t.y, p.target.y);
 });
+
+test("datasets show FILE summarises a user's file; a bad file is the loader's typed error", async () => {
+  const r = await cli("datasets", "show", "test/fixtures/data/malformed/pair_source.csv", "--json");
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.report.rows, 2);
+  assert.deepEqual(out.featureNames, ["a", "b"]);
+  assert.deepEqual(out.summary.classCounts, { x: 1, y: 1 });
+  await assert.rejects(cli("datasets", "show", "test/fixtures/data/malformed/ragged_short.csv"), (e) => e instanceof TransferLabError && e.code === "DATA_FORMAT" && e.where.row === 3);
+});

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Domain } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
 import {
-  DATASETS, PAIRS, generators, datasetInfo, parsePairName, resolveDomainPair, writeDomain, type WriteFormat, type DomainPair,
+  DATASETS, PAIRS, generators, datasetInfo, parsePairName, resolveDomainPair, writeDomain, detectFormat, loadDomain, type WriteFormat, type DomainPair,
 } from "../../data/index.js";
 import { writeFileAtomic } from "../../data/io/atomic.js";
 import { encodeGrayPng, imageStrip } from "../../data/image/png.js";
@@ -106,6 +106,33 @@ async function showSingle(name: string, opts: { png?: string; json?: boolean }):
   ].join("\n") + "\n");
 }
 
+function isFile(name: string): boolean {
+  if (parsePairName(name)) return false;
+  try {
+    detectFormat(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One of the user's files: what loading it found (rows, features, classes, dropped/imputed cells). */
+async function showFile(path: string, opts: { json?: boolean; label?: string }): Promise<void> {
+  const d = await loadDomain(path, opts.label !== undefined ? { label: opts.label } : {});
+  const s = summarizeDomain(d);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ report: d.report, featureNames: d.featureNames, summary: s }, null, 2)}\n`);
+    return;
+  }
+  const names = d.featureNames ?? [];
+  process.stdout.write([
+    `${path} (${d.report.format}): ${s.rows} rows × ${s.features} features, values ${s.min}…${s.max}`,
+    `  features: ${names.slice(0, 12).join(", ")}${names.length > 12 ? `, … (${names.length})` : ""}`,
+    d.y ? `  classes ${countsLine(d)}` : "  no label column (pass --label)",
+    ...(d.report.droppedRows || d.report.imputedCells ? [`  missing values: ${d.report.droppedRows} rows dropped, ${d.report.imputedCells} cells imputed`] : []),
+  ].join("\n") + "\n");
+}
+
 export function register(program: Command): void {
   const ds = program.command("datasets").description("bundled datasets, ready-made pairs and shift generators (offline)");
   ds.command("list")
@@ -124,12 +151,14 @@ export function register(program: Command): void {
     });
   ds.command("show")
     .description("sizes, class counts and a first look at the shift; writes the per-domain mean image as a PNG for image data")
-    .argument("<name>", "dataset, pair (mnist→optdigits, mnist-optdigits) or generator spec (moons?angle=45)")
+    .argument("<name>", "dataset, pair (mnist→optdigits, mnist-optdigits), generator spec (moons?angle=45), a file, or two files a.csv→b.csv")
     .option("--png <path>", "where to write the mean-image PNG (default out/datasets/<name>-mean.png)")
     .option("--seed <n>", "seed for generators", "0")
+    .option("--label <column>", "label column of a file (name or 0-based index)")
     .option("--json", "print one JSON document")
-    .action(async (name: string, opts: { png?: string; seed: string; json?: boolean }) => {
+    .action(async (name: string, opts: { png?: string; seed: string; json?: boolean; label?: string }) => {
       if (isSingle(name)) return showSingle(name, opts);
+      if (isFile(name)) return showFile(name, opts);
       await showPair(await resolveDomainPair(name, { seed: Number(opts.seed), scaling: "none" }), opts);
     });
   ds.command("export")
