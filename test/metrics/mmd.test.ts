@@ -143,3 +143,14 @@ test("the random-feature standard error matches the spread over independent feat
   const [ex] = mmdExact(X, Y, [k]);
   assert.ok(Math.abs(mean - ex!.unbiased) < 3 * sd / Math.sqrt(draws.length), `mean ${mean} vs exact ${ex!.unbiased}`);
 });
+
+test("the linear-time z-test (used above the memory budget) is calibrated over 200 null data sets", () => {
+  const rng = new Rng(8);
+  let rejections = 0;
+  for (let s = 0; s < 200; s++) {
+    const X = gaussian(rng, 400, 2), Y = gaussian(rng, 400, 2);
+    if (mmdLinear(X, Y, mixtureKernel(medianBandwidth(X, Y, rng))).pValue < 0.05) rejections++;
+  }
+  const frac = rejections / 200;
+  assert.ok(frac >= 0.02 && frac <= 0.09, `fraction with p < 0.05 under the null: ${frac}`);
+});
