@@ -58,6 +58,9 @@ interface CommonSpec<S extends z.ZodObject> {
   params: S;
   /** Which target data the method needs (see Needs). Defaults per helper. */
   needs?: Needs;
+  /** May the method read `targetLabelled`? Default: true only when `needs` is "labelled" or "oracle" (and for
+   * defineMethod). When false the base strips targetLabelled from the data before the method sees it. */
+  seesTargetLabels?: boolean;
 }
 
 export interface MethodSpec<S extends z.ZodObject> extends CommonSpec<S> {
@@ -93,19 +96,23 @@ export function defineMethod<S extends z.ZodObject>(spec: MethodSpec<S>): Adapte
   if (!/^[a-z][a-z0-9-]*$/.test(spec.name)) throw new TransferLabError("INTERNAL", `method name '${spec.name}' must be kebab-case`);
   const paramDocs = paramDocsOf(spec.params, spec.name);
   const parseParams = (raw: Record<string, unknown>): z.output<S> => parseWith(spec.params, raw, spec.name);
+  const seesTargetLabels = spec.seesTargetLabels ?? true;
   return {
     name: spec.name,
     family: spec.family,
     description: spec.description,
     reference: spec.reference,
     needs: spec.needs,
+    seesTargetLabels,
     paramDocs,
     parseParams,
     async fit(data, ctx, raw = {}) {
       const params = parseParams(raw as Record<string, unknown>);
       validateFitData(data, spec.needs, spec.name);
       throwIfAborted(ctx.signal);
-      const plan = await spec.plan(data, params, ctx);
+      // A method that does not use target labels never receives them (what it cannot read, it cannot leak).
+      const seen: FitData = seesTargetLabels ? data : { source: data.source, target: data.target };
+      const plan = await spec.plan(seen, params, ctx);
       throwIfAborted(ctx.signal);
       return trainFinal(plan, numClassesOf(data), ctx, spec.name);
     },
@@ -117,6 +124,7 @@ export function defineInstanceMethod<S extends z.ZodObject>(spec: InstanceSpec<S
     ...spec,
     family: "instance",
     needs: spec.needs ?? "unlabelled",
+    seesTargetLabels: spec.seesTargetLabels ?? labelsNeeded(spec.needs ?? "unlabelled"),
     async plan(data, params, ctx) {
       const out = await spec.weights(data, params, ctx);
       const r = out instanceof Float64Array ? { weights: out } : out;
@@ -137,6 +145,7 @@ export function defineFeatureMethod<S extends z.ZodObject>(spec: FeatureSpec<S>)
     ...spec,
     family: spec.family ?? "feature",
     needs: spec.needs ?? "unlabelled",
+    seesTargetLabels: spec.seesTargetLabels ?? labelsNeeded(spec.needs ?? "unlabelled"),
     async plan(data, params, ctx) {
       const map = await spec.fitMap(data, params, ctx);
       const src = map.mappedSource;
@@ -167,11 +176,16 @@ export function defineBaseline<S extends z.ZodObject>(spec: BaselineSpec<S>): Ad
   return defineMethod({
     ...spec,
     family: "baseline",
+    seesTargetLabels: spec.seesTargetLabels ?? labelsNeeded(spec.needs),
     async plan(data, params, ctx) {
       const t = await spec.trainingSet(data, params, ctx);
       return { X: t.X, y: t.y, notes: t.notes };
     },
   });
+}
+
+function labelsNeeded(needs: Needs): boolean {
+  return needs === "labelled" || needs === "oracle";
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -71,6 +71,10 @@ export interface Adapter<P = Record<string, unknown>> {
   /** The paper or source the method follows. */
   readonly reference: string;
   readonly needs: Needs;
+  /** Whether fit may read `targetLabelled`. When false the base removes it before the method runs, so the fit
+   * depends only on the source and the unlabelled target (evaluate then reuses one fit across seeds when those
+   * inputs are the same). False for unsupervised instance/feature/OT methods and source-only; absent means true. */
+  readonly seesTargetLabels?: boolean;
   /** Validates and fills defaults; throws INVALID_PARAMETER naming the parameter. */
   parseParams(raw: Record<string, unknown>): P;
   /** Parameters with their defaults and one-line docs, for `transferlab methods`. */

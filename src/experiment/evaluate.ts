@@ -104,9 +104,11 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   let split = { labelled: 0, unlabelled: 0, test: 0 };
   const total = seeds.length * methods.length;
   let done = 0;
-  // A method that reads only the source (needs "none") fits the same data at every seed: fit it once, with the
-  // first seed's stream, and score that model on every seed's test split.
+  // A method whose inputs are the same at every seed — source-only, or (transductive) a method that never sees
+  // target labels, so it reads only the source and all target inputs — is fitted once, with the first seed's
+  // stream, and that model is scored on every seed's test split.
   const fitOnce = new Map<string, FittedModel>();
+  const seedInvariant = (m: Adapter) => m.needs === "none" || (opts.protocol === "transductive" && m.seesTargetLabels === false);
 
   for (const seed of seeds) {
     const s = splitTargetForProtocol(target, opts.targetLabelsPerClass, opts.protocol, new Rng(seed).fork("split"));
@@ -119,13 +121,13 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
         : { source, target: s.unlabelled, ...(s.labelled.X.rows > 0 ? { targetLabelled: s.labelled } : {}) };
       const t0 = performance.now();
       const fit = fitOnce.get(m.name) ?? await m.fit(data, {
-        rng: new Rng(m.needs === "none" ? first : seed).fork(`method:${m.name}`),
+        rng: new Rng(seedInvariant(m) ? first : seed).fork(`method:${m.name}`),
         estimator: factory,
         probabilisticEstimator: probFactory,
         memoryBudget: opts.memoryBudget,
         signal: opts.signal,
       }, params.get(m.name) as Record<string, unknown>);
-      if (m.needs === "none") fitOnce.set(m.name, fit);
+      if (seedInvariant(m)) fitOnce.set(m.name, fit);
       const pred = fit.predict(s.testX);
       secs.get(m.name)!.push((performance.now() - t0) / 1000);
       let correct = 0;
@@ -172,7 +174,7 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
     seeds,
     split,
     methods: results,
-    notes: [...runNotes, ...methods.filter((m) => m.needs === "none").map((m) => `${m.name} reads only the source, which is the same at every seed: fitted once, scored on every seed's test split`), `verdicts compare each method with ${stronger} (the stronger baseline) by a paired t-test over seeds, α = 0.05`],
+    notes: [...runNotes, ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) by a paired t-test over seeds, α = 0.05`],
   };
 }
 

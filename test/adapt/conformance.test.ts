@@ -107,6 +107,12 @@ for (const m of methods) {
       assert.ok(bytes(a.predict(X)).equals(bytes(b.predict(X))), "predictions differ");
       assert.ok(bytes(a.predictProba(X).data).equals(bytes(b.predictProba(X).data)), "probabilities differ");
       checkPredictions(m, a, X, "normal data");
+      if (m.seesTargetLabels === false) {
+        // Declared blind to target labels: the base must withhold them, so removing them changes nothing.
+        const { targetLabelled: _t, ...blind } = base;
+        const c = await m.fit(blind, ctx(11));
+        assert.ok(bytes(a.predict(X)).equals(bytes(c.predict(X))), "predictions depend on target labels the method declared it does not see");
+      }
     });
 
     test("typed errors: NaN/Inf, feature mismatch, empty target, too few labels, labelled target", async () => {
