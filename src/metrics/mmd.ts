@@ -205,6 +205,16 @@ export function mmdLinear(X: Matrix, Y: Matrix, kernel: RbfKernel, order?: { x: 
   const d = X.cols;
   const pairs = Math.floor(Math.min(X.rows, Y.rows) / 2);
   const ox = order?.x, oy = order?.y;
+  // One exp per kernel evaluation for the σ·2^j mixture (see gammaPlan).
+  const plan = gammaPlan([g]);
+  const vals = new Float64Array(plan.gammas.length);
+  const ids = plan.members[0]!;
+  const kv = (d2: number): number => {
+    plan.evaluate(d2, vals);
+    let v = 0;
+    for (let t = 0; t < ids.length; t++) v += vals[ids[t]!]!;
+    return v / ids.length;
+  };
   const xd = X.data, yd = Y.data;
   const dist2 = (a: Float32Array, ia: number, b: Float32Array, ib: number): number => {
     let s = 0;
@@ -219,7 +229,7 @@ export function mmdLinear(X: Matrix, Y: Matrix, kernel: RbfKernel, order?: { x: 
   for (let i = 0; i < pairs; i++) {
     const xa = ox ? ox[2 * i]! : 2 * i, xb = ox ? ox[2 * i + 1]! : 2 * i + 1;
     const ya = oy ? oy[2 * i]! : 2 * i, yb = oy ? oy[2 * i + 1]! : 2 * i + 1;
-    const h = kval(dist2(xd, xa, xd, xb), g) + kval(dist2(yd, ya, yd, yb), g) - kval(dist2(xd, xa, yd, yb), g) - kval(dist2(xd, xb, yd, ya), g);
+    const h = kv(dist2(xd, xa, xd, xb)) + kv(dist2(yd, ya, yd, yb)) - kv(dist2(xd, xa, yd, yb)) - kv(dist2(xd, xb, yd, ya));
     // Welford's update: stable mean and variance in one pass.
     const delta = h - mean;
     mean += delta / (i + 1);
