@@ -140,30 +140,47 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
     activateInto(act, yd, yd, yd.length, slope);
   }
   if (rg) {
-    record(() => {
-      const g = y.grad;
-      if (g === null) return;
-      // One pass: the activation's derivative and the bias gradient.
-      const gb = b !== null && b.requiresGrad ? gradOf(b) : null;
-      let gp = g;
-      if (act !== "none") {
-        gp = alloc(g.length);
-        for (let i = 0; i < n; i++) {
-          const o = i * outF;
-          if (act === "relu") for (let j = 0; j < outF; j++) gp[o + j] = yd[o + j]! > 0 ? g[o + j]! : 0;
-          else if (act === "leakyRelu" && pre === null) for (let j = 0; j < outF; j++) gp[o + j] = yd[o + j]! > 0 ? g[o + j]! : g[o + j]! * slope;
-          else for (let j = 0; j < outF; j++) gp[o + j] = g[o + j]! * activateGrad(act, pre === null ? yd[o + j]! : pre[o + j]!, yd[o + j]!, slope);
-          if (gb !== null) for (let j = 0; j < outF; j++) gb[j]! += gp[o + j]!;
-        }
-      } else if (gb !== null) {
-        for (let i = 0; i < n; i++) {
-          const o = i * outF;
-          for (let j = 0; j < outF; j++) gb[j]! += g[o + j]!;
-        }
-      }
-      if (x.requiresGrad) gemm(false, false, n, inF, outF, 1, gp, outF, w.data, inF, 1, gradOf(x), inF);
-      if (w.requiresGrad) gemm(true, false, outF, inF, n, 1, gp, outF, x.data, inF, 1, gradOf(w), inF);
-    });
+    const p = pre;
+    record(() => linearBackward(x, w, b, y, act, slope, p, n, inF, outF));
   }
   return y;
+}
+
+// Backward of linear as a top-level function: hot loops read arguments, not closure context slots.
+function linearBackward(x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: Activation, slope: number, pre: Float32Array | null, n: number, inF: number, outF: number): void {
+  const g = y.grad;
+  if (g === null) return;
+  const yd = y.data;
+  // One pass: the activation's derivative and the bias gradient.
+  const gb = b !== null && b.requiresGrad ? gradOf(b) : null;
+  let gp = g;
+  if (act === "relu") {
+    gp = alloc(g.length);
+    if (gb !== null) {
+      for (let i = 0; i < n; i++) {
+        const o = i * outF;
+        for (let j = 0; j < outF; j++) {
+          const v = yd[o + j]! > 0 ? g[o + j]! : 0;
+          gp[o + j] = v;
+          gb[j]! += v;
+        }
+      }
+    } else {
+      for (let q = 0; q < g.length; q++) gp[q] = yd[q]! > 0 ? g[q]! : 0;
+    }
+  } else if (act !== "none") {
+    gp = alloc(g.length);
+    for (let q = 0; q < g.length; q++) {
+      const v = act === "leakyRelu" && pre === null ? (yd[q]! > 0 ? g[q]! : g[q]! * slope) : g[q]! * activateGrad(act, pre === null ? yd[q]! : pre[q]!, yd[q]!, slope);
+      gp[q] = v;
+    }
+    if (gb !== null) for (let i = 0; i < n; i++) for (let j = 0; j < outF; j++) gb[j]! += gp[i * outF + j]!;
+  } else if (gb !== null) {
+    for (let i = 0; i < n; i++) {
+      const o = i * outF;
+      for (let j = 0; j < outF; j++) gb[j]! += g[o + j]!;
+    }
+  }
+  if (x.requiresGrad) gemm(false, false, n, inF, outF, 1, gp, outF, w.data, inF, 1, gradOf(x), inF);
+  if (w.requiresGrad) gemm(true, false, outF, inF, n, 1, gp, outF, x.data, inF, 1, gradOf(w), inF);
 }
