@@ -84,6 +84,37 @@ export function rbfKernel(x: Tensor, y: Tensor, gamma: number | readonly number[
   return out_;
 }
 
+// Backward of mmd2 as a top-level function (hot loops read arguments, not closure context slots).
+function mmdBackward(xs: Tensor, xt: Tensor, loss: Tensor, dk: Float32Array, n: number, m: number, d: number, wss: number, wtt: number, wst: number): void {
+  const g = loss.grad;
+  if (g === null) return;
+  const f = 4 * g[0]!;
+  const X = xs.data, Y = xt.data;
+  const ott = n * n, ost = ott + m * m, L = ost + n * m;
+  const Kss = dk.subarray(0, ott), Ktt = dk.subarray(ott, ost), Kst = dk.subarray(ost, L);
+  // Diagonal terms cancel in rs∘X − K′·X, so the unbiased estimator needs no special case here.
+  if (xs.requiresGrad) {
+    const gx = gradOf(xs);
+    gemm(false, false, n, d, n, -f * wss, Kss, n, X, d, 1, gx, d);
+    gemm(false, false, n, d, m, -f * wst, Kst, m, Y, d, 1, gx, d);
+    for (let i = 0; i < n; i++) {
+      const c = f * (wss * sumRange(Kss, i * n, i * n + n) + wst * sumRange(Kst, i * m, i * m + m));
+      for (let p = 0; p < d; p++) gx[i * d + p]! += c * X[i * d + p]!;
+    }
+  }
+  if (xt.requiresGrad) {
+    const gy = gradOf(xt);
+    gemm(false, false, m, d, m, -f * wtt, Ktt, m, Y, d, 1, gy, d);
+    gemm(true, false, m, d, n, -f * wst, Kst, m, X, d, 1, gy, d);
+    const cs = new Float64Array(m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) cs[j]! += Kst[i * m + j]!;
+    for (let j = 0; j < m; j++) {
+      const c = f * (wtt * sumRange(Ktt, j * m, j * m + m) + wst * cs[j]!);
+      for (let p = 0; p < d; p++) gy[j * d + p]! += c * Y[j * d + p]!;
+    }
+  }
+}
+
 /** Σ a[from..to) in float64 with four accumulators (breaks the add-latency chain: ~2.4× one accumulator). */
 function sumRange(a: Float32Array, from: number, to: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = from;
@@ -142,35 +173,7 @@ export function mmd2(xs: Tensor, xt: Tensor, opts: MmdOptions = {}): Tensor {
   const wst = -1 / (n * m);
   const loss = out([1], rg);
   loss.data[0] = wss * sss + wtt * stt + 2 * wst * sst;
-  if (rg && dk !== null) {
-    record(() => {
-      const g = loss.grad;
-      if (g === null) return;
-      const f = 4 * g[0]!;
-      const Kss = dk.subarray(oss, ott), Ktt = dk.subarray(ott, ost), Kst = dk.subarray(ost, L);
-      // Diagonal terms cancel in rs∘X − K′·X, so the unbiased estimator needs no special case here.
-      if (xs.requiresGrad) {
-        const gx = gradOf(xs);
-        gemm(false, false, n, d, n, -f * wss, Kss, n, X, d, 1, gx, d);
-        gemm(false, false, n, d, m, -f * wst, Kst, m, Y, d, 1, gx, d);
-        for (let i = 0; i < n; i++) {
-          const c = f * (wss * sumRange(Kss, i * n, i * n + n) + wst * sumRange(Kst, i * m, i * m + m));
-          for (let p = 0; p < d; p++) gx[i * d + p]! += c * X[i * d + p]!;
-        }
-      }
-      if (xt.requiresGrad) {
-        const gy = gradOf(xt);
-        gemm(false, false, m, d, m, -f * wtt, Ktt, m, Y, d, 1, gy, d);
-        gemm(true, false, m, d, n, -f * wst, Kst, m, X, d, 1, gy, d);
-        const cs = new Float64Array(m);
-        for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) cs[j]! += Kst[i * m + j]!;
-        for (let j = 0; j < m; j++) {
-          const c = f * (wtt * sumRange(Ktt, j * m, j * m + m) + wst * cs[j]!);
-          for (let p = 0; p < d; p++) gy[j * d + p]! += c * Y[j * d + p]!;
-        }
-      }
-    });
-  }
+  if (rg && dk !== null) record(() => mmdBackward(xs, xt, loss, dk, n, m, d, wss, wtt, wst));
   return loss;
 }
 
