@@ -94,6 +94,10 @@ export function formatAssessText(r: AssessReport, topFeatures = 10): string {
   out.push(`  source error (held-out half)           ${tr.sourceError ? `${pct(tr.sourceError.value)} ${range(tr.sourceError.ci)}` : "— (source unlabelled)"}`);
   if (tr.targetErrorOfSourceModel) out.push(`  source model on labelled target rows   ${pct(tr.targetErrorOfSourceModel.value)} ${range(tr.targetErrorOfSourceModel.ci)}`);
   if (tr.targetOnlyError) out.push(`  target-only model (cross-validated)    ${pct(tr.targetOnlyError.value)} ${range(tr.targetOnlyError.ci)}`);
+  if (tr.predictedTargetError) {
+    out.push(`  predicted on the target, label-free    ${pct(tr.predictedTargetError.doc)} (confidence drop, DoC), ${pct(tr.predictedTargetError.atc)} (thresholded confidence, ATC)`);
+    out.push("      (estimates from the source model's confidence on target rows; they assume confidence still tracks correctness)");
+  }
   out.push(`  chance error                           ${pct(tr.chanceError)}`);
   out.push("");
   out.push("Transferability of the target features to the target labels");
@@ -155,6 +159,7 @@ export function assessSections(r: AssessReport, topFeatures = 15): Array<{ id: s
             ["source error (held-out)", tr.sourceError ? pct(tr.sourceError.value) : "—"],
             ["source model on labelled target", tr.targetErrorOfSourceModel ? pct(tr.targetErrorOfSourceModel.value) : "—"],
             ["target-only model (cross-validated)", tr.targetOnlyError ? pct(tr.targetOnlyError.value) : "—"],
+            ["predicted target error, label-free (DoC / ATC)", tr.predictedTargetError ? `${pct(tr.predictedTargetError.doc)} / ${pct(tr.predictedTargetError.atc)}` : "—"],
             ["chance error", pct(tr.chanceError)],
             ["label shift (TV, BBSE estimate)", r.labelShift ? f(r.labelShift.shift, 3) : "—"],
             ["LogME", r.transferability ? f(r.transferability.logME) : "—"],

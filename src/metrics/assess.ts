@@ -77,6 +77,12 @@ export interface AssessReport {
     targetErrorOfSourceModel: Interval | null;
     /** Cross-validated error of a classifier trained on the labelled target rows alone. */
     targetOnlyError: Interval | null;
+    /**
+     * Label-free predictions of the source model's target error from its confidence (ATC and DoC, see
+     * predictTargetError): estimates that assume confidence still tracks correctness on the target; null without
+     * source labels.
+     */
+    predictedTargetError: { atc: number; doc: number } | null;
   };
   transferability: { logME: number; leep: number; hScore: number; rows: number } | null;
   bound: {
@@ -274,6 +280,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   let labelShift: AssessReport["labelShift"] = null;
   let sourceErr: Interval | null = null;
   let targetErrSrc: Interval | null = null, targetOnly: Interval | null = null;
+  let predicted: { atc: number; doc: number } | null = null;
   let transferability: AssessReport["transferability"] = null;
   let lambda: number | null = null;
   let chance = k > 1 ? 1 - 1 / k : 0;
@@ -292,6 +299,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
     const h = fitClassifier(Xs.takeRows(a), takeLabels(ys, a), k);
     const eS = errorsOf(h.predict(Xs.takeRows(b)), takeLabels(ys, b));
     sourceErr = { value: eS / b.length, ci: wilson(eS, b.length, level) };
+    predicted = predictTargetError(h.proba(Xs.takeRows(b)), takeLabels(ys, b), h.proba(tScore.X));
     if (tgtLabelled) {
       const ty = target.y!;
       const tq = subsampleRows(Y, CAPS.targetLabelled, lrng);
@@ -334,7 +342,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   };
 
   const verdict = decideVerdict({
-    mmdP: test.pValue, alpha, padRbf,
+    mmdP: test.pValue, alpha, padRbf, predicted,
     shiftedFeatures: featureShift.filter((fs) => fs.ksPValue < alpha / featureShift.length).length, features: featureShift.length, padLinear, labelShift, sourceErr, targetErrSrc, targetOnly, chance, boundTotal, lambda, exact,
   });
   progress(1, "done");
@@ -350,7 +358,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
     slicedWasserstein: { value: sw.value, se: sw.se, projections: sw.projections, sameDomainReference: swRef },
     featureShift,
     labelShift,
-    transfer: { chanceError: chance, sourceError: sourceErr, targetErrorOfSourceModel: targetErrSrc, targetOnlyError: targetOnly },
+    transfer: { chanceError: chance, sourceError: sourceErr, targetErrorOfSourceModel: targetErrSrc, targetOnlyError: targetOnly, predictedTargetError: predicted },
     transferability,
     bound,
     verdict,
@@ -360,6 +368,8 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
 
 export interface VerdictInputs {
   mmdP: number;
+  /** Label-free predictions of the source model's target error, or null. */
+  predicted: { atc: number; doc: number } | null;
   /** Features whose KS test rejects at α/d (Bonferroni), and the number of features. */
   shiftedFeatures: number;
   features: number;
@@ -426,9 +436,18 @@ export function decideVerdict(v: VerdictInputs): AssessReport["verdict"] {
     }
   } else {
     caveats.push("Without target labels this verdict rests on how different the inputs look; a shift can leave the decision rule intact (then the risk is overstated) or change it without moving the inputs much (then it is understated). A few labelled target rows make the verdict direct.");
+    // The more pessimistic of the two label-free predictions: the verdict is about risk.
+    const pred = v.predicted ? Math.max(v.predicted.atc, v.predicted.doc) : null;
+    const predGap = pred !== null && v.sourceErr ? pred - v.sourceErr.value : null;
+    const predText = v.predicted ? ` (label-free predictions of the source model's target error: ${pct(v.predicted.doc)} by its confidence drop, ${pct(v.predicted.atc)} by thresholded confidence; source error ${pct(v.sourceErr!.value)})` : "";
     if (significant && pad >= 1.5) {
-      raise("high");
-      reasons.push("A classifier separates the domains almost perfectly, so a source-trained model will be applied to inputs unlike anything it saw.");
+      if (predGap !== null && predGap < 0.2 && pred! < 0.75 * v.chance) {
+        raise("medium");
+        reasons.push(`A classifier separates the domains almost perfectly, yet the source model loses little confidence on the target${predText}. Its decision rule may survive the shift; only target labels can confirm it.`);
+      } else {
+        raise("high");
+        reasons.push(`A classifier separates the domains almost perfectly, so a source-trained model will be applied to inputs unlike anything it saw${predText}.`);
+      }
     } else if (significant && pad >= 0.5) {
       raise("medium");
       reasons.push("The domains overlap only partly.");
@@ -464,6 +483,34 @@ export function decideVerdict(v: VerdictInputs): AssessReport["verdict"] {
   }
   if (!v.exact) caveats.push("The MMD test used the linear-time z-test (large data): it has less power than the permutation test.");
   return { level, reasons, caveats };
+}
+
+/**
+ * Two label-free predictions of a classifier's target error from its max-probability confidence:
+ *   ATC (Garg et al., "Leveraging Unlabeled Data to Predict Out-of-Distribution Performance", ICLR 2022): t is
+ *     chosen so that the share of held-out source rows with confidence > t equals the held-out source accuracy;
+ *     predicted target accuracy = share of target rows with confidence > t. Degenerate (predicts no loss) when
+ *     the source accuracy is 100 %.
+ *   DoC (Guillory et al., "Predicting with Confidence on Unseen Distributions", ICCV 2021): source error plus the
+ *     drop in mean confidence from source to target.
+ */
+export function predictTargetError(sourceProba: Matrix, sourceY: ArrayLike<number>, targetProba: Matrix): { atc: number; doc: number } {
+  const conf = (P: Matrix, i: number) => { let c = 0; for (let j = 0; j < P.cols; j++) c = Math.max(c, P.data[i * P.cols + j]!); return c; };
+  const argmax = (P: Matrix, i: number) => { let b = 0; for (let j = 1; j < P.cols; j++) if (P.data[i * P.cols + j]! > P.data[i * P.cols + b]!) b = j; return b; };
+  const n = sourceProba.rows;
+  const cs = Float64Array.from({ length: n }, (_, i) => conf(sourceProba, i)).sort().reverse();
+  let correct = 0;
+  for (let i = 0; i < n; i++) if (argmax(sourceProba, i) === sourceY[i]) correct++;
+  // Exactly `correct` source rows lie above t (ties at t fall below).
+  const t = correct >= n ? -Infinity : cs[correct]!;
+  let above = 0, meanT = 0, meanS = 0;
+  for (let i = 0; i < targetProba.rows; i++) {
+    const c = conf(targetProba, i);
+    if (c > t) above++;
+    meanT += c / targetProba.rows;
+  }
+  for (let i = 0; i < n; i++) meanS += cs[i]! / n;
+  return { atc: 1 - above / targetProba.rows, doc: Math.min(1, Math.max(0, 1 - correct / n + meanS - meanT)) };
 }
 
 function fmtP(p: number): string {

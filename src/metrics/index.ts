@@ -13,5 +13,5 @@ export {
 } from "./wasserstein.js";
 export { blackBoxShiftEstimation, classPriors, type LabelShiftEstimate } from "./label-shift.js";
 export { logME, leep, hScore, type LogMeResult } from "./transferability.js";
-export { assess, decideVerdict, type AssessOptions, type AssessReport, type RiskLevel, type DomainSummary as AssessDomainSummary, type Interval as AssessInterval } from "./assess.js";
+export { assess, decideVerdict, predictTargetError, type AssessOptions, type AssessReport, type RiskLevel, type DomainSummary as AssessDomainSummary, type Interval as AssessInterval } from "./assess.js";
 export { formatAssessText, assessSections } from "./assess-text.js";

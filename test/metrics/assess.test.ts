@@ -25,6 +25,16 @@ test("the verdict goes from low to high as the reference pair's rotation goes fr
   assert.equal(levels[0], "low", levels.join(" → "));
   assert.equal(levels.at(-1), "high", levels.join(" → "));
   for (let i = 1; i < levels.length; i++) assert.ok(rank[levels[i]!] >= rank[levels[i - 1]!], `monotone: ${levels.join(" → ")}`);
+  // Without target labels the verdict rests on the input shift and the source model's confidence: the tutorial's
+  // target is shrunk and widened at every angle, so 0° is not "low", but only the large rotation is "high".
+  const unlabelled = async (deg: number) => {
+    const p = referencePair(new Rng(100 + deg), { rotationDeg: deg, sourceN: 400, targetLabelledN: 300, targetTestN: 2, targetUnlabelledN: 0 });
+    return assess(p.source, { name: "target", X: p.targetLabelled.X }, { seed: 3, permutations: 100 });
+  };
+  const u0 = await unlabelled(0), u90 = await unlabelled(90);
+  assert.notEqual(u0.verdict.level, "high");
+  assert.equal(u90.verdict.level, "high");
+  assert.ok(u90.transfer.predictedTargetError!.doc > u0.transfer.predictedTargetError!.doc);
 });
 
 test("mnist→optdigits: high risk of negative transfer, with reasons", async () => {
@@ -122,4 +132,16 @@ test("large labelled domains do not overflow the stack (labels are scanned, not 
   const r = await assess(make(0), make(0.3), { seed: 1, memoryBudget: 1e6 });
   assert.equal(r.source.classes, 2);
   assert.equal(r.scale.mode, "approximate");
+});
+
+test("label-free target-error predictions (ATC, DoC) on a hand-computed case", async () => {
+  const { predictTargetError } = await import("../../src/metrics/assess.js");
+  const P = (rows: number[][]) => Matrix.from(rows);
+  // Source: confidences 0.9, 0.8, 0.7, 0.6; the last is wrong → accuracy 0.75, so t = 0.6 (3 rows above it).
+  const src = P([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.6, 0.4]]);
+  const tgt = P([[0.95, 0.05], [0.35, 0.65], [0.55, 0.45], [0.5, 0.5]]);
+  const r = predictTargetError(src, [0, 1, 0, 1], tgt);
+  assert.ok(Math.abs(r.atc - 0.5) < 1e-6, `ATC ${r.atc}`); // 2 of 4 target rows above 0.6
+  // DoC: 0.25 + mean(0.9, 0.8, 0.7, 0.6) − mean(0.95, 0.65, 0.55, 0.5) = 0.25 + 0.75 − 0.6625.
+  assert.ok(Math.abs(r.doc - 0.3375) < 1e-6, `DoC ${r.doc}`);
 });
