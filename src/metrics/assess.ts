@@ -441,13 +441,14 @@ export function decideVerdict(v: VerdictInputs): AssessReport["verdict"] {
     const predGap = pred !== null && v.sourceErr ? pred - v.sourceErr.value : null;
     const predText = v.predicted ? ` (label-free predictions of the source model's target error: ${pct(v.predicted.doc)} by its confidence drop, ${pct(v.predicted.atc)} by thresholded confidence; source error ${pct(v.sourceErr!.value)})` : "";
     if (significant && pad >= 1.5) {
-      if (predGap !== null && predGap < 0.2 && pred! < 0.75 * v.chance) {
-        raise("medium");
-        reasons.push(`A classifier separates the domains almost perfectly, yet the source model loses little confidence on the target${predText}. Its decision rule may survive the shift; only target labels can confirm it.`);
-      } else {
-        raise("high");
-        reasons.push(`A classifier separates the domains almost perfectly, so a source-trained model will be applied to inputs unlike anything it saw${predText}.`);
+      raise("high");
+      reasons.push(`A classifier separates the domains almost perfectly, so a source-trained model will be applied to inputs unlike anything it saw${predText}.`);
+      if (predGap !== null && predGap < 0.2) {
+        caveats.push("The source model stays confident on the target, but confidence is not evidence here: models are routinely confident on inputs unlike their training data (on mnist→optdigits the confidence-based prediction is under 10 % error while the true error is over 80 %).");
       }
+    } else if (predGap !== null && predGap >= 0.2) {
+      raise("high");
+      reasons.push(`The source model loses much of its confidence on the target${predText}: expect a large drop in accuracy.`);
     } else if (significant && pad >= 0.5) {
       raise("medium");
       reasons.push("The domains overlap only partly.");
