@@ -6,8 +6,8 @@ import { FONT_FAMILY } from "./fontMetrics.js";
 export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"] as const;
 /** Baselines are drawn in greys so methods stand out beside them. */
 export const BASELINE_GREYS = ["#8C8C8C", "#5F5F5F", "#B5B5B5", "#3A3A3A"] as const;
-/** Marker shapes for a second categorical channel (class), distinguishable without colour. */
-export const SHAPES = ["circle", "triangle-up", "square", "diamond", "cross", "triangle-down", "wedge", "stroke"] as const;
+/** Marker shapes for a second categorical channel (class), distinguishable without colour; all visible when filled ("stroke" is not). */
+export const SHAPES = ["circle", "triangle-up", "square", "diamond", "cross", "triangle-down", "triangle-right", "triangle-left"] as const;
 
 /** A Vega-Lite spec: plain JSON. Kept loose on purpose so callers can tweak it before rendering. */
 export type VlSpec = Record<string, unknown>;
