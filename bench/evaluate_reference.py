@@ -26,7 +26,7 @@ yt = arr("yt.i32", np.int32, (meta["nt"],))
 def coral(Xs, Xt, lam=1.0):
     cs = np.cov(Xs, rowvar=False) + lam * np.eye(Xs.shape[1])
     ct = np.cov(Xt, rowvar=False) + lam * np.eye(Xs.shape[1])
-    return Xs @ np.real(scipy.linalg.fractional_matrix_power(cs, -0.5)) @ np.real(scipy.linalg.fractional_matrix_power(ct, 0.5))
+    return Xs @ np.real(np.linalg.inv(scipy.linalg.sqrtm(cs)) @ scipy.linalg.sqrtm(ct))
 
 def mapped_source(m, Xu):
     if m == "coral": return coral(Xs, Xu)
