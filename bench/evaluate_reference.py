@@ -3,8 +3,8 @@ The Python pipeline that `npm run bench -- evaluate` runs side by side with `tra
 scikit-learn SVC (rbf, gamma='scale') + POT 0.8.2 on the same data and the same per-seed splits.
 Usage: /usr/bin/python3 bench/evaluate_reference.py <dir>   (dir holds meta.json and the .f32/.i32 arrays
 written by bench/evaluate.ts); prints one JSON document: accuracies per method and seed, and seconds.
-Methods: source-only, target-only, coral (Sun et al. 2016: whiten with Cs + I, re-colour with Ct + I, no mean
-shift), ot-sinkhorn (ot.da.SinkhornTransport reg_e), ot-emd (ot.da.EMDTransport), ot-linear (ot.da.LinearTransport).
+Methods: source-only, target-only, coral (Sun et al. 2016: whiten with Cs + I, re-colour with Ct + I, plus the mean
+shift of transferlab's default center=true), ot-sinkhorn (ot.da.SinkhornTransport reg_e), ot-emd (ot.da.EMDTransport), ot-linear (ot.da.LinearTransport).
 """
 import json, os, sys, time
 import numpy as np
@@ -26,7 +26,9 @@ yt = arr("yt.i32", np.int32, (meta["nt"],))
 def coral(Xs, Xt, lam=1.0):
     cs = np.cov(Xs, rowvar=False) + lam * np.eye(Xs.shape[1])
     ct = np.cov(Xt, rowvar=False) + lam * np.eye(Xs.shape[1])
-    return Xs @ np.real(np.linalg.inv(scipy.linalg.sqrtm(cs)) @ scipy.linalg.sqrtm(ct))
+    A = np.real(np.linalg.inv(scipy.linalg.sqrtm(cs)) @ scipy.linalg.sqrtm(ct))
+    # transferlab's coral default (center=true) also moves the source mean onto the target mean.
+    return (Xs - Xs.mean(0)) @ A + Xt.mean(0)
 
 def mapped_source(m, Xu):
     if m == "coral": return coral(Xs, Xu)
