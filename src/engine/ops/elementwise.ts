@@ -43,13 +43,7 @@ function binary(kind: Bin, a: Tensor, bIn: Tensor | number, name: string): Tenso
   const ad = a.data, bd = b.data;
   if (a.size === b.size && sameShape(a.shape, b.shape)) {
     const y = out(a.shape, rg);
-    const yd = y.data, n = yd.length;
-    switch (kind) {
-      case Bin.Add: for (let i = 0; i < n; i++) yd[i] = ad[i]! + bd[i]!; break;
-      case Bin.Sub: for (let i = 0; i < n; i++) yd[i] = ad[i]! - bd[i]!; break;
-      case Bin.Mul: for (let i = 0; i < n; i++) yd[i] = ad[i]! * bd[i]!; break;
-      case Bin.Div: for (let i = 0; i < n; i++) yd[i] = ad[i]! / bd[i]!; break;
-    }
+    sameShapeForward(kind, ad, bd, y.data);
     if (rg) record(() => sameShapeBackward(kind, a, b, y));
     return y;
   }
@@ -100,6 +94,26 @@ function binary(kind: Bin, a: Tensor, bIn: Tensor | number, name: string): Tenso
     });
   }
   return y;
+}
+
+// Small top-level loops: V8 optimizes these better than the same loops inside one large function.
+function addInto(a: Float32Array, b: Float32Array, y: Float32Array): void {
+  for (let i = 0, n = y.length; i < n; i++) y[i] = a[i]! + b[i]!;
+}
+function subInto(a: Float32Array, b: Float32Array, y: Float32Array): void {
+  for (let i = 0, n = y.length; i < n; i++) y[i] = a[i]! - b[i]!;
+}
+function mulInto(a: Float32Array, b: Float32Array, y: Float32Array): void {
+  for (let i = 0, n = y.length; i < n; i++) y[i] = a[i]! * b[i]!;
+}
+function divInto(a: Float32Array, b: Float32Array, y: Float32Array): void {
+  for (let i = 0, n = y.length; i < n; i++) y[i] = a[i]! / b[i]!;
+}
+function sameShapeForward(kind: Bin, a: Float32Array, b: Float32Array, y: Float32Array): void {
+  if (kind === Bin.Add) addInto(a, b, y);
+  else if (kind === Bin.Sub) subInto(a, b, y);
+  else if (kind === Bin.Mul) mulInto(a, b, y);
+  else divInto(a, b, y);
 }
 
 function sameShape(a: Shape, b: Shape): boolean {
@@ -345,7 +359,7 @@ export function copy(x: Tensor): Tensor {
   const d = alloc(x.size);
   d.set(x.data);
   const y = new Tensor(d, x.shape, rg);
-  if (rg) record(() => { const g = y.grad; if (g === null) return; const gx = gradOf(x); for (let i = 0; i < g.length; i++) gx[i]! += g[i]!; });
+  if (rg) record(() => { const g = y.grad; if (g === null) return; const gx = gradOf(x); for (let i = 0, n = g.length; i < n; i++) gx[i]! += g[i]!; });
   return y;
 }
 

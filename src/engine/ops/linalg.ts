@@ -166,11 +166,11 @@ function linearBackward(x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, act: 
         }
       }
     } else {
-      for (let q = 0; q < g.length; q++) gp[q] = yd[q]! > 0 ? g[q]! : 0;
+      for (let q = 0, len = g.length; q < len; q++) gp[q] = yd[q]! > 0 ? g[q]! : 0;
     }
   } else if (act !== "none") {
     gp = alloc(g.length);
-    for (let q = 0; q < g.length; q++) {
+    for (let q = 0, len = g.length; q < len; q++) {
       const v = act === "leakyRelu" && pre === null ? (yd[q]! > 0 ? g[q]! : g[q]! * slope) : g[q]! * activateGrad(act, pre === null ? yd[q]! : pre[q]!, yd[q]!, slope);
       gp[q] = v;
     }

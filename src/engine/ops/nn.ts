@@ -22,7 +22,7 @@ export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor
       const g = y.grad;
       if (g === null) return;
       const gx = gradOf(x);
-      for (let i = 0; i < g.length; i++) gx[i]! += g[i]! * mask[i]!;
+      for (let i = 0, n = g.length; i < n; i++) gx[i]! += g[i]! * mask[i]!;
     });
   }
   return y;

@@ -48,7 +48,7 @@ function reduceSum(x: Tensor, p: Plan, scale: number): Tensor {
   const xd = x.data, yd = y.data, x4 = p.x4, so = p.so;
   if (yd.length === 1) {
     let s = 0;
-    for (let i = 0; i < xd.length; i++) s += xd[i]!;
+    for (let i = 0, n = xd.length; i < n; i++) s += xd[i]!;
     yd[0] = s * scale;
   } else {
     let k = 0;
@@ -68,7 +68,7 @@ function reduceSum(x: Tensor, p: Plan, scale: number): Tensor {
       const gx = gradOf(x);
       if (g.length === 1) {
         const v = g[0]! * scale;
-        for (let i = 0; i < gx.length; i++) gx[i]! += v;
+        for (let i = 0, n = gx.length; i < n; i++) gx[i]! += v;
         return;
       }
       let k = 0;

@@ -29,7 +29,7 @@ function addGrad(y: Tensor, x: Tensor, offset: number): void {
   const g = y.grad;
   if (g === null) return;
   const gx = gradOf(x);
-  for (let i = 0; i < g.length; i++) gx[offset + i]! += g[i]!;
+  for (let i = 0, n = g.length; i < n; i++) gx[offset + i]! += g[i]!;
 }
 
 function axisOf(axis: number, rank: number, op: string): number {
