@@ -14,7 +14,7 @@ export const otEmd = defineFeatureMethod({
   params: z.object({ ...transportParams }),
   fitMap({ source, target }, p, ctx) {
     const r = transportSource(source.X, source.y, target.X, (a, b, M) => { const r = emdPlan(a, b, M, { signal: ctx.signal }); return { plan: r.plan, info: { pivots: r.pivots, cost: r.cost } }; },
-      { ...p, denseCopies: 3, method: "ot-emd" }, ctx, JSON.stringify(p));
+      { ...p, denseCopies: 3, method: "ot-emd" }, ctx);
     return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, ...r.info } };
   },
 });

@@ -23,7 +23,7 @@ export const otLpl1 = defineFeatureMethod({
   fitMap({ source, target }, p, ctx) {
     const r = transportSource(source.X, source.y, target.X,
       (a, b, M, ys) => ({ plan: sinkhornLpl1Plan(a, ys, b, M, p.reg, p.regClass, { maxIter: p.maxIter, maxInnerIter: p.maxInnerIter, innerTol: p.tol, signal: ctx.signal }) }),
-      { ...p, denseCopies: 6, method: "ot-lpl1" }, ctx, JSON.stringify(p));
+      { ...p, denseCopies: 6, method: "ot-lpl1" }, ctx);
     return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation } };
   },
 });

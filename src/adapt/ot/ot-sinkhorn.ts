@@ -22,7 +22,7 @@ export const otSinkhorn = defineFeatureMethod({
       const s = sinkhornPlan(a, b, M, p.reg, { maxIter: p.maxIter, tol: p.tol, signal: ctx.signal });
       const notes = s.converged ? [] : [`ot-sinkhorn: stopped at maxIter=${p.maxIter} with marginal error ${s.error.toExponential(2)} > tol=${p.tol}`];
       return { plan: s.plan, notes, info: { iterations: s.iterations, converged: s.converged, marginalError: s.error } };
-    }, { ...p, denseCopies: 3, method: "ot-sinkhorn" }, ctx, JSON.stringify(p));
+    }, { ...p, denseCopies: 3, method: "ot-sinkhorn" }, ctx);
     return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, ...r.info } };
   },
 });

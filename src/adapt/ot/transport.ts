@@ -36,35 +36,12 @@ export interface TransportResult {
   info?: Record<string, unknown>;
 }
 
-// The exact coupling depends only on the inputs and the parameters (no randomness), so a repeated fit on the same
-// clouds — e.g. `evaluate` over seeds in the transductive protocol, where only the test split changes — reuses
-// it. Keyed by a content hash of Xs, ys, Xt and the method's parameters; the last few results are kept.
-const CACHE_SIZE = 2;
-const cache = new Map<string, TransportResult>();
-
-function contentKey(parts: ArrayLike<number>[], extra: string): string {
-  let h1 = 0x811c9dc5, h2 = 0x9747b28c;
-  for (const p of parts) {
-    const words = ArrayBuffer.isView(p) ? new Uint32Array((p as Float32Array).buffer, (p as Float32Array).byteOffset, ((p as Float32Array).byteLength / 4) | 0) : Uint32Array.from(p as ArrayLike<number>);
-    for (let k = 0; k < words.length; k++) {
-      const w = words[k]!;
-      h1 = Math.imul(h1 ^ w, 0x01000193);
-      h2 = Math.imul(h2 ^ w, 0x5bd1e995) ^ (h2 >>> 15);
-    }
-    h1 = Math.imul(h1 ^ p.length, 0x01000193);
-  }
-  return `${(h1 >>> 0).toString(16)}:${(h2 >>> 0).toString(16)}:${extra}`;
-}
-
-export function transportSource(Xs: Matrix, ys: Labels, Xt: Matrix, solve: CouplingSolver, opts: TransportOptions, ctx: FitContext, paramsKey = ""): TransportResult {
+export function transportSource(Xs: Matrix, ys: Labels, Xt: Matrix, solve: CouplingSolver, opts: TransportOptions, ctx: FitContext): TransportResult {
   const ns = Xs.rows, nt = Xt.rows;
   const need = opts.denseCopies * denseBytes(ns, nt);
   const exact = opts.approximation === "exact" || (opts.approximation === "auto" && fitsBudget(ctx, need));
   if (exact) {
     requireBudget(ctx, need, `${opts.method} on ${ns}×${nt} points (${opts.denseCopies} dense ${ns}×${nt} matrices)`, "use approximation 'minibatch' or 'auto'");
-    const key = contentKey([Xs.data, ys, Xt.data], `${opts.method}|${Xs.cols}|${opts.costNorm}|${paramsKey}`);
-    const hit = cache.get(key);
-    if (hit) return hit;
     // Large problems take their costs from the engine's fast kernel (float32; an error of ~1e-7 relative in M
     // is far below what moves a coupling at useful regularisations); small ones sum in float64.
     const M = normalizeCost(sqeuclideanCost(Xs, Xt, ns * nt * Xs.cols > 5e7 ? "float32" : "float64"), opts.costNorm);
@@ -72,10 +49,7 @@ export function transportSource(Xs: Matrix, ys: Labels, Xt: Matrix, solve: Coupl
     throwIfAborted(ctx.signal);
     const coupling = solved.plan;
     const mapped = barycentricMap(coupling, Xt);
-    const result: TransportResult = { mappedSource: mapped, sourceMap: displacementMap(Xs, mapped), coupling, notes: solved.notes ?? [], approximation: "exact", info: solved.info };
-    cache.set(key, result);
-    while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    return result;
+    return { mappedSource: mapped, sourceMap: displacementMap(Xs, mapped), coupling, notes: solved.notes ?? [], approximation: "exact", info: solved.info };
   }
   // Mini-batch OT.
   const B = Math.max(2, Math.min(opts.batchSize, ns, nt));
