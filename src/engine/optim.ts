@@ -105,11 +105,15 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
-interface AdamState {
+/** Adam's per-parameter moments and step count. */
+export interface AdamState {
   m: Float32Array;
   v: Float32Array;
   t: number;
 }
+
+/** A copy of an Adam optimizer's moments, in the order of its parameters (groups flattened). */
+export type AdamStateSnapshot = Array<AdamState | null>;
 
 /** torch.optim.Adam (L2 weight decay added to the gradient). */
 export class Adam extends Optimizer {
@@ -124,6 +128,27 @@ export class Adam extends Optimizer {
     this.eps = opts.eps ?? 1e-8;
     if (!(this.b1 >= 0 && this.b1 < 1 && this.b2 >= 0 && this.b2 < 1)) throw invalidParam("betas", `betas must be in [0, 1), got ${this.b1}, ${this.b2}`);
   }
+  /** A copy of the moments (null for a parameter not yet stepped), to resume or branch training later. */
+  exportState(): AdamStateSnapshot {
+    return this.groups.flatMap((g) => g.params).map((p) => {
+      const s = this.state.get(p);
+      return s ? { m: s.m.slice(), v: s.v.slice(), t: s.t } : null;
+    });
+  }
+
+  /** Restore moments from exportState() of an optimizer over parameters of the same shapes, in the same order. */
+  importState(snapshot: AdamStateSnapshot): void {
+    const params = this.groups.flatMap((g) => g.params);
+    if (snapshot.length !== params.length) throw invalidParam("snapshot", `has ${snapshot.length} entries but the optimizer has ${params.length} parameters`);
+    this.state.clear();
+    params.forEach((p, i) => {
+      const s = snapshot[i];
+      if (!s) return;
+      if (s.m.length !== p.size || s.v.length !== p.size) throw invalidParam("snapshot", `entry ${i} has ${s.m.length} values but parameter '${p.name}' has ${p.size}`);
+      this.state.set(p, { m: s.m.slice(), v: s.v.slice(), t: s.t });
+    });
+  }
+
   protected update(p: Parameter, grad: Float32Array, g: Group): void {
     let s = this.state.get(p);
     if (s === undefined) this.state.set(p, (s = { m: new Float32Array(p.size), v: new Float32Array(p.size), t: 0 }));

@@ -9,7 +9,7 @@ import { Matrix } from "../../core/matrix.js";
 import { Rng } from "../../core/rng.js";
 import { TransferLabError } from "../../core/errors.js";
 import type { Labels, LabelledDomain } from "../../core/domain.js";
-import { Tensor, tidy, noGrad, softmaxCrossEntropy, softmax, mmd2, mlp, Linear, Adam, gather } from "../../engine/index.js";
+import { Tensor, tidy, noGrad, softmaxCrossEntropy, softmax, mmd2, mlp, Linear, Adam, gather, type AdamStateSnapshot } from "../../engine/index.js";
 import { validateFitData, numClassesOf, throwIfAborted } from "../base.js";
 import type { Adapter, FitContext, FitData, FittedModel, ParamDoc } from "../types.js";
 
@@ -34,13 +34,7 @@ export interface PretrainHooks {
 /** Parameters and optimizer moments at one moment, to fine-tune several times from the same start. */
 export interface MmdNetworkSnapshot {
   params: Float32Array[];
-  optimizer: unknown;
-}
-
-interface AdamMoments {
-  m: Float32Array;
-  v: Float32Array;
-  t: number;
+  optimizer: AdamStateSnapshot;
 }
 
 export class MmdTransferNetwork {
@@ -112,23 +106,12 @@ export class MmdTransferNetwork {
   }
 
   snapshot(): MmdNetworkSnapshot {
-    const moments = [...this.adamMoments()].map(([p, st]) => [p, { m: st.m.slice(), v: st.v.slice(), t: st.t }] as const);
-    return { params: this.allParams().map((p) => p.data.slice()), optimizer: moments };
+    return { params: this.allParams().map((p) => p.data.slice()), optimizer: this.opt.exportState() };
   }
 
   restore(s: MmdNetworkSnapshot): void {
     this.allParams().forEach((p, i) => p.data.set(s.params[i]!));
-    const moments = this.adamMoments();
-    moments.clear();
-    for (const [p, st] of s.optimizer as ReadonlyArray<readonly [object, AdamMoments]>) moments.set(p, { m: st.m.slice(), v: st.v.slice(), t: st.t });
-  }
-
-  /** The engine's Adam keeps its moments in a private per-parameter map and has no state export yet;
-   *  fine-tuning several times from one pretrained state needs them, so read it here, checked at run time. */
-  private adamMoments(): Map<object, AdamMoments> {
-    const state = (this.opt as unknown as { state?: unknown }).state;
-    if (!(state instanceof Map)) throw new TransferLabError("INTERNAL", "engine Adam no longer exposes its moments map; mmd-transfer snapshot needs an optimizer state export");
-    return state as Map<object, AdamMoments>;
+    this.opt.importState(s.optimizer);
   }
 
   private allParams() {
