@@ -83,9 +83,23 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     for (let i = 0; i < n && k < nArcs; i++) if (find(i) !== find(n)) { arcRow[k] = i; arcCol[k] = 0; flow[k] = 0; k++; uf[find(i)] = find(n); }
     if (k !== nArcs) throw new TransferLabError("INTERNAL", `EMD initial basis has ${k} arcs, expected ${nArcs}`);
   }
-  // Adjacency lists of basis arcs per node.
-  const adj: number[][] = Array.from({ length: N }, () => []);
-  for (let k = 0; k < nArcs; k++) { adj[arcRow[k]!]!.push(k); adj[n + arcCol[k]!]!.push(k); }
+  // Adjacency of basis arcs per node as doubly linked lists in typed arrays: arc k has slot 2k at its row node and
+  // slot 2k+1 at its column node (O(1) insert/remove, and a cache-friendly walk when re-hanging subtrees).
+  const headSlot = new Int32Array(N).fill(-1);
+  const nextSlot = new Int32Array(2 * nArcs).fill(-1);
+  const prevSlot = new Int32Array(2 * nArcs).fill(-1);
+  const link = (sl: number, node: number): void => {
+    const h = headSlot[node]!;
+    nextSlot[sl] = h; prevSlot[sl] = -1;
+    if (h >= 0) prevSlot[h] = sl;
+    headSlot[node] = sl;
+  };
+  const unlink = (sl: number, node: number): void => {
+    const p = prevSlot[sl]!, q = nextSlot[sl]!;
+    if (p >= 0) nextSlot[p] = q; else headSlot[node] = q;
+    if (q >= 0) prevSlot[q] = p;
+  };
+  for (let k = 0; k < nArcs; k++) { link(2 * k, arcRow[k]!); link(2 * k + 1, n + arcCol[k]!); }
   const parent = new Int32Array(N).fill(-1);
   const parentArc = new Int32Array(N).fill(-1);
   const depth = new Int32Array(N);
@@ -102,9 +116,11 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     queue[tail++] = start;
     while (head < tail) {
       const x = queue[head++]!;
-      for (const k of adj[x]!) {
-        if (k === parentArc[x]) continue;
-        const y = x < n ? n + arcCol[k]! : arcRow[k]!;
+      const px = parentArc[x]!;
+      for (let sl = headSlot[x]!; sl >= 0; sl = nextSlot[sl]!) {
+        const k = sl >> 1;
+        if (k === px) continue;
+        const y = (sl & 1) === 0 ? n + arcCol[k]! : arcRow[k]!;
         parent[y] = x; parentArc[y] = k; depth[y] = depth[x]! + 1;
         setPot(y, k);
         queue[tail++] = y;
@@ -168,9 +184,9 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     for (let p = 0; p < iPath.length; p++) flow[iPath[p]!]! += p % 2 === 0 ? -theta : theta;
     // The leaving arc's slot becomes the entering arc.
     const lr = arcRow[leave]!, lc = n + arcCol[leave]!;
-    removeFrom(adj[lr]!, leave); removeFrom(adj[lc]!, leave);
+    unlink(2 * leave, lr); unlink(2 * leave + 1, lc);
     arcRow[leave] = ei; arcCol[leave] = ej; flow[leave] = theta;
-    adj[ei]!.push(leave); adj[n + ej]!.push(leave);
+    link(2 * leave, ei); link(2 * leave + 1, n + ej);
     // Re-hang the detached subtree from the entering arc's endpoint inside it.
     if (leaveOnJ) hang(n + ej, ei, leave);
     else hang(ei, n + ej, leave);
@@ -190,8 +206,3 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   return { plan, cost, pivots, u, v };
 }
 
-function removeFrom(list: number[], k: number): void {
-  const p = list.indexOf(k);
-  list[p] = list[list.length - 1]!;
-  list.pop();
-}
