@@ -1,17 +1,27 @@
 // Barnes–Hut quadtree for the t-SNE repulsive forces in 2-D: a cell far enough away (side / distance < θ)
-// acts as one point of mass `count` at its centre of mass. One flat Float64Array (a node's fields share
-// a cache line), rebuilt every iteration without allocating.
+// acts as one point of mass `count` at its centre of mass. Built as one flat Float64Array (a node's fields
+// share a cache line), then flattened into preorder records for a stackless walk (repelRange); both are
+// rebuilt every iteration without allocating.
 
 const MAX_DEPTH = 48; // deeper than this only exact duplicates remain; they share one leaf.
 // Node record layout (stride 8): centre of mass x, y; count; cell centre x, y; half side; first child; point.
 const S = 8;
 const CX = 0, CY = 1, CNT = 2, MX = 3, MY = 4, HALF = 5, CHILD = 6, POINT = 7;
+const F = 5; // stride of the flattened preorder records (see flatten)
 
 export class QuadTree {
+  /** `records`: a buffer to flatten into while it is large enough (e.g. shared with a worker thread). */
+  constructor(records?: Float64Array) {
+    this.flat = records ?? new Float64Array(0);
+  }
+
   private nodes = new Float64Array(0);
   private size = 0;
   private depth = new Int32Array(0);
-  private stack = new Int32Array(4 * MAX_DEPTH + 8);
+  private flat: Float64Array;
+  private flatSize = 0;
+  private sub = new Int32Array(0);
+  private flatStack = new Int32Array(0);
 
   private grow(need: number): void {
     if (need * S <= this.nodes.length) return;
@@ -51,6 +61,7 @@ export class QuadTree {
     this.grow(4 * n + 8);
     this.newNode((minX + maxX) / 2, (minY + maxY) / 2, h, 0);
     for (let i = 0; i < n; i++) this.insert(i, Y[2 * i]!, Y[2 * i + 1]!, Y);
+    this.flatten();
   }
 
   private quadrant(o: number, x: number, y: number): number {
@@ -98,46 +109,76 @@ export class QuadTree {
   }
 
   /**
-   * Unnormalised repulsion on the point at (x, y): writes Σ_cells N·q²·(y_i − com) to out[0..1]
-   * and returns Σ_cells N·q with q = 1/(1 + d²); the point itself is excluded.
+   * Lays the non-empty nodes out again in depth-first preorder, children in the order 3, 2, 1, 0 (the order
+   * a stack that pushes 0..3 pops them), each with the index just past its subtree. The traversal then
+   * needs no stack: open a cell → next record; accept it → jump past its subtree. Same visit order as the
+   * stack walk, so the sums (and the map) are bit-identical; the loop is tighter and reads memory forwards.
+   * Record (stride F): centre of mass x, y; count; half side² (−1 for a leaf, which is never opened); skip.
    */
-  repulsion(x: number, y: number, theta2: number, out: Float64Array): number {
-    const stack = this.stack;
-    const a = this.nodes;
-    let sp = 0;
-    stack[sp++] = 0;
-    let sumQ = 0, fx = 0, fy = 0;
-    const t4 = theta2 / 4; // (2·half)² < θ²·d²  ⇔  half² < θ²/4·d²
-    while (sp > 0) {
-      const o = stack[--sp]! * S;
-      const cnt = a[o + CNT]!;
-      const dx = x - a[o + CX]!;
-      const dy = y - a[o + CY]!;
-      const d2 = dx * dx + dy * dy;
+  private flatten(): void {
+    const a = this.nodes, m = this.size;
+    if (this.sub.length < m) this.sub = new Int32Array(Math.max(m, 2 * this.sub.length));
+    if (this.flat.length < m * F) this.flat = new Float64Array(Math.max(m, 2 * (this.flat.length / F)) * F);
+    const sub = this.sub, flat = this.flat;
+    // Subtree sizes (non-empty nodes): children are always created after their parent.
+    for (let i = m - 1; i >= 0; i--) {
+      const o = i * S;
       const first = a[o + CHILD]!;
-      if (first < 0) {
-        if (d2 === 0) { sumQ += cnt - 1; continue; } // the point itself (and exact duplicates: q = 1, no force)
-      } else {
-        const h = a[o + HALF]!;
-        if (h * h >= t4 * d2) {
-          // Open the cell; empty children are skipped here rather than popped later.
-          const f = first * S;
-          if (a[f + CNT]! > 0) stack[sp++] = first;
-          if (a[f + S + CNT]! > 0) stack[sp++] = first + 1;
-          if (a[f + 2 * S + CNT]! > 0) stack[sp++] = first + 2;
-          if (a[f + 3 * S + CNT]! > 0) stack[sp++] = first + 3;
-          continue;
-        }
-      }
+      let s = 1;
+      if (first >= 0) for (let c = first; c < first + 4; c++) if (a[c * S + CNT]! > 0) s += sub[c]!;
+      sub[i] = s;
+    }
+    const stack = this.flatStack.length >= m ? this.flatStack : (this.flatStack = new Int32Array(Math.max(m, 64)));
+    let sp = 0, pos = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const node = stack[--sp]!;
+      const o = node * S, f = pos * F;
+      const first = a[o + CHILD]!;
+      const h = a[o + HALF]!;
+      flat[f] = a[o + CX]!; flat[f + 1] = a[o + CY]!; flat[f + 2] = a[o + CNT]!;
+      flat[f + 3] = first < 0 ? -1 : h * h;
+      flat[f + 4] = pos + sub[node]!;
+      pos++;
+      if (first >= 0) for (let c = first; c < first + 4; c++) if (a[c * S + CNT]! > 0) stack[sp++] = c;
+    }
+    this.flatSize = pos;
+  }
+
+  /** The flattened preorder records (stride 5) and how many there are; see flatten() and repelRange(). */
+  get records(): Float64Array { return this.flat; }
+  get recordCount(): number { return this.flatSize; }
+}
+
+/**
+ * Barnes–Hut repulsion for points lo..hi−1 of Y (n×2, row-major) against the flattened tree `flat`
+ * (QuadTree.records, `end` records): writes out[3i], out[3i+1] = Σ_cells N·q²·(y_i − com) and
+ * out[3i+2] = Σ_cells N·q with q = 1/(1 + d²), the point itself excluded. t4 = θ²/4, since
+ * (2·half)² < θ²·d² ⇔ half² < θ²/4·d². Self-contained plain code: the parallel runner ships its source
+ * (Function.prototype.toString) to a worker thread, so both threads run the same arithmetic.
+ */
+export function repelRange(flat: Float64Array, end: number, Y: Float64Array, t4: number, lo: number, hi: number, out: Float64Array): void {
+  for (let p = lo; p < hi; p++) {
+    const x = Y[2 * p]!, y = Y[2 * p + 1]!;
+    let sumQ = 0, fx = 0, fy = 0;
+    let i = 0;
+    while (i < end) {
+      const o = i * 5;
+      const dx = x - flat[o]!;
+      const dy = y - flat[o + 1]!;
+      const d2 = dx * dx + dy * dy;
+      if (flat[o + 3]! >= t4 * d2) { i++; continue; } // open the cell: its first child is the next record
+      i = flat[o + 4]!;
+      if (d2 === 0) { sumQ += flat[o + 2]! - 1; continue; } // a leaf holding the point itself (and exact duplicates: q = 1, no force)
       const q = 1 / (1 + d2);
-      const nq = cnt * q;
+      const nq = flat[o + 2]! * q;
       sumQ += nq;
       const m = nq * q;
       fx += m * dx;
       fy += m * dy;
     }
-    out[0] = fx;
-    out[1] = fy;
-    return sumQ;
+    out[3 * p] = fx;
+    out[3 * p + 1] = fy;
+    out[3 * p + 2] = sumQ;
   }
 }
