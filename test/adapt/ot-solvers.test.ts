@@ -60,6 +60,16 @@ test("Sinkhorn plans equal POT's sinkhorn (reg 1, 0.1) and sinkhorn_log (small r
   }
 });
 
+test("Sinkhorn's float32 kernel path (engine GEMM) gives POT's plan to 1e-4 relative", () => {
+  const c = ref.cases[2];
+  const M = sqeuclideanCost(Matrix.from(c.Xs), Matrix.from(c.Xt));
+  for (const s of c.sinkhorn) {
+    const r = sinkhornPlan(f64(c.a), f64(c.b), M, s.reg, { maxIter: 20000, tol: 1e-7, precision: "float32" });
+    const e = relErr(r.plan.data, flat(s.plan));
+    assert.ok(e < 1e-4, `reg ${s.reg}: relative error ${e}`);
+  }
+});
+
 test("Sinkhorn reproduces POT's iterates when stopped early (same start, order and stopping rule)", () => {
   const s = ref.sinkhorn_budget;
   const Xs = Matrix.from(s.Xs), Xt = Matrix.from(s.Xt);

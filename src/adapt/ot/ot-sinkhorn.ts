@@ -19,7 +19,9 @@ export const otSinkhorn = defineFeatureMethod({
   }),
   fitMap({ source, target }, p, ctx) {
     const r = transportSource(source.X, source.y, target.X, (a, b, M) => {
-      const s = sinkhornPlan(a, b, M, p.reg, { maxIter: p.maxIter, tol: p.tol, signal: ctx.signal });
+      // Large problems run the matrix–vector products on the engine's float32 kernels (see SinkhornOptions.precision).
+      const precision = a.length * b.length > 1e6 ? "float32" : "float64";
+      const s = sinkhornPlan(a, b, M, p.reg, { maxIter: p.maxIter, tol: p.tol, signal: ctx.signal, precision });
       const notes = s.converged ? [] : [`ot-sinkhorn: stopped at maxIter=${p.maxIter} with marginal error ${s.error.toExponential(2)} > tol=${p.tol}`];
       return { plan: s.plan, notes, info: { iterations: s.iterations, converged: s.converged, marginalError: s.error } };
     }, { ...p, denseCopies: 3, method: "ot-sinkhorn" }, ctx);

@@ -8,6 +8,7 @@
 // sinkhorn_knopp, so both produce the same iterates where POT's plain version is still finite.
 import { TransferLabError } from "../../core/errors.js";
 import { mat64, type Mat64 } from "../feature/linalg.js";
+import { kernels } from "../../engine/kernels/index.js";
 
 export interface SinkhornOptions {
   maxIter?: number;
@@ -15,6 +16,13 @@ export interface SinkhornOptions {
   /** Absorb a row's or column's scaling into its potential once it leaves [1/tau, tau] (or under/overflows). */
   tau?: number;
   signal?: AbortSignal;
+  /**
+   * "float64" (default) keeps the scaled kernel in double precision with TypeScript loops; "float32" stores it
+   * in single precision and runs the two matrix–vector products per iteration on the engine's kernels
+   * (kernels().gemm: native/wasm SIMD). The kernel's entries then carry ~1e-7 relative rounding, so the
+   * marginal error cannot go much below ~1e-7·max(b); potentials and the returned plan stay float64.
+   */
+  precision?: "float64" | "float32";
 }
 
 export interface SinkhornResult {
@@ -42,7 +50,31 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   const g = new Float64Array(m).fill(reg * Math.log(1 / m));
   const u = new Float64Array(n).fill(1);
   const v = new Float64Array(m).fill(1);
-  const K = new Float64Array(n * m);
+  const f32 = opts.precision === "float32";
+  const K: Float64Array | Float32Array = f32 ? new Float32Array(n * m) : new Float64Array(n * m);
+  const k32 = f32 ? kernels() : null;
+  const u32 = f32 ? new Float32Array(n) : null, v32 = f32 ? new Float32Array(m) : null;
+  const c32 = f32 ? new Float32Array(m) : null, r32 = f32 ? new Float32Array(n) : null;
+  // colSum = Kᵀu and rowSum = K v.
+  const kTu = (): void => {
+    if (k32) {
+      for (let i = 0; i < n; i++) u32![i] = u[i]!;
+      k32.gemm(true, false, m, 1, n, 1, K as Float32Array, m, u32!, 1, 0, c32!, 1);
+      for (let j = 0; j < m; j++) colSum[j] = c32![j]!;
+      return;
+    }
+    colSum.fill(0);
+    for (let i = 0; i < n; i++) { const ui = u[i]!, o = i * m; for (let j = 0; j < m; j++) colSum[j]! += K[o + j]! * ui; }
+  };
+  const kv = (): void => {
+    if (k32) {
+      for (let j = 0; j < m; j++) v32![j] = v[j]!;
+      k32.gemm(false, false, n, 1, m, 1, K as Float32Array, m, v32!, 1, 0, r32!, 1);
+      for (let i = 0; i < n; i++) rowSum[i] = r32![i]!;
+      return;
+    }
+    for (let i = 0; i < n; i++) { let s = 0; const o = i * m; for (let j = 0; j < m; j++) s += K[o + j]! * v[j]!; rowSum[i] = s; }
+  };
   const logA = Float64Array.from(a, Math.log), logB = Float64Array.from(b, Math.log);
   const colSum = new Float64Array(m);
   const rowSum = new Float64Array(n);
@@ -87,8 +119,7 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
     if (it === 0) {
       for (let j = 0; j < m; j++) badCols.push(j);
     } else {
-      colSum.fill(0);
-      for (let i = 0; i < n; i++) { const ui = u[i]!, o = i * m; for (let j = 0; j < m; j++) colSum[j]! += K[o + j]! * ui; }
+      kTu();
       for (let j = 0; j < m; j++) { const vj = b[j]! / colSum[j]!; v[j] = vj; if (outside(vj)) badCols.push(j); }
     }
     if (badCols.length > 0) {
@@ -97,15 +128,14 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
     }
     // u = a / (K v)
     badRows.length = 0;
-    for (let i = 0; i < n; i++) { let s = 0; const o = i * m; for (let j = 0; j < m; j++) s += K[o + j]! * v[j]!; rowSum[i] = s; }
+    kv();
     for (let i = 0; i < n; i++) { const ui = a[i]! / rowSum[i]!; u[i] = ui; if (outside(ui)) badRows.push(i); }
     if (badRows.length > 0) {
       for (let j = 0; j < m; j++) G[j] = g[j]! + reg * Math.log(v[j]!);
       for (const i of badRows) exactRow(i);
     }
     if (it % 10 === 0) {
-      colSum.fill(0);
-      for (let i = 0; i < n; i++) { const ui = u[i]!, o = i * m; for (let j = 0; j < m; j++) colSum[j]! += K[o + j]! * ui; }
+      kTu();
       let e = 0;
       for (let j = 0; j < m; j++) { const t = colSum[j]! * v[j]! - b[j]!; e += t * t; }
       error = Math.sqrt(e);
