@@ -1,9 +1,9 @@
 // The reference experiment end to end, side by side in one run: the Python original without plots
 // (shared/reference/seed_reference_seeds.py, torch + scikit-learn) and `transferlab demo --no-plots --seeds 1`
 // (seed 0 on both sides), each as a fresh process, alternating, median wall time of N rounds.
-// transferlab runs twice per round: from the checkout (bin/transferlab.js → tsx, which transpiles on every
-// start) and as built JavaScript (src transpiled once by esbuild into a temporary folder laid out like
-// dist/), which is what an installed package runs.
+// transferlab runs twice per round: from the checkout (bin/transferlab.js: dist/ when it is newer than every
+// src/ file — `npm ci` builds it — else tsx, which transpiles on every start) and as built JavaScript (src
+// transpiled once by esbuild into a temporary folder laid out like dist/), which is what an installed package runs.
 // `npm run bench -- demo [--json] [--rounds 3] [--with-plots] [--skip-python]`. The reference folder is found at
 // $TRANSFERLAB_REFERENCE_DIR, ../shared/reference or /work/shared/reference; Python at /usr/bin/python3.
 // Wall times include process start and imports (what a user waits for). The machine may be shared: the
@@ -71,7 +71,7 @@ export default async function (args: string[]): Promise<void> {
   const accs: { transferlab?: unknown; python?: unknown } = {};
   try {
     for (let r = 0; r < rounds; r++) {
-      // transferlab: the CLI as a user runs it in a checkout (bin/transferlab.js: dist if built, else tsx).
+      // transferlab: the CLI as a user runs it in a checkout (bin/transferlab.js: dist if fresh, else tsx).
       const out = join(work, `tl-${r}`);
       const tlArgs = [join(root, "bin", "transferlab.js"), "demo", "--seeds", "1", "--quiet", "--out", out, ...(withPlots ? [] : ["--no-plots"])];
       let t = performance.now();
