@@ -9,7 +9,8 @@ import { assertFinite } from "../core/validate.js";
 import { nearestNeighbours } from "./embedding/knn.js";
 import { conditionalP, symmetrise, type SparseP } from "./embedding/affinities.js";
 import { QuadTree, repelRange } from "./embedding/quadtree.js";
-import { RepulsionPool } from "./embedding/parallel-repulsion.js";
+import { ForcePool } from "./embedding/parallel-forces.js";
+import { attractRange } from "./embedding/attraction.js";
 import { pca } from "./embedding/pca.js";
 
 export { trustworthiness } from "./embedding/trustworthiness.js";
@@ -28,7 +29,7 @@ export interface TsneOptions {
   klEvery?: number;
   onProgress?: (iter: number, total: number) => void;
   /**
-   * Threads for the repulsive forces: 1, or 2 (this thread plus one worker thread, where available).
+   * Threads for the forces: 1, or 2 (this thread plus one worker thread, where available).
    * The map is bit-identical either way. Default 2 from 256 points up.
    */
   threads?: 1 | 2;
@@ -68,7 +69,7 @@ export function tsne(X: Matrix, opts: TsneOptions = {}): TsneResult {
 
   const Y = initialise(X, opts.init ?? "pca", opts.seed ?? 0);
   if (opts.threads !== undefined && opts.threads !== 1 && opts.threads !== 2) throw invalidParam("threads", `must be 1 or 2, got ${String(opts.threads)}`);
-  const pool = (opts.threads ?? (n >= 256 ? 2 : 1)) === 2 ? RepulsionPool.create(n) : null;
+  const pool = (opts.threads ?? (n >= 256 ? 2 : 1)) === 2 ? ForcePool.create(P) : null;
   try {
     return optimise(n, P, Y, pool, { theta, maxIter, exaggeration, exIter, klEvery, lr, onProgress: opts.onProgress, signal: opts.signal });
   } finally {
@@ -82,13 +83,14 @@ interface Schedule {
   signal?: AbortSignal;
 }
 
-function optimise(n: number, P: SparseP, Y: Float64Array, pool: RepulsionPool | null, s: Schedule): TsneResult {
+function optimise(n: number, P: SparseP, Y: Float64Array, pool: ForcePool | null, s: Schedule): TsneResult {
   const { theta, maxIter, exaggeration, exIter, klEvery, lr } = s;
   const update = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
   const grad = new Float64Array(2 * n);
   const tree = pool?.tree ?? new QuadTree();
   const rep = pool?.out ?? new Float64Array(3 * n);
+  const att = pool?.att ?? new Float64Array(2 * n);
   const t4 = (theta * theta) / 4;
   const klHistory: { iter: number; kl: number }[] = [];
   let lastZ = 1;
@@ -99,21 +101,22 @@ function optimise(n: number, P: SparseP, Y: Float64Array, pool: RepulsionPool | 
     const ex = iter < exIter ? exaggeration : 1;
     const momentum = iter < exIter ? 0.5 : 0.8;
 
-    // Repulsive part: Barnes–Hut sums, normalised by Z = Σ_{i≠j} (1 + d²)⁻¹.
+    // Forces: Barnes–Hut repulsion, normalised below by Z = Σ_{i≠j} (1 + d²)⁻¹, and attraction over the
+    // sparse P, Σ_j ex·p_ij·q_ij·(y_i − y_j).
     tree.build(Y, n);
-    if (pool) pool.run(Y, t4);
-    else repelRange(tree.records, tree.recordCount, Y, t4, 0, n, rep);
-    let Z = 0; // summed in point order whoever computed each point: the same map on 1 or 2 threads
-    for (let i = 0; i < n; i++) {
-      Z += rep[3 * i + 2]!;
-      grad[2 * i] = -rep[3 * i]!;
-      grad[2 * i + 1] = -rep[3 * i + 1]!;
+    if (pool) pool.run(Y, t4, ex);
+    else {
+      repelRange(tree.records, tree.recordCount, Y, t4, 0, n, rep);
+      attractRange(P.rowPtr, P.cols, P.vals, Y, ex, 0, n, att);
     }
+    let Z = 0; // summed in point order whoever computed each point: the same map on 1 or 2 threads
+    for (let i = 0; i < n; i++) Z += rep[3 * i + 2]!;
     lastZ = Z;
     const invZ = 1 / Z;
-    for (let e = 0; e < 2 * n; e++) grad[e]! *= invZ;
-    // Attractive part over the sparse P: Σ_j ex·p_ij·q_ij·(y_i − y_j).
-    attract(P, Y, ex, grad);
+    for (let e = 0; e < n; e++) {
+      grad[2 * e] = -rep[3 * e]! * invZ + att[2 * e]!;
+      grad[2 * e + 1] = -rep[3 * e + 1]! * invZ + att[2 * e + 1]!;
+    }
 
     for (let e = 0; e < 2 * n; e++) {
       const g = 4 * grad[e]!;
@@ -130,24 +133,6 @@ function optimise(n: number, P: SparseP, Y: Float64Array, pool: RepulsionPool | 
   }
   const out = new Matrix(n, 2, Float32Array.from(Y));
   return { Y: out, kl: klHistory.length ? klHistory[klHistory.length - 1]!.kl : klDivergence(P, Y, lastZ), klHistory };
-}
-
-function attract(P: SparseP, Y: Float64Array, ex: number, grad: Float64Array): void {
-  const { n, rowPtr, cols, vals } = P;
-  for (let i = 0; i < n; i++) {
-    const xi = Y[2 * i]!, yi = Y[2 * i + 1]!;
-    let fx = 0, fy = 0;
-    for (let e = rowPtr[i]!; e < rowPtr[i + 1]!; e++) {
-      const j = cols[e]!;
-      const dx = xi - Y[2 * j]!;
-      const dy = yi - Y[2 * j + 1]!;
-      const m = (ex * vals[e]!) / (1 + dx * dx + dy * dy);
-      fx += m * dx;
-      fy += m * dy;
-    }
-    grad[2 * i]! += fx;
-    grad[2 * i + 1]! += fy;
-  }
 }
 
 /** KL(P‖Q) = Σ p log(p / q) with q_ij = (1 + d²_ij)⁻¹ / Z over the non-zeros of P. */

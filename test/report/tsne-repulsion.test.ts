@@ -6,7 +6,9 @@ import { Matrix } from "../../src/core/matrix.js";
 import { Rng } from "../../src/core/rng.js";
 import { tsne } from "../../src/metrics/tsne.js";
 import { QuadTree, repelRange } from "../../src/metrics/embedding/quadtree.js";
-import { RepulsionPool } from "../../src/metrics/embedding/parallel-repulsion.js";
+import { ForcePool } from "../../src/metrics/embedding/parallel-forces.js";
+import { attractRange } from "../../src/metrics/embedding/attraction.js";
+import type { SparseP } from "../../src/metrics/embedding/affinities.js";
 
 /** Exact t-SNE repulsion: Σ_{j≠i} q²(y_i − y_j) and Σ_{j≠i} q with q = 1/(1 + ‖y_i − y_j‖²). */
 function exact(Y: Float64Array, n: number): Float64Array {
@@ -66,20 +68,35 @@ test("θ = 0.5 repulsion stays within a few per cent of the exact sums", () => {
   assert.notDeepEqual(got, want); // θ > 0 really approximates (the tree is used)
 });
 
-test("the worker-thread pool gives bit-identical repulsion to one thread", () => {
+/** A random sparse P (CSR) with about 20 entries per row. */
+function sparseP(n: number, seed: number): SparseP {
+  const rng = new Rng(seed);
+  const rowPtr = new Int32Array(n + 1), cols: number[] = [], vals: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) if (j !== i && rng.uniform() < 20 / n) { cols.push(j); vals.push(rng.uniform() / n); }
+    rowPtr[i + 1] = cols.length;
+  }
+  return { n, rowPtr, cols: Int32Array.from(cols), vals: Float64Array.from(vals) };
+}
+
+test("the worker-thread pool gives bit-identical forces to one thread", () => {
   const n = 700;
   const Y = points(n, 5, 3);
-  const pool = RepulsionPool.create(n);
+  const P = sparseP(n, 6);
+  const pool = ForcePool.create(P);
   if (!pool) return; // no worker threads here: t-SNE runs on one thread, nothing to compare
   try {
     for (const t4 of [0.0625, 0.01]) {
       pool.tree.build(Y, n);
-      pool.run(Y, t4);
+      pool.run(Y, t4, 12);
       const tree = new QuadTree();
       tree.build(Y, n);
       const one = new Float64Array(3 * n);
       repelRange(tree.records, tree.recordCount, Y, t4, 0, n, one);
       assert.deepEqual(Float64Array.from(pool.out), one);
+      const att = new Float64Array(2 * n);
+      attractRange(P.rowPtr, P.cols, P.vals, Y, 12, 0, n, att);
+      assert.deepEqual(Float64Array.from(pool.att), att);
     }
   } finally {
     pool.close();
