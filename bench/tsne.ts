@@ -72,7 +72,10 @@ export default async function (args: string[]): Promise<void> {
 
   // Wall time and CPU time (CPU time excludes waiting for a core, so it is steadier on a loaded machine;
   // scikit-learn's may add up OpenMP threads).
+  // "ours" is the default (forces split with one worker thread: CPU counts both threads); "ours1" pins one
+  // thread. The two maps must be bit-identical.
   let ours = Infinity, oursCpu = Infinity, oursTrust = 0, oursKl = 0, sk = Infinity, skCpu = Infinity, skTrust = NaN;
+  let ours1 = Infinity, ours1Cpu = Infinity, identical = true;
   try {
     for (let r = 0; r < reps; r++) {
       const t = performance.now();
@@ -84,6 +87,13 @@ export default async function (args: string[]): Promise<void> {
       oursCpu = Math.min(oursCpu, (c1.user + c1.system) / 1e6);
       oursKl = res.kl;
       oursTrust = trustworthiness(X, res.Y, 5);
+      const t1 = performance.now();
+      const d0 = process.cpuUsage();
+      const one = tsne(X, { seed: 0, threads: 1 });
+      const d1 = process.cpuUsage(d0);
+      ours1 = Math.min(ours1, (performance.now() - t1) / 1000);
+      ours1Cpu = Math.min(ours1Cpu, (d1.user + d1.system) / 1e6);
+      identical &&= one.Y.data.every((v, i) => Object.is(v, res.Y.data[i]));
       if (haveSk) {
         const p = spawnSync(PY, ["-c", SKLEARN, csv], { encoding: "utf8", env });
         if (p.status !== 0) throw new Error(`scikit-learn run failed: ${p.stderr}`);
@@ -97,9 +107,11 @@ export default async function (args: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   log(`ours          wall ${ours.toFixed(2)} s  CPU ${oursCpu.toFixed(2)} s  trustworthiness@5 ${oursTrust.toFixed(4)}  KL ${oursKl.toFixed(3)}  (target < 2 s, ≥ 0.95)`);
+  log(`ours, 1 thread wall ${ours1.toFixed(2)} s  CPU ${ours1Cpu.toFixed(2)} s  (map bit-identical to the 2-thread one: ${identical ? "yes" : "NO"})`);
   if (haveSk) log(`scikit-learn  wall ${sk.toFixed(2)} s  CPU ${skCpu.toFixed(2)} s  trustworthiness@5 ${skTrust.toFixed(4)}  → ours is ${(sk / ours).toFixed(2)}× as fast (wall), ${(skCpu / oursCpu).toFixed(2)}× (CPU)`);
   else log("scikit-learn  not installed (apt-get install python3-sklearn) — no side-by-side ratio");
   out.ours = { seconds: ours, cpuSeconds: oursCpu, trust5: oursTrust, kl: oursKl };
+  out.oursOneThread = { seconds: ours1, cpuSeconds: ours1Cpu, identicalMap: identical };
   out.sklearn = haveSk ? { seconds: sk, cpuSeconds: skCpu, trust5: skTrust, speedup: sk / ours, cpuSpeedup: skCpu / oursCpu } : null;
 
   // Rendering time per figure at the demo's sizes.
