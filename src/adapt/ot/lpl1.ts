@@ -15,6 +15,8 @@ export interface Lpl1Options {
   maxInnerIter?: number;
   innerTol?: number;
   signal?: AbortSignal;
+  /** Passed to each inner Sinkhorn solve (see SinkhornOptions.precision). */
+  precision?: "float64" | "float32";
 }
 
 export function sinkhornLpl1Plan(a: Float64Array, ys: Labels, b: Float64Array, M: Mat64, reg: number, eta: number, opts: Lpl1Options = {}): Mat64 {
@@ -30,7 +32,7 @@ export function sinkhornLpl1Plan(a: Float64Array, ys: Labels, b: Float64Array, M
   const maxIter = opts.maxIter ?? 10;
   for (let it = 0; it < maxIter; it++) {
     for (let k = 0; k < M.data.length; k++) Mreg.data[k] = M.data[k]! + eta * W.data[k]!;
-    plan = sinkhornPlan(a, b, Mreg, reg, { maxIter: opts.maxInnerIter ?? 200, tol: opts.innerTol ?? 1e-9, signal: opts.signal }).plan;
+    plan = sinkhornPlan(a, b, Mreg, reg, { maxIter: opts.maxInnerIter ?? 200, tol: opts.innerTol ?? 1e-9, signal: opts.signal, precision: opts.precision }).plan;
     // W_ij = p·(Σ_{i'∈class(i)} P_i'j + ε)^{p−1}
     for (const idx of members) {
       const mass = new Float64Array(m);
