@@ -103,9 +103,12 @@ function optimise(n: number, P: SparseP, Y: Float64Array, pool: ForcePool | null
 
     // Forces: Barnes–Hut repulsion, normalised below by Z = Σ_{i≠j} (1 + d²)⁻¹, and attraction over the
     // sparse P, Σ_j ex·p_ij·q_ij·(y_i − y_j).
-    tree.build(Y, n);
-    if (pool) pool.run(Y, t4, ex);
-    else {
+    if (pool) {
+      pool.begin(Y, ex); // the worker starts on the attraction while this thread builds the tree
+      tree.build(Y, n);
+      pool.finish(t4);
+    } else {
+      tree.build(Y, n);
       repelRange(tree.records, tree.recordCount, Y, t4, 0, n, rep);
       attractRange(P.rowPtr, P.cols, P.vals, Y, ex, 0, n, att);
     }

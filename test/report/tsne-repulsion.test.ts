@@ -87,8 +87,9 @@ test("the worker-thread pool gives bit-identical forces to one thread", () => {
   if (!pool) return; // no worker threads here: t-SNE runs on one thread, nothing to compare
   try {
     for (const t4 of [0.0625, 0.01]) {
+      pool.begin(Y, 12);
       pool.tree.build(Y, n);
-      pool.run(Y, t4, 12);
+      pool.finish(t4);
       const tree = new QuadTree();
       tree.build(Y, n);
       const one = new Float64Array(3 * n);

@@ -1,8 +1,10 @@
-// Splits the forces of one t-SNE iteration (Barnes–Hut repulsion and the attraction over P) between this
-// thread and one worker thread. Both threads claim chunks of points from a shared counter and run the same
-// repelRange() / attractRange() on the same shared tree, P and map, so every point's force is computed by identical arithmetic whoever computes it; the caller
-// sums Z in point order afterwards. The map is therefore bit-identical to the single-threaded one, and a
-// worker that starts late or gets no CPU only means this thread does more chunks (never a wrong answer).
+// Splits the forces of one t-SNE iteration between this thread and one worker thread. begin() publishes the
+// map and the worker starts on the attraction over P while this thread builds the quadtree; finish() then
+// publishes the tree and both threads claim chunks of points for the Barnes–Hut repulsion, this thread
+// finally taking any attraction chunks the worker has not claimed. Both threads run the same repelRange() /
+// attractRange() on the same shared tree, P and map, so every point's force comes from identical arithmetic
+// whoever computes it, and the caller sums Z in point order: the map is bit-identical to the one-thread map.
+// A worker that starts late or gets no CPU only means this thread does more chunks (never a wrong answer).
 // The API stays synchronous: this thread blocks with Atomics.wait only for chunks the worker has claimed.
 // Where worker threads or SharedArrayBuffer are missing (browsers without cross-origin isolation), create()
 // returns null and t-SNE runs on one thread.
@@ -13,7 +15,7 @@ import type { SparseP } from "./affinities.js";
 
 const CHUNK = 32; // points per claim: ≈ 50–100 µs of work, small enough that the last claim costs little
 // Control words (Int32Array over a SharedArrayBuffer).
-const GEN = 0, NEXT = 1, DONE = 2, END = 3, N = 4, STOP = 5;
+const GEN = 0, NEXT = 1, DONE = 2, END = 3, N = 4, STOP = 5, ANEXT = 6, ADONE = 7, TREE = 8;
 const STRIDE = 5; // QuadTree record stride
 const WAIT_LIMIT_MS = 30_000;
 
@@ -27,17 +29,29 @@ ${repelRange.toString()}
 ${attractRange.toString()}
 const { ctrl, params, Y, out, att, flat, rowPtr, cols, vals } = workerData;
 let gen = 0;
+const n = Atomics.load(ctrl, ${N});
 for (;;) {
   Atomics.wait(ctrl, ${GEN}, gen);
   gen = Atomics.load(ctrl, ${GEN});
   if (Atomics.load(ctrl, ${STOP}) !== 0) break;
-  const n = Atomics.load(ctrl, ${N});
-  for (;;) {
+  for (;;) { // attraction, while the main thread builds the tree
+    const lo = Atomics.add(ctrl, ${ANEXT}, ${CHUNK});
+    if (lo >= n) break;
+    const hi = Math.min(lo + ${CHUNK}, n);
+    attractRange(rowPtr, cols, vals, Y, params[1], lo, hi, att);
+    Atomics.add(ctrl, ${ADONE}, hi - lo);
+    Atomics.notify(ctrl, ${ADONE});
+  }
+  for (;;) { // wait for this generation's tree
+    const t = Atomics.load(ctrl, ${TREE});
+    if (t >= gen || Atomics.load(ctrl, ${STOP}) !== 0) break;
+    Atomics.wait(ctrl, ${TREE}, t);
+  }
+  for (;;) { // repulsion
     const lo = Atomics.add(ctrl, ${NEXT}, ${CHUNK});
     if (lo >= n) break;
     const hi = Math.min(lo + ${CHUNK}, n);
     repelRange(flat, Atomics.load(ctrl, ${END}), Y, params[0], lo, hi, out);
-    attractRange(rowPtr, cols, vals, Y, params[1], lo, hi, att);
     Atomics.add(ctrl, ${DONE}, hi - lo);
     Atomics.notify(ctrl, ${DONE});
   }
@@ -61,7 +75,7 @@ export class ForcePool {
 
   private constructor(private readonly n: number, P: SparseP, Worker: WorkerCtor) {
     const shared = (len: number) => new Float64Array(new SharedArrayBuffer(len * 8));
-    this.ctrl = new Int32Array(new SharedArrayBuffer(8 * 4));
+    this.ctrl = new Int32Array(new SharedArrayBuffer(16 * 4));
     this.params = shared(2);
     this.Y = shared(2 * n);
     this.out = shared(3 * n);
@@ -80,7 +94,7 @@ export class ForcePool {
       eval: true, execArgv: [], stdout: false, stderr: false,
       workerData: { ctrl: this.ctrl, params: this.params, Y: this.Y, out: this.out, att: this.att, flat: this.flat, rowPtr, cols, vals },
     });
-    worker.on("error", () => { this.closed = true; }); // later runs use this thread alone
+    worker.on("error", () => undefined); // a dead worker claims no chunks: this thread does them all
     worker.unref(); // never keeps the process alive
     this.worker = worker;
   }
@@ -100,38 +114,58 @@ export class ForcePool {
     }
   }
 
-  /** Repulsion of all n points of Y against this.tree (built this iteration) into this.out, attraction
-   *  with exaggeration ex into this.att. */
-  run(Y: Float64Array, t4: number, ex: number): void {
-    const n = this.n, ctrl = this.ctrl, P = this.P;
-    if (this.closed || this.tree.records !== this.flat) {
-      repelRange(this.tree.records, this.tree.recordCount, Y, t4, 0, n, this.out);
-      attractRange(P.rowPtr, P.cols, P.vals, Y, ex, 0, n, this.att);
-      return;
-    }
-    this.Y.set(Y.subarray(0, 2 * n));
-    this.params[0] = t4;
+  /** Starts an iteration on map Y with exaggeration ex: the worker begins the attraction. Then build
+   *  this.tree from Y and call finish(). */
+  begin(Y: Float64Array, ex: number): void {
+    const ctrl = this.ctrl;
+    this.Y.set(Y.subarray(0, 2 * this.n));
     this.params[1] = ex;
+    Atomics.store(ctrl, ADONE, 0);
+    Atomics.store(ctrl, ANEXT, 0); // from here the worker may claim attraction chunks of this iteration
+    this.gen = Atomics.add(ctrl, GEN, 1) + 1;
+    Atomics.notify(ctrl, GEN);
+  }
+  private gen = 0;
+
+  /** Repulsion of every point against this.tree (built from the map given to begin()) into this.out,
+   *  attraction into this.att. */
+  finish(t4: number): void {
+    const n = this.n, ctrl = this.ctrl, P = this.P;
+    this.params[0] = t4;
     Atomics.store(ctrl, END, this.tree.recordCount);
     Atomics.store(ctrl, DONE, 0);
-    Atomics.store(ctrl, NEXT, 0); // from here the worker may claim chunks of this iteration
-    Atomics.add(ctrl, GEN, 1);
-    Atomics.notify(ctrl, GEN);
-    let mine = 0;
+    const shared = this.tree.records === this.flat;
+    // A tree too big for the shared buffer: the worker finds no repulsion chunks and this thread does them all.
+    Atomics.store(ctrl, NEXT, shared ? 0 : n);
+    Atomics.store(ctrl, TREE, this.gen);
+    Atomics.notify(ctrl, TREE);
+    let mine = 0, mineA = 0;
+    if (!shared) {
+      repelRange(this.tree.records, this.tree.recordCount, this.Y, t4, 0, n, this.out);
+      mine = n;
+    }
     for (;;) {
       const lo = Atomics.add(ctrl, NEXT, CHUNK);
       if (lo >= n) break;
       const hi = Math.min(lo + CHUNK, n);
       repelRange(this.flat, this.tree.recordCount, this.Y, t4, lo, hi, this.out);
-      attractRange(P.rowPtr, P.cols, P.vals, this.Y, ex, lo, hi, this.att);
       mine += hi - lo;
     }
-    const t0 = Date.now();
     for (;;) {
-      const done = Atomics.load(ctrl, DONE);
-      if (done + mine >= n) break;
-      Atomics.wait(ctrl, DONE, done, 100);
-      if (Date.now() - t0 > WAIT_LIMIT_MS) throw new TransferLabError("INTERNAL", "the t-SNE worker thread stopped responding", {}, "run with threads: 1");
+      const lo = Atomics.add(ctrl, ANEXT, CHUNK);
+      if (lo >= n) break;
+      const hi = Math.min(lo + CHUNK, n);
+      attractRange(P.rowPtr, P.cols, P.vals, this.Y, this.params[1]!, lo, hi, this.att);
+      mineA += hi - lo;
+    }
+    const t0 = Date.now();
+    for (const [word, own] of [[DONE, mine], [ADONE, mineA]] as const) {
+      for (;;) {
+        const done = Atomics.load(ctrl, word);
+        if (done + own >= n) break;
+        Atomics.wait(ctrl, word, done, 100);
+        if (Date.now() - t0 > WAIT_LIMIT_MS) throw new TransferLabError("INTERNAL", "the t-SNE worker thread stopped responding", {}, "run with threads: 1");
+      }
     }
   }
 
@@ -141,6 +175,7 @@ export class ForcePool {
     Atomics.store(this.ctrl, STOP, 1);
     Atomics.add(this.ctrl, GEN, 1);
     Atomics.notify(this.ctrl, GEN);
+    Atomics.notify(this.ctrl, TREE);
     void this.worker.terminate().catch(() => undefined);
   }
 }

@@ -118,8 +118,7 @@ export class QuadTree {
   private flatten(): void {
     const a = this.nodes, m = this.size;
     if (this.sub.length < m) this.sub = new Int32Array(Math.max(m, 2 * this.sub.length));
-    if (this.flat.length < m * F) this.flat = new Float64Array(Math.max(m, 2 * (this.flat.length / F)) * F);
-    const sub = this.sub, flat = this.flat;
+    const sub = this.sub;
     // Subtree sizes (non-empty nodes): children are always created after their parent.
     for (let i = m - 1; i >= 0; i--) {
       const o = i * S;
@@ -128,6 +127,9 @@ export class QuadTree {
       if (first >= 0) for (let c = first; c < first + 4; c++) if (a[c * S + CNT]! > 0) s += sub[c]!;
       sub[i] = s;
     }
+    // Only non-empty nodes get a record (sub[0] of them), so a shared buffer sized for those stays in use.
+    if (this.flat.length < sub[0]! * F) this.flat = new Float64Array(Math.max(sub[0]!, 2 * (this.flat.length / F)) * F);
+    const flat = this.flat;
     const stack = this.flatStack.length >= m ? this.flatStack : (this.flatStack = new Int32Array(Math.max(m, 64)));
     let sp = 0, pos = 0;
     stack[sp++] = 0;
