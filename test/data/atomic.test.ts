@@ -1,14 +1,14 @@
 // Results writers: atomic (no temp file left, old content replaced whole) and readable by an independent parser.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import Papa from "papaparse";
 import { writeCsvAtomic, writeJsonAtomic } from "./helpers.js";
+import { tempDir } from "../tmp.js";
 
-test("writeCsvAtomic quotes what needs quoting; papaparse reads the same cells; no temp files remain", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tl-atomic-"));
+test("writeCsvAtomic quotes what needs quoting; papaparse reads the same cells; no temp files remain", (t) => {
+  const dir = tempDir("tl-atomic-", t);
   const path = join(dir, "results.csv");
   const rows = [["coral", 0.5, true, null], ['say "hi", then\nleave', -1e-7, false, undefined], [" padded ", 3, "x,y", ""]];
   writeCsvAtomic(path, ["method", "acc", "ok", "note"], rows);

@@ -4,13 +4,13 @@ import assert from "node:assert/strict";
 import { Command } from "commander";
 import { register } from "../../src/cli/commands/datasets.js";
 import { TransferLabError } from "../../src/core/errors.js";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { inflateSync } from "node:zlib";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOptdigits, loadDomain, encodeGrayPng, resolveDomainPair } from "./helpers.js";
+import { tempDir } from "../tmp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tl-cli-data-"));
+const dir = tempDir("tl-cli-data-");
 
 /** Runs `transferlab <args>` in-process (only the datasets command is registered), capturing stdout. */
 async function cli(...args: string[]): Promise<{ stdout: string }> {

@@ -2,14 +2,14 @@
 // numbers in many spellings, optional quoting, spaces, CRLF, text labels with delimiters/quotes/newlines.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import Papa from "papaparse";
 import { readCsv } from "./helpers.js";
+import { tempDir } from "../tmp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tl-papa-"));
+const dir = tempDir("tl-papa-");
 let counter = 0;
 
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(..."0123456789".split("")), minLength: min, maxLength: max });

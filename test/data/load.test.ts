@@ -1,13 +1,13 @@
 // Loading users' files: column choice, one class mapping for source and target, domain-column splits, formats.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadDomain, loadSourceTarget, resolveDomainPair, DataError } from "./helpers.js";
+import { tempDir } from "../tmp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tl-load-"));
+const dir = tempDir("tl-load-");
 const file = (name: string, text: string | Buffer) => {
   const p = join(dir, name);
   writeFileSync(p, text);

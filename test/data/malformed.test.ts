@@ -1,10 +1,10 @@
 // Every malformed file in test/fixtures/data/malformed produces its specific typed error at the right place.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadDomain, loadSourceTarget, DataError } from "../../src/data/index.js";
+import { tempDir } from "../tmp.js";
 
 const dir = "test/fixtures/data/malformed";
 interface Case { file: string; options?: Record<string, unknown>; code: string; reason: string; row?: number; column?: string | number; mentions?: string[] }
@@ -41,7 +41,7 @@ for (const c of spec.pairs) {
   });
 }
 
-test("missing values: drop and mean report what they touched", async () => {
+test("missing values: drop and mean report what they touched", async (t) => {
   const drop = await loadDomain(join(dir, "missing_cell.csv"), { missing: "drop" });
   assert.equal(drop.X.rows, 1);
   assert.equal(drop.report.droppedRows, 1);
@@ -49,7 +49,7 @@ test("missing values: drop and mean report what they touched", async () => {
   assert.deepEqual(mean.X.toArrays(), [[1, 2], [3, 2]]);
   assert.equal(mean.report.imputedCells, 1);
   // NaN is an error unless the user says it marks a missing value.
-  const tmp = join(mkdtempSync(join(tmpdir(), "tl-data-")), "nan2.csv");
+  const tmp = join(tempDir("tl-data-", t), "nan2.csv");
   writeFileSync(tmp, "a,b,label\n1,NaN,x\n2,3,y\n");
   await assert.rejects(loadDomain(tmp, { missing: "drop" }), (e) => e instanceof DataError && e.reason === "NON_FINITE");
   const nanOk = await loadDomain(tmp, { missing: "drop", missingTokens: ["", "NaN"] });

@@ -1,13 +1,13 @@
 // Parquet written by hyparquet-writer with mixed column types and nulls: nulls are missing values, never zeros.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { loadDomain, DataError } from "./helpers.js";
+import { tempDir } from "../tmp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tl-pq-"));
+const dir = tempDir("tl-pq-");
 
 test("parquet: DOUBLE/FLOAT/INT32/BOOLEAN features, STRING labels, nulls are missing", async () => {
   const path = join(dir, "n.parquet");

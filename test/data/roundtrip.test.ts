@@ -1,16 +1,16 @@
 // Property tests: write a random domain, read it back, get exactly the same float32 values, labels and names.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { Matrix } from "../../src/core/matrix.js";
 import type { LabelledDomain } from "../../src/core/domain.js";
 import { loadDomain, writeDomain, encodeCsv, readCsv, canonicalLabelForTest, DEFAULT_MISSING_TOKENS } from "./helpers.js";
+import { tempDir } from "../tmp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "tl-roundtrip-"));
+const dir = tempDir("tl-roundtrip-");
 let counter = 0;
 const RUNS = 40;
 

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { Rng } from "../../src/core/rng.js";
@@ -11,6 +10,7 @@ import { referencePair } from "../../src/data/generators/reference.js";
 import { resolveDomainPair } from "../../src/data/registry.js";
 import { assess, type RiskLevel } from "../../src/metrics/assess.js";
 import { formatAssessText } from "../../src/metrics/assess-text.js";
+import { tempDir } from "../tmp.js";
 
 const rank: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
 
@@ -76,8 +76,8 @@ test("identical domains: low risk, negative unbiased estimates explained, bound 
   JSON.parse(JSON.stringify(r)); // serialisable for --json
 });
 
-test("CLI: assess on two CSV files prints JSON, writes --out files; bad budget is one clear error line", () => {
-  const dir = mkdtempSync(join(tmpdir(), "tl-assess-"));
+test("CLI: assess on two CSV files prints JSON, writes --out files; bad budget is one clear error line", (t) => {
+  const dir = tempDir("tl-assess-", t);
   const rng = new Rng(4);
   const csv = (shift: number) => ["a,b,label", ...Array.from({ length: 120 }, (_, i) => `${(rng.normal() + shift).toFixed(4)},${rng.normal().toFixed(4)},${i % 2}`)].join("\n");
   writeFileSync(join(dir, "s.csv"), csv(0));
