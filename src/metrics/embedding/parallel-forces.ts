@@ -107,6 +107,8 @@ export class ForcePool {
     const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
     const wt = proc?.getBuiltinModule?.("node:worker_threads") as { Worker?: WorkerCtor; isMainThread?: boolean } | undefined;
     if (!wt?.Worker) return null;
+    const os = proc?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
+    if ((os?.availableParallelism?.() ?? 2) < 2) return null; // one core: a second thread only adds switching
     try {
       return new ForcePool(n, P, wt.Worker);
     } catch {
