@@ -48,6 +48,16 @@ export function detectFormat(file: string): FileFormat {
     "use .csv, .tsv, .csv.gz, .npy, .npz, .parquet or .jsonl (or pass format)");
 }
 
+/** True when the name ends in an extension detectFormat reads (a file, as opposed to a dataset or generator name). */
+export function isDataFileName(file: string): boolean {
+  try {
+    detectFormat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function readTable(file: string, opts: LoadOptions = {}): Promise<{ table: ParsedTable; format: FileFormat }> {
   const format = opts.format ?? detectFormat(file);
   if (format !== "csv" && format !== "jsonl" && /\.gz$/i.test(file)) {

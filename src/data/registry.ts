@@ -6,7 +6,7 @@ import { Rng } from "../core/rng.js";
 import { DataError } from "./errors.js";
 import { loadMnist, loadMnist8x8, loadOptdigits } from "./datasets/digits.js";
 import { generators } from "./generators/index.js";
-import { loadSourceTarget, detectFormat, type LoadOptions } from "./load.js";
+import { loadSourceTarget, isDataFileName, type LoadOptions } from "./load.js";
 import { applyScaling, type ScalingRule } from "./scaling.js";
 import type { DomainPair } from "./pair.js";
 import { requireLabels } from "../core/domain.js";
@@ -102,19 +102,10 @@ export interface ResolveOptions {
 
 export type PairSpec = string | { source: string; target: string; label?: string | number };
 
-function isFile(s: string): boolean {
-  try {
-    detectFormat(s);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Turns a pair name, a generator spec or two files into a scaled DomainPair. */
 export async function resolveDomainPair(spec: PairSpec, opts: ResolveOptions = {}): Promise<DomainPair> {
   const rule = opts.scaling ?? "auto";
-  if (typeof spec === "object" || (parsePairName(spec) && parsePairName(spec)!.every(isFile))) {
+  if (typeof spec === "object" || (parsePairName(spec) && parsePairName(spec)!.every(isDataFileName))) {
     const files = typeof spec === "object" ? spec : { source: parsePairName(spec)![0], target: parsePairName(spec)![1] };
     const label = typeof spec === "object" ? spec.label : undefined;
     const st = await loadSourceTarget({ source: files.source, target: files.target }, { ...opts.load, ...(label !== undefined ? { label } : {}) });

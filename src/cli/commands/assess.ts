@@ -5,7 +5,7 @@ import { TransferLabError, invalidParam } from "../../core/errors.js";
 import { Matrix } from "../../core/matrix.js";
 import { Rng } from "../../core/rng.js";
 import type { Domain } from "../../core/domain.js";
-import { detectFormat, loadSourceTarget, loadDomain, checkFeatureMatch, resolveDomainPair, applyScaling, type ScalingRule } from "../../data/index.js";
+import { isDataFileName, loadSourceTarget, loadDomain, checkFeatureMatch, resolveDomainPair, applyScaling, type ScalingRule } from "../../data/index.js";
 import { writeJsonAtomic } from "../../data/io/atomic.js";
 import { assess, type AssessReport } from "../../metrics/assess.js";
 import { formatAssessText, assessSections } from "../../metrics/assess-text.js";
@@ -38,19 +38,10 @@ export function parseBytes(s: string): number {
   return v;
 }
 
-function isFile(s: string): boolean {
-  try {
-    detectFormat(s);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function loadPair(o: AssessCliOptions, seed: number): Promise<{ source: Domain; target: Domain; notes: string[] }> {
   const scaling = o.scaling as ScalingRule;
   if (!["auto", "pixel", "standardize", "none"].includes(scaling)) throw invalidParam("scaling", `unknown scaling '${o.scaling}'`, "use auto, standardize, pixel or none");
-  const sFile = isFile(o.source), tFile = isFile(o.target);
+  const sFile = isDataFileName(o.source), tFile = isDataFileName(o.target);
   if (sFile && tFile) {
     const label = o.label === undefined ? undefined : /^\d+$/.test(o.label) ? Number(o.label) : o.label;
     let st: { source: Domain; target: Domain };

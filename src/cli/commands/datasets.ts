@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Domain } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
 import {
-  DATASETS, PAIRS, generators, datasetInfo, parsePairName, resolveDomainPair, writeDomain, detectFormat, loadDomain, type WriteFormat, type DomainPair,
+  DATASETS, PAIRS, generators, datasetInfo, parsePairName, resolveDomainPair, writeDomain, isDataFileName, loadDomain, type WriteFormat, type DomainPair,
 } from "../../data/index.js";
 import { writeFileAtomic } from "../../data/io/atomic.js";
 import { encodeGrayPng, imageStrip } from "../../data/image/png.js";
@@ -107,13 +107,7 @@ async function showSingle(name: string, opts: { png?: string; json?: boolean }):
 }
 
 function isFile(name: string): boolean {
-  if (parsePairName(name)) return false;
-  try {
-    detectFormat(name);
-    return true;
-  } catch {
-    return false;
-  }
+  return !parsePairName(name) && isDataFileName(name);
 }
 
 /** One of the user's files: what loading it found (rows, features, classes, dropped/imputed cells). */
