@@ -7,6 +7,7 @@ import { Rng } from "../../core/rng.js";
 import type { Domain } from "../../core/domain.js";
 import { isDataFileName, loadSourceTarget, loadDomain, checkFeatureMatch, resolveDomainPair, applyScaling, type ScalingRule } from "../../data/index.js";
 import { writeJsonAtomic } from "../../data/io/atomic.js";
+import { parseBytes, parseInteger } from "../args.js";
 import { assess, type AssessReport } from "../../metrics/assess.js";
 import { formatAssessText, assessSections } from "../../metrics/assess-text.js";
 import { pca, tsne } from "../../metrics/tsne.js";
@@ -24,18 +25,6 @@ interface AssessCliOptions {
   approximate?: boolean;
   scaling: string;
   tsne?: boolean;
-}
-
-/** "2GB", "512MB", "1.5G", or a number of bytes. */
-export function parseBytes(s: string): number {
-  const m = /^\s*([\d.]+)\s*([kmgt]?i?b?)?\s*$/i.exec(s);
-  if (!m || !Number.isFinite(Number(m[1]))) throw invalidParam("memory-budget", `cannot read '${s}' as a size`, "use e.g. 2GB, 512MB or a number of bytes");
-  const unit = (m[2] ?? "").toLowerCase().replace(/i?b$/, "");
-  const pow = { "": 0, k: 1, m: 2, g: 3, t: 4 }[unit];
-  if (pow === undefined) throw invalidParam("memory-budget", `unknown unit in '${s}'`);
-  const v = Number(m[1]) * 1024 ** pow;
-  if (!(v > 0)) throw invalidParam("memory-budget", `must be positive, got '${s}'`);
-  return v;
 }
 
 async function loadPair(o: AssessCliOptions, seed: number): Promise<{ source: Domain; target: Domain; notes: string[] }> {
@@ -112,10 +101,8 @@ export function register(program: Command): void {
     .option("--scaling <rule>", "auto | standardize | pixel | none (fitted on the source only)", "auto")
     .option("--no-tsne", "skip the t-SNE figure in --out")
     .action(async (o: AssessCliOptions) => {
-      const seed = Number(o.seed);
-      if (!Number.isInteger(seed)) throw invalidParam("seed", `must be an integer, got '${o.seed}'`);
-      const permutations = Number(o.permutations);
-      if (!Number.isInteger(permutations) || permutations < 1) throw invalidParam("permutations", `must be a positive integer, got '${o.permutations}'`);
+      const seed = parseInteger(o.seed, "seed");
+      const permutations = parseInteger(o.permutations, "permutations", 1);
       const { source, target, notes } = await loadPair(o, seed);
       const showProgress = !o.json && process.stderr.isTTY;
       const report = await assess(source, target, {

@@ -10,6 +10,7 @@ import {
 import { writeFileAtomic } from "../../data/io/atomic.js";
 import { encodeGrayPng, imageStrip } from "../../data/image/png.js";
 import { featureMean, summarizeDomain, summarizeShift } from "../../data/summary.js";
+import { parseInteger } from "../args.js";
 
 const slug = (s: string) => s.replace(/→/g, "-").replace(/[^A-Za-z0-9._=-]+/g, "_").replace(/_+$/, "");
 
@@ -153,7 +154,7 @@ export function register(program: Command): void {
     .action(async (name: string, opts: { png?: string; seed: string; json?: boolean; label?: string }) => {
       if (isSingle(name)) return showSingle(name, opts);
       if (isFile(name)) return showFile(name, opts);
-      await showPair(await resolveDomainPair(name, { seed: Number(opts.seed), scaling: "none" }), opts);
+      await showPair(await resolveDomainPair(name, { seed: parseInteger(opts.seed, "seed"), scaling: "none" }), opts);
     });
   ds.command("export")
     .description("write a dataset (or both sides of a pair) to files")
@@ -173,7 +174,7 @@ export function register(program: Command): void {
         writeDomain(path, await info.load(), format);
         written.push(path);
       } else {
-        const p = await resolveDomainPair(name, { seed: Number(opts.seed), scaling: "none" });
+        const p = await resolveDomainPair(name, { seed: parseInteger(opts.seed, "seed"), scaling: "none" });
         const dir = opts.out ?? join("out", "datasets");
         for (const [side, d] of [["source", p.source], ["target", p.target]] as const) {
           const path = join(dir, `${slug(p.name)}-${side}.${format}`);

@@ -7,6 +7,7 @@ import type { Scale } from "../../experiment/scale.js";
 import type { Protocol } from "../../experiment/protocol.js";
 import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
 import { DEFAULT_MEMORY_BUDGET } from "../../adapt/base.js";
+import { parseBytes, parseInteger } from "../args.js";
 
 interface Opts {
   source?: string;
@@ -25,12 +26,6 @@ interface Opts {
   json?: boolean;
 }
 
-function int(v: string, param: string, min: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new TransferLabError("INVALID_PARAMETER", `must be an integer ≥ ${min}, got '${v}'`, { param });
-  return n;
-}
-
 /** `method.key=value`; the value is read as JSON when it parses (numbers, booleans, null, arrays), else as text. */
 export function parseParamFlags(flags: string[]): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
@@ -42,13 +37,6 @@ export function parseParamFlags(flags: string[]): Record<string, Record<string, 
     (out[m[1]!] ??= {})[m[2]!] = v;
   }
   return out;
-}
-
-function parseBytes(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(s.trim());
-  if (!m) throw new TransferLabError("INVALID_PARAMETER", `expected a size like 512MB or 2GB, got '${s}'`, { param: "memory-budget" });
-  const unit = (m[2] ?? "b").toLowerCase();
-  return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as Record<string, number>)[unit]!;
 }
 
 export function register(program: Command): void {
@@ -74,9 +62,9 @@ export function register(program: Command): void {
       getEstimator(o.estimator);
       if (!["transductive", "inductive"].includes(o.protocol)) throw new TransferLabError("INVALID_PARAMETER", `unknown protocol '${o.protocol}'`, { param: "protocol" }, "use transductive or inductive");
       if (!["global", "standard", "none", "auto"].includes(o.scale)) throw new TransferLabError("INVALID_PARAMETER", `unknown scale '${o.scale}'`, { param: "scale" }, "use global, standard, none or auto");
-      const seeds = int(o.seeds, "seeds", 1);
-      const firstSeed = int(o.firstSeed, "first-seed", 0);
-      const K = int(o.targetLabelsPerClass, "target-labels-per-class", 0);
+      const seeds = parseInteger(o.seeds, "seeds", 1);
+      const firstSeed = parseInteger(o.firstSeed, "first-seed", 0);
+      const K = parseInteger(o.targetLabelsPerClass, "target-labels-per-class", 0);
       if (o.pair === undefined && (o.source === undefined || o.target === undefined)) {
         throw new TransferLabError("INVALID_PARAMETER", "give --source and --target (or --pair)", { param: "source" }, "e.g. --source mnist --target optdigits");
       }
