@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Matrix } from "../../src/core/matrix.js";
+import { relErr, flat } from "./reference.js";
 import { Rng } from "../../src/core/rng.js";
 import { coralMap } from "../../src/adapt/feature/coral.js";
 import { subspaceAlignment } from "../../src/adapt/feature/subspace-alignment.js";
@@ -15,13 +16,6 @@ import { covariance, generalizedSymEig, invSqrtmSym, matmul, sqrtmSym, toMat64 }
 const ref = JSON.parse(readFileSync(new URL("../fixtures/adapt/feature/feature_reference.json", import.meta.url), "utf8"));
 const Xs = Matrix.from(ref.Xs), Xt = Matrix.from(ref.Xt), Xnew = Matrix.from(ref.Xnew);
 
-function relErr(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  assert.equal(x.length, y.length);
-  let num = 0, den = 0;
-  for (let k = 0; k < y.length; k++) { num = Math.max(num, Math.abs(x[k]! - y[k]!)); den = Math.max(den, Math.abs(y[k]!)); }
-  return num / den;
-}
-const flat = (rows: number[][]): number[] => rows.flat();
 
 test("CORAL map equals the paper's numpy/scipy computation (both lambdas, plain and centred)", () => {
   for (const r of ref.coral) {

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Matrix } from "../../src/core/matrix.js";
+import { relErr, flat } from "./reference.js";
 import { sqeuclideanCost } from "../../src/adapt/ot/cost.js";
 import { sinkhornPlan } from "../../src/adapt/ot/sinkhorn.js";
 import { emdPlan } from "../../src/adapt/ot/emd.js";
@@ -14,14 +15,6 @@ import { Rng } from "../../src/core/rng.js";
 
 const ref = JSON.parse(readFileSync(new URL("../fixtures/adapt/ot/ot_reference.json", import.meta.url), "utf8"));
 
-/** max |x − y| / max |y|: relative to the scale of the reference. */
-function relErr(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  assert.equal(x.length, y.length);
-  let num = 0, den = 0;
-  for (let k = 0; k < y.length; k++) { num = Math.max(num, Math.abs(x[k]! - y[k]!)); den = Math.max(den, Math.abs(y[k]!)); }
-  return num / den;
-}
-const flat = (rows: number[][]): number[] => rows.flat();
 const f64 = (v: number[]): Float64Array => Float64Array.from(v);
 
 test("EMD plans and costs equal POT's ot.emd (unequal sizes, non-uniform weights)", () => {
