@@ -5,6 +5,7 @@ import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
 import { fitsBudget, formatBytes, requireBudget, throwIfAborted, defineFeatureMethod } from "../base.js";
 import { TransferLabError } from "../../core/errors.js";
+import { rbfMatrix } from "../instance/rbf.js";
 import { fixSigns, generalizedSymEig, mat64, matmul, toMatrix, topColumns, type Mat64 } from "./linalg.js";
 
 export type TcaKernel = { type: "linear" } | { type: "rbf"; gamma: number };
@@ -28,21 +29,14 @@ export interface TcaModel {
 /** k(X, Y) in float64 (n×m). */
 export function kernelMatrix(X: Matrix, Y: Matrix, kernel: TcaKernel): Mat64 {
   const n = X.rows, m = Y.rows, d = X.cols;
+  if (kernel.type === "rbf") return mat64(n, m, rbfMatrix(X, Y, kernel.gamma));
   const K = mat64(n, m);
   const x = X.data, y = Y.data;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       let s = 0;
-      if (kernel.type === "linear") {
-        for (let p = 0; p < d; p++) s += x[i * d + p]! * y[j * d + p]!;
-        K.data[i * m + j] = s;
-      } else {
-        for (let p = 0; p < d; p++) {
-          const t = x[i * d + p]! - y[j * d + p]!;
-          s += t * t;
-        }
-        K.data[i * m + j] = Math.exp(-kernel.gamma * s);
-      }
+      for (let p = 0; p < d; p++) s += x[i * d + p]! * y[j * d + p]!;
+      K.data[i * m + j] = s;
     }
   }
   return K;

@@ -1,7 +1,8 @@
-// RBF kernel blocks in float64, shared by the instance methods (KMM, KLIEP). Direct differences rather than
+// RBF kernel blocks in float64, shared by the instance methods (KMM, KLIEP) and TCA. Direct differences rather than
 // ‖x‖² + ‖y‖² − 2x·y, so nearby points keep full precision (the fidelity tests compare to 1e-4 relative).
 import type { Matrix } from "../../core/matrix.js";
 import { invalidParam } from "../../core/errors.js";
+import { sqdistUnchecked } from "../../engine/kernels/js.js";
 
 /** γ from a user value, or scikit-learn's default 1/d for RBF kernels when null. */
 export function resolveGamma(gamma: number | null, d: number, param = "gamma"): number {
@@ -12,19 +13,9 @@ export function resolveGamma(gamma: number | null, d: number, param = "gamma"): 
 
 /** K[i, j] = exp(−γ‖x_i − y_j‖²) for rows [r0, r1) of X against all of Y, into out ((r1−r0)·m, row-major). */
 export function rbfBlock(X: Matrix, r0: number, r1: number, Y: Matrix, gamma: number, out: Float64Array): Float64Array {
-  const d = X.cols, m = Y.rows, xd = X.data, yd = Y.data;
-  for (let i = r0; i < r1; i++) {
-    const xi = i * d, oi = (i - r0) * m;
-    for (let j = 0; j < m; j++) {
-      const yj = j * d;
-      let s = 0;
-      for (let p = 0; p < d; p++) {
-        const t = xd[xi + p]! - yd[yj + p]!;
-        s += t * t;
-      }
-      out[oi + j] = Math.exp(-gamma * s);
-    }
-  }
+  const d = X.cols, len = (r1 - r0) * Y.rows;
+  sqdistUnchecked(X.data.subarray(r0 * d, r1 * d), r1 - r0, Y.data, Y.rows, d, out);
+  for (let k = 0; k < len; k++) out[k] = Math.exp(-gamma * out[k]!);
   return out;
 }
 

@@ -2,6 +2,7 @@
 import type { Matrix } from "../../core/matrix.js";
 import { TransferLabError } from "../../core/errors.js";
 import { kernels } from "../../engine/kernels/index.js";
+import { sqdistUnchecked } from "../../engine/kernels/js.js";
 import { mat64, type Mat64 } from "../feature/linalg.js";
 
 export type CostNorm = "none" | "max" | "median";
@@ -22,19 +23,7 @@ export function sqeuclideanCost(Xs: Matrix, Xt: Matrix, precision: "float64" | "
     for (let k = 0; k < out.length; k++) M.data[k] = out[k]!;
     return M;
   }
-  const xs = Xs.data, xt = Xt.data;
-  for (let i = 0; i < n; i++) {
-    const io = i * d;
-    for (let j = 0; j < m; j++) {
-      const jo = j * d;
-      let s = 0;
-      for (let p = 0; p < d; p++) {
-        const t = xs[io + p]! - xt[jo + p]!;
-        s += t * t;
-      }
-      M.data[i * m + j] = s;
-    }
-  }
+  sqdistUnchecked(Xs.data, n, Xt.data, m, d, M.data);
   return M;
 }
 

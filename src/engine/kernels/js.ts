@@ -66,7 +66,11 @@ export function gemmUnchecked(
   }
 }
 
-export function sqdistUnchecked(x: Float32Array, n: number, y: Float32Array, m: number, d: number, out: Float32Array): void {
+/**
+ * out[i·m + j] = ‖x_i − y_j‖², differences summed in float64. A Float64Array out keeps every bit of that sum
+ * (the float64 kernel and cost matrices of adapt/ use it); a Float32Array rounds it once.
+ */
+export function sqdistUnchecked(x: Float32Array, n: number, y: Float32Array, m: number, d: number, out: Float32Array | Float64Array): void {
   for (let i = 0; i < n; i++) {
     const xi = i * d, oi = i * m;
     for (let j = 0; j < m; j++) {
