@@ -119,11 +119,10 @@ export class KnnClassifier implements Estimator {
   }
 }
 
-/** Indices of the k smallest values, ascending; equal values keep row order. */
-function smallestK(d: Float32Array, k: number): Int32Array {
+/** Indices of the k smallest values (k ≤ d.length), ascending; equal values keep row order. Written into best when given. */
+export function smallestK(d: Float32Array, k: number, best = new Int32Array(k)): Int32Array {
   const n = d.length;
   // Insertion into a sorted prefix of length k: O(n·k) worst, fast for small k.
-  const best = new Int32Array(k);
   let len = 0;
   for (let i = 0; i < n; i++) {
     const v = d[i]!;

@@ -4,6 +4,7 @@
 // small weight instead of vanishing: w_i = smoothing + #{ j : xs_i ∈ kNN_source(xt_j) }.
 import { z } from "zod";
 import { kernels } from "../../engine/kernels/index.js";
+import { smallestK } from "../../estimators/knn.js";
 import { defineInstanceMethod, throwIfAborted } from "../base.js";
 
 export const nearestNeighbourWeighting = defineInstanceMethod({
@@ -27,16 +28,8 @@ export const nearestNeighbourWeighting = defineInstanceMethod({
       const m = Math.min(block, nt - r0);
       kern.sqdist(target.X.data.subarray(r0 * d, (r0 + m) * d), m, source.X.data, ns, d, dist);
       for (let r = 0; r < m; r++) {
-        const row = dist.subarray(r * ns, (r + 1) * ns);
-        let len = 0;
         // k smallest, ties to the lower source index (as a stable sort would).
-        for (let i = 0; i < ns; i++) {
-          const v = row[i]!;
-          if (len === k && v >= row[best[k - 1]!]!) continue;
-          let q = len < k ? len++ : k - 1;
-          while (q > 0 && row[best[q - 1]!]! > v) { best[q] = best[q - 1]!; q--; }
-          best[q] = i;
-        }
+        smallestK(dist.subarray(r * ns, (r + 1) * ns), k, best);
         for (let q = 0; q < k; q++) w[best[q]!]! += 1;
       }
     }
