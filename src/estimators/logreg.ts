@@ -21,6 +21,7 @@ import { Matrix } from "../core/matrix.js";
 import type { Labels } from "../core/domain.js";
 import { TransferLabError, invalidParam, shapeMismatch } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
+import { argmaxRows } from "../engine/ops/reduce.js";
 import type { Estimator, EstimatorFactory, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface LogisticRegressionParams {
@@ -172,15 +173,7 @@ export class LogisticRegression implements Estimator {
   }
 
   predict(X: Matrix): Labels {
-    const z = this.decisionFunction(X);
-    const k = this.numClasses;
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (z[i * k + c]! > z[i * k + best]!) best = c;
-      out[i] = best;
-    }
-    return out;
+    return argmaxRows(this.decisionFunction(X), X.rows, this.numClasses);
   }
 
   save(): EstimatorSnapshot {

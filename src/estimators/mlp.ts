@@ -9,7 +9,7 @@ import type { Labels } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
-import { Tensor, tidy, noGrad, softmax, softmaxCrossEntropy, mul, mlp, Adam, saveWeights, loadWeights } from "../engine/index.js";
+import { Tensor, tidy, noGrad, argmaxRows, softmax, softmaxCrossEntropy, mul, mlp, Adam, saveWeights, loadWeights } from "../engine/index.js";
 import type { Sequential } from "../engine/index.js";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 
@@ -127,13 +127,7 @@ export class MlpClassifier implements Estimator {
 
   predict(X: Matrix): Labels {
     const P = this.predictProba(X);
-    const out = new Int32Array(X.rows);
-    for (let i = 0; i < X.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < P.cols; c++) if (P.data[i * P.cols + c]! > P.data[i * P.cols + best]!) best = c;
-      out[i] = best;
-    }
-    return out;
+    return argmaxRows(P.data, P.rows, P.cols);
   }
 
   save(): EstimatorSnapshot {

@@ -10,6 +10,7 @@ import { Rng } from "../core/rng.js";
 import type { Domain, LabelledDomain } from "../core/domain.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
+import { argmaxRows } from "../engine/ops/reduce.js";
 import { LogisticRegression } from "../estimators/logreg.js";
 import {
   medianBandwidth, medianKernel, mixtureKernel, mmdLinear, mmdRff, drawRff, mmdPermutationTest, exactTestBytes,
@@ -497,11 +498,11 @@ export function decideVerdict(v: VerdictInputs): AssessReport["verdict"] {
  */
 export function predictTargetError(sourceProba: Matrix, sourceY: ArrayLike<number>, targetProba: Matrix): { atc: number; doc: number } {
   const conf = (P: Matrix, i: number) => { let c = 0; for (let j = 0; j < P.cols; j++) c = Math.max(c, P.data[i * P.cols + j]!); return c; };
-  const argmax = (P: Matrix, i: number) => { let b = 0; for (let j = 1; j < P.cols; j++) if (P.data[i * P.cols + j]! > P.data[i * P.cols + b]!) b = j; return b; };
   const n = sourceProba.rows;
+  const pred = argmaxRows(sourceProba.data, n, sourceProba.cols);
   const cs = Float64Array.from({ length: n }, (_, i) => conf(sourceProba, i)).sort().reverse();
   let correct = 0;
-  for (let i = 0; i < n; i++) if (argmax(sourceProba, i) === sourceY[i]) correct++;
+  for (let i = 0; i < n; i++) if (pred[i] === sourceY[i]) correct++;
   // Exactly `correct` source rows lie above t (ties at t fall below).
   const t = correct >= n ? -Infinity : cs[correct]!;
   let above = 0, meanT = 0, meanS = 0;

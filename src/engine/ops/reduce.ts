@@ -139,10 +139,15 @@ function lastAxis(x: Tensor, name: string): [number, number] {
 /** Index of the largest value along the last axis (first on ties), e.g. predicted classes; no gradient. */
 export function argmax(x: Tensor): Int32Array {
   const [rows, c] = lastAxis(x, "argmax");
-  const xd = x.data, out = new Int32Array(rows);
+  return argmaxRows(x.data, rows, c);
+}
+
+/** argmax of each row of a row-major rows×cols array (first on ties), for plain arrays such as class scores. */
+export function argmaxRows(data: ArrayLike<number>, rows: number, cols: number): Int32Array {
+  const out = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
     let best = 0;
-    for (let j = 1; j < c; j++) if (xd[r * c + j]! > xd[r * c + best]!) best = j;
+    for (let j = 1; j < cols; j++) if (data[r * cols + j]! > data[r * cols + best]!) best = j;
     out[r] = best;
   }
   return out;
