@@ -15,6 +15,13 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: numb
   assert.ok(worst < tol, `${what}: worst error ${worst.toExponential(2)} ≥ ${tol}`);
 }
 
+test("maxPool2d: a NaN anywhere in the window gives NaN (torch.nn.functional.max_pool2d does)", () => {
+  for (const v of [[1, NaN, 3, 2], [NaN, 5, 3, 2], [1, 2, 3, NaN]]) {
+    assert.ok(Number.isNaN(E.maxPool2d(T(v, [1, 1, 2, 2]), 2).data[0]!), `window ${v.join(", ")}`);
+  }
+  assert.equal(E.maxPool2d(T([1, 4, 3, 2], [1, 1, 2, 2]), 2).data[0], 4);
+});
+
 test("conv2d, pooling, activations and softmax forward values match torch", () => {
   const c = fx.conv2d;
   const y = E.conv2d(T(c.x, c.xShape), T(c.w, c.wShape), T(c.b, [c.wShape[0]]), { stride: c.stride, padding: c.padding });

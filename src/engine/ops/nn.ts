@@ -206,7 +206,8 @@ export function maxPool2d(x: Tensor, k: number, stride = k): Tensor {
           for (let kj = 0; kj < k; kj++) {
             const idx = (p * H + oy * stride + ki) * W + ox * stride + kj;
             const v = xd[idx]!;
-            if (v > best || bi < 0) { best = v; bi = idx; }
+            // A NaN in the window wins wherever it sits (as torch's max_pool2d and this engine's max reduction).
+            if (v > best || bi < 0 || Number.isNaN(v)) { best = v; bi = idx; }
           }
         const o = (p * oh + oy) * ow + ox;
         yd[o] = best;
