@@ -122,6 +122,11 @@ test("subspace shift: class difference along u in the source, rotated into the n
   }
 });
 
+test("subspace shift: more informative coordinates than dim/2 is an error that names the limit", () => {
+  assert.throws(() => subspaceShift({ n: 10, dim: 5, informative: 3 }, new Rng(0)), (e: Error) => /informative/.test(e.message) && /at most dim\/2 = 2/.test(e.message));
+  assert.doesNotThrow(() => subspaceShift({ n: 10, dim: 4, informative: 2 }, new Rng(0)));
+});
+
 test("generators are seeded: same seed same data, other seed other data", async () => {
   for (const g of ["moons", "covariate", "prior", "conditional", "subspace", "gaussians"]) {
     const a = await resolveDomainPair(g, { seed: 11 });

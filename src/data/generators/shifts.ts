@@ -1,6 +1,7 @@
 // The four classic dataset-shift types (Quiñonero-Candela et al., Dataset Shift in Machine Learning, 2009;
 // Moreno-Torres et al., A unifying view on dataset shift in classification, 2012), each as a seeded generator.
 import type { Rng } from "../../core/rng.js";
+import { invalidParam } from "../../core/errors.js";
 import type { DomainPair } from "../pair.js";
 import { labelled, countsFor, checkInt, checkNum, checkPriors, circleMeans } from "./util.js";
 
@@ -174,7 +175,7 @@ export function subspaceShift(params: SubspaceShiftParams, rng: Rng): DomainPair
   const n = checkInt("n", params.n ?? 500, 2);
   const d = checkInt("dim", params.dim ?? 10, 2);
   const k = checkInt("informative", params.informative ?? 2, 1);
-  if (2 * k > d) checkInt("informative", k, d + 1); // throws with a clear message
+  if (2 * k > d) throw invalidParam("informative", `must be at most dim/2 = ${Math.floor(d / 2)} (each informative coordinate rotates into its own noise coordinate), got ${k}`);
   const sep = checkNum("separation", params.separation ?? 3, 0);
   const angle = checkNum("angle", params.angle ?? 60);
   const c = Math.cos((angle * Math.PI) / 180);
