@@ -103,3 +103,26 @@ export class Matrix {
     return out;
   }
 }
+
+/**
+ * Per-column mean and standard deviation in float64, the variance divided by max(1, n − ddof) (ddof 0: population,
+ * 1: sample). A column whose deviation is ≤ 1e-12 gets 1, so standardising maps a constant column to 0.
+ */
+export function columnMeanStd(X: Matrix, ddof = 0): { mean: Float64Array; std: Float64Array } {
+  const n = X.rows, d = X.cols, data = X.data;
+  const mean = new Float64Array(d), sq = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) mean[j]! += data[o + j]!;
+  }
+  for (let j = 0; j < d; j++) mean[j]! /= Math.max(1, n);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) sq[j]! += (data[o + j]! - mean[j]!) ** 2;
+  }
+  const std = Float64Array.from(sq, (s) => {
+    const sd = Math.sqrt(s / Math.max(1, n - ddof));
+    return sd > 1e-12 ? sd : 1;
+  });
+  return { mean, std };
+}

@@ -1,7 +1,7 @@
 // Feature scaling fitted on the source only. Pixels: divide by one global scale (per-pixel standardisation
 // blows up nearly-always-blank border pixels and drives MNIST→optdigits source-only accuracy to chance).
 // Tabular: standardise every feature with the source mean and standard deviation.
-import { Matrix } from "../core/matrix.js";
+import { Matrix, columnMeanStd } from "../core/matrix.js";
 import type { Domain } from "../core/domain.js";
 import { positive } from "../core/validate.js";
 import type { ScalingInfo } from "./pair.js";
@@ -16,17 +16,8 @@ export function scaleDomain<D extends Domain>(d: D, scale: number): D {
 
 /** Per-feature mean and standard deviation (population, float64) of a domain; a constant feature gets std 1. */
 export function featureStats(d: Domain): { mean: number[]; std: number[] } {
-  const { rows, cols, data } = d.X;
-  const mean = new Float64Array(cols);
-  const sq = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j]! += data[i * cols + j]!;
-  for (let j = 0; j < cols; j++) mean[j]! /= Math.max(rows, 1);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) sq[j]! += (data[i * cols + j]! - mean[j]!) ** 2;
-  const std = Array.from(sq, (s) => {
-    const v = Math.sqrt(s / Math.max(rows, 1));
-    return v > 1e-12 ? v : 1;
-  });
-  return { mean: Array.from(mean), std };
+  const { mean, std } = columnMeanStd(d.X, 0);
+  return { mean: Array.from(mean), std: Array.from(std) };
 }
 
 export function standardizeWith<D extends Domain>(d: D, mean: readonly number[], std: readonly number[]): D {

@@ -1,5 +1,5 @@
 // Small helpers shared by the metrics: standardisation, random splits and subsamples, the normal quantile.
-import { Matrix } from "../core/matrix.js";
+import { Matrix, columnMeanStd } from "../core/matrix.js";
 import type { Rng } from "../core/rng.js";
 
 export interface Standardizer {
@@ -10,21 +10,7 @@ export interface Standardizer {
 
 /** Per-column mean and standard deviation (constant columns get scale 1, so they map to 0). */
 export function fitStandardizer(X: Matrix): Standardizer {
-  const n = X.rows, d = X.cols;
-  const mean = new Float64Array(d), sq = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    for (let j = 0; j < d; j++) mean[j]! += X.data[o + j]!;
-  }
-  for (let j = 0; j < d; j++) mean[j]! /= Math.max(1, n);
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    for (let j = 0; j < d; j++) sq[j]! += (X.data[o + j]! - mean[j]!) ** 2;
-  }
-  const scale = Float64Array.from(sq, (s) => {
-    const sd = Math.sqrt(s / Math.max(1, n - 1));
-    return sd > 1e-12 ? sd : 1;
-  });
+  const { mean, std: scale } = columnMeanStd(X, 1);
   return {
     mean, scale,
     apply(A: Matrix): Matrix {
