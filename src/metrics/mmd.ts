@@ -148,17 +148,7 @@ export function mmdExact(X: Matrix, Y: Matrix, kernelList: RbfKernel[], blockRow
     const b = Math.min(blockRows, n - i0);
     const xb = X.data.subarray(i0 * d, (i0 + b) * d);
     K.sqdist(xb, b, X.data, n, d, buf);
-    for (let t = 0; t < gs.length; t++) {
-      const g = gs[t]!;
-      let off = 0, diag = 0;
-      for (let i = 0; i < b; i++) for (let j = 0; j < n; j++) {
-        const v = kval(buf[i * n + j]!, g);
-        if (j === i0 + i) diag += v;
-        else off += v;
-      }
-      sums[t]!.xx += off;
-      sums[t]!.diagX += diag;
-    }
+    selfBlockSums(buf, i0, b, n, gs, sums, "x");
     K.sqdist(xb, b, Y.data, m, d, buf);
     for (let t = 0; t < gs.length; t++) {
       const g = gs[t]!;
@@ -170,19 +160,29 @@ export function mmdExact(X: Matrix, Y: Matrix, kernelList: RbfKernel[], blockRow
   for (let i0 = 0; i0 < m; i0 += blockRows) {
     const b = Math.min(blockRows, m - i0);
     K.sqdist(Y.data.subarray(i0 * d, (i0 + b) * d), b, Y.data, m, d, buf);
-    for (let t = 0; t < gs.length; t++) {
-      const g = gs[t]!;
-      let off = 0, diag = 0;
-      for (let i = 0; i < b; i++) for (let j = 0; j < m; j++) {
-        const v = kval(buf[i * m + j]!, g);
-        if (j === i0 + i) diag += v;
-        else off += v;
-      }
+    selfBlockSums(buf, i0, b, m, gs, sums, "y");
+  }
+  return sums.map((s) => estimatesFrom(s, n, m));
+}
+
+/** Adds one block of a domain's squared distances to itself (rows i0..i0+b, all n columns) to xx/diagX or yy/diagY. */
+function selfBlockSums(buf: Float32Array, i0: number, b: number, n: number, gs: Float64Array[], sums: BlockSums[], side: "x" | "y"): void {
+  for (let t = 0; t < gs.length; t++) {
+    const g = gs[t]!;
+    let off = 0, diag = 0;
+    for (let i = 0; i < b; i++) for (let j = 0; j < n; j++) {
+      const v = kval(buf[i * n + j]!, g);
+      if (j === i0 + i) diag += v;
+      else off += v;
+    }
+    if (side === "x") {
+      sums[t]!.xx += off;
+      sums[t]!.diagX += diag;
+    } else {
       sums[t]!.yy += off;
       sums[t]!.diagY += diag;
     }
   }
-  return sums.map((s) => estimatesFrom(s, n, m));
 }
 
 export interface LinearMmd {
