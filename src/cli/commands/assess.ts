@@ -11,7 +11,8 @@ import { parseBytes, parseInteger } from "../args.js";
 import { assess, type AssessReport } from "../../metrics/assess.js";
 import { formatAssessText, assessSections } from "../../metrics/assess-text.js";
 import { pca, tsne } from "../../metrics/tsne.js";
-import { embeddingScatter, featureShiftBars, writeFigure, writeReportHtml, type ReportSection } from "../../report/index.js";
+// The report room (vega, resvg) loads only when --out asks for figures: it would add ~0.3 s to every command start.
+import type { ReportSection } from "../../report/index.js";
 
 interface AssessCliOptions {
   source: string;
@@ -57,6 +58,7 @@ async function loadPair(o: AssessCliOptions, seed: number): Promise<{ source: Do
 
 /** Domains in 2-D (PCA, and t-SNE unless disabled) and the per-feature shift bars, into DIR; returns HTML blocks. */
 async function writeFigures(dir: string, source: Domain, target: Domain, r: AssessReport, seed: number, withTsne: boolean): Promise<ReportSection> {
+  const { embeddingScatter, featureShiftBars, writeFigure } = await import("../../report/index.js");
   const rng = new Rng(seed).fork("figures");
   const take = (d: Domain, max: number) => {
     const idx = d.X.rows <= max ? Int32Array.from({ length: d.X.rows }, (_, i) => i) : rng.permutation(d.X.rows).slice(0, max).sort();
@@ -114,6 +116,7 @@ export function register(program: Command): void {
       if (o.out) {
         writeJsonAtomic(join(o.out, "assess.json"), report);
         const figs = await writeFigures(o.out, source, target, report, seed, o.tsne !== false);
+        const { writeReportHtml } = await import("../../report/index.js");
         writeReportHtml(join(o.out, "assess.html"), {
           title: `Will transfer help? ${source.name} → ${target.name}`,
           subtitle: "transferlab assess — before training anything",
