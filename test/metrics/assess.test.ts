@@ -102,6 +102,13 @@ test("CLI: assess on two CSV files prints JSON, writes --out files; bad budget i
   const bad = run("--source", join(dir, "s.csv"), "--target", join(dir, "t.csv"), "--memory-budget", "lots");
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr.trim(), /^transferlab: error \[INVALID_PARAMETER\].*memory-budget/);
+  // --label 0 names the header column "0" (as evaluate and datasets read it), not column index 0 ("a").
+  const digitHeader = (shift: number) => ["a,0,label", ...Array.from({ length: 60 }, (_, i) => `${(rng.normal() + shift).toFixed(4)},${i % 2},${rng.normal().toFixed(4)}`)].join("\n");
+  writeFileSync(join(dir, "s0.csv"), digitHeader(0));
+  writeFileSync(join(dir, "t0.csv"), digitHeader(1));
+  const named = run("--source", join(dir, "s0.csv"), "--target", join(dir, "t0.csv"), "--label", "0", "--json", "--permutations", "9", "--approximate");
+  assert.equal(named.status, 0, named.stderr);
+  assert.deepEqual(JSON.parse(named.stdout).featureShift.map((f: { name: string }) => f.name).sort(), ["a", "label"]);
 });
 
 test("unlabelled source and target: no label-based parts, no NaN anywhere", async () => {

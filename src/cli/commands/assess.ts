@@ -33,7 +33,8 @@ async function loadPair(o: AssessCliOptions, seed: number): Promise<{ source: Do
   if (!["auto", "pixel", "standardize", "none"].includes(scaling)) throw invalidParam("scaling", `unknown scaling '${o.scaling}'`, "use auto, standardize, pixel or none");
   const sFile = isDataFileName(o.source), tFile = isDataFileName(o.target);
   if (sFile && tFile) {
-    const label = o.label === undefined ? undefined : /^\d+$/.test(o.label) ? Number(o.label) : o.label;
+    // As in evaluate and datasets, the loader reads a digit string as a header name first, then as an index.
+    const label = o.label;
     let st: { source: Domain; target: Domain };
     try {
       st = await loadSourceTarget({ source: o.source, target: o.target }, label !== undefined ? { label } : {});
