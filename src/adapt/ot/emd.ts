@@ -106,12 +106,17 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   const pot = new Float64Array(N);
   const queue = new Int32Array(N);
 
-  // Hangs the component containing `start` below `up` (or as the root when up = −1), via arc `viaArc`.
+  // Hangs the component containing `start` below `up` (or as the root when up = −1), via arc `viaArc`. Arcs inside
+  // the moved subtree keep their reduced cost 0, so its potentials all move by one constant (+δ on the side of
+  // `start`, −δ on the other): a shift instead of a cost lookup per node (the cost matrix is far too big for cache).
   const hang = (start: number, up: number, viaArc: number): void => {
     parent[start] = up; parentArc[start] = viaArc;
     depth[start] = up < 0 ? 0 : depth[up]! + 1;
+    const old = pot[start]!;
     if (up < 0) pot[start] = 0;
     else setPot(start, viaArc);
+    const delta = pot[start]! - old;
+    const dRow = start < n ? delta : -delta, dCol = -dRow;
     let head = 0, tail = 0;
     queue[tail++] = start;
     while (head < tail) {
@@ -122,7 +127,8 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
         if (k === px) continue;
         const y = (sl & 1) === 0 ? n + arcCol[k]! : arcRow[k]!;
         parent[y] = x; parentArc[y] = k; depth[y] = depth[x]! + 1;
-        setPot(y, k);
+        if (initial) setPot(y, k);
+        else pot[y]! += y < n ? dRow : dCol;
         queue[tail++] = y;
       }
     }
@@ -132,7 +138,9 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     if (y < n) pot[y] = c - pot[n + arcCol[k]!]!;
     else pot[y] = c - pot[arcRow[k]!]!;
   };
+  let initial = true;
   hang(0, -1, -1);
+  initial = false;
 
   const total = n * m;
   const block = Math.max(Math.min(total, 10), Math.ceil(Math.sqrt(total)));
