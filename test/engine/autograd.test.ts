@@ -183,3 +183,9 @@ test("the reference workload reaches the same loss on every kernel tier (within 
   assert.ok(ref[2]! < ref[0]!, "the loss decreases");
   for (const [tier, l] of results) for (let e = 0; e < ref.length; e++) assert.ok(Math.abs(l[e]! - ref[e]!) < 1e-3, `${tier} epoch ${e + 1}: ${l[e]} vs ${ref[e]}`);
 });
+
+test("erfc keeps its relative accuracy in the upper tail (values from Python's math.erfc); erf + erfc = 1", () => {
+  const ref: [number, number][] = [[-1, 1.842700792949715], [0.5, 0.4795001221869535], [3, 2.2090496998585438e-5], [6, 2.1519736712498916e-17]];
+  for (const [x, want] of ref) assert.ok(Math.abs(E.erfc(x) / want - 1) < 1.2e-7, `erfc(${x}) = ${E.erfc(x)}, want ${want}`);
+  for (const x of [-2, -0.3, 0, 0.7, 1.5]) assert.ok(Math.abs(E.erf(x) + E.erfc(x) - 1) < 1e-15, `erf + erfc at ${x}`);
+});

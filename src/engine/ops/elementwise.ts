@@ -182,13 +182,23 @@ export const ACTIVATIONS: readonly Activation[] = ["none", "relu", "leakyRelu", 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
+/** erfc(z) for z ≥ 0: Numerical Recipes' erfcc Chebyshev fit, fractional error < 1.2e-7 everywhere. */
+function erfcNonNegative(z: number): number {
+  const t = 1 / (1 + 0.5 * z);
+  return t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+}
+
 /** erf, |error| < 1.2e-7 (Numerical Recipes erfc Chebyshev fit), ample for float32. */
 export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r = erfcNonNegative(Math.abs(x));
   return x >= 0 ? 1 - r : r - 1;
+}
+
+/** erfc = 1 − erf, from the same fit (keeps its relative accuracy in the upper tail, where 1 − erf would cancel). */
+export function erfc(x: number): number {
+  const r = erfcNonNegative(Math.abs(x));
+  return x >= 0 ? r : 2 - r;
 }
 
 /** act(v) for one value (slope for leakyRelu). */
