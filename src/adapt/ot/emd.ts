@@ -104,6 +104,7 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   const parentArc = new Int32Array(N).fill(-1);
   const depth = new Int32Array(N);
   const pot = new Float64Array(N);
+  const potCol = pot.subarray(n); // column potentials (a view)
   const queue = new Int32Array(N);
 
   // Hangs the component containing `start` below `up` (or as the root when up = −1), via arc `viaArc`. Arcs inside
@@ -151,22 +152,27 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   while (true) {
     if ((pivots & 1023) === 0 && opts.signal?.aborted) throw new TransferLabError("ABORTED", "EMD was aborted");
     // Block search pricing: scan cells cyclically from where the last scan stopped, a block at a time, and take
-    // the most negative reduced cost of the first block that has one. (Row/column counters avoid a division per cell.)
-    let best = -eps, bestCell = -1, scanned = 0;
-    let ci = (next / m) | 0, cj = next - ci * m;
-    let potI = pot[ci]!;
+    // the most negative reduced cost of the first block that has one. A block is walked as runs within one row, so
+    // the inner loop is a plain sweep over a row of C and the column potentials.
+    let best = -eps, bestCell = -1, scanned = 0, cell = next;
     while (scanned < total) {
-      const end = Math.min(scanned + block, total);
-      for (let s = scanned; s < end; s++) {
-        const cell = ci * m + cj;
-        const rc = C[cell]! - potI - pot[n + cj]!;
-        if (rc < best) { best = rc; bestCell = cell; }
-        if (++cj === m) { cj = 0; if (++ci === n) ci = 0; potI = pot[ci]!; }
+      let left = Math.min(block, total - scanned);
+      scanned += left;
+      while (left > 0) {
+        const ci = (cell / m) | 0, o = ci * m, j0 = cell - o;
+        const j1 = Math.min(m, j0 + left);
+        const potI = pot[ci]!;
+        for (let j = j0; j < j1; j++) {
+          const rc = C[o + j]! - potI - potCol[j]!;
+          if (rc < best) { best = rc; bestCell = o + j; }
+        }
+        left -= j1 - j0;
+        cell = o + j1;
+        if (cell === total) cell = 0;
       }
-      scanned = end;
       if (bestCell >= 0) break;
     }
-    next = ci * m + cj;
+    next = cell;
     if (bestCell < 0) break; // optimal: no negative reduced cost
     if (++pivots > maxPivots) {
       throw new TransferLabError("INTERNAL", `EMD network simplex did not finish within ${maxPivots} pivots`, { param: "maxPivots" }, "raise maxPivots or use Sinkhorn");
