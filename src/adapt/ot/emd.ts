@@ -102,20 +102,45 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   for (let k = 0; k < nArcs; k++) { link(2 * k, arcRow[k]!); link(2 * k + 1, n + arcCol[k]!); }
   const parent = new Int32Array(N).fill(-1);
   const parentArc = new Int32Array(N).fill(-1);
-  const depth = new Int32Array(N);
+  // Cycle search marks: mark[x] = 2·pivot + 1 (reached from the row end) or + 2 (from the column end); pos = steps.
+  const mark = new Float64Array(N);
+  const pos = new Int32Array(N);
   const pot = new Float64Array(N);
   const potCol = pot.subarray(n); // column potentials (a view)
   const queue = new Int32Array(N);
 
-  // Hangs the component containing `start` below `up` (or as the root when up = −1), via arc `viaArc`. Arcs inside
-  // the moved subtree keep their reduced cost 0, so its potentials all move by one constant (+δ on the side of
-  // `start`, −δ on the other): a shift instead of a cost lookup per node (the cost matrix is far too big for cache).
-  const hang = (start: number, up: number, viaArc: number): void => {
-    parent[start] = up; parentArc[start] = viaArc;
-    depth[start] = up < 0 ? 0 : depth[up]! + 1;
+  // Roots the initial tree at node 0: parents and potentials by a breadth-first walk.
+  const hangRoot = (): void => {
+    parent[0] = -1; parentArc[0] = -1; pot[0] = 0;
+    let head = 0, tail = 0;
+    queue[tail++] = 0;
+    while (head < tail) {
+      const x = queue[head++]!;
+      const px = parentArc[x]!;
+      for (let sl = headSlot[x]!; sl >= 0; sl = nextSlot[sl]!) {
+        const k = sl >> 1;
+        if (k === px) continue;
+        const y = (sl & 1) === 0 ? n + arcCol[k]! : arcRow[k]!;
+        parent[y] = x; parentArc[y] = k;
+        setPot(y, k);
+        queue[tail++] = y;
+      }
+    }
+  };
+  // Re-hangs the subtree cut off by the leaving arc `k` (now holding the entering arc) below `up`, from its node
+  // `start`. Only the stem (start up to the subtree's old top) changes parents: it is reversed. Arcs inside the
+  // subtree keep their reduced cost 0, so its potentials all move by one constant (+δ on the side of `start`, −δ on
+  // the other): a shift per node instead of a cost lookup (the cost matrix is far too big for cache).
+  const rehang = (start: number, up: number, k: number): void => {
+    let cur = start, pNode = up, pArc = k;
+    while (true) {
+      const oArc = parentArc[cur]!, oPar = parent[cur]!;
+      parent[cur] = pNode; parentArc[cur] = pArc;
+      if (oArc === k) break;
+      pNode = cur; pArc = oArc; cur = oPar;
+    }
     const old = pot[start]!;
-    if (up < 0) pot[start] = 0;
-    else setPot(start, viaArc);
+    setPot(start, k);
     const delta = pot[start]! - old;
     const dRow = start < n ? delta : -delta, dCol = -dRow;
     let head = 0, tail = 0;
@@ -124,12 +149,9 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
       const x = queue[head++]!;
       const px = parentArc[x]!;
       for (let sl = headSlot[x]!; sl >= 0; sl = nextSlot[sl]!) {
-        const k = sl >> 1;
-        if (k === px) continue;
-        const y = (sl & 1) === 0 ? n + arcCol[k]! : arcRow[k]!;
-        parent[y] = x; parentArc[y] = k; depth[y] = depth[x]! + 1;
-        if (initial) setPot(y, k);
-        else pot[y]! += y < n ? dRow : dCol;
+        if (sl >> 1 === px) continue;
+        const y = (sl & 1) === 0 ? n + arcCol[sl >> 1]! : arcRow[sl >> 1]!;
+        pot[y]! += y < n ? dRow : dCol;
         queue[tail++] = y;
       }
     }
@@ -139,9 +161,7 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     if (y < n) pot[y] = c - pot[n + arcCol[k]!]!;
     else pot[y] = c - pot[arcRow[k]!]!;
   };
-  let initial = true;
-  hang(0, -1, -1);
-  initial = false;
+  hangRoot();
 
   const total = n * m;
   const block = Math.max(Math.min(total, 10), Math.ceil(Math.sqrt(total)));
@@ -181,9 +201,22 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     // Cycle: entering arc (ei → ej) plus the tree path between the two nodes.
     iPath.length = 0; jPath.length = 0;
     let x = ei, y = n + ej;
-    while (depth[x]! > depth[y]!) { iPath.push(parentArc[x]!); x = parent[x]!; }
-    while (depth[y]! > depth[x]!) { jPath.push(parentArc[y]!); y = parent[y]!; }
-    while (x !== y) { iPath.push(parentArc[x]!); x = parent[x]!; jPath.push(parentArc[y]!); y = parent[y]!; }
+    // Apex: walk up from both ends in lockstep, marking; the first node reached from both sides (work ≤ 2× the
+    // longer side of the cycle, and no depth labels to keep up to date).
+    const sx = 2 * pivots + 1, sy = sx + 1;
+    mark[x] = sx; pos[x] = 0; mark[y] = sy; pos[y] = 0;
+    while (true) {
+      if (parent[x]! >= 0) {
+        iPath.push(parentArc[x]!); x = parent[x]!;
+        if (mark[x] === sy) { jPath.length = pos[x]!; break; }
+        mark[x] = sx; pos[x] = iPath.length;
+      }
+      if (parent[y]! >= 0) {
+        jPath.push(parentArc[y]!); y = parent[y]!;
+        if (mark[y] === sx) { iPath.length = pos[y]!; break; }
+        mark[y] = sy; pos[y] = jPath.length;
+      }
+    }
     // Arcs at even positions from either end lose flow. Leaving arc: the last blocking arc in cycle order
     // apex → ei → ej → apex, i.e. on the column side the one nearest the apex, else on the row side the one nearest ei.
     let theta = Infinity;
@@ -202,8 +235,8 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     arcRow[leave] = ei; arcCol[leave] = ej; flow[leave] = theta;
     link(2 * leave, ei); link(2 * leave + 1, n + ej);
     // Re-hang the detached subtree from the entering arc's endpoint inside it.
-    if (leaveOnJ) hang(n + ej, ei, leave);
-    else hang(ei, n + ej, leave);
+    if (leaveOnJ) rehang(n + ej, ei, leave);
+    else rehang(ei, n + ej, leave);
   }
 
   const plan = mat64(n0, m0);
