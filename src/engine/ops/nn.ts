@@ -3,6 +3,7 @@ import { invalidParam, shapeMismatch } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import { Tensor, out, gradOf, needsGrad, record, alloc } from "../tensor.js";
 import { gemm } from "./linalg.js";
+import { recordArgmaxBackward } from "./reduce.js";
 
 /** Inverted dropout: zero each element with probability p and scale the rest by 1/(1−p); identity in eval. */
 export function dropout(x: Tensor, p: number, rng: Rng, training = true): Tensor {
@@ -213,14 +214,7 @@ export function maxPool2d(x: Tensor, k: number, stride = k): Tensor {
         yd[o] = best;
         arg[o] = bi;
       }
-  if (rg) {
-    record(() => {
-      const g = y.grad;
-      if (g === null) return;
-      const gx = gradOf(x);
-      for (let o = 0; o < g.length; o++) gx[arg[o]!]! += g[o]!;
-    });
-  }
+  if (rg) recordArgmaxBackward(x, y, arg);
   return y;
 }
 

@@ -119,14 +119,7 @@ export function max(x: Tensor, axes?: number | number[], keepDims = false): Tens
           }
         }
       }
-  if (rg) {
-    record(() => {
-      const g = y.grad;
-      if (g === null) return;
-      const gx = gradOf(x);
-      for (let o = 0; o < g.length; o++) gx[arg[o]!]! += g[o]!;
-    });
-  }
+  if (rg) recordArgmaxBackward(x, y, arg);
   return y;
 }
 
@@ -223,3 +216,13 @@ export function logSoftmax(x: Tensor): Tensor {
   return y;
 }
 
+
+/** Backward of a max (reduction or pooling): each output's gradient goes to the input element that won. */
+export function recordArgmaxBackward(x: Tensor, y: Tensor, arg: ArrayLike<number>): void {
+  record(() => {
+    const g = y.grad;
+    if (g === null) return;
+    const gx = gradOf(x);
+    for (let o = 0; o < g.length; o++) gx[arg[o]!]! += g[o]!;
+  });
+}
