@@ -1,0 +1,113 @@
+// Entropic Sinkhorn (src/adapt/ot/sinkhorn.ts) vs POT 0.8.2 (Debian python3-pot, when present) on the same
+// cost matrix: squared Euclidean costs between two random 64-D clouds, divided by their maximum (uniform
+// weights). At --reg (default 0.05) POT's plain ot.sinkhorn converges and is compared with ours (float64 and
+// float32); at --reg-small (default 0.01) ours is compared with ot.bregman.sinkhorn_stabilized. Both run at most
+// --iter iterations (default 1000, POT's default) with stopThr 1e-9. Reports CPU seconds, iterations and the
+// marginal errors ‖P1 − a‖₂, ‖Pᵀ1 − b‖₂ of the returned plan. The machine is shared: times are noisy.
+// `npm run bench -- sinkhorn [--json] [--n 3000] [--m 1797] [--d 64] [--reg 0.05] [--reg-small 0.01] [--iter 1000]`
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { Rng } from "../src/core/rng.js";
+import { mat64, type Mat64 } from "../src/adapt/feature/linalg.js";
+import { sinkhornPlan } from "../src/adapt/ot/sinkhorn.js";
+
+const PY = "/usr/bin/python3";
+const POT = `
+import json, sys, time
+import numpy as np, ot
+n, m, reg, method, it = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], int(sys.argv[6])
+M = np.fromfile(sys.argv[1], dtype=np.float64).reshape(n, m)
+a, b = np.full(n, 1.0 / n), np.full(m, 1.0 / m)
+c = time.process_time()
+if method == "plain":
+    G, log = ot.sinkhorn(a, b, M, reg, numItermax=it, stopThr=1e-9, log=True)
+else:
+    G, log = ot.bregman.sinkhorn_stabilized(a, b, M, reg, numItermax=it, stopThr=1e-9, log=True)
+cpu = time.process_time() - c
+print(json.dumps({"cpu": cpu, "iterations": int(log.get("niter", log.get("n_iter", -1))),
+  "errA": float(np.linalg.norm(G.sum(1) - a)), "errB": float(np.linalg.norm(G.sum(0) - b)),
+  "finite": bool(np.isfinite(G).all())}))
+`;
+
+function arg(args: string[], name: string, def: number): number {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : def;
+}
+
+interface Run { cpu: number; iterations?: number; errA: number; errB: number; finite?: boolean; error?: string }
+
+function marginalErrors(P: Mat64, a: Float64Array, b: Float64Array): { errA: number; errB: number } {
+  const n = P.rows, m = P.cols, col = new Float64Array(m);
+  let ea = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < m; j++) { const p = P.data[i * m + j]!; s += p; col[j]! += p; }
+    ea += (s - a[i]!) ** 2;
+  }
+  let eb = 0;
+  for (let j = 0; j < m; j++) eb += (col[j]! - b[j]!) ** 2;
+  return { errA: Math.sqrt(ea), errB: Math.sqrt(eb) };
+}
+
+function ours(a: Float64Array, b: Float64Array, M: Mat64, reg: number, iter: number, precision: "float64" | "float32"): Run {
+  const c0 = process.cpuUsage();
+  const r = sinkhornPlan(a, b, M, reg, { maxIter: iter, tol: 1e-9, precision });
+  const cu = process.cpuUsage(c0);
+  return { cpu: (cu.user + cu.system) / 1e6, iterations: r.iterations, ...marginalErrors(r.plan, a, b) };
+}
+
+function pot(file: string, n: number, m: number, reg: number, method: string, iter: number): Run {
+  // POT gets the machine's default OpenBLAS tuning, not the engine's.
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync(PY, ["-c", POT, file, String(n), String(m), String(reg), method, String(iter)], { encoding: "utf8", maxBuffer: 1 << 20, env });
+  if (r.status !== 0) return { cpu: NaN, errA: NaN, errB: NaN, error: r.stderr.trim().split("\n").pop() };
+  return JSON.parse(r.stdout.trim()) as Run;
+}
+
+export default async function (args: string[]): Promise<void> {
+  const json = args.includes("--json");
+  const n = arg(args, "--n", 3000), m = arg(args, "--m", 1797), d = arg(args, "--d", 64);
+  const reg = arg(args, "--reg", 0.05), regSmall = arg(args, "--reg-small", 0.01), iter = arg(args, "--iter", 1000);
+  const rng = new Rng(6);
+  const X = Float64Array.from({ length: n * d }, () => rng.uniform()), Y = Float64Array.from({ length: m * d }, () => rng.uniform());
+  const M = mat64(n, m);
+  let mx = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
+    let t = 0;
+    for (let k = 0; k < d; k++) { const q = X[i * d + k]! - Y[j * d + k]!; t += q * q; }
+    M.data[i * m + j] = t;
+    if (t > mx) mx = t;
+  }
+  for (let k = 0; k < M.data.length; k++) M.data[k]! /= mx;
+  const a = new Float64Array(n).fill(1 / n), b = new Float64Array(m).fill(1 / m);
+  const rows: { label: string; run: Run; ref?: string }[] = [];
+  rows.push({ label: `ours float64, reg ${reg}`, run: ours(a, b, M, reg, iter, "float64"), ref: "pot-plain" });
+  rows.push({ label: `ours float32, reg ${reg}`, run: ours(a, b, M, reg, iter, "float32"), ref: "pot-plain" });
+  rows.push({ label: `ours float64, reg ${regSmall}`, run: ours(a, b, M, regSmall, iter, "float64"), ref: "pot-stab" });
+  const refs: Record<string, Run> = {};
+  if (existsSync(PY) && spawnSync(PY, ["-c", "import ot"], { stdio: "ignore" }).status === 0) {
+    const dir = mkdtempSync(join(tmpdir(), "bench-sinkhorn-"));
+    try {
+      const f = join(dir, "M.f64");
+      writeFileSync(f, new Uint8Array(M.data.buffer, M.data.byteOffset, M.data.byteLength));
+      refs["pot-plain"] = pot(f, n, m, reg, "plain", iter);
+      refs["pot-stab"] = pot(f, n, m, regSmall, "stabilized", iter);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  }
+  const out = { n, m, d, reg, regSmall, iter, load: loadavg()[0], cpus: cpus().length, rows, pot: refs };
+  if (json) { console.log(JSON.stringify(out)); return; }
+  console.log(`Sinkhorn ${n}×${m} (d = ${d}, costs / max); load average ${out.load.toFixed(1)} on ${out.cpus} CPUs, so times are noisy`);
+  const line = (label: string, r: Run): string => r.error ? `  ${label}: ${r.error}` :
+    `  ${label.padEnd(34)} ${r.cpu.toFixed(2).padStart(7)} s CPU, ${String(r.iterations ?? "?").padStart(5)} it, ‖P1−a‖ ${r.errA.toExponential(1)}, ‖Pᵀ1−b‖ ${r.errB.toExponential(1)}`;
+  if (refs["pot-plain"]) console.log(line(`POT ot.sinkhorn, reg ${reg}`, refs["pot-plain"]));
+  if (refs["pot-stab"]) console.log(line(`POT sinkhorn_stabilized, reg ${regSmall}`, refs["pot-stab"]));
+  for (const r of rows) {
+    const p = r.ref ? refs[r.ref] : undefined;
+    console.log(line(r.label, r.run) + (p && !p.error ? `  (${(r.run.cpu / p.cpu).toFixed(2)}× POT)` : ""));
+  }
+  if (!refs["pot-plain"]) console.log("  POT (python3-pot) not available");
+}
