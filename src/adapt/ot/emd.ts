@@ -83,55 +83,81 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     for (let i = 0; i < n && k < nArcs; i++) if (find(i) !== find(n)) { arcRow[k] = i; arcCol[k] = 0; flow[k] = 0; k++; uf[find(i)] = find(n); }
     if (k !== nArcs) throw new TransferLabError("INTERNAL", `EMD initial basis has ${k} arcs, expected ${nArcs}`);
   }
-  // Adjacency of basis arcs per node as doubly linked lists in typed arrays: arc k has slot 2k at its row node and
-  // slot 2k+1 at its column node (O(1) insert/remove, and a cache-friendly walk when re-hanging subtrees).
-  const headSlot = new Int32Array(N).fill(-1);
-  const nextSlot = new Int32Array(2 * nArcs).fill(-1);
-  const prevSlot = new Int32Array(2 * nArcs).fill(-1);
-  const link = (sl: number, node: number): void => {
-    const h = headSlot[node]!;
-    nextSlot[sl] = h; prevSlot[sl] = -1;
-    if (h >= 0) prevSlot[h] = sl;
-    headSlot[node] = sl;
-  };
-  const unlink = (sl: number, node: number): void => {
-    const p = prevSlot[sl]!, q = nextSlot[sl]!;
-    if (p >= 0) nextSlot[p] = q; else headSlot[node] = q;
-    if (q >= 0) prevSlot[q] = p;
-  };
-  for (let k = 0; k < nArcs; k++) { link(2 * k, arcRow[k]!); link(2 * k + 1, n + arcCol[k]!); }
+  // Adjacency of the initial basis (only to root it): CSR lists of arc slots per node (slot 2k at arc k's row node,
+  // 2k+1 at its column node).
+  const adjStart = new Int32Array(N + 1);
+  for (let k = 0; k < nArcs; k++) { adjStart[arcRow[k]! + 1]!++; adjStart[n + arcCol[k]! + 1]!++; }
+  for (let x = 0; x < N; x++) adjStart[x + 1]! += adjStart[x]!;
+  const adj = new Int32Array(2 * nArcs);
+  {
+    const fill = adjStart.slice(0, N);
+    for (let k = 0; k < nArcs; k++) { adj[fill[arcRow[k]!]!++] = 2 * k; adj[fill[n + arcCol[k]!]!++] = 2 * k + 1; }
+  }
   const parent = new Int32Array(N).fill(-1);
   const parentArc = new Int32Array(N).fill(-1);
+  // Tree as a preorder thread (the "thread index" of network simplex codes such as LEMON's): thread[x] is the next
+  // node in preorder (circular, back to root 0), revThread its inverse, lastSucc[x] the last node of x's subtree.
+  // A subtree is then one contiguous run of the thread, so shifting its potentials is a linear walk, and re-hanging
+  // it re-threads only the stem instead of walking adjacency lists.
+  const thread = new Int32Array(N), revThread = new Int32Array(N), lastSucc = new Int32Array(N);
   // Cycle search marks: mark[x] = 2·pivot + 1 (reached from the row end) or + 2 (from the column end); pos = steps.
   const mark = new Float64Array(N);
   const pos = new Int32Array(N);
   const pot = new Float64Array(N);
   const potCol = pot.subarray(n); // column potentials (a view)
-  const queue = new Int32Array(N);
+  const stack = new Int32Array(N);
+  // Stem scratch: stem nodes and, per stem node, the two thread runs that make up its new preorder segment.
+  const stem = new Int32Array(N), aEnd = new Int32Array(N), bBeg = new Int32Array(N), bEnd = new Int32Array(N);
 
-  // Roots the initial tree at node 0: parents and potentials by a breadth-first walk.
+  // Roots the initial tree at node 0: parents, potentials and the preorder thread by a depth-first walk.
   const hangRoot = (): void => {
     parent[0] = -1; parentArc[0] = -1; pot[0] = 0;
-    let head = 0, tail = 0;
-    queue[tail++] = 0;
-    while (head < tail) {
-      const x = queue[head++]!;
+    const order = new Int32Array(N);
+    let sp = 0, cnt = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const x = stack[--sp]!;
+      order[cnt++] = x;
       const px = parentArc[x]!;
-      for (let sl = headSlot[x]!; sl >= 0; sl = nextSlot[sl]!) {
-        const k = sl >> 1;
+      for (let t = adjStart[x]!; t < adjStart[x + 1]!; t++) {
+        const sl = adj[t]!, k = sl >> 1;
         if (k === px) continue;
         const y = (sl & 1) === 0 ? n + arcCol[k]! : arcRow[k]!;
         parent[y] = x; parentArc[y] = k;
         setPot(y, k);
-        queue[tail++] = y;
+        stack[sp++] = y;
       }
+    }
+    if (cnt !== N) throw new TransferLabError("INTERNAL", `EMD initial basis spans ${cnt} of ${N} nodes`);
+    for (let t = 0; t < N; t++) { const x = order[t]!, y = order[(t + 1) % N]!; thread[x] = y; revThread[y] = x; }
+    lastSucc.fill(-1);
+    for (let t = N - 1; t >= 0; t--) {
+      const x = order[t]!;
+      if (lastSucc[x]! < 0) lastSucc[x] = x;
+      const p = parent[x]!;
+      if (p >= 0 && lastSucc[p]! < 0) lastSucc[p] = lastSucc[x]!;
     }
   };
   // Re-hangs the subtree cut off by the leaving arc `k` (now holding the entering arc) below `up`, from its node
   // `start`. Only the stem (start up to the subtree's old top) changes parents: it is reversed. Arcs inside the
   // subtree keep their reduced cost 0, so its potentials all move by one constant (+δ on the side of `start`, −δ on
   // the other): a shift per node instead of a cost lookup (the cost matrix is far too big for cache).
+  // Thread: with stem v0 = start … vK = old top, the new preorder of the subtree is seg(v0) seg(v1) … seg(vK), where
+  // seg(vi) is vi's old run minus v(i−1)'s run: run A = vi … (node before v(i−1)), run B = after last(v(i−1)) …
+  // last(vi) (possibly empty). The re-threaded run is then cut out and spliced in right after `up`.
   const rehang = (start: number, up: number, k: number): void => {
+    let K = 0;
+    for (let x = start; ; x = parent[x]!) { stem[K++] = x; if (parentArc[x] === k) break; }
+    const top = stem[K - 1]!, topLast = lastSucc[top]!, before = revThread[top]!, after = thread[topLast]!;
+    const oldTopParent = parent[top]!;
+    // Runs, read from the old thread before any write.
+    aEnd[0] = lastSucc[start]!; bBeg[0] = -1; bEnd[0] = -1;
+    for (let i = 1; i < K; i++) {
+      const v = stem[i]!, c = stem[i - 1]!, cl = lastSucc[c]!;
+      aEnd[i] = revThread[c]!;
+      if (cl !== lastSucc[v]!) { bBeg[i] = thread[cl]!; bEnd[i] = lastSucc[v]!; } else { bBeg[i] = -1; bEnd[i] = -1; }
+    }
+    // Parents: reverse the stem.
     let cur = start, pNode = up, pArc = k;
     while (true) {
       const oArc = parentArc[cur]!, oPar = parent[cur]!;
@@ -139,20 +165,32 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
       if (oArc === k) break;
       pNode = cur; pArc = oArc; cur = oPar;
     }
+    // Cut the old run out of the thread; ancestors that ended with it now end just before it.
+    thread[before] = after; revThread[after] = before;
+    for (let x = oldTopParent; x >= 0 && lastSucc[x] === topLast; x = parent[x]!) lastSucc[x] = before;
+    // Chain the segments.
+    let tail = aEnd[0]!;
+    for (let i = 1; i < K; i++) {
+      const v = stem[i]!;
+      thread[tail] = v; revThread[v] = tail; tail = aEnd[i]!;
+      const bb = bBeg[i]!;
+      if (bb >= 0) { thread[tail] = bb; revThread[bb] = tail; tail = bEnd[i]!; }
+    }
+    for (let i = 0; i < K; i++) lastSucc[stem[i]!] = tail;
+    // Splice right after `up`; if `up` was a leaf, it and the ancestors that ended with it now end with `tail`.
+    const upNext = thread[up]!;
+    thread[up] = start; revThread[start] = up;
+    thread[tail] = upNext; revThread[upNext] = tail;
+    for (let x = up; x >= 0 && lastSucc[x] === up; x = parent[x]!) lastSucc[x] = tail;
+    // Potentials: one shift over the run after `start`.
     const old = pot[start]!;
     setPot(start, k);
     const delta = pot[start]! - old;
     const dRow = start < n ? delta : -delta, dCol = -dRow;
-    let head = 0, tail = 0;
-    queue[tail++] = start;
-    while (head < tail) {
-      const x = queue[head++]!;
-      const px = parentArc[x]!;
-      for (let sl = headSlot[x]!; sl >= 0; sl = nextSlot[sl]!) {
-        if (sl >> 1 === px) continue;
-        const y = (sl & 1) === 0 ? n + arcCol[sl >> 1]! : arcRow[sl >> 1]!;
+    if (start !== tail) {
+      for (let y = thread[start]!; ; y = thread[y]!) {
         pot[y]! += y < n ? dRow : dCol;
-        queue[tail++] = y;
+        if (y === tail) break;
       }
     }
   };
@@ -230,10 +268,7 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     for (let p = 0; p < jPath.length; p++) flow[jPath[p]!]! += p % 2 === 0 ? -theta : theta;
     for (let p = 0; p < iPath.length; p++) flow[iPath[p]!]! += p % 2 === 0 ? -theta : theta;
     // The leaving arc's slot becomes the entering arc.
-    const lr = arcRow[leave]!, lc = n + arcCol[leave]!;
-    unlink(2 * leave, lr); unlink(2 * leave + 1, lc);
     arcRow[leave] = ei; arcCol[leave] = ej; flow[leave] = theta;
-    link(2 * leave, ei); link(2 * leave + 1, n + ej);
     // Re-hang the detached subtree from the entering arc's endpoint inside it.
     if (leaveOnJ) rehang(n + ej, ei, leave);
     else rehang(ei, n + ej, leave);
