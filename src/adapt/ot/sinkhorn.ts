@@ -111,6 +111,10 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   };
   const outside = (x: number): boolean => !(x > 1 / tau && x < tau);
 
+  // The float64 path makes one pass over K per iteration: once row i's K v is summed, u_i is known and the row,
+  // still in cache, adds its share to Kᵀu for the next column step (and for the stopping test). The sums run in
+  // the same order as two separate products would, so the iterates are bit-identical to that.
+  let colSumFresh = false; // colSum = Kᵀu for the current K and u
   let error = Infinity, converged = false, it = 0;
   for (it = 0; it < maxIter; it++) {
     if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted");
@@ -119,23 +123,44 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
     if (it === 0) {
       for (let j = 0; j < m; j++) badCols.push(j);
     } else {
-      kTu();
+      if (!colSumFresh) kTu();
       for (let j = 0; j < m; j++) { const vj = b[j]! / colSum[j]!; v[j] = vj; if (outside(vj)) badCols.push(j); }
     }
+    colSumFresh = false;
     if (badCols.length > 0) {
       for (let i = 0; i < n; i++) F[i] = f[i]! + reg * Math.log(u[i]!);
       for (const j of badCols) exactColumn(j);
     }
-    // u = a / (K v)
-    badRows.length = 0;
-    kv();
-    for (let i = 0; i < n; i++) { const ui = a[i]! / rowSum[i]!; u[i] = ui; if (outside(ui)) badRows.push(i); }
-    if (badRows.length > 0) {
-      for (let j = 0; j < m; j++) G[j] = g[j]! + reg * Math.log(v[j]!);
-      for (const i of badRows) exactRow(i);
+    // u = a / (K v); a row that leaves [1/tau, tau] is absorbed at once (it only needs g and v, final here).
+    if (k32) {
+      badRows.length = 0;
+      kv();
+      for (let i = 0; i < n; i++) { const ui = a[i]! / rowSum[i]!; u[i] = ui; if (outside(ui)) badRows.push(i); }
+      if (badRows.length > 0) {
+        for (let j = 0; j < m; j++) G[j] = g[j]! + reg * Math.log(v[j]!);
+        for (const i of badRows) exactRow(i);
+      }
+    } else {
+      const Kd = K as Float64Array;
+      let gReady = false;
+      colSum.fill(0);
+      for (let i = 0; i < n; i++) {
+        const o = i * m;
+        let s = 0;
+        for (let j = 0; j < m; j++) s += Kd[o + j]! * v[j]!;
+        const ui = a[i]! / s;
+        u[i] = ui;
+        if (outside(ui)) {
+          if (!gReady) { for (let j = 0; j < m; j++) G[j] = g[j]! + reg * Math.log(v[j]!); gReady = true; }
+          exactRow(i);
+        }
+        const uu = u[i]!;
+        for (let j = 0; j < m; j++) colSum[j]! += Kd[o + j]! * uu;
+      }
+      colSumFresh = true;
     }
     if (it % 10 === 0) {
-      kTu();
+      if (!colSumFresh) { kTu(); colSumFresh = true; }
       let e = 0;
       for (let j = 0; j < m; j++) { const t = colSum[j]! * v[j]! - b[j]!; e += t * t; }
       error = Math.sqrt(e);
