@@ -7,7 +7,7 @@ import { z } from "zod";
 import { Matrix } from "../core/matrix.js";
 import type { Labels, LabelledDomain, Domain } from "../core/domain.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
-import { assertFinite } from "../core/validate.js";
+import { assertFinite, assertSameFeatures } from "../core/validate.js";
 import type { Estimator } from "../estimators/types.js";
 import type { Adapter, Family, FitContext, FitData, FitDetails, FittedModel, Needs, ParamDoc } from "./types.js";
 
@@ -268,12 +268,12 @@ export function validateFitData(data: FitData, needs: Needs, method: string): vo
     throw new TransferLabError("TEST_LABEL_LEAK", `target domain '${target.name}' passed to '${method}' carries labels`, {}, "pass target inputs without labels (withoutLabels); labelled target points go in targetLabelled");
   }
   checkDomain(target, "target");
-  sameFeatures(source, target);
+  assertSameFeatures(source, target);
   if (targetLabelled) {
     if (targetLabelled.y === undefined) throw new TransferLabError("MISSING_LABELS", `targetLabelled '${targetLabelled.name}' has no labels`);
     if (targetLabelled.X.rows > 0) {
       assertFinite(targetLabelled.X, `domain '${targetLabelled.name}'`);
-      sameFeatures(source, targetLabelled);
+      assertSameFeatures(source, targetLabelled);
     }
     checkLabels(targetLabelled, "targetLabelled");
   }
@@ -296,11 +296,6 @@ function checkLabels(d: LabelledDomain, role: string): void {
   }
 }
 
-function sameFeatures(a: Domain, b: Domain): void {
-  if (a.X.cols !== b.X.cols) {
-    throw new TransferLabError("FEATURE_MISMATCH", `domain '${a.name}' has ${a.X.cols} features but '${b.name}' has ${b.X.cols}`);
-  }
-}
 
 function checkWeights(w: Float64Array, n: number, method: string): void {
   if (!(w instanceof Float64Array) || w.length !== n) {

@@ -16,10 +16,6 @@ export function assertFinite(m: Matrix, what: string): void {
   }
 }
 
-export function assertNonEmpty(d: Domain): void {
-  if (d.X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `domain '${d.name}' has no rows`);
-}
-
 export function assertSameFeatures(a: Domain, b: Domain): void {
   if (a.X.cols !== b.X.cols) {
     throw new TransferLabError(
@@ -27,6 +23,11 @@ export function assertSameFeatures(a: Domain, b: Domain): void {
       `domain '${a.name}' has ${a.X.cols} features but '${b.name}' has ${b.X.cols}`,
     );
   }
+}
+
+/** The matrix-level twin for statistics and solvers that take a source sample X and a target sample Y. */
+export function assertSameColumns(X: Matrix, Y: Matrix): void {
+  if (X.cols !== Y.cols) throw new TransferLabError("FEATURE_MISMATCH", `source has ${X.cols} features but target has ${Y.cols}`);
 }
 
 /** Validates a positive finite number parameter. */

@@ -2,6 +2,7 @@
 // (n − 1 denominator). It compares second-order statistics only: equal covariances give 0 even when the means differ.
 import type { Matrix } from "../core/matrix.js";
 import { TransferLabError } from "../core/errors.js";
+import { assertSameColumns } from "../core/validate.js";
 import { kernels } from "../engine/kernels/index.js";
 
 /** Covariance matrix (d×d, float64, n − 1 denominator); centring in float64, the product through the kernel tier. */
@@ -26,7 +27,7 @@ export function covariance(X: Matrix): Float64Array {
 }
 
 export function coralDistance(X: Matrix, Y: Matrix): number {
-  if (X.cols !== Y.cols) throw new TransferLabError("FEATURE_MISMATCH", `source has ${X.cols} features but target has ${Y.cols}`);
+  assertSameColumns(X, Y);
   const d = X.cols;
   const a = covariance(X), b = covariance(Y);
   let s = 0;

@@ -14,6 +14,7 @@
 import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
+import { assertSameColumns } from "../core/validate.js";
 import { kernels } from "../engine/kernels/index.js";
 import { erfc } from "../engine/ops/elementwise.js";
 
@@ -30,7 +31,7 @@ export interface MmdEstimates {
 }
 
 function checkPair(X: Matrix, Y: Matrix): void {
-  if (X.cols !== Y.cols) throw new TransferLabError("FEATURE_MISMATCH", `source has ${X.cols} features but target has ${Y.cols}`);
+  assertSameColumns(X, Y);
   if (X.rows < 2 || Y.rows < 2) throw new TransferLabError("EMPTY_DOMAIN", `MMD needs at least 2 rows per domain, got ${X.rows} and ${Y.rows}`);
 }
 

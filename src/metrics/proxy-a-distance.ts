@@ -12,6 +12,7 @@
 import { Matrix } from "../core/matrix.js";
 import type { Rng } from "../core/rng.js";
 import { TransferLabError } from "../core/errors.js";
+import { assertSameColumns } from "../core/validate.js";
 import { kernels } from "../engine/kernels/index.js";
 import { LogisticRegression } from "../estimators/logreg.js";
 import { drawRff, medianBandwidth } from "./mmd.js";
@@ -50,7 +51,7 @@ export interface ProxyADistance {
 }
 
 export function proxyADistance(X: Matrix, Y: Matrix, opts: ProxyADistanceOptions): ProxyADistance {
-  if (X.cols !== Y.cols) throw new TransferLabError("FEATURE_MISMATCH", `source has ${X.cols} features but target has ${Y.cols}`);
+  assertSameColumns(X, Y);
   if (X.rows < 4 || Y.rows < 4) throw new TransferLabError("EMPTY_DOMAIN", `proxy A-distance needs at least 4 rows per domain, got ${X.rows} and ${Y.rows}`);
   const rng = opts.rng;
   const features = opts.features ?? "rbf";

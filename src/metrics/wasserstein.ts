@@ -3,6 +3,7 @@
 import { Matrix } from "../core/matrix.js";
 import type { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
+import { assertSameColumns } from "../core/validate.js";
 import { kernels } from "../engine/kernels/index.js";
 
 /**
@@ -98,7 +99,7 @@ function project(X: Matrix, dirs: Float32Array, L: number): Float32Array {
 
 /** SW_p = (mean over directions θ of W_p^p(θᵀX, θᵀY))^{1/p} (Bonneel et al. 2015). */
 export function slicedWasserstein(X: Matrix, Y: Matrix, opts: SlicedWassersteinOptions): SlicedWasserstein {
-  if (X.cols !== Y.cols) throw new TransferLabError("FEATURE_MISMATCH", `source has ${X.cols} features but target has ${Y.cols}`);
+  assertSameColumns(X, Y);
   const p = opts.p ?? 2;
   if (!(p >= 1)) throw invalidParam("p", `must be ≥ 1, got ${p}`);
   const d = X.cols;
@@ -135,7 +136,7 @@ export interface FeatureShift {
 
 /** KS and W1 for every feature, ranked by KS statistic (then standardised W1), largest shift first. */
 export function perFeatureShift(X: Matrix, Y: Matrix, featureNames?: readonly string[]): FeatureShift[] {
-  if (X.cols !== Y.cols) throw new TransferLabError("FEATURE_MISMATCH", `source has ${X.cols} features but target has ${Y.cols}`);
+  assertSameColumns(X, Y);
   const out: FeatureShift[] = [];
   for (let j = 0; j < X.cols; j++) {
     const a = X.column(j).sort(), b = Y.column(j).sort();

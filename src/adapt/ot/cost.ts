@@ -1,6 +1,6 @@
 // Ground costs and marginals for discrete OT between two point clouds.
 import type { Matrix } from "../../core/matrix.js";
-import { TransferLabError } from "../../core/errors.js";
+import { assertSameColumns } from "../../core/validate.js";
 import { kernels } from "../../engine/kernels/index.js";
 import { sqdistUnchecked } from "../../engine/kernels/js.js";
 import { mat64, type Mat64 } from "../feature/linalg.js";
@@ -14,7 +14,7 @@ export type CostNorm = "none" | "max" | "median";
  * kernel (kernels().sqdist) and widens the result.
  */
 export function sqeuclideanCost(Xs: Matrix, Xt: Matrix, precision: "float64" | "float32" = "float64"): Mat64 {
-  if (Xs.cols !== Xt.cols) throw new TransferLabError("FEATURE_MISMATCH", `source has ${Xs.cols} features but target has ${Xt.cols}`);
+  assertSameColumns(Xs, Xt);
   const n = Xs.rows, m = Xt.rows, d = Xs.cols;
   const M = mat64(n, m);
   if (precision === "float32") {
