@@ -3,8 +3,8 @@ The Python pipeline that `npm run bench -- evaluate` runs side by side with `tra
 scikit-learn SVC (rbf, gamma='scale') + POT 0.8.2 on the same data and the same per-seed splits.
 Usage: /usr/bin/python3 bench/evaluate_reference.py <dir>   (dir holds meta.json and the .f32/.i32 arrays
 written by bench/evaluate.ts); prints one JSON document: accuracies per method and seed, and seconds.
-Methods: source-only, target-only, coral (Sun et al. 2016: whiten with Cs + I, re-colour with Ct + I, plus the mean
-shift of transferlab's default center=true), ot-sinkhorn (ot.da.SinkhornTransport reg_e), ot-emd (ot.da.EMDTransport), ot-linear (ot.da.LinearTransport).
+Methods: source-only, target-only, coral (Sun et al. 2016: whiten with Cs + r·I, re-colour with Ct + r·I, r = the mean feature variance of
+both domains, plus the mean shift: transferlab's defaults lambdaScale='mean-variance', center=true), ot-sinkhorn (ot.da.SinkhornTransport reg_e), ot-emd (ot.da.EMDTransport), ot-linear (ot.da.LinearTransport).
 """
 import json, os, sys, time
 import numpy as np
@@ -24,9 +24,11 @@ Xt = arr("Xt.f32", np.float32, (meta["nt"], meta["d"])).astype(np.float64)
 yt = arr("yt.i32", np.int32, (meta["nt"],))
 
 def coral(Xs, Xt, lam=1.0):
-    cs = np.cov(Xs, rowvar=False) + lam * np.eye(Xs.shape[1])
-    ct = np.cov(Xt, rowvar=False) + lam * np.eye(Xs.shape[1])
-    A = np.real(np.linalg.inv(scipy.linalg.sqrtm(cs)) @ scipy.linalg.sqrtm(ct))
+    d = Xs.shape[1]
+    cs, ct = np.cov(Xs, rowvar=False), np.cov(Xt, rowvar=False)
+    # transferlab's default lambdaScale='mean-variance': the ridge is lam x the mean feature variance of both domains.
+    ridge = lam * (np.trace(cs) + np.trace(ct)) / (2 * d)
+    A = np.real(np.linalg.inv(scipy.linalg.sqrtm(cs + ridge * np.eye(d))) @ scipy.linalg.sqrtm(ct + ridge * np.eye(d)))
     # transferlab's coral default (center=true) also moves the source mean onto the target mean.
     return (Xs - Xs.mean(0)) @ A + Xt.mean(0)
 

@@ -34,6 +34,38 @@ test("CORAL with tiny lambda makes the mapped source covariance equal the target
   assert.ok(relErr(Cm.data, Ct.data) < 1e-4, `${relErr(Cm.data, Ct.data)}`);
 });
 
+test("CORAL's mean-variance ridge is lambda × the mean feature variance, and makes the map unit-free", () => {
+  // v̄ from first principles: per-feature variance (ddof 1) averaged over the features of both domains.
+  const variance = (X: Matrix, j: number) => {
+    let m = 0;
+    for (let i = 0; i < X.rows; i++) m += X.get(i, j);
+    m /= X.rows;
+    let v = 0;
+    for (let i = 0; i < X.rows; i++) v += (X.get(i, j) - m) ** 2;
+    return v / (X.rows - 1);
+  };
+  let total = 0;
+  for (let j = 0; j < Xs.cols; j++) total += variance(Xs, j) + variance(Xt, j);
+  const vbar = total / (2 * Xs.cols);
+  const rel = coralMap(Xs, Xt, { lambda: 0.5, lambdaScale: "mean-variance", center: true });
+  const abs = coralMap(Xs, Xt, { lambda: 0.5 * vbar, lambdaScale: "absolute", center: true });
+  assert.ok(Math.abs(rel.ridge - 0.5 * vbar) < 1e-9 * vbar);
+  assert.ok(relErr(rel.A.data, abs.A.data) < 1e-9);
+  // Changing the unit of every feature (×1000) scales the mapped source by the same factor…
+  const c = 1000;
+  const scaled = (X: Matrix) => Matrix.from(Array.from({ length: X.rows }, (_, i) => Array.from(X.row(i), (v) => v * c)));
+  const times = (m: Matrix) => Array.from(m.data, (v) => v * c);
+  for (const center of [true, false]) {
+    const unitFree = coralMap(scaled(Xs), scaled(Xt), { lambda: 1, lambdaScale: "mean-variance", center }).apply(scaled(Xs));
+    const base = coralMap(Xs, Xt, { lambda: 1, lambdaScale: "mean-variance", center }).apply(Xs);
+    assert.ok(relErr(unitFree.data, times(base)) < 1e-5, `center ${center}: ${relErr(unitFree.data, times(base))}`);
+  }
+  // …which the absolute ridge (the paper's code) does not do: the same λ = 1 is weak after ×1000.
+  const absScaled = coralMap(scaled(Xs), scaled(Xt), { lambda: 1, lambdaScale: "absolute", center: true }).apply(scaled(Xs));
+  const absBase = coralMap(Xs, Xt, { lambda: 1, lambdaScale: "absolute", center: true }).apply(Xs);
+  assert.ok(relErr(absScaled.data, times(absBase)) > 1e-2);
+});
+
 test("Subspace Alignment equals scikit-learn PCA bases with M = Psᵀ·Pt", () => {
   for (const r of ref.sa) {
     const sa = subspaceAlignment(Xs, Xt, r.dim);

@@ -6,8 +6,16 @@ import { defineFeatureMethod } from "../base.js";
 import { addDiagonal, addRowVector, center, colMeans, covariance, invSqrtmSym, matmul, sqrtmSym, toMat64, toMatrix, type Mat64 } from "./linalg.js";
 
 export interface CoralOptions {
-  /** Added to both covariance diagonals (the paper's "+ eye(d)" is lambda = 1). */
+  /** Regularisation added to both covariance diagonals (the paper's "+ eye(d)" is lambda = 1). */
   lambda: number;
+  /**
+   * "absolute": add lambda·I, in the squared units of the features (the paper's code).
+   * "mean-variance": add lambda·v̄·I, v̄ = the mean feature variance over both domains, so the map does not
+   * depend on the features' unit (X ↦ cX rescales the mapped source by c) and lambda = 1 is the paper's
+   * "+ eye(d)" on features of unit variance. Default "absolute" here; the registered method defaults to
+   * "mean-variance".
+   */
+  lambdaScale?: "absolute" | "mean-variance";
   /**
    * false (paper): X ↦ X·A, second-order statistics only.
    * true: X ↦ (X − μs)·A + μt, also matching the means.
@@ -18,6 +26,8 @@ export interface CoralOptions {
 export interface CoralMap {
   /** A = (Cs + λI)^{-1/2} (Ct + λI)^{1/2}, d×d. */
   A: Mat64;
+  /** The λ actually added to the diagonals (after lambdaScale). */
+  ridge: number;
   muS: Float64Array;
   muT: Float64Array;
   center: boolean;
@@ -27,12 +37,12 @@ export interface CoralMap {
 /** Fits the CORAL linear map from source inputs Xs to target inputs Xt (covariances as np.cov, ddof = 1). */
 export function coralMap(Xs: Matrix, Xt: Matrix, opts: CoralOptions): CoralMap {
   const s = toMat64(Xs), t = toMat64(Xt);
-  const Cs = addDiagonal(covariance(s, 1), opts.lambda);
-  const Ct = addDiagonal(covariance(t, 1), opts.lambda);
-  const A = matmul(invSqrtmSym(Cs), sqrtmSym(Ct));
+  const covS = covariance(s, 1), covT = covariance(t, 1);
+  const ridge = opts.lambda * (opts.lambdaScale === "mean-variance" ? meanVariance(covS, covT) : 1);
+  const A = matmul(invSqrtmSym(addDiagonal(covS, ridge)), sqrtmSym(addDiagonal(covT, ridge)));
   const muS = colMeans(s), muT = colMeans(t);
   return {
-    A, muS, muT, center: opts.center,
+    A, ridge, muS, muT, center: opts.center,
     apply(X: Matrix): Matrix {
       const x = toMat64(X);
       if (!opts.center) return toMatrix(matmul(x, A));
@@ -41,16 +51,25 @@ export function coralMap(Xs: Matrix, Xt: Matrix, opts: CoralOptions): CoralMap {
   };
 }
 
+/** (tr Cs + tr Ct) / 2d; 1 when every feature is constant in both domains, so the ridge stays positive. */
+function meanVariance(Cs: Mat64, Ct: Mat64): number {
+  const d = Cs.rows;
+  let tr = 0;
+  for (let i = 0; i < d; i++) tr += Cs.data[i * d + i]! + Ct.data[i * d + i]!;
+  return tr > 0 ? tr / (2 * d) : 1;
+}
+
 export const coral = defineFeatureMethod({
   name: "coral",
   description: "CORAL: whiten the source with its regularised covariance and re-colour it with the target's",
   reference: "Sun, Feng & Saenko, Return of Frustratingly Easy Domain Adaptation, AAAI 2016",
   params: z.object({
-    lambda: z.number().positive().default(1).describe("added to both covariance diagonals (the paper's + eye(d))"),
+    lambda: z.number().positive().default(1).describe("ridge added to both covariance diagonals, in units of lambdaScale (1 = the paper's + eye(d) on unit-variance features)"),
+    lambdaScale: z.enum(["mean-variance", "absolute"]).default("mean-variance").describe("mean-variance: the ridge is lambda × the mean feature variance of both domains, so the map does not depend on the features' unit; absolute: lambda itself (the paper's code)"),
     center: z.boolean().default(true).describe("also move the source mean onto the target mean; false = the paper's X·A (on the digits pairs the centred map is what reaches the reference 41.9 %)"),
   }),
   fitMap({ source, target }, p) {
     const m = coralMap(source.X, target.X, p);
-    return { mappedSource: m.apply(source.X), mapTarget: (X: Matrix) => X, details: { A: m.A, map: m } };
+    return { mappedSource: m.apply(source.X), mapTarget: (X: Matrix) => X, details: { A: m.A, ridge: m.ridge, map: m } };
   },
 });
