@@ -1,7 +1,8 @@
 // C-support vector classifier: libsvm (WebAssembly build `libsvm-js`) solves the dual; the fitted model
-// (support vectors, dual coefficients, rho, Platt parameters) is then read back and evaluated here in
-// float64. That keeps predict synchronous and allocation-free, makes save/load plain JSON, and frees the
-// WASM heap right after training. Conventions follow scikit-learn's SVC: gamma 'scale' / 'auto' / number,
+// (support vectors, dual coefficients, rho, Platt parameters) is then read back and evaluated here: kernel rows
+// for a block of inputs at once (dot products by the engine's GEMM, distances, exponentials and the
+// one-vs-one sums in float64). That keeps predict synchronous and fast, makes save/load plain JSON, and frees
+// the WASM heap right after training. Conventions follow scikit-learn's SVC: gamma 'scale' / 'auto' / number,
 // classes in sorted order, binary decision value > 0 means class 1, ties in one-vs-one voting go to the
 // lower class.
 import { Matrix } from "../core/matrix.js";
@@ -9,6 +10,7 @@ import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import type { Labels } from "../core/domain.js";
+import { kernels } from "../engine/kernels/index.js";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface SVCParams {
@@ -92,6 +94,8 @@ export class SVC implements Estimator {
   readonly supportsSampleWeight = true;
   readonly params: SVCParams;
   private state: SVCState | null = null;
+  /** Support vectors as float32 (for the GEMM), their squared norms and the flattened dual coefficients; rebuilt lazily from state. */
+  private svCache: { sv: Float32Array; norm2: Float64Array; coefT: Float64Array } | null = null;
 
   constructor(params: Partial<SVCParams> = {}) {
     const p = { ...SVC_DEFAULTS, ...Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) } as SVCParams;
@@ -127,9 +131,11 @@ export class SVC implements Estimator {
     const gamma = this.resolveGamma(X);
     if (present.size < 2) {
       // scikit-learn refuses one class; a constant predictor is the honest model here, flagged in state.
+      this.svCache = null;
       this.state = { dim: X.cols, numClasses, libsvmLabels: [...present], gamma, nSV: [], sv: [], coef: [], rho: [], supportIndices: [], constantClass: [...present][0]! };
       return;
     }
+    this.svCache = null;
     const SVM = await loadLibsvm();
     if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "SVC fit aborted");
     const svm = new SVM({
@@ -223,52 +229,81 @@ export class SVC implements Estimator {
     if (s.constantClass !== undefined) return new Matrix(X.rows, 1);
     const pairs = sortedPairs(s);
     const out = new Matrix(X.rows, pairs.length);
-    const dec = new Float64Array(pairs.length);
-    const kv = new Float64Array(s.nSV.reduce((a, b) => a + b, 0));
-    for (let i = 0; i < X.rows; i++) {
-      this.libsvmDecision(X.row(i), kv, dec);
+    this.forEachDecision(X, (i, dec) => {
       for (let q = 0; q < pairs.length; q++) {
         const v = pairs[q]!.flip ? -dec[pairs[q]!.p]! : dec[pairs[q]!.p]!;
         out.data[i * pairs.length + q] = L === 2 ? -v : v;
       }
-    }
+    });
     return out;
   }
 
-  /** libsvm's svm_predict_values: dec[p] for its pairs (i < j in its label order), > 0 favours label i. */
-  private libsvmDecision(x: Float32Array, kv: Float64Array, dec: Float64Array): void {
+  /**
+   * libsvm's svm_predict_values for every row of X: calls visit(row, dec) with dec[p] for its pairs
+   * (i < j in its label order), > 0 favouring label i. Rows go in blocks: one GEMM gives x·s for the block
+   * and every support vector, then ‖x − s‖² = ‖x‖² + ‖s‖² − 2x·s, the kernel and the pair sums in float64.
+   */
+  private forEachDecision(X: Matrix, visit: (row: number, dec: Float64Array) => void): void {
     const s = this.state!;
     const d = s.dim, L = s.libsvmLabels.length;
-    const nTotal = kv.length;
-    if (this.params.kernel === "rbf") {
-      for (let k = 0; k < nTotal; k++) {
-        let d2 = 0;
-        for (let j = 0; j < d; j++) {
-          const t = x[j]! - s.sv[k * d + j]!;
-          d2 += t * t;
+    const nTotal = s.nSV.reduce((a, b) => a + b, 0);
+    const { sv, norm2, coefT } = this.supportVectors();
+    const rbf = this.params.kernel === "rbf";
+    const start = Int32Array.from([...starts_(s.nSV), nTotal]);
+    const rho = Float64Array.from(s.rho);
+    const part = new Float64Array(L * (L - 1));
+    const dec = new Float64Array((L * (L - 1)) / 2);
+    // ~1 MB of kernel values per block.
+    const block = Math.max(1, Math.min(X.rows, Math.floor((1 << 18) / Math.max(1, nTotal))));
+    const dots = new Float32Array(block * nTotal);
+    const kv = new Float64Array(nTotal);
+    const gemm = kernels();
+    for (let r0 = 0; r0 < X.rows; r0 += block) {
+      const b = Math.min(block, X.rows - r0);
+      if (d > 0) gemm.gemm(false, true, b, nTotal, d, 1, X.data.subarray(r0 * d, (r0 + b) * d), d, sv, d, 0, dots, nTotal);
+      else dots.fill(0);
+      for (let r = 0; r < b; r++) {
+        const off = r * nTotal;
+        if (rbf) {
+          let xx = 0;
+          for (let j = (r0 + r) * d, e = j + d; j < e; j++) xx += X.data[j]! * X.data[j]!;
+          for (let k = 0; k < nTotal; k++) kv[k] = Math.exp(-s.gamma * Math.max(0, xx + norm2[k]! - 2 * dots[off + k]!));
+        } else {
+          for (let k = 0; k < nTotal; k++) kv[k] = dots[off + k]!;
         }
-        kv[k] = Math.exp(-s.gamma * d2);
-      }
-    } else {
-      for (let k = 0; k < nTotal; k++) {
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += x[j]! * s.sv[k * d + j]!;
-        kv[k] = dot;
-      }
-    }
-    const start = starts_(s.nSV);
-    let p = 0;
-    for (let i = 0; i < L; i++) {
-      for (let j = i + 1; j < L; j++) {
-        let sum = 0;
-        const si = start[i]!, sj = start[j]!;
-        const ci = s.coef[j - 1]!, cj = s.coef[i]!;
-        for (let k = 0; k < s.nSV[i]!; k++) sum += ci[si + k]! * kv[si + k]!;
-        for (let k = 0; k < s.nSV[j]!; k++) sum += cj[sj + k]! * kv[sj + k]!;
-        dec[p] = sum - s.rho[p]!;
-        p++;
+        // part[i·(L−1) + c] = Σ over class i's support vectors k of sv_coef[c][k] · K(x, s_k) (libsvm's layout).
+        part.fill(0);
+        for (let i = 0; i < L; i++) {
+          const base = i * (L - 1);
+          for (let k = start[i]!, e = start[i + 1]!; k < e; k++) {
+            const v = kv[k]!;
+            for (let c = 0, o = k * (L - 1); c < L - 1; c++) part[base + c]! += coefT[o + c]! * v;
+          }
+        }
+        let p = 0;
+        for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) dec[p] = part[i * (L - 1) + j - 1]! + part[j * (L - 1) + i]! - rho[p++]!;
+        visit(r0 + r, dec);
       }
     }
+  }
+
+  private supportVectors(): { sv: Float32Array; norm2: Float64Array; coefT: Float64Array } {
+    if (this.svCache) return this.svCache;
+    const s = this.state!;
+    const sv = Float32Array.from(s.sv);
+    const n = s.dim > 0 ? sv.length / s.dim : s.nSV.reduce((a, b) => a + b, 0);
+    const norm2 = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      let t = 0;
+      for (let j = k * s.dim; j < (k + 1) * s.dim; j++) t += sv[j]! * sv[j]!;
+      norm2[k] = t;
+    }
+    // libsvm's sv_coef transposed: nTotal × (L − 1), one support vector's coefficients together.
+    const m = s.coef.length;
+    const coefT = new Float64Array(n * m);
+    for (let c = 0; c < m; c++) for (let k = 0; k < n; k++) coefT[k * m + c] = s.coef[c]![k]!;
+    this.svCache = { sv, norm2, coefT };
+    return this.svCache;
   }
 
   predict(X: Matrix): Labels {
@@ -279,18 +314,15 @@ export class SVC implements Estimator {
     const L = s.libsvmLabels.length;
     const sorted = [...s.libsvmLabels].sort((a, b) => a - b);
     const rank = new Map(sorted.map((c, r) => [c, r]));
-    const dec = new Float64Array((L * (L - 1)) / 2);
-    const kv = new Float64Array(s.nSV.reduce((a, b) => a + b, 0));
     const votes = new Int32Array(L);
-    for (let r = 0; r < X.rows; r++) {
-      this.libsvmDecision(X.row(r), kv, dec);
+    this.forEachDecision(X, (r, dec) => {
       votes.fill(0);
       let p = 0;
       for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) votes[rank.get(dec[p++]! > 0 ? s.libsvmLabels[i]! : s.libsvmLabels[j]!)!]!++;
       let best = 0;
       for (let k = 1; k < L; k++) if (votes[k]! > votes[best]!) best = k; // ties → lower class, as scikit-learn
       out[r] = sorted[best]!;
-    }
+    });
     return out;
   }
 
@@ -306,17 +338,15 @@ export class SVC implements Estimator {
     if (!s.probA || !s.probB) {
       throw new TransferLabError("UNSUPPORTED", "this SVC was fitted without probability estimates", { param: "probability" }, "construct it with { probability: true }");
     }
+    const { probA, probB } = s;
     const L = s.libsvmLabels.length;
-    const dec = new Float64Array((L * (L - 1)) / 2);
-    const kv = new Float64Array(s.nSV.reduce((a, b) => a + b, 0));
     const r = Array.from({ length: L }, () => new Float64Array(L));
     const p = new Float64Array(L);
-    for (let row = 0; row < X.rows; row++) {
-      this.libsvmDecision(X.row(row), kv, dec);
+    this.forEachDecision(X, (row, dec) => {
       let q = 0;
       for (let i = 0; i < L; i++) {
         for (let j = i + 1; j < L; j++, q++) {
-          const v = Math.min(Math.max(sigmoidPredict(dec[q]!, s.probA[q]!, s.probB[q]!), 1e-7), 1 - 1e-7);
+          const v = Math.min(Math.max(sigmoidPredict(dec[q]!, probA[q]!, probB[q]!), 1e-7), 1 - 1e-7);
           r[i]![j] = v;
           r[j]![i] = 1 - v;
         }
@@ -326,7 +356,7 @@ export class SVC implements Estimator {
         p[1] = r[1]![0]!;
       } else multiclassProbability(L, r, p);
       for (let k = 0; k < L; k++) out.data[row * s.numClasses + s.libsvmLabels[k]!] = p[k]!;
-    }
+    });
     return out;
   }
 
