@@ -43,6 +43,12 @@ export class TransferLabError extends Error {
     this.hint = hint;
   }
 
+  /** Rebuilds an error from its parts, e.g. after it crossed a worker thread; `message` is the composed text. */
+  static revive(code: ErrorCode, message: string, where: ErrorLocation, hint?: string): TransferLabError {
+    const e = new TransferLabError(code, message); // no location or hint: the text stays as given
+    return Object.assign(e, { where, hint });
+  }
+
   private static compose(message: string, where: ErrorLocation, hint?: string): string {
     const parts: string[] = [];
     if (where.file !== undefined) parts.push(where.file);

@@ -6,11 +6,13 @@
 import type { LabelledDomain } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError } from "../core/errors.js";
-import type { Adapter, FitData, FittedModel } from "../adapt/types.js";
+import type { Adapter, FitData } from "../adapt/types.js";
 import { getMethod } from "../adapt/registry.js";
 import { estimatorFactory, getEstimator, type EstimatorName } from "../estimators/registry.js";
 import { splitTargetForProtocol, type Protocol } from "./protocol.js";
 import { scalePair, type Scale, type ScaleInfo } from "./scale.js";
+import { runFitTasks } from "./fit-pool.js";
+import type { FitTask } from "./fit-task.js";
 import { summarize, pairedComparison, transferVerdict, type PairedComparison, type Summary } from "./stats.js";
 
 export const EVALUATE_SCHEMA = "transferlab.evaluate/1";
@@ -28,7 +30,9 @@ export interface EvaluateOptions {
   scale: Scale;
   protocol: Protocol;
   memoryBudget?: number;
-  /** Called after each (seed, method) with a short message. */
+  /** Worker threads for the fits (default 1: all in this thread). Results do not depend on it. */
+  jobs?: number;
+  /** Called after each fit with a short message. */
   progress?: (done: number, total: number, message: string) => void;
   signal?: AbortSignal;
 }
@@ -88,62 +92,65 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
     if (!names.includes(name)) throw new TransferLabError("INVALID_PARAMETER", `parameters given for '${name}', which is not among the methods`, { param: "param" });
   }
   getEstimator(opts.estimator);
-  const factory = estimatorFactory(opts.estimator, opts.estimatorParams ?? {});
-  // Methods that rank by confidence need probabilities; SVC gives them through Platt scaling.
-  const probFactory = opts.estimator === "svc" ? estimatorFactory("svc", { ...opts.estimatorParams, probability: true }) : factory;
+  estimatorFactory(opts.estimator, opts.estimatorParams ?? {}); // bad estimator parameters fail here, before any fit
 
   const scaled = scalePair(pair.source.X, pair.target.X, opts.scale);
   const source: LabelledDomain = { ...pair.source, X: scaled.source };
   const target: LabelledDomain = { ...pair.target, X: scaled.target };
   const first = opts.firstSeed ?? 0;
   const seeds = Array.from({ length: opts.seeds }, (_, i) => first + i);
-  const acc = new Map<string, number[]>(methods.map((m) => [m.name, []]));
-  const secs = new Map<string, number[]>(methods.map((m) => [m.name, []]));
-  const notes = new Map<string, Set<string>>(methods.map((m) => [m.name, new Set()]));
   const runNotes = new Set<string>();
   let split = { labelled: 0, unlabelled: 0, test: 0 };
-  const total = seeds.length * methods.length;
-  let done = 0;
   // A method whose inputs are the same at every seed — source-only, or (transductive) a method that never sees
   // target labels, so it reads only the source and all target inputs — is fitted once, with the first seed's
-  // stream, and that model is scored on every seed's test split.
-  const fitOnce = new Map<string, FittedModel>();
-  // Such a model's predictions do not change with the seed either: it predicts every target row once and each
-  // seed reads its test rows from that.
-  const predictedOnce = new Map<string, Int32Array>();
+  // stream; that model predicts every target row once and each seed scores its own test rows.
   const seedInvariant = (m: Adapter) => m.needs === "none" || (opts.protocol === "transductive" && m.seesTargetLabels === false);
 
+  // Plan every fit first (tasks carry test inputs, never test labels), run them, then score.
+  const tasks: FitTask[] = [];
+  const invariantTask = new Map<string, number>();
+  const slots: { seed: number; method: Adapter; task: number; test: Int32Array; labels: Int32Array; first: boolean }[] = [];
   for (const seed of seeds) {
     const s = splitTargetForProtocol(target, opts.targetLabelsPerClass, opts.protocol, new Rng(seed).fork("split"));
     s.notes.forEach((n) => runNotes.add(n));
     split = { labelled: s.labelled.X.rows, unlabelled: s.unlabelled.X.rows, test: s.testX.rows };
     for (const m of methods) {
-      if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "evaluate was aborted");
-      const data: FitData = m.needs === "oracle"
-        ? { source, target: s.unlabelled, targetLabelled: s.oraclePool }
-        : { source, target: s.unlabelled, ...(s.labelled.X.rows > 0 ? { targetLabelled: s.labelled } : {}) };
-      const t0 = performance.now();
-      const fit = fitOnce.get(m.name) ?? await m.fit(data, {
-        rng: new Rng(seedInvariant(m) ? first : seed).fork(`method:${m.name}`),
-        estimator: factory,
-        probabilisticEstimator: probFactory,
-        memoryBudget: opts.memoryBudget,
-        signal: opts.signal,
-      }, params.get(m.name) as Record<string, unknown>);
-      let pred: ArrayLike<number>;
-      if (seedInvariant(m)) {
-        fitOnce.set(m.name, fit);
-        let all = predictedOnce.get(m.name);
-        if (!all) predictedOnce.set(m.name, (all = Int32Array.from(fit.predict(target.X))));
-        pred = Int32Array.from(s.indices.test, (i) => all[i]!);
-      } else pred = fit.predict(s.testX);
-      secs.get(m.name)!.push((performance.now() - t0) / 1000);
-      let correct = 0;
-      for (let i = 0; i < pred.length; i++) if (pred[i] === s.testLabels[i]) correct++;
-      acc.get(m.name)!.push((100 * correct) / pred.length);
-      fit.notes.forEach((n) => notes.get(m.name)!.add(n));
-      opts.progress?.(++done, total, `seed ${seed}: ${m.name}`);
+      const invariant = seedInvariant(m);
+      let task = invariant ? invariantTask.get(m.name) : undefined;
+      const isFirst = task === undefined;
+      if (task === undefined) {
+        const data: FitData = m.needs === "oracle"
+          ? { source, target: s.unlabelled, targetLabelled: s.oraclePool }
+          : { source, target: s.unlabelled, ...(s.labelled.X.rows > 0 ? { targetLabelled: s.labelled } : {}) };
+        task = tasks.push({
+          method: m.name, params: params.get(m.name) as Record<string, unknown>, estimator: opts.estimator,
+          estimatorParams: opts.estimatorParams ?? {}, rngSeed: invariant ? first : seed, memoryBudget: opts.memoryBudget,
+          data, predictX: invariant ? target.X : s.testX,
+        }) - 1;
+        if (invariant) invariantTask.set(m.name, task);
+      }
+      // An invariant task predicted every target row (read this seed's test rows); any other predicted s.testX.
+      slots.push({ seed, method: m, task, test: invariant ? s.indices.test : Int32Array.from({ length: s.testX.rows }, (_, k) => k), labels: s.testLabels, first: isFirst });
     }
+  }
+  const invariantTasks = new Set(invariantTask.values());
+  let done = 0;
+  const outcomes = await runFitTasks(tasks, {
+    jobs: opts.jobs ?? 1,
+    signal: opts.signal,
+    onDone: (i) => opts.progress?.(++done, tasks.length, `${tasks[i]!.method}${invariantTasks.has(i) ? "" : ` (seed ${tasks[i]!.rngSeed})`}`),
+  });
+
+  const acc = new Map<string, number[]>(methods.map((m) => [m.name, []]));
+  const secs = new Map<string, number[]>(methods.map((m) => [m.name, []]));
+  const notes = new Map<string, Set<string>>(methods.map((m) => [m.name, new Set()]));
+  for (const slot of slots) {
+    const out = outcomes[slot.task]!;
+    let correct = 0;
+    for (let k = 0; k < slot.test.length; k++) if (out.pred[slot.test[k]!] === slot.labels[k]) correct++;
+    acc.get(slot.method.name)!.push((100 * correct) / slot.labels.length);
+    secs.get(slot.method.name)!.push(slot.first ? out.seconds : 0);
+    out.notes.forEach((n) => notes.get(slot.method.name)!.add(n));
   }
 
   const so = acc.get("source-only")!, to = acc.get("target-only")!;

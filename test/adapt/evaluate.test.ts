@@ -44,6 +44,20 @@ test("per-seed accuracies equal an estimator trained by hand on the same split",
   assert.deepEqual(r.split, { labelled: 9, unlabelled: 60, test: 51 });
 });
 
+test("worker threads (jobs 2) give the same numbers and notes as one thread, and the same typed errors", async () => {
+  const opts = { ...base, methods: ["coral", "kmm", "self-training", "ot-emd"] };
+  const one = await evaluate(pair, opts);
+  const two = await evaluate(pair, { ...opts, jobs: 2 });
+  const view = (x: typeof one) => JSON.stringify(x.methods.map((m) => [m.name, m.accuracy.perSeed, m.notes, m.verdict]));
+  assert.equal(view(two), view(one));
+  assert.deepEqual(two.notes, one.notes);
+  // A fit that fails inside a worker surfaces as the same TransferLabError (code and text) as in this thread.
+  const bad = { ...base, targetLabelsPerClass: 0, methods: ["feature-augmentation"] };
+  const err = async (jobs: number) => evaluate(pair, { ...bad, jobs }).then(() => assert.fail("no error"), (e: { code: string; message: string; name: string }) => [e.name, e.code, e.message]);
+  assert.deepEqual(await err(2), await err(1));
+  assert.equal((await err(2))[1], "TOO_FEW_LABELS");
+});
+
 test("inductive protocol: disjoint unlabelled half; oracle only when asked, flagged; deterministic", async () => {
   const opts = { ...base, protocol: "inductive" as const, methods: ["kmm", "oracle"] };
   const r = await evaluate(pair, opts);

@@ -1,5 +1,6 @@
 // `transferlab evaluate`: the standard protocol (see src/experiment/evaluate.ts); argument parsing only.
 import type { Command } from "commander";
+import { availableParallelism } from "node:os";
 import { TransferLabError } from "../../core/errors.js";
 import { resolveDomainPair } from "../../data/registry.js";
 import { evaluate, formatEvaluation } from "../../experiment/evaluate.js";
@@ -23,8 +24,12 @@ interface Opts {
   protocol: string;
   param: string[];
   memoryBudget?: string;
+  jobs: string;
   json?: boolean;
 }
+
+/** One worker per core, at most 4 (each holds its own copy of the data and of libsvm). */
+const defaultJobs = () => Math.max(1, Math.min(4, availableParallelism()));
 
 /** `method.key=value`; the value is read as JSON when it parses (numbers, booleans, null, arrays), else as text. */
 export function parseParamFlags(flags: string[]): Record<string, Record<string, unknown>> {
@@ -56,6 +61,7 @@ export function register(program: Command): void {
     .option("--protocol <p>", "transductive (every target input unlabelled to the methods) | inductive (a disjoint unlabelled half)", "transductive")
     .option("--param <method.key=value>", "a method parameter (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--memory-budget <size>", `memory budget for O(n²) methods (default ${DEFAULT_MEMORY_BUDGET / 1024 ** 3} GB)`)
+    .option("--jobs <n>", "worker threads for the fits (results do not depend on it)", String(defaultJobs()))
     .option("--json", "print the result as one JSON document on stdout")
     .action(async (o: Opts) => {
       const methods = o.methods.split(",").map((s) => s.trim()).filter(Boolean);
@@ -64,6 +70,7 @@ export function register(program: Command): void {
       if (!["global", "standard", "none", "auto"].includes(o.scale)) throw new TransferLabError("INVALID_PARAMETER", `unknown scale '${o.scale}'`, { param: "scale" }, "use global, standard, none or auto");
       const seeds = parseInteger(o.seeds, "seeds", 1);
       const firstSeed = parseInteger(o.firstSeed, "first-seed", 0);
+      const jobs = parseInteger(o.jobs, "jobs", 1);
       const K = parseInteger(o.targetLabelsPerClass, "target-labels-per-class", 0);
       if (o.pair === undefined && (o.source === undefined || o.target === undefined)) {
         throw new TransferLabError("INVALID_PARAMETER", "give --source and --target (or --pair)", { param: "source" }, "e.g. --source mnist --target optdigits");
@@ -76,6 +83,7 @@ export function register(program: Command): void {
         methods, methodParams: parseParamFlags(o.param), estimator: o.estimator as EstimatorName,
         targetLabelsPerClass: K, seeds, firstSeed, scale, protocol: o.protocol as Protocol,
         memoryBudget: o.memoryBudget !== undefined ? parseBytes(o.memoryBudget) : undefined,
+        jobs,
         progress: interactive ? (done, total, msg) => process.stderr.write(`\r[${done}/${total}] ${msg}`.padEnd(60)) : undefined,
       });
       if (interactive) process.stderr.write("\r".padEnd(61) + "\r");

@@ -1,0 +1,90 @@
+// Runs evaluate's fit tasks on up to `jobs` worker threads (Node), or one after another in this thread (jobs 1,
+// or where worker threads are unavailable). Each task's numbers depend only on the task (its own random stream),
+// so the result is the same whatever the number of jobs or the order in which tasks finish.
+import { TransferLabError } from "../core/errors.js";
+import { errorFromWire, runFitTask, toWire, type FitOutcome, type FitTask, type WireError } from "./fit-task.js";
+
+export interface PoolOptions {
+  jobs: number;
+  signal?: AbortSignal;
+  /** Called as each task finishes (in completion order). */
+  onDone?: (index: number, outcome: FitOutcome) => void;
+}
+
+type Reply = { id: number; ok: true; out: FitOutcome } | { id: number; ok: false; error: WireError };
+interface WorkerLike {
+  postMessage(msg: unknown): void;
+  on(event: "message", cb: (r: Reply) => void): void;
+  on(event: "error", cb: (e: Error) => void): void;
+  on(event: "exit", cb: (code: number) => void): void;
+  terminate(): Promise<number>;
+}
+
+export async function runFitTasks(tasks: FitTask[], opts: PoolOptions): Promise<FitOutcome[]> {
+  const jobs = Math.min(Math.max(1, Math.floor(opts.jobs)), tasks.length);
+  const spawn = jobs > 1 ? await workerFactory() : null;
+  if (!spawn) {
+    const out: FitOutcome[] = [];
+    for (const [i, t] of tasks.entries()) {
+      if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "evaluate was aborted");
+      out.push(await runFitTask(t, opts.signal));
+      opts.onDone?.(i, out[i]!);
+    }
+    return out;
+  }
+  const results = new Array<FitOutcome>(tasks.length);
+  const workers: WorkerLike[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0, finished = 0, failed = false;
+      const fail = (e: Error) => { if (!failed) { failed = true; reject(e); } };
+      const onAbort = () => fail(new TransferLabError("ABORTED", "evaluate was aborted"));
+      if (opts.signal?.aborted) return onAbort();
+      opts.signal?.addEventListener("abort", onAbort, { once: true });
+      const feed = (w: WorkerLike) => {
+        if (failed || next >= tasks.length) return;
+        const id = next++;
+        w.postMessage({ id, task: toWire(tasks[id]!) });
+      };
+      for (let k = 0; k < jobs; k++) {
+        const w = spawn();
+        workers.push(w);
+        w.on("message", (r: Reply) => {
+          if (!r.ok) return fail(errorFromWire(r.error));
+          results[r.id] = r.out;
+          opts.onDone?.(r.id, r.out);
+          if (++finished === tasks.length) {
+            opts.signal?.removeEventListener("abort", onAbort);
+            resolve();
+          } else feed(w);
+        });
+        w.on("error", (e: Error) => fail(new TransferLabError("INTERNAL", `an evaluate worker thread failed: ${e.message}`)));
+        w.on("exit", (code: number) => { if (finished < tasks.length) fail(new TransferLabError("INTERNAL", `an evaluate worker thread exited (code ${code}) before finishing`)); });
+        feed(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate().catch(() => 0)));
+  }
+  return results;
+}
+
+/** A function that starts one fit worker, or null where worker threads are unavailable (browsers). */
+async function workerFactory(): Promise<(() => WorkerLike) | null> {
+  let wt: typeof import("node:worker_threads");
+  try {
+    wt = await import("node:worker_threads");
+  } catch {
+    return null;
+  }
+  if (!import.meta.url.endsWith(".ts")) {
+    const url = new URL("./fit-worker.js", import.meta.url);
+    return () => new wt.Worker(url) as unknown as WorkerLike;
+  }
+  // Running from the TypeScript sources: Node 20 does not carry tsx's loader into worker threads, so the worker
+  // registers it itself (as bin/transferlab.js does) before importing its entry.
+  const api = import.meta.resolve("tsx/esm/api");
+  const entry = new URL("./fit-worker.ts", import.meta.url).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return () => new wt.Worker(boot, { eval: true }) as unknown as WorkerLike;
+}

@@ -1,0 +1,98 @@
+// One unit of `transferlab evaluate`: fit one method on one seed's FitData and predict a given set of target
+// inputs. Runs the same way in this thread or in a worker thread (fit-worker.ts), so the numbers do not depend
+// on where it ran. A task carries the test inputs but never the test labels: those stay with the caller.
+import { Matrix } from "../core/matrix.js";
+import { Rng } from "../core/rng.js";
+import { TransferLabError, type ErrorCode, type ErrorLocation } from "../core/errors.js";
+import type { Domain } from "../core/domain.js";
+import type { FitData } from "../adapt/types.js";
+import { getMethod } from "../adapt/registry.js";
+import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
+
+export interface FitTask {
+  method: string;
+  /** The method's parsed parameters. */
+  params: Record<string, unknown>;
+  estimator: EstimatorName;
+  estimatorParams: Record<string, unknown>;
+  /** The method's random stream is new Rng(rngSeed).fork(`method:<name>`). */
+  rngSeed: number;
+  memoryBudget?: number;
+  data: FitData;
+  /** Target inputs to predict. */
+  predictX: Matrix;
+}
+
+export interface FitOutcome {
+  pred: Int32Array;
+  notes: string[];
+  seconds: number;
+}
+
+export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<FitOutcome> {
+  const m = getMethod(task.method);
+  const factory = estimatorFactory(task.estimator, task.estimatorParams);
+  // Methods that rank by confidence need probabilities; SVC gives them through Platt scaling.
+  const probFactory = task.estimator === "svc" ? estimatorFactory("svc", { ...task.estimatorParams, probability: true }) : factory;
+  const t0 = performance.now();
+  const fit = await m.fit(task.data, {
+    rng: new Rng(task.rngSeed).fork(`method:${task.method}`),
+    estimator: factory,
+    probabilisticEstimator: probFactory,
+    memoryBudget: task.memoryBudget,
+    signal,
+  }, task.params);
+  const pred = Int32Array.from(fit.predict(task.predictX));
+  return { pred, notes: [...fit.notes], seconds: (performance.now() - t0) / 1000 };
+}
+
+// ---- crossing a thread boundary: structured clone keeps typed arrays but not classes -------------------------
+interface WireMatrix { rows: number; cols: number; data: Float32Array }
+type WireDomain = Omit<Domain, "X"> & { X: WireMatrix };
+export interface WireTask extends Omit<FitTask, "data" | "predictX"> {
+  data: { source: WireDomain; target: WireDomain; targetLabelled?: WireDomain };
+  predictX: WireMatrix;
+}
+
+const wireMatrix = (X: Matrix): WireMatrix => ({ rows: X.rows, cols: X.cols, data: X.data });
+const wireDomain = (d: Domain): WireDomain => ({ ...d, X: wireMatrix(d.X) });
+const fromWireMatrix = (w: WireMatrix): Matrix => new Matrix(w.rows, w.cols, w.data);
+const fromWireDomain = (w: WireDomain) => ({ ...w, X: fromWireMatrix(w.X) });
+
+export function toWire(t: FitTask): WireTask {
+  const { source, target, targetLabelled } = t.data;
+  return {
+    ...t,
+    data: { source: wireDomain(source), target: wireDomain(target), ...(targetLabelled ? { targetLabelled: wireDomain(targetLabelled) } : {}) },
+    predictX: wireMatrix(t.predictX),
+  };
+}
+
+export function fromWire(w: WireTask): FitTask {
+  const { source, target, targetLabelled } = w.data;
+  return {
+    ...w,
+    data: {
+      source: fromWireDomain(source) as FitData["source"],
+      target: fromWireDomain(target) as FitData["target"],
+      ...(targetLabelled ? { targetLabelled: fromWireDomain(targetLabelled) as FitData["source"] } : {}),
+    },
+    predictX: fromWireMatrix(w.predictX),
+  };
+}
+
+export interface WireError { code?: ErrorCode; message: string; where?: ErrorLocation; hint?: string; stack?: string }
+
+export function errorToWire(e: unknown): WireError {
+  if (e instanceof TransferLabError) return { code: e.code, message: e.message, where: e.where, hint: e.hint };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { message: err.message, stack: err.stack };
+}
+
+/** The error a task raised, as the caller would have seen it had the task run in its own thread. */
+export function errorFromWire(w: WireError): Error {
+  if (w.code) return TransferLabError.revive(w.code, w.message, w.where ?? {}, w.hint);
+  const e = new Error(w.message);
+  if (w.stack) e.stack = w.stack;
+  return e;
+}
