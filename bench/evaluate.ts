@@ -2,11 +2,11 @@
 // POT, bench/evaluate_reference.py) side by side on the same data and the same per-seed splits:
 // accuracies against each other and against the issue's reference numbers (scikit-learn 1.2.1 + POT 0.8.2),
 // and wall time. 10 target labels per class, 5 seeds, SVC rbf gamma 'scale', global pixel scaling.
-// `npm run bench -- evaluate [--json] [--quick] [--seeds N] [--methods a,b] [--pairs mnist→optdigits]`
+// `npm run bench -- evaluate [--json] [--quick] [--seeds N] [--methods a,b] [--pairs mnist→optdigits] [--jobs N]`
 // --quick: baselines only, 1 seed. The machine may be loaded by other work: compare ratios, not absolute times.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng } from "../src/core/rng.js";
 import { resolveDomainPair } from "../src/data/registry.js";
@@ -36,11 +36,13 @@ export default async function (args: string[]): Promise<void> {
   const wanted = (arg(args, "--methods") ?? (quick ? "source-only,target-only" : "source-only,target-only,coral,ot-sinkhorn,ot-emd,ot-linear")).split(",");
   const methods = wanted.filter((m) => registered.has(m));
   const pairs = (arg(args, "--pairs") ?? "mnist→optdigits,optdigits→mnist").split(",");
+  // As the CLI does by default: one worker thread per core (≤ 4). --jobs 1 runs every fit in this thread.
+  const jobs = Number(arg(args, "--jobs") ?? Math.max(1, Math.min(4, availableParallelism())));
   const report: Record<string, unknown>[] = [];
   for (const pairName of pairs) {
     const pair = await resolveDomainPair(pairName, { scaling: "none" });
     const t0 = performance.now();
-    const r = await evaluate(pair, { methods, estimator: "svc", targetLabelsPerClass: 10, seeds, scale: "global", protocol: "transductive", methodParams: methods.includes("ot-sinkhorn") ? { "ot-sinkhorn": { reg: 0.01 } } : {} });
+    const r = await evaluate(pair, { methods, estimator: "svc", targetLabelsPerClass: 10, seeds, scale: "global", protocol: "transductive", jobs, methodParams: methods.includes("ot-sinkhorn") ? { "ot-sinkhorn": { reg: 0.01 } } : {} });
     const oursSeconds = (performance.now() - t0) / 1000;
 
     // The same scaled data and the same splits for Python.
@@ -75,10 +77,10 @@ export default async function (args: string[]): Promise<void> {
       const ref = ISSUE_REFERENCE[pairName]?.[m.name] ?? null;
       return { method: m.name, ours, python: pyMean, issueReference: ref, withinTwoOfReference: ref === null ? null : Math.abs(ours - ref) <= 2, oursSecondsPerSeed: mean(m.secondsPerSeed), pythonSecondsPerSeed: "seconds" in py ? (py.seconds[m.name] ?? 0) / seeds : null };
     });
-    const entry = { pair: pairName, seeds, methods: rows, oursSeconds, pythonSeconds: "totalSeconds" in py ? py.totalSeconds : null, pythonWallSeconds: pyWall, speedup: "totalSeconds" in py ? py.totalSeconds / oursSeconds : null, python: "missing" in py ? py.missing : "ok" };
+    const entry = { pair: pairName, seeds, jobs, methods: rows, oursSeconds, pythonSeconds: "totalSeconds" in py ? py.totalSeconds : null, pythonWallSeconds: pyWall, speedup: "totalSeconds" in py ? py.totalSeconds / oursSeconds : null, python: "missing" in py ? py.missing : "ok" };
     report.push(entry);
     if (!json) {
-      console.log(`\n${pairName} (${seeds} seed${seeds > 1 ? "s" : ""}, SVC rbf gamma 'scale', global scaling, 10 labels/class)`);
+      console.log(`\n${pairName} (${seeds} seed${seeds > 1 ? "s" : ""}, SVC rbf gamma 'scale', global scaling, 10 labels/class; transferlab on ${jobs} worker thread${jobs > 1 ? "s" : ""}, Python single-process)`);
       console.log("method        transferlab  python  issue ref  |ours−ref|≤2  s/seed ours  s/seed python");
       for (const x of rows) {
         console.log(`${x.method.padEnd(13)} ${x.ours.toFixed(1).padStart(11)}  ${(x.python?.toFixed(1) ?? "—").padStart(6)}  ${(x.issueReference?.toFixed(1) ?? "—").padStart(9)}  ${String(x.withinTwoOfReference ?? "—").padStart(12)}  ${x.oursSecondsPerSeed.toFixed(2).padStart(11)}  ${(x.pythonSecondsPerSeed?.toFixed(2) ?? "—").padStart(13)}`);

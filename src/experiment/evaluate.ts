@@ -12,7 +12,7 @@ import { estimatorFactory, getEstimator, type EstimatorName } from "../estimator
 import { splitTargetForProtocol, type Protocol } from "./protocol.js";
 import { scalePair, type Scale, type ScaleInfo } from "./scale.js";
 import { runFitTasks } from "./fit-pool.js";
-import type { FitTask } from "./fit-task.js";
+import type { FitOutcome, FitTask } from "./fit-task.js";
 import { summarize, pairedComparison, transferVerdict, type PairedComparison, type Summary } from "./stats.js";
 
 export const EVALUATE_SCHEMA = "transferlab.evaluate/1";
@@ -134,12 +134,17 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
     }
   }
   const invariantTasks = new Set(invariantTask.values());
+  // Fits on the whole source (the invariant ones) are usually the longest: start them first, so that with
+  // several jobs the short per-seed fits fill the gaps at the end.
+  const order = [...tasks.keys()].sort((a, b) => Number(invariantTasks.has(b)) - Number(invariantTasks.has(a)) || a - b);
   let done = 0;
-  const outcomes = await runFitTasks(tasks, {
+  const ran = await runFitTasks(order.map((i) => tasks[i]!), {
     jobs: opts.jobs ?? 1,
     signal: opts.signal,
-    onDone: (i) => opts.progress?.(++done, tasks.length, `${tasks[i]!.method}${invariantTasks.has(i) ? "" : ` (seed ${tasks[i]!.rngSeed})`}`),
+    onDone: (k) => opts.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariantTasks.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
   });
+  const outcomes = new Array<FitOutcome>(tasks.length);
+  order.forEach((i, k) => (outcomes[i] = ran[k]!));
 
   const acc = new Map<string, number[]>(methods.map((m) => [m.name, []]));
   const secs = new Map<string, number[]>(methods.map((m) => [m.name, []]));

@@ -36,30 +36,44 @@ export async function runFitTasks(tasks: FitTask[], opts: PoolOptions): Promise<
   const workers: WorkerLike[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      let next = 0, finished = 0, failed = false;
-      const fail = (e: Error) => { if (!failed) { failed = true; reject(e); } };
-      const onAbort = () => fail(new TransferLabError("ABORTED", "evaluate was aborted"));
+      // Tasks start in index order, so when task k fails every task before it has started: let those finish and
+      // report the failure with the lowest index — the error a one-thread run would have raised.
+      let next = 0, finished = 0, inFlight = 0, settled = false;
+      const failures = new Map<number, Error>();
+      const settle = (e?: Error) => {
+        if (settled) return;
+        settled = true;
+        opts.signal?.removeEventListener("abort", onAbort);
+        if (e) reject(e);
+        else resolve();
+      };
+      const onAbort = () => settle(new TransferLabError("ABORTED", "evaluate was aborted"));
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener("abort", onAbort, { once: true });
       const feed = (w: WorkerLike) => {
-        if (failed || next >= tasks.length) return;
+        if (failures.size > 0) {
+          if (inFlight === 0) settle(failures.get(Math.min(...failures.keys())));
+          return;
+        }
+        if (next >= tasks.length) return;
         const id = next++;
+        inFlight++;
         w.postMessage({ id, task: toWire(tasks[id]!) });
       };
       for (let k = 0; k < jobs; k++) {
         const w = spawn();
         workers.push(w);
         w.on("message", (r: Reply) => {
-          if (!r.ok) return fail(errorFromWire(r.error));
-          results[r.id] = r.out;
-          opts.onDone?.(r.id, r.out);
-          if (++finished === tasks.length) {
-            opts.signal?.removeEventListener("abort", onAbort);
-            resolve();
-          } else feed(w);
+          inFlight--;
+          if (r.ok) {
+            results[r.id] = r.out;
+            opts.onDone?.(r.id, r.out);
+            if (++finished === tasks.length) return settle();
+          } else failures.set(r.id, errorFromWire(r.error));
+          feed(w);
         });
-        w.on("error", (e: Error) => fail(new TransferLabError("INTERNAL", `an evaluate worker thread failed: ${e.message}`)));
-        w.on("exit", (code: number) => { if (finished < tasks.length) fail(new TransferLabError("INTERNAL", `an evaluate worker thread exited (code ${code}) before finishing`)); });
+        w.on("error", (e: Error) => settle(new TransferLabError("INTERNAL", `an evaluate worker thread failed: ${e.message}`)));
+        w.on("exit", (code: number) => settle(new TransferLabError("INTERNAL", `an evaluate worker thread exited (code ${code}) before finishing`)));
         feed(w);
       }
     });
