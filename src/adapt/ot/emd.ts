@@ -103,8 +103,11 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   // Cycle search marks: mark[x] = 2·pivot + 1 (reached from the row end) or + 2 (from the column end); pos = steps.
   const mark = new Float64Array(N);
   const pos = new Int32Array(N);
+  // Signed potentials: pot[i] = u_i for a row, pot[n + j] = −v_j for a column. Re-hanging then moves every node of
+  // a subtree by the same +δ (u by +δ, v by −δ), so the shift loop has no row/column branch; the reduced cost is
+  // M_ij − pot[i] + pot[n + j], the same floating-point value as M_ij − u_i − v_j (negation is exact).
   const pot = new Float64Array(N);
-  const potCol = pot.subarray(n); // column potentials (a view)
+  const potCol = pot.subarray(n); // −v (a view)
   const stack = new Int32Array(N);
   // Stem scratch: stem nodes and, per stem node, the two thread runs that make up its new preorder segment.
   const stem = new Int32Array(N), aEnd = new Int32Array(N), bBeg = new Int32Array(N), bEnd = new Int32Array(N);
@@ -140,8 +143,8 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   };
   // Re-hangs the subtree cut off by the leaving arc `k` (now holding the entering arc) below `up`, from its node
   // `start`. Only the stem (start up to the subtree's old top) changes parents: it is reversed. Arcs inside the
-  // subtree keep their reduced cost 0, so its potentials all move by one constant (+δ on the side of `start`, −δ on
-  // the other): a shift per node instead of a cost lookup (the cost matrix is far too big for cache).
+  // subtree keep their reduced cost 0, so its (signed) potentials all move by one constant δ: a shift per node
+  // instead of a cost lookup (the cost matrix is far too big for cache).
   // Thread: with stem v0 = start … vK = old top, the new preorder of the subtree is seg(v0) seg(v1) … seg(vK), where
   // seg(vi) is vi's old run minus v(i−1)'s run: run A = vi … (node before v(i−1)), run B = after last(v(i−1)) …
   // last(vi) (possibly empty). The re-threaded run is then cut out and spliced in right after `up`.
@@ -186,18 +189,24 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     const old = pot[start]!;
     setPot(start, k);
     const delta = pot[start]! - old;
-    const dRow = start < n ? delta : -delta, dCol = -dRow;
+    // Walked from both ends at once (thread forwards, revThread backwards): two independent load chains, so the
+    // walk, which is bound by load latency, takes about half as long.
     if (start !== tail) {
-      for (let y = thread[start]!; ; y = thread[y]!) {
-        pot[y]! += y < n ? dRow : dCol;
-        if (y === tail) break;
+      let f = thread[start]!, r = tail;
+      while (true) {
+        pot[f]! += delta;
+        if (f === r) break;
+        pot[r]! += delta;
+        const fn = thread[f]!;
+        if (fn === r) break;
+        f = fn; r = revThread[r]!;
       }
     }
   };
   const setPot = (y: number, k: number): void => {
     const c = C[arcRow[k]! * m + arcCol[k]!]!;
-    if (y < n) pot[y] = c - pot[n + arcCol[k]!]!;
-    else pot[y] = c - pot[arcRow[k]!]!;
+    if (y < n) pot[y] = c + pot[n + arcCol[k]!]!;
+    else pot[y] = pot[arcRow[k]!]! - c;
   };
   hangRoot();
 
@@ -221,7 +230,7 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
         const j1 = Math.min(m, j0 + left);
         const potI = pot[ci]!;
         for (let j = j0; j < j1; j++) {
-          const rc = C[o + j]! - potI - potCol[j]!;
+          const rc = C[o + j]! - potI + potCol[j]!;
           if (rc < best) { best = rc; bestCell = o + j; }
         }
         left -= j1 - j0;
@@ -284,7 +293,7 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   }
   const u = new Float64Array(n0).fill(NaN), v = new Float64Array(m0).fill(NaN);
   for (let i = 0; i < n; i++) u[rows[i]!] = pot[i]!;
-  for (let j = 0; j < m; j++) v[cols[j]!] = pot[n + j]!;
+  for (let j = 0; j < m; j++) v[cols[j]!] = -pot[n + j]!;
   return { plan, cost, pivots, u, v };
 }
 
