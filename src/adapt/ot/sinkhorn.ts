@@ -23,6 +23,34 @@ export interface SinkhornOptions {
    * marginal error cannot go much below ~1e-7·‖b‖₂ (so tol should be above that); potentials and the plan stay float64.
    */
   precision?: "float64" | "float32";
+  /**
+   * "dense" (default) stores the whole n×m kernel. "truncated" keeps, row by row, only the entries
+   * K_ij ≥ theta of the stabilised kernel (Schmitzer 2019, §3.3 kernel truncation), sums in float64, and never
+   * materialises a dense kernel: each iteration costs O(kept entries) instead of O(n·m), plus the absorptions.
+   * An entry dropped when its row or column was last absorbed stays < theta in the stabilised kernel until one
+   * of them is absorbed again (then it is recomputed), and u, v stay in [1/tau, tau], so its plan entry
+   * u_i K_ij v_j is < theta·tau². The neglected mass is therefore < (#dropped)·theta·tau² (reported as
+   * `truncation.droppedMassBound`). `precision` is ignored on this path.
+   */
+  kernel?: "dense" | "truncated";
+  /**
+   * Truncation threshold of the "truncated" kernel. Default: tol·1e-6 / (n·m·tau²), so the dropped-mass bound
+   * n·m·theta·tau² stays a millionth of the stopping tolerance.
+   */
+  theta?: number;
+}
+
+/** Facts of the truncated-kernel path. */
+export interface SinkhornTruncation {
+  theta: number;
+  tau: number;
+  /** Kernel entries kept at the end (of n·m). */
+  kept: number;
+  /** (#dropped entries)·theta·tau²: bounds the plan mass the iterations neglected, so both ‖P1 − a‖₁ and
+   * ‖Pᵀ1 − b‖₁ of the returned plan differ from the truncated iterate's by at most this. */
+  droppedMassBound: number;
+  rowAbsorptions: number;
+  columnAbsorptions: number;
 }
 
 export interface SinkhornResult {
@@ -34,6 +62,8 @@ export interface SinkhornResult {
   /** Last measured ‖Pᵀ1 − b‖₂. */
   error: number;
   converged: boolean;
+  /** Set on the truncated-kernel path. */
+  truncation?: SinkhornTruncation;
 }
 
 export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: number, opts: SinkhornOptions = {}): SinkhornResult {
@@ -42,6 +72,7 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   if (!(reg > 0) || !Number.isFinite(reg)) throw new TransferLabError("INVALID_PARAMETER", `entropic regularisation must be positive, got ${reg}`, { param: "reg" });
   const maxIter = opts.maxIter ?? 1000;
   const tol = opts.tol ?? 1e-9;
+  if (opts.kernel === "truncated") return sinkhornTruncated(a, b, M, reg, maxIter, tol, opts.tau ?? TRUNCATED_TAU, opts);
   const tau = opts.tau ?? 1e20;
   const Md = M.data;
   // True scalings are exp(f/reg)·u and exp(g/reg)·v; the kernel holds K_ij = exp((f_i + g_j − M_ij)/reg).
@@ -181,12 +212,277 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       if (error < tol) { converged = true; break; }
     }
   }
+  return { ...finish(f, g, u, v, M, reg), iterations: Math.min(it + 1, maxIter), error, converged };
+}
+
+/**
+ * Absorption bound of the truncated path. Small, so a dropped entry's plan value (< theta·tau²) is provably
+ * tiny at a truncation threshold that still drops most of a small-reg kernel; each absorption costs O(m) or O(n).
+ */
+const TRUNCATED_TAU = 1e4;
+
+// The kept entries of the truncated kernel, row by row (CSR): row i holds len[i] entries, columns ascending, at
+// start[i] in one pool, with room for cap[i]. A row that outgrows its room moves to the end of the pool; when
+// the pool is full it is rebuilt in row order with room to spare (deterministic, amortised O(1) per insert).
+class SparseRows {
+  cols: Int32Array;
+  vals: Float64Array;
+  readonly start: Int32Array;
+  readonly len: Int32Array;
+  private readonly cap: Int32Array;
+  private top = 0;
+
+  constructor(readonly n: number, capacity: number) {
+    this.cols = new Int32Array(capacity);
+    this.vals = new Float64Array(capacity);
+    this.start = new Int32Array(n);
+    this.len = new Int32Array(n);
+    this.cap = new Int32Array(n);
+  }
+
+  /** Room for `need` entries in row i, keeping its current entries. */
+  private reserve(i: number, need: number): void {
+    if (this.cap[i]! >= need) return;
+    const room = need + (need >> 1) + 4;
+    if (this.top + room > this.cols.length) this.repack(room);
+    const s = this.start[i]!, L = this.len[i]!;
+    this.cols.copyWithin(this.top, s, s + L);
+    this.vals.copyWithin(this.top, s, s + L);
+    this.start[i] = this.top; this.cap[i] = room; this.top += room;
+  }
+
+  private repack(extra: number): void {
+    let used = extra;
+    for (let i = 0; i < this.n; i++) used += this.len[i]! + (this.len[i]! >> 2) + 4;
+    const cols = new Int32Array(2 * used), vals = new Float64Array(2 * used);
+    let p = 0;
+    for (let i = 0; i < this.n; i++) {
+      const s = this.start[i]!, L = this.len[i]!, room = L + (L >> 2) + 4;
+      cols.set(this.cols.subarray(s, s + L), p); vals.set(this.vals.subarray(s, s + L), p);
+      this.start[i] = p; this.cap[i] = room; p += room;
+    }
+    this.cols = cols; this.vals = vals; this.top = p;
+  }
+
+  /** Replace row i by the first L entries of (c, k). */
+  setRow(i: number, c: Int32Array, k: Float64Array, L: number): void {
+    this.len[i] = 0;
+    this.reserve(i, L);
+    const s = this.start[i]!;
+    this.cols.set(c.subarray(0, L), s); this.vals.set(k.subarray(0, L), s);
+    this.len[i] = L;
+  }
+
+  /** Set entry (i, j) to k if k ≥ theta, else drop it. */
+  setEntry(i: number, j: number, k: number, theta: number): void {
+    const s = this.start[i]!, L = this.len[i]!, c = this.cols;
+    let lo = s, hi = s + L;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (c[mid]! < j) lo = mid + 1; else hi = mid; }
+    if (lo < s + L && c[lo] === j) {
+      if (k >= theta) { this.vals[lo] = k; return; }
+      c.copyWithin(lo, lo + 1, s + L); this.vals.copyWithin(lo, lo + 1, s + L);
+      this.len[i] = L - 1;
+      return;
+    }
+    if (!(k >= theta)) return;
+    const at = lo - s;
+    this.reserve(i, L + 1);
+    const s2 = this.start[i]!, p = s2 + at;
+    this.cols.copyWithin(p + 1, p, s2 + L); this.vals.copyWithin(p + 1, p, s2 + L);
+    this.cols[p] = j; this.vals[p] = k;
+    this.len[i] = L + 1;
+  }
+
+  count(): number {
+    let s = 0;
+    for (let i = 0; i < this.n; i++) s += this.len[i]!;
+    return s;
+  }
+}
+
+// Sinkhorn on a truncated kernel (Schmitzer 2019, §3.3): the same start, iteration order, absorption rule and
+// stopping test as the dense path, but the stabilised kernel is held as sparse rows of its entries ≥ theta.
+// A row absorption rebuilds its row from M; a column absorption recomputes column j from Mᵀ and updates, inserts
+// or drops its entry in every row that has or gets one. Every product is summed in float64. The first column
+// step absorbs every column, so the kernel is built from M by per-column max and sum passes over M's rows.
+//
+// Log-sum-exp terms e^d with d below a cut (≤ −60) are skipped: each is < e^-60 of the largest term (1), so
+// they change a sum of up to 1e9 terms by < 1e-17 relative; and since u, v ≤ tau and a_i, b_j ≤ 1, the cut
+// (≤ log theta − log a_i − log tau − 1) also makes the skipped entries' kernel values < theta.
+function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: number, maxIter: number, tol: number, tau: number, opts: SinkhornOptions): SinkhornResult {
+  const n = a.length, m = b.length, Md = M.data;
+  if (!(tau > 1) || !Number.isFinite(tau)) throw new TransferLabError("INVALID_PARAMETER", `absorption bound tau must be a finite number > 1, got ${tau}`, { param: "tau" });
+  const theta = opts.theta ?? (tol * 1e-6) / (n * m * tau * tau);
+  if (!(theta > 0) || !Number.isFinite(theta)) throw new TransferLabError("INVALID_PARAMETER", `truncation threshold theta must be positive, got ${theta}`, { param: "theta" });
+  const logTheta = Math.log(theta), logTau = Math.log(tau), invReg = 1 / reg;
+  const f = new Float64Array(n).fill(reg * Math.log(1 / n));
+  const g = new Float64Array(m).fill(reg * Math.log(1 / m));
+  const u = new Float64Array(n).fill(1);
+  const v = new Float64Array(m).fill(1);
+  const logA = Float64Array.from(a, Math.log), logB = Float64Array.from(b, Math.log);
+  // Cuts in cost units (reg·d): a term with t < max + cut is skipped.
+  const cutRow = Float64Array.from(logA, (la) => reg * Math.min(-60, logTheta - la - logTau - 1));
+  const cutCol = Float64Array.from(logB, (lb) => reg * Math.min(-60, logTheta - lb - logTau - 1));
+  const colSum = new Float64Array(m); // Kᵀu of the last row pass
+  const F = new Float64Array(n), G = new Float64Array(m);
+  const tN = new Float64Array(n), tM = new Float64Array(m);
+  const candI = new Int32Array(Math.max(n, m)), candE = new Float64Array(Math.max(n, m));
+  const held = new Int32Array(n), mark = new Int32Array(n);
+  let stamp = 0;
+  const K = new SparseRows(n, Math.max(1024, 16 * (n + m)));
+  // Mᵀ, so a column absorption reads its costs contiguously (in place of the dense path's n×m kernel).
+  const Mt = new Float64Array(n * m);
+  for (let i0 = 0; i0 < n; i0 += 64) {
+    const i1 = Math.min(n, i0 + 64);
+    for (let j0 = 0; j0 < m; j0 += 64) {
+      const j1 = Math.min(m, j0 + 64);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) Mt[j * n + i] = Md[i * m + j]!;
+    }
+  }
+
+  // First column step: every column exactly (u = 1, so F = f), reading M row by row.
+  const buildAllColumns = (): void => {
+    const mx = new Float64Array(m).fill(-Infinity), lim = new Float64Array(m), s = new Float64Array(m), c = new Float64Array(m), limK = new Float64Array(m);
+    for (let i = 0; i < n; i++) {
+      const Fi = f[i]!, o = i * m;
+      for (let j = 0; j < m; j++) { const t = Fi - Md[o + j]!; if (t > mx[j]!) mx[j] = t; }
+    }
+    for (let j = 0; j < m; j++) lim[j] = mx[j]! + cutCol[j]!;
+    for (let i = 0; i < n; i++) {
+      const Fi = f[i]!, o = i * m;
+      for (let j = 0; j < m; j++) { const t = Fi - Md[o + j]!; if (t > lim[j]!) s[j]! += Math.exp((t - mx[j]!) * invReg); }
+    }
+    for (let j = 0; j < m; j++) {
+      g[j] = reg * logB[j]! - mx[j]! - reg * Math.log(s[j]!);
+      v[j] = 1;
+      c[j] = b[j]! / s[j]!;
+      // K_ij = e^((t − mx)/reg)·c_j ≥ theta needs t ≥ mx + reg·(log theta − log c_j); a margin of reg absorbs rounding.
+      limK[j] = Math.max(lim[j]!, mx[j]! + reg * (logTheta - Math.log(c[j]!) - 1));
+    }
+    for (let i = 0; i < n; i++) {
+      const Fi = f[i]!, o = i * m;
+      let L = 0;
+      for (let j = 0; j < m; j++) {
+        const t = Fi - Md[o + j]!;
+        if (!(t > limK[j]!)) continue;
+        const k = (Math.exp((t - mx[j]!) * invReg) * c[j]!) / u[i]!;
+        if (k >= theta) { candI[L] = j; candE[L] = k; L++; }
+      }
+      K.setRow(i, candI, candE, L);
+    }
+  };
+  // Exact log-domain step for column j given F_i = f_i + reg·log u_i: the new g_j (v_j = 1) and column j of the
+  // kernel. Only rows whose old entry exp((f_i + g_j − M_ij)/reg) was ≥ theta/e can hold column j (an entry's
+  // stabilised value is fixed between absorptions), so the other rows skip the search unless they gain one.
+  const absorbColumn = (j: number): void => {
+    const o = j * n, heldBelow = reg * (logTheta - 1) - g[j]!;
+    let mx = -Infinity, h = 0;
+    for (let i = 0; i < n; i++) {
+      const Mij = Mt[o + i]!, t = F[i]! - Mij;
+      tN[i] = t;
+      if (t > mx) mx = t;
+      if (f[i]! - Mij >= heldBelow) held[h++] = i;
+    }
+    const lim = mx + cutCol[j]!;
+    let s = 0, q = 0;
+    for (let i = 0; i < n; i++) {
+      const t = tN[i]!;
+      if (t > lim) { const e = Math.exp((t - mx) * invReg); candI[q] = i; candE[q] = e; q++; s += e; }
+    }
+    g[j] = reg * logB[j]! - mx - reg * Math.log(s);
+    v[j] = 1;
+    const c = b[j]! / s;
+    stamp++;
+    for (let p = 0; p < q; p++) {
+      const i = candI[p]!, k = (candE[p]! * c) / u[i]!;
+      tN[i] = k; mark[i] = stamp;
+      if (k >= theta) K.setEntry(i, j, k, theta);
+    }
+    for (let p = 0; p < h; p++) {
+      const i = held[p]!, k = mark[i] === stamp ? tN[i]! : 0;
+      if (!(k >= theta)) K.setEntry(i, j, k, theta);
+    }
+  };
+  // Exact log-domain step for row i given G_j = g_j + reg·log v_j: the new f_i (u_i = 1) and row i rebuilt.
+  const absorbRow = (i: number): void => {
+    const o = i * m;
+    let mx = -Infinity;
+    for (let j = 0; j < m; j++) { const t = G[j]! - Md[o + j]!; tM[j] = t; if (t > mx) mx = t; }
+    const lim = mx + cutRow[i]!;
+    let s = 0, q = 0;
+    for (let j = 0; j < m; j++) {
+      const t = tM[j]!;
+      if (t > lim) { const e = Math.exp((t - mx) * invReg); candI[q] = j; candE[q] = e; q++; s += e; }
+    }
+    f[i] = reg * logA[i]! - mx - reg * Math.log(s);
+    u[i] = 1;
+    const c = a[i]! / s;
+    let L = 0;
+    for (let p = 0; p < q; p++) {
+      const j = candI[p]!, k = (candE[p]! * c) / v[j]!;
+      if (k >= theta) { candI[L] = j; candE[L] = k; L++; }
+    }
+    K.setRow(i, candI, candE, L);
+  };
+  const outside = (x: number): boolean => !(x > 1 / tau && x < tau);
+
+  const badCols: number[] = [];
+  let rowAbsorptions = 0, columnAbsorptions = 0;
+  let error = Infinity, converged = false, it = 0;
+  for (it = 0; it < maxIter; it++) {
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted");
+    // v = b / (Kᵀu), Kᵀu from the previous row pass; the first step absorbs every column and builds the kernel.
+    if (it === 0) {
+      buildAllColumns();
+      columnAbsorptions += m;
+    } else {
+      badCols.length = 0;
+      for (let j = 0; j < m; j++) { const vj = b[j]! / colSum[j]!; v[j] = vj; if (outside(vj)) badCols.push(j); }
+      if (badCols.length > 0) {
+        for (let i = 0; i < n; i++) F[i] = f[i]! + reg * Math.log(u[i]!);
+        for (const j of badCols) absorbColumn(j);
+        columnAbsorptions += badCols.length;
+      }
+    }
+    // u = a / (K v) row by row; an out-of-range row is absorbed at once; then the row adds its share to Kᵀu.
+    let gReady = false;
+    colSum.fill(0);
+    for (let i = 0; i < n; i++) {
+      let o = K.start[i]!, e = o + K.len[i]!, kc = K.cols, kv = K.vals;
+      let s = 0;
+      for (let p = o; p < e; p++) s += kv[p]! * v[kc[p]!]!;
+      const ui = a[i]! / s;
+      u[i] = ui;
+      if (outside(ui)) {
+        if (!gReady) { for (let j = 0; j < m; j++) G[j] = g[j]! + reg * Math.log(v[j]!); gReady = true; }
+        absorbRow(i);
+        rowAbsorptions++;
+        o = K.start[i]!; e = o + K.len[i]!; kc = K.cols; kv = K.vals;
+      }
+      const uu = u[i]!;
+      for (let p = o; p < e; p++) colSum[kc[p]!]! += kv[p]! * uu;
+    }
+    if (it % 10 === 0) {
+      let e = 0;
+      for (let j = 0; j < m; j++) { const t = colSum[j]! * v[j]! - b[j]!; e += t * t; }
+      error = Math.sqrt(e);
+      if (error < tol) { converged = true; break; }
+    }
+  }
+  const kept = K.count();
+  const truncation: SinkhornTruncation = { theta, tau, kept, droppedMassBound: (n * m - kept) * theta * tau * tau, rowAbsorptions, columnAbsorptions };
+  return { ...finish(f, g, u, v, M, reg), iterations: Math.min(it + 1, maxIter), error, converged, truncation };
+}
+
+// Folds the scalings into the potentials and forms the plan exp((f_i + g_j − M_ij)/reg) (0 where it underflows).
+function finish(f: Float64Array, g: Float64Array, u: Float64Array, v: Float64Array, M: Mat64, reg: number): { plan: Mat64; f: Float64Array; g: Float64Array } {
+  const n = f.length, m = g.length, Md = M.data;
   for (let i = 0; i < n; i++) f[i]! += reg * Math.log(u[i]!);
   for (let j = 0; j < m; j++) g[j]! += reg * Math.log(v[j]!);
   const plan = mat64(n, m);
   for (let i = 0; i < n; i++) {
-    const o = i * m;
-    for (let j = 0; j < m; j++) plan.data[o + j] = Math.exp((f[i]! + g[j]! - Md[o + j]!) / reg);
+    const o = i * m, fi = f[i]!;
+    for (let j = 0; j < m; j++) { const x = (fi + g[j]! - Md[o + j]!) / reg; plan.data[o + j] = x < -746 ? 0 : Math.exp(x); }
   }
-  return { plan, f, g, iterations: Math.min(it + 1, maxIter), error, converged };
+  return { plan, f, g };
 }
