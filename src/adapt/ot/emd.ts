@@ -30,7 +30,12 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   for (const x of aIn) { if (!(x >= 0) || !Number.isFinite(x)) throw new TransferLabError("INVALID_PARAMETER", "source weights must be finite and non-negative", { param: "a" }); sa += x; }
   for (const x of bIn) { if (!(x >= 0) || !Number.isFinite(x)) throw new TransferLabError("INVALID_PARAMETER", "target weights must be finite and non-negative", { param: "b" }); sb += x; }
   if (!(sa > 0) || !(sb > 0)) throw new TransferLabError("INVALID_PARAMETER", "marginals must have positive mass", { param: "a" });
-  for (const x of M.data) if (!Number.isFinite(x)) throw new TransferLabError("NON_FINITE", "cost matrix has a non-finite entry");
+  let maxAbs = 0;
+  for (let t = 0; t < M.data.length; t++) {
+    const x = Math.abs(M.data[t]!);
+    if (!(x <= Number.MAX_VALUE)) throw new TransferLabError("NON_FINITE", "cost matrix has a non-finite entry");
+    if (x > maxAbs) maxAbs = x;
+  }
   // Same total mass, as POT does (b rescaled to a's mass); zero-weight points take no part.
   const rows: number[] = [], cols: number[] = [];
   for (let i = 0; i < n0; i++) if (aIn[i]! > 0) rows.push(i);
@@ -38,12 +43,11 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   const n = rows.length, m = cols.length;
   const a = Float64Array.from(rows, (i) => aIn[i]!);
   const b = Float64Array.from(cols, (j) => (bIn[j]! * sa) / sb);
-  const C = new Float64Array(n * m);
-  let maxAbs = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-    const c = M.data[rows[i]! * m0 + cols[j]!]!;
-    C[i * m + j] = c;
-    if (Math.abs(c) > maxAbs) maxAbs = Math.abs(c);
+  // Costs of the points that take part: M itself (read only) when every weight is positive, else a compact copy.
+  let C = M.data;
+  if (n !== n0 || m !== m0) {
+    C = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) C[i * m + j] = M.data[rows[i]! * m0 + cols[j]!]!;
   }
   const eps = 1e-13 * Math.max(1, maxAbs);
 
