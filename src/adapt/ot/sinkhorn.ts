@@ -34,8 +34,8 @@ export interface SinkhornOptions {
    */
   kernel?: "dense" | "truncated";
   /**
-   * Truncation threshold of the "truncated" kernel. Default: tol·1e-6 / (n·m·tau²), so the dropped-mass bound
-   * n·m·theta·tau² stays a millionth of the stopping tolerance.
+   * Truncation threshold of the "truncated" kernel. Default: tol·1e-3 / (n·m·tau²), so the dropped-mass bound
+   * n·m·theta·tau² stays a thousandth of the stopping tolerance.
    */
   theta?: number;
 }
@@ -280,16 +280,17 @@ class SparseRows {
     while (lo < hi) { const mid = (lo + hi) >> 1; if (c[mid]! < j) lo = mid + 1; else hi = mid; }
     if (lo < s + L && c[lo] === j) {
       if (k >= theta) { this.vals[lo] = k; return; }
-      c.copyWithin(lo, lo + 1, s + L); this.vals.copyWithin(lo, lo + 1, s + L);
+      const kv = this.vals; // rows are short: a plain loop beats copyWithin's call overhead
+      for (let p = lo; p < s + L - 1; p++) { c[p] = c[p + 1]!; kv[p] = kv[p + 1]!; }
       this.len[i] = L - 1;
       return;
     }
     if (!(k >= theta)) return;
     const at = lo - s;
     this.reserve(i, L + 1);
-    const s2 = this.start[i]!, p = s2 + at;
-    this.cols.copyWithin(p + 1, p, s2 + L); this.vals.copyWithin(p + 1, p, s2 + L);
-    this.cols[p] = j; this.vals[p] = k;
+    const s2 = this.start[i]!, q = s2 + at, c2 = this.cols, kv = this.vals;
+    for (let p = s2 + L; p > q; p--) { c2[p] = c2[p - 1]!; kv[p] = kv[p - 1]!; }
+    c2[q] = j; kv[q] = k;
     this.len[i] = L + 1;
   }
 
@@ -312,7 +313,7 @@ class SparseRows {
 function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: number, maxIter: number, tol: number, tau: number, opts: SinkhornOptions): SinkhornResult {
   const n = a.length, m = b.length, Md = M.data;
   if (!(tau > 1) || !Number.isFinite(tau)) throw new TransferLabError("INVALID_PARAMETER", `absorption bound tau must be a finite number > 1, got ${tau}`, { param: "tau" });
-  const theta = opts.theta ?? (tol * 1e-6) / (n * m * tau * tau);
+  const theta = opts.theta ?? (tol * 1e-3) / (n * m * tau * tau);
   if (!(theta > 0) || !Number.isFinite(theta)) throw new TransferLabError("INVALID_PARAMETER", `truncation threshold theta must be positive, got ${theta}`, { param: "theta" });
   const logTheta = Math.log(theta), logTau = Math.log(tau), invReg = 1 / reg;
   const f = new Float64Array(n).fill(reg * Math.log(1 / n));
@@ -325,9 +326,8 @@ function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: numb
   const cutCol = Float64Array.from(logB, (lb) => reg * Math.min(-60, logTheta - lb - logTau - 1));
   const colSum = new Float64Array(m); // Kᵀu of the last row pass
   const F = new Float64Array(n), G = new Float64Array(m);
-  const tN = new Float64Array(n), tM = new Float64Array(m);
   const candI = new Int32Array(Math.max(n, m)), candE = new Float64Array(Math.max(n, m));
-  const held = new Int32Array(n), mark = new Int32Array(n);
+  const held = new Int32Array(n), mark = new Int32Array(n), kNew = new Float64Array(n);
   let stamp = 0;
   const K = new SparseRows(n, Math.max(1024, 16 * (n + m)));
   // Mᵀ, so a column absorption reads its costs contiguously (in place of the dense path's n×m kernel).
@@ -374,19 +374,23 @@ function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: numb
   // Exact log-domain step for column j given F_i = f_i + reg·log u_i: the new g_j (v_j = 1) and column j of the
   // kernel. Only rows whose old entry exp((f_i + g_j − M_ij)/reg) was ≥ theta/e can hold column j (an entry's
   // stabilised value is fixed between absorptions), so the other rows skip the search unless they gain one.
+  // One pass over the column collects every t above the running max + cut (or above the lowest t a held entry
+  // can have: F_i ≥ f_i − reg·log tau); those below the final max + cut are then left out of the sum, so it runs
+  // over the same terms in the same order as a second full pass would.
   const absorbColumn = (j: number): void => {
-    const o = j * n, heldBelow = reg * (logTheta - 1) - g[j]!;
-    let mx = -Infinity, h = 0;
+    const o = j * n, heldBelow = reg * (logTheta - 1) - g[j]!, heldLim = heldBelow - reg * (logTau + 1), cut = cutCol[j]!;
+    let mx = -Infinity, lim = -Infinity, low = -Infinity, h = 0, r = 0;
     for (let i = 0; i < n; i++) {
-      const Mij = Mt[o + i]!, t = F[i]! - Mij;
-      tN[i] = t;
-      if (t > mx) mx = t;
-      if (f[i]! - Mij >= heldBelow) held[h++] = i;
+      const t = F[i]! - Mt[o + i]!;
+      if (t > low) {
+        if (t > mx) { mx = t; lim = t + cut; low = Math.min(lim, heldLim); }
+        candI[r] = i; candE[r] = t; r++;
+      }
     }
-    const lim = mx + cutCol[j]!;
     let s = 0, q = 0;
-    for (let i = 0; i < n; i++) {
-      const t = tN[i]!;
+    for (let p = 0; p < r; p++) {
+      const i = candI[p]!, t = candE[p]!;
+      if (f[i]! - Mt[o + i]! >= heldBelow) held[h++] = i;
       if (t > lim) { const e = Math.exp((t - mx) * invReg); candI[q] = i; candE[q] = e; q++; s += e; }
     }
     g[j] = reg * logB[j]! - mx - reg * Math.log(s);
@@ -395,24 +399,26 @@ function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: numb
     stamp++;
     for (let p = 0; p < q; p++) {
       const i = candI[p]!, k = (candE[p]! * c) / u[i]!;
-      tN[i] = k; mark[i] = stamp;
+      kNew[i] = k; mark[i] = stamp;
       if (k >= theta) K.setEntry(i, j, k, theta);
     }
     for (let p = 0; p < h; p++) {
-      const i = held[p]!, k = mark[i] === stamp ? tN[i]! : 0;
+      const i = held[p]!, k = mark[i] === stamp ? kNew[i]! : 0;
       if (!(k >= theta)) K.setEntry(i, j, k, theta);
     }
   };
   // Exact log-domain step for row i given G_j = g_j + reg·log v_j: the new f_i (u_i = 1) and row i rebuilt.
   const absorbRow = (i: number): void => {
-    const o = i * m;
-    let mx = -Infinity;
-    for (let j = 0; j < m; j++) { const t = G[j]! - Md[o + j]!; tM[j] = t; if (t > mx) mx = t; }
-    const lim = mx + cutRow[i]!;
-    let s = 0, q = 0;
+    const o = i * m, cut = cutRow[i]!;
+    let mx = -Infinity, lim = -Infinity, r = 0;
     for (let j = 0; j < m; j++) {
-      const t = tM[j]!;
-      if (t > lim) { const e = Math.exp((t - mx) * invReg); candI[q] = j; candE[q] = e; q++; s += e; }
+      const t = G[j]! - Md[o + j]!;
+      if (t > lim) { if (t > mx) { mx = t; lim = t + cut; } candI[r] = j; candE[r] = t; r++; }
+    }
+    let s = 0, q = 0;
+    for (let p = 0; p < r; p++) {
+      const t = candE[p]!;
+      if (t > lim) { const e = Math.exp((t - mx) * invReg); candI[q] = candI[p]!; candE[q] = e; q++; s += e; }
     }
     f[i] = reg * logA[i]! - mx - reg * Math.log(s);
     u[i] = 1;
@@ -447,20 +453,24 @@ function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: numb
     // u = a / (K v) row by row; an out-of-range row is absorbed at once; then the row adds its share to Kᵀu.
     let gReady = false;
     colSum.fill(0);
+    // Locals, not the closures' captured variables, so the hot loops keep them in registers.
+    const vv = v, cs = colSum, uu = u, aa = a, start = K.start, len = K.len, lo = 1 / tau;
     for (let i = 0; i < n; i++) {
-      let o = K.start[i]!, e = o + K.len[i]!, kc = K.cols, kv = K.vals;
-      let s = 0;
-      for (let p = o; p < e; p++) s += kv[p]! * v[kc[p]!]!;
-      const ui = a[i]! / s;
-      u[i] = ui;
-      if (outside(ui)) {
+      let o = start[i]!, e = o + len[i]!, kc = K.cols, kv = K.vals;
+      // Two partial sums (even and odd positions) halve the add latency chain; fixed order, so deterministic.
+      let s0 = 0, s1 = 0, p = o;
+      for (; p + 1 < e; p += 2) { s0 += kv[p]! * vv[kc[p]!]!; s1 += kv[p + 1]! * vv[kc[p + 1]!]!; }
+      if (p < e) s0 += kv[p]! * vv[kc[p]!]!;
+      const ui = aa[i]! / (s0 + s1);
+      uu[i] = ui;
+      if (!(ui > lo && ui < tau)) {
         if (!gReady) { for (let j = 0; j < m; j++) G[j] = g[j]! + reg * Math.log(v[j]!); gReady = true; }
         absorbRow(i);
         rowAbsorptions++;
-        o = K.start[i]!; e = o + K.len[i]!; kc = K.cols; kv = K.vals;
+        o = start[i]!; e = o + len[i]!; kc = K.cols; kv = K.vals;
       }
-      const uu = u[i]!;
-      for (let p = o; p < e; p++) colSum[kc[p]!]! += kv[p]! * uu;
+      const ui2 = uu[i]!;
+      for (let p = o; p < e; p++) cs[kc[p]!]! += kv[p]! * ui2;
     }
     if (it % 10 === 0) {
       let e = 0;
