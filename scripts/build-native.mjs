@@ -45,7 +45,7 @@ const output = `${r.stdout ?? ""}${r.stderr ?? ""}`;
 if (r.status !== 0 || !existsSync(addonPath)) giveUp(`node-gyp rebuild failed${r.error ? `: ${r.error.message}` : ""}`, output);
 try {
   const info = createRequire(import.meta.url)(addonPath).info();
-  console.log(`transferlab: native kernel addon built (${info.isa}, ${info.threads} threads; OpenBLAS: ${info.openblas ? "found" : "not found"})`);
+  console.log(`transferlab: native kernel addon built (${info.isa}, ${info.threads} threads; OpenBLAS: ${info.openblas ? "found" : "not found"}; libsvm: ${info.svm ? "found" : `not found: ${info.svmDetail}`})`);
 } catch (e) {
   giveUp(`the built addon does not load: ${e instanceof Error ? e.message : String(e)}`);
 }

@@ -1,11 +1,13 @@
 // N-API glue of the native kernel tier: argument checks (a bad shape must never read or write out of
-// bounds), then the GEMM / squared-distance kernels in gemm.c or OpenBLAS via openblas.c.
+// bounds), then the GEMM / squared-distance kernels in gemm.c or OpenBLAS via openblas.c; SVM training by the
+// system libsvm via svm.c.
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
+#include "svm_backend.h"
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, "INTERNAL", "N-API call failed: " #call); return NULL; } } while (0)
 
@@ -206,6 +208,10 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   CHECK(napi_get_boolean(env, ok, &v));
   CHECK(napi_set_named_property(env, obj, "openblas", v));
   set_str(env, obj, "openblasDetail", ok ? openblas_detail() : openblas_error());
+  int svm = svm_backend_load();
+  CHECK(napi_get_boolean(env, svm, &v));
+  CHECK(napi_set_named_property(env, obj, "svm", v));
+  set_str(env, obj, "svmDetail", svm ? svm_backend_detail() : svm_backend_error());
   return obj;
 }
 
@@ -220,6 +226,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"rbf", NULL, js_rbf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setIsa", NULL, js_set_isa, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"svmTrain", NULL, svm_backend_train_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, js_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof *props, props) != napi_ok) return NULL;
