@@ -30,7 +30,9 @@ export interface SinkhornOptions {
    * An entry dropped when its row or column was last absorbed stays < theta in the stabilised kernel until one
    * of them is absorbed again (then it is recomputed), and u, v stay in [1/tau, tau], so its plan entry
    * u_i K_ij v_j is < theta·tau². The neglected mass is therefore < (#dropped)·theta·tau² (reported as
-   * `truncation.droppedMassBound`). `precision` is ignored on this path.
+   * `truncation.droppedMassBound`). `precision` is ignored on this path. If the kept entries would need more
+   * memory than a dense float32 kernel (more than n·m/3 and 65536 pooled entries: the kernel is not sparse at this reg), the solve
+   * restarts on the dense path with `precision` and the result says `kernel: "dense"`.
    */
   kernel?: "dense" | "truncated";
   /**
@@ -62,6 +64,8 @@ export interface SinkhornResult {
   /** Last measured ‖Pᵀ1 − b‖₂. */
   error: number;
   converged: boolean;
+  /** The kernel the iterations ran on. */
+  kernel: "dense" | "truncated";
   /** Set on the truncated-kernel path. */
   truncation?: SinkhornTruncation;
 }
@@ -72,7 +76,10 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   if (!(reg > 0) || !Number.isFinite(reg)) throw new TransferLabError("INVALID_PARAMETER", `entropic regularisation must be positive, got ${reg}`, { param: "reg" });
   const maxIter = opts.maxIter ?? 1000;
   const tol = opts.tol ?? 1e-9;
-  if (opts.kernel === "truncated") return sinkhornTruncated(a, b, M, reg, maxIter, tol, opts.tau ?? TRUNCATED_TAU, opts);
+  if (opts.kernel === "truncated") {
+    const r = sinkhornTruncated(a, b, M, reg, maxIter, tol, opts.tau ?? TRUNCATED_TAU, opts);
+    if (r !== null) return { ...finish(r.f, r.g, r.u, r.v, M, reg), iterations: r.iterations, error: r.error, converged: r.converged, kernel: "truncated", truncation: r.truncation };
+  }
   const tau = opts.tau ?? 1e20;
   const Md = M.data;
   // True scalings are exp(f/reg)·u and exp(g/reg)·v; the kernel holds K_ij = exp((f_i + g_j − M_ij)/reg).
@@ -212,7 +219,7 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       if (error < tol) { converged = true; break; }
     }
   }
-  return { ...finish(f, g, u, v, M, reg), iterations: Math.min(it + 1, maxIter), error, converged };
+  return { ...finish(f, g, u, v, M, reg), iterations: Math.min(it + 1, maxIter), error, converged, kernel: "dense" };
 }
 
 /**
@@ -232,7 +239,8 @@ class SparseRows {
   private readonly cap: Int32Array;
   private top = 0;
 
-  constructor(readonly n: number, capacity: number) {
+  /** maxEntries: the pool never grows past it; reserve() then returns false (the kernel is not sparse). */
+  constructor(readonly n: number, capacity: number, private readonly maxEntries: number) {
     this.cols = new Int32Array(capacity);
     this.vals = new Float64Array(capacity);
     this.start = new Int32Array(n);
@@ -245,6 +253,7 @@ class SparseRows {
     if (this.cap[i]! >= need) return;
     const room = need + (need >> 1) + 4;
     if (this.top + room > this.cols.length) this.repack(room);
+    if (this.top + room > this.cols.length) throw TOO_DENSE;
     const s = this.start[i]!, L = this.len[i]!;
     this.cols.copyWithin(this.top, s, s + L);
     this.vals.copyWithin(this.top, s, s + L);
@@ -254,7 +263,8 @@ class SparseRows {
   private repack(extra: number): void {
     let used = extra;
     for (let i = 0; i < this.n; i++) used += this.len[i]! + (this.len[i]! >> 2) + 4;
-    const cols = new Int32Array(2 * used), vals = new Float64Array(2 * used);
+    if (used > this.maxEntries) throw TOO_DENSE;
+    const size = Math.min(2 * used, this.maxEntries), cols = new Int32Array(size), vals = new Float64Array(size);
     let p = 0;
     for (let i = 0; i < this.n; i++) {
       const s = this.start[i]!, L = this.len[i]!, room = L + (L >> 2) + 4;
@@ -301,6 +311,9 @@ class SparseRows {
   }
 }
 
+/** Thrown inside the truncated path when the kept entries outgrow their memory cap. */
+const TOO_DENSE = new Error("truncated kernel too dense");
+
 // Sinkhorn on a truncated kernel (Schmitzer 2019, §3.3): the same start, iteration order, absorption rule and
 // stopping test as the dense path, but the stabilised kernel is held as sparse rows of its entries ≥ theta.
 // A row absorption rebuilds its row from M; a column absorption recomputes column j from Mᵀ and updates, inserts
@@ -310,10 +323,23 @@ class SparseRows {
 // Log-sum-exp terms e^d with d below a cut (≤ −60) are skipped: each is < e^-60 of the largest term (1), so
 // they change a sum of up to 1e9 terms by < 1e-17 relative; and since u, v ≤ tau and a_i, b_j ≤ 1, the cut
 // (≤ log theta − log a_i − log tau − 1) also makes the skipped entries' kernel values < theta.
-function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: number, maxIter: number, tol: number, tau: number, opts: SinkhornOptions): SinkhornResult {
+// Returns the potentials and scalings (the caller forms the plan once Mᵀ and the pool are garbage), or null when
+// the kernel is too dense for the pool's memory cap.
+interface TruncatedState { f: Float64Array; g: Float64Array; u: Float64Array; v: Float64Array; iterations: number; error: number; converged: boolean; truncation: SinkhornTruncation }
+function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: number, maxIter: number, tol: number, tau: number, opts: SinkhornOptions): TruncatedState | null {
+  try {
+    return truncatedIterations(a, b, M, reg, maxIter, tol, tau, opts);
+  } catch (e) {
+    if (e === TOO_DENSE) return null;
+    throw e;
+  }
+}
+
+function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: number, maxIter: number, tol: number, tau: number, opts: SinkhornOptions): TruncatedState {
   const n = a.length, m = b.length, Md = M.data;
   if (!(tau > 1) || !Number.isFinite(tau)) throw new TransferLabError("INVALID_PARAMETER", `absorption bound tau must be a finite number > 1, got ${tau}`, { param: "tau" });
-  const theta = opts.theta ?? (tol * 1e-3) / (n * m * tau * tau);
+  // (A tol so small that this underflows keeps everything above 1e-300, and the reported bound says so.)
+  const theta = opts.theta ?? Math.max(1e-300, (tol * 1e-3) / (n * m * tau * tau));
   if (!(theta > 0) || !Number.isFinite(theta)) throw new TransferLabError("INVALID_PARAMETER", `truncation threshold theta must be positive, got ${theta}`, { param: "theta" });
   const logTheta = Math.log(theta), logTau = Math.log(tau), invReg = 1 / reg;
   const f = new Float64Array(n).fill(reg * Math.log(1 / n));
@@ -329,7 +355,9 @@ function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: numb
   const candI = new Int32Array(Math.max(n, m)), candE = new Float64Array(Math.max(n, m));
   const held = new Int32Array(n), mark = new Int32Array(n), kNew = new Float64Array(n);
   let stamp = 0;
-  const K = new SparseRows(n, Math.max(1024, 16 * (n + m)));
+  // Pool cap: n·m/3 entries of 12 bytes, the memory of a dense float32 kernel (at least 65536 entries, 768 KB).
+  const maxEntries = Math.max(65536, Math.floor((n * m) / 3));
+  const K = new SparseRows(n, Math.min(maxEntries, Math.max(1024, 16 * (n + m))), maxEntries);
   // Mᵀ, so a column absorption reads its costs contiguously (in place of the dense path's n×m kernel).
   const Mt = new Float64Array(n * m);
   for (let i0 = 0; i0 < n; i0 += 64) {
@@ -481,7 +509,7 @@ function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: numb
   }
   const kept = K.count();
   const truncation: SinkhornTruncation = { theta, tau, kept, droppedMassBound: (n * m - kept) * theta * tau * tau, rowAbsorptions, columnAbsorptions };
-  return { ...finish(f, g, u, v, M, reg), iterations: Math.min(it + 1, maxIter), error, converged, truncation };
+  return { f, g, u, v, iterations: Math.min(it + 1, maxIter), error, converged, truncation };
 }
 
 // Folds the scalings into the potentials and forms the plan exp((f_i + g_j − M_ij)/reg) (0 where it underflows).
