@@ -1,4 +1,5 @@
-// C-support vector classifier: libsvm (WebAssembly build `libsvm-js`) solves the dual; the fitted model
+// C-support vector classifier: libsvm solves the dual — the system libsvm through the native addon when it is
+// there, else the WebAssembly build `libsvm-js` (libsvm-backend.ts; same solver, same model); the fitted model
 // (support vectors, dual coefficients, rho, Platt parameters) is then read back and evaluated here: kernel rows
 // for a block of inputs at once (dot products by the engine's GEMM, distances, exponentials and the
 // one-vs-one sums in float64). That keeps predict synchronous and fast, makes save/load plain JSON, and frees
@@ -12,6 +13,9 @@ import { Rng } from "../core/rng.js";
 import type { Labels } from "../core/domain.js";
 import { kernels } from "../engine/kernels/index.js";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
+import { activeSvmBackend, trainLibsvm, type SvmBackend } from "./libsvm-backend.js";
+
+export { loadLibsvm, parseLibsvmModel } from "./libsvm-backend.js";
 
 export interface SVCParams {
   kernel: "rbf" | "linear";
@@ -50,43 +54,6 @@ interface SVCState {
   constantClass?: number;
 }
 
-// ---- loading libsvm-js once ----------------------------------------------------------------------------
-interface LibsvmModule {
-  new (options: Record<string, unknown>): LibsvmInstance;
-  KERNEL_TYPES: { LINEAR: string; RBF: string };
-  SVM_TYPES: { C_SVC: string };
-}
-interface LibsvmInstance {
-  train(samples: number[][], labels: number[]): void;
-  serializeModel(): string;
-  getSVIndices(): number[];
-  free(): void;
-}
-
-let libsvmPromise: Promise<LibsvmModule> | undefined;
-
-/** Loads the WebAssembly build once. Hides emscripten's harmless "streaming compile failed, falling back"
- *  notice under Node and removes the process-wide unhandledRejection → exit(1) hook it installs. */
-export function loadLibsvm(): Promise<LibsvmModule> {
-  libsvmPromise ??= (async () => {
-    const before = new Set(process.listeners("unhandledRejection"));
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => {
-      const text = args.map(String).join(" ");
-      if (/wasm streaming compile failed|falling back to ArrayBuffer instantiation/.test(text)) return;
-      warn.apply(console, args);
-    };
-    try {
-      const mod = (await import("libsvm-js")) as unknown as { default: Promise<LibsvmModule> };
-      return await mod.default;
-    } finally {
-      console.warn = warn;
-      for (const l of process.listeners("unhandledRejection")) if (!before.has(l)) process.removeListener("unhandledRejection", l);
-    }
-  })();
-  return libsvmPromise;
-}
-
 // ---- the estimator --------------------------------------------------------------------------------------
 export class SVC implements Estimator {
   readonly name = "svc";
@@ -96,8 +63,13 @@ export class SVC implements Estimator {
   private state: SVCState | null = null;
   /** Support vectors as float32 (for the GEMM), their squared norms and the flattened dual coefficients; rebuilt lazily from state. */
   private svCache: { sv: Float32Array; norm2: Float64Array; coefT: Float64Array } | null = null;
+  /** Backend asked for at construction (undefined: TRANSFERLAB_SVM, else the fastest available). */
+  private readonly requestedBackend: SvmBackend | undefined;
+  /** Backend the last fit trained with (null before a fit, or when one class needed no solver). */
+  backendUsed: SvmBackend | null = null;
 
-  constructor(params: Partial<SVCParams> = {}) {
+  constructor(params: Partial<SVCParams> = {}, options: { backend?: SvmBackend } = {}) {
+    this.requestedBackend = options.backend;
     const p = { ...SVC_DEFAULTS, ...Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) } as SVCParams;
     if (p.kernel !== "rbf" && p.kernel !== "linear") throw invalidParam("kernel", `must be 'rbf' or 'linear', got ${String(p.kernel)}`);
     if (!(p.C > 0) || !Number.isFinite(p.C)) throw invalidParam("C", `must be a positive number, got ${p.C}`);
@@ -133,42 +105,22 @@ export class SVC implements Estimator {
       // scikit-learn refuses one class; a constant predictor is the honest model here, flagged in state.
       this.svCache = null;
       this.state = { dim: X.cols, numClasses, libsvmLabels: [...present], gamma, nSV: [], sv: [], coef: [], rho: [], supportIndices: [], constantClass: [...present][0]! };
+      this.backendUsed = null;
       return;
     }
     this.svCache = null;
-    const SVM = await loadLibsvm();
+    const backend = this.requestedBackend ?? activeSvmBackend();
     if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "SVC fit aborted");
-    const svm = new SVM({
-      type: SVM.SVM_TYPES.C_SVC,
-      kernel: this.params.kernel === "rbf" ? SVM.KERNEL_TYPES.RBF : SVM.KERNEL_TYPES.LINEAR,
-      gamma,
-      cost: this.params.C,
-      tolerance: this.params.tol,
-      shrinking: this.params.shrinking,
-      cacheSize: this.params.cacheSizeMB,
-      probabilityEstimates: this.params.probability,
-      quiet: true,
-    });
-    const samples: number[][] = [];
-    const labels: number[] = [];
-    for (const i of rows) {
-      samples.push(Array.from(X.row(i)));
-      labels.push(y[i]!);
-    }
-    try {
-      svm.train(samples, labels);
-      const model = parseLibsvmModel(svm.serializeModel());
-      const svIdx = svm.getSVIndices();
-      // Exact coordinates from the training rows (the text model prints them with 8 digits).
-      const sv: number[] = [];
-      for (const k of svIdx) for (let j = 0; j < X.cols; j++) sv.push(samples[k]![j]!);
-      this.state = {
-        dim: X.cols, numClasses, libsvmLabels: model.labels, gamma, nSV: model.nSV, sv, coef: model.coef, rho: model.rho,
-        probA: model.probA, probB: model.probB, supportIndices: svIdx.map((k) => rows[k]!),
-      };
-    } finally {
-      svm.free();
-    }
+    const p = this.params;
+    const model = await trainLibsvm(X, rows, y, { kernel: p.kernel, C: p.C, gamma, tol: p.tol, shrinking: p.shrinking, cacheSizeMB: p.cacheSizeMB, probability: p.probability }, backend);
+    // Exact coordinates from the training rows.
+    const sv: number[] = [];
+    for (const k of model.svIndices) for (let j = 0, o = rows[k]! * X.cols; j < X.cols; j++) sv.push(X.data[o + j]!);
+    this.state = {
+      dim: X.cols, numClasses, libsvmLabels: model.labels, gamma, nSV: model.nSV, sv, coef: model.coef, rho: model.rho,
+      probA: model.probA, probB: model.probB, supportIndices: model.svIndices.map((k) => rows[k]!),
+    };
+    this.backendUsed = backend;
   }
 
   private resolveGamma(X: Matrix): number {
@@ -469,36 +421,4 @@ function systematicResample(w: Float32Array, n: number, rng: Rng): Int32Array {
   }
   for (; k < n; k++) out[k] = out[k - 1]!; // floating-point slack at the very end
   return out;
-}
-
-interface ParsedModel {
-  labels: number[];
-  nSV: number[];
-  rho: number[];
-  probA?: number[];
-  probB?: number[];
-  coef: number[][];
-}
-
-/** Reads libsvm's text model (svm_save_model format) as produced by libsvm-js's serializeModel. */
-export function parseLibsvmModel(text: string): ParsedModel {
-  const lines = text.split("\n");
-  const header = new Map<string, number[]>();
-  let i = 0;
-  for (; i < lines.length && lines[i] !== "SV"; i++) {
-    const [key, ...vals] = lines[i]!.trim().split(/\s+/);
-    if (key) header.set(key, vals.map(Number));
-  }
-  const labels = header.get("label");
-  const nSV = header.get("nr_sv");
-  const rho = header.get("rho");
-  if (!labels || !nSV || !rho || i >= lines.length) throw new TransferLabError("INTERNAL", "libsvm returned a model without labels, nr_sv, rho or SV block");
-  const L = labels.length;
-  const total = nSV.reduce((a, b) => a + b, 0);
-  const coef = Array.from({ length: L - 1 }, () => new Array<number>(total));
-  for (let k = 0; k < total; k++) {
-    const parts = lines[i + 1 + k]!.trim().split(/\s+/);
-    for (let c = 0; c < L - 1; c++) coef[c]![k] = Number(parts[c]);
-  }
-  return { labels, nSV, rho, probA: header.get("probA"), probB: header.get("probB"), coef };
 }

@@ -1,4 +1,4 @@
-// SVC (libsvm-js + our float64 decision function) against scikit-learn's SVC on committed fixtures
+// SVC (libsvm on every available backend — native system libsvm, libsvm-js — + our float64 decision function) against scikit-learn's SVC on committed fixtures
 // (test/fixtures/demo/make_svc.py → svc_sklearn.json): same predictions, decision values, support
 // vectors, intercepts and effective gamma.
 import { test } from "node:test";
@@ -7,11 +7,14 @@ import { readFileSync } from "node:fs";
 import { Matrix } from "../../src/core/matrix.js";
 import { Rng } from "../../src/core/rng.js";
 import { SVC } from "../../src/estimators/svc.js";
+import { svmBackendStatus, type SvmBackend } from "../../src/estimators/libsvm-backend.js";
 
 const fx = JSON.parse(readFileSync(new URL("../fixtures/demo/svc_sklearn.json", import.meta.url), "utf8"));
 
-function fitCase(c: any): Promise<SVC> {
-  const svc = new SVC({ kernel: c.params.kernel, C: c.params.C, gamma: c.params.gamma ?? "scale" });
+const backends = svmBackendStatus().filter((s) => s.available).map((s) => s.backend);
+
+function fitCase(c: any, backend?: SvmBackend): Promise<SVC> {
+  const svc = new SVC({ kernel: c.params.kernel, C: c.params.C, gamma: c.params.gamma ?? "scale" }, { backend });
   return svc.fit(Matrix.from(c.X_train), Int32Array.from(c.y_train)).then(() => svc);
 }
 
@@ -19,10 +22,10 @@ function fitCase(c: any): Promise<SVC> {
 // to ~1e-7); elsewhere libsvm-js's libsvm and scikit-learn's patched copy stop at slightly different points of
 // the same optimum (support sets and predictions identical, decision values within ~4e-3), so those cases
 // compare values at 1e-2.
-for (const c of fx.cases) {
+for (const backend of backends) for (const c of fx.cases) {
   const tol = c.name.startsWith("reference") ? 1e-5 : 1e-2;
-  test(`agrees with scikit-learn ${fx.sklearn_version}: ${c.name}`, async () => {
-    const svc = await fitCase(c);
+  test(`${backend} backend agrees with scikit-learn ${fx.sklearn_version}: ${c.name}`, async () => {
+    const svc = await fitCase(c, backend);
     const Xte = Matrix.from(c.X_test);
     if (c.params.kernel === "rbf") assert.ok(Math.abs(svc.gamma - c.gamma_effective) < 1e-6 * c.gamma_effective, `gamma ${svc.gamma} vs ${c.gamma_effective}`);
     assert.deepEqual(svc.nSupport, c.n_support, "n_support");
