@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include "kernels.h"
 
 #if defined(__has_include) && !defined(TRANSFERLAB_NO_LIBSVM)
@@ -93,7 +94,206 @@ int svm_backend_load(void) {
 const char *svm_backend_error(void) { return error; }
 const char *svm_backend_detail(void) { return detail; }
 
-enum { Q_KERNEL, Q_C, Q_GAMMA, Q_EPS, Q_SHRINKING, Q_CACHE, Q_PROBABILITY, Q_SEED, Q_COUNT };
+enum { Q_KERNEL, Q_C, Q_GAMMA, Q_EPS, Q_SHRINKING, Q_CACHE, Q_PROBABILITY, Q_SEED, Q_THREADS, Q_COUNT };
+
+// ---- one-vs-one on threads --------------------------------------------------------------------------------
+// libsvm's svm_train solves the k(k−1)/2 class pairs one after another. Without probability estimates the pairs
+// are independent, so they run here on several threads, each as the binary svm_train of the very sub-problem
+// libsvm builds (class i's rows as +1 first, then class j's as −1, each class in training order): a binary
+// svm_train groups that problem into the same order and runs the same svm_train_one. The k-class model is then
+// assembled as libsvm's svm_train does (support vectors = rows with a non-zero coefficient in any pair, grouped
+// by class; sv_coef[j−1] holds class i's coefficients of pair (i, j), sv_coef[i] class j's).
+
+typedef struct {
+  const struct svm_parameter *param;
+  struct svm_node **x;     // rows grouped by class (libsvm's perm order)
+  const int *start, *count;
+  int k, pairs;
+  int *pi, *pj;            // pair p = (pi[p], pj[p])
+  int *order;              // pairs, largest first (better balance)
+  double **alpha;          // alpha[p]: y·α over the pair's rows (ci + cj values)
+  double *rho;
+  int next, failed;
+  pthread_mutex_t lock;
+} ovo_job;
+
+static void *ovo_worker(void *arg) {
+  ovo_job *J = arg;
+  for (;;) {
+    pthread_mutex_lock(&J->lock);
+    int t = J->failed ? J->pairs : J->next++;
+    pthread_mutex_unlock(&J->lock);
+    if (t >= J->pairs) return NULL;
+    int p = J->order[t], i = J->pi[p], j = J->pj[p];
+    int ci = J->count[i], cj = J->count[j], l = ci + cj;
+    struct svm_node **sx = malloc(sizeof *sx * (size_t)l);
+    double *sy = malloc(sizeof *sy * (size_t)l);
+    double *a = calloc((size_t)l, sizeof *a);
+    struct svm_model *m = NULL;
+    if (sx && sy && a) {
+      for (int q = 0; q < ci; q++) { sx[q] = J->x[J->start[i] + q]; sy[q] = +1; }
+      for (int q = 0; q < cj; q++) { sx[ci + q] = J->x[J->start[j] + q]; sy[ci + q] = -1; }
+      struct svm_problem sub = {l, sy, sx};
+      m = p_train(&sub, J->param);
+    }
+    if (m && m->nr_class == 2 && m->label[0] == 1) {
+      for (int q = 0; q < m->l; q++) a[m->sv_indices[q] - 1] = m->sv_coef[0][q];
+      J->alpha[p] = a;
+      J->rho[p] = m->rho[0];
+      a = NULL;
+    } else {
+      pthread_mutex_lock(&J->lock);
+      J->failed = 1;
+      pthread_mutex_unlock(&J->lock);
+    }
+    if (m) p_free(&m);
+    free(a);
+    free(sx);
+    free(sy);
+  }
+}
+
+// The model's fields as plain arrays (what model_object reads), for the threaded path.
+typedef struct {
+  int nr_class, l;
+  int *label, *nSV, *sv_indices;
+  double *rho, **sv_coef;
+} ovo_model;
+
+static void ovo_free(ovo_model *M) {
+  if (M->sv_coef) for (int c = 0; c < M->nr_class - 1; c++) free(M->sv_coef[c]);
+  free(M->sv_coef);
+  free(M->label);
+  free(M->nSV);
+  free(M->sv_indices);
+  free(M->rho);
+}
+
+// Returns 1 and fills M, or 0 (out of memory / a pair failed): the caller then uses libsvm's own svm_train.
+static int ovo_train(const struct svm_problem *prob, const struct svm_parameter *param, int threads, ovo_model *M) {
+  int l = prob->l, k = 0, cap = 16, ok = 0;
+  int *label = malloc(sizeof(int) * cap), *count = malloc(sizeof(int) * cap), *cls = malloc(sizeof(int) * (size_t)l);
+  memset(M, 0, sizeof *M);
+  if (!label || !count || !cls) goto out0;
+  // svm_group_classes: labels in order of first appearance (C-SVC's binary −1/+1 swap cannot apply: k > 2 here).
+  for (int r = 0; r < l; r++) {
+    int y = (int)prob->y[r], c = 0;
+    while (c < k && label[c] != y) c++;
+    if (c == k) {
+      if (k == cap) {
+        cap *= 2;
+        int *nl = realloc(label, sizeof(int) * cap);
+        if (nl) label = nl;
+        int *nc = realloc(count, sizeof(int) * cap);
+        if (nc) count = nc;
+        if (!nl || !nc) goto out0;
+      }
+      label[k] = y;
+      count[k++] = 0;
+    }
+    count[c]++;
+    cls[r] = c;
+  }
+  if (k <= 2) goto out0;  // nothing to spread: libsvm's own svm_train
+  {
+    int pairs = k * (k - 1) / 2;
+    int *start = malloc(sizeof(int) * k), *fill = malloc(sizeof(int) * k), *perm = malloc(sizeof(int) * (size_t)l);
+    struct svm_node **x = malloc(sizeof *x * (size_t)l);
+    ovo_job J;
+    memset(&J, 0, sizeof J);
+    J.pi = malloc(sizeof(int) * pairs);
+    J.pj = malloc(sizeof(int) * pairs);
+    J.order = malloc(sizeof(int) * pairs);
+    J.alpha = calloc((size_t)pairs, sizeof(double *));
+    J.rho = malloc(sizeof(double) * pairs);
+    char *nonzero = calloc((size_t)l, 1);
+    int *nz_count = calloc((size_t)k, sizeof(int)), *nz_start = malloc(sizeof(int) * k);
+    if (!start || !fill || !perm || !x || !J.pi || !J.pj || !J.order || !J.alpha || !J.rho || !nonzero || !nz_count || !nz_start) goto out1;
+    start[0] = 0;
+    for (int c = 1; c < k; c++) start[c] = start[c - 1] + count[c - 1];
+    memcpy(fill, start, sizeof(int) * k);
+    for (int r = 0; r < l; r++) perm[fill[cls[r]]++] = r;
+    for (int r = 0; r < l; r++) x[r] = prob->x[perm[r]];
+    int p = 0;
+    for (int i = 0; i < k; i++)
+      for (int j = i + 1; j < k; j++, p++) { J.pi[p] = i; J.pj[p] = j; J.order[p] = p; }
+    for (int a = 1; a < pairs; a++) {  // insertion sort by pair size, largest first
+      int v = J.order[a], sz = count[J.pi[v]] + count[J.pj[v]], b = a;
+      while (b > 0 && count[J.pi[J.order[b - 1]]] + count[J.pj[J.order[b - 1]]] < sz) { J.order[b] = J.order[b - 1]; b--; }
+      J.order[b] = v;
+    }
+    J.param = param;
+    J.x = x;
+    J.start = start;
+    J.count = count;
+    J.k = k;
+    J.pairs = pairs;
+    pthread_mutex_init(&J.lock, NULL);
+    int nt = threads < 1 ? 1 : threads > pairs ? pairs : threads;
+    pthread_t tid[8];
+    if (nt > 8) nt = 8;
+    int started = 0;
+    for (int t = 1; t < nt; t++)
+      if (pthread_create(&tid[started], NULL, ovo_worker, &J) == 0) started++;
+    ovo_worker(&J);
+    for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&J.lock);
+    if (J.failed) goto out1;
+    // Assemble as libsvm's svm_train.
+    for (p = 0; p < pairs; p++) {
+      int i = J.pi[p], j = J.pj[p], ci = count[i], cj = count[j];
+      for (int q = 0; q < ci; q++) if (!nonzero[start[i] + q] && fabs(J.alpha[p][q]) > 0) nonzero[start[i] + q] = 1;
+      for (int q = 0; q < cj; q++) if (!nonzero[start[j] + q] && fabs(J.alpha[p][ci + q]) > 0) nonzero[start[j] + q] = 1;
+    }
+    int total = 0;
+    for (int c = 0; c < k; c++) {
+      for (int q = 0; q < count[c]; q++) if (nonzero[start[c] + q]) nz_count[c]++;
+      total += nz_count[c];
+    }
+    nz_start[0] = 0;
+    for (int c = 1; c < k; c++) nz_start[c] = nz_start[c - 1] + nz_count[c - 1];
+    M->nr_class = k;
+    M->l = total;
+    M->label = malloc(sizeof(int) * k);
+    M->nSV = malloc(sizeof(int) * k);
+    M->sv_indices = malloc(sizeof(int) * (size_t)(total ? total : 1));
+    M->rho = malloc(sizeof(double) * pairs);
+    M->sv_coef = calloc((size_t)(k - 1), sizeof(double *));
+    if (!M->label || !M->nSV || !M->sv_indices || !M->rho || !M->sv_coef) goto out1;
+    for (int c = 0; c < k - 1; c++) if (!(M->sv_coef[c] = calloc((size_t)(total ? total : 1), sizeof(double)))) goto out1;
+    memcpy(M->label, label, sizeof(int) * k);
+    memcpy(M->nSV, nz_count, sizeof(int) * k);
+    memcpy(M->rho, J.rho, sizeof(double) * pairs);
+    for (int r = 0, q = 0; r < l; r++) if (nonzero[r]) M->sv_indices[q++] = perm[r] + 1;
+    for (p = 0; p < pairs; p++) {
+      int i = J.pi[p], j = J.pj[p], ci = count[i], cj = count[j], q = nz_start[i];
+      for (int r = 0; r < ci; r++) if (nonzero[start[i] + r]) M->sv_coef[j - 1][q++] = J.alpha[p][r];
+      q = nz_start[j];
+      for (int r = 0; r < cj; r++) if (nonzero[start[j] + r]) M->sv_coef[i][q++] = J.alpha[p][ci + r];
+    }
+    ok = 1;
+  out1:
+    if (J.alpha) for (p = 0; p < pairs; p++) free(J.alpha[p]);
+    free(J.alpha);
+    free(J.rho);
+    free(J.pi);
+    free(J.pj);
+    free(J.order);
+    free(start);
+    free(fill);
+    free(perm);
+    free(x);
+    free(nonzero);
+    free(nz_count);
+    free(nz_start);
+    if (!ok) ovo_free(M);
+  }
+out0:
+  free(label);
+  free(count);
+  free(cls);
+  return ok;
+}
 
 static int typed_array(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
   napi_typedarray_type type;
@@ -125,7 +325,7 @@ static int set(napi_env env, napi_value obj, const char *key, napi_value v) {
 
 // The fitted model as plain typed arrays (libsvm's own order: labels by first appearance, support vectors
 // grouped by label, sv_coef (nr_class − 1) × l row-major, support indices 0-based into the rows given).
-static napi_value model_object(napi_env env, const struct svm_model *m) {
+static napi_value model_object(napi_env env, const ovo_model *m, const double *probA, const double *probB) {
   napi_value obj, nul;
   int k = m->nr_class, l = m->l, pairs = k * (k - 1) / 2;
   if (napi_create_object(env, &obj) != napi_ok || napi_get_null(env, &nul) != napi_ok) return NULL;
@@ -134,8 +334,8 @@ static napi_value model_object(napi_env env, const struct svm_model *m) {
   for (int c = 0; c < k - 1; c++) memcpy(coef + (size_t)c * l, m->sv_coef[c], sizeof(double) * (size_t)l);
   int ok = set(env, obj, "labels", i32_array(env, m->label, (size_t)k, 0)) && set(env, obj, "nSV", i32_array(env, m->nSV, (size_t)k, 0)) &&
            set(env, obj, "rho", f64_array(env, m->rho, (size_t)pairs)) && set(env, obj, "coef", f64_array(env, coef, (size_t)(k - 1) * l)) &&
-           set(env, obj, "probA", m->probA ? f64_array(env, m->probA, (size_t)pairs) : nul) &&
-           set(env, obj, "probB", m->probB ? f64_array(env, m->probB, (size_t)pairs) : nul) &&
+           set(env, obj, "probA", probA ? f64_array(env, probA, (size_t)pairs) : nul) &&
+           set(env, obj, "probB", probB ? f64_array(env, probB, (size_t)pairs) : nul) &&
            set(env, obj, "svIndices", i32_array(env, m->sv_indices, (size_t)l, 1));
   free(coef);
   return ok ? obj : NULL;
@@ -143,7 +343,8 @@ static napi_value model_object(napi_env env, const struct svm_model *m) {
 
 // svmTrain(X: Float32Array n×d row-major, d, rows: Int32Array (rows of X to train on, repeats allowed),
 //          y: Float64Array (one label per entry of rows), params: Float64Array [kernel 0 linear | 2 rbf, C, gamma,
-//          eps, shrinking, cache MB, probability, rand seed]) → { labels, nSV, rho, coef, probA, probB, svIndices }.
+//          eps, shrinking, cache MB, probability, rand seed, threads (0: the kernel tier's)]) →
+//          { labels, nSV, rho, coef, probA, probB, svIndices }.
 napi_value svm_backend_train_js(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
@@ -209,17 +410,28 @@ napi_value svm_backend_train_js(napi_env env, napi_callback_info info) {
     snprintf(msg, sizeof msg, "libsvm rejected the parameters: %s", bad);
     return throw_code(env, "INVALID_PARAMETER", msg);
   }
-  struct svm_model *model;
-  if (param.probability) {
-    pthread_mutex_lock(&rand_lock);
-    srand((unsigned)q[Q_SEED]);
-    model = p_train(&prob, &param);
-    pthread_mutex_unlock(&rand_lock);
+  napi_value out = NULL;
+  ovo_model om;
+  int threads = q[Q_THREADS] >= 1 ? (int)q[Q_THREADS] : gemm_get_threads();
+  if (!param.probability && ovo_train(&prob, &param, threads, &om)) {
+    out = model_object(env, &om, NULL, NULL);
+    ovo_free(&om);
   } else {
-    model = p_train(&prob, &param);
+    struct svm_model *model;
+    if (param.probability) {
+      pthread_mutex_lock(&rand_lock);
+      srand((unsigned)q[Q_SEED]);
+      model = p_train(&prob, &param);
+      pthread_mutex_unlock(&rand_lock);
+    } else {
+      model = p_train(&prob, &param);
+    }
+    if (model) {
+      ovo_model view = {model->nr_class, model->l, model->label, model->nSV, model->sv_indices, model->rho, model->sv_coef};
+      out = model_object(env, &view, model->probA, model->probB);
+      p_free(&model);
+    }
   }
-  napi_value out = model ? model_object(env, model) : NULL;
-  if (model) p_free(&model);
   free(pool);
   free(xs);
   if (!out) {

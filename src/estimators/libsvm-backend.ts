@@ -59,7 +59,7 @@ function nativeSvm(): NativeSvm | string {
 function trainNative(svm: NativeSvm, X: Matrix, rows: Int32Array, y: Labels, p: LibsvmTrainParams): LibsvmModel {
   const labels = new Float64Array(rows.length);
   for (let k = 0; k < rows.length; k++) labels[k] = y[rows[k]!]!;
-  const params = Float64Array.from([p.kernel === "rbf" ? 2 : 0, p.C, p.gamma, p.tol, p.shrinking ? 1 : 0, p.cacheSizeMB, p.probability ? 1 : 0, NATIVE_RAND_SEED]);
+  const params = Float64Array.from([p.kernel === "rbf" ? 2 : 0, p.C, p.gamma, p.tol, p.shrinking ? 1 : 0, p.cacheSizeMB, p.probability ? 1 : 0, NATIVE_RAND_SEED, 0]);
   let m: ReturnType<NativeSvm["svmTrain"]>;
   try {
     m = svm.svmTrain(X.data, X.cols, rows, labels, params);
