@@ -109,6 +109,8 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   const small = N <= 65535;
   const thread = small ? new Uint16Array(N) : new Int32Array(N), revThread = small ? new Uint16Array(N) : new Int32Array(N);
   const lastSucc = new Int32Array(N);
+  // Subtree sizes (nodes), so a pivot can shift whichever side of the cut is smaller.
+  const size = new Int32Array(N);
   // Cycle search marks: mark[x] = 2·pivot + 1 (reached from the row end) or + 2 (from the column end); pos = steps.
   const mark = new Float64Array(N);
   const pos = new Int32Array(N);
@@ -143,11 +145,13 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     if (cnt !== N) throw new TransferLabError("INTERNAL", `EMD initial basis spans ${cnt} of ${N} nodes`);
     for (let t = 0; t < N; t++) { const x = order[t]!, y = order[(t + 1) % N]!; thread[x] = y; revThread[y] = x; }
     lastSucc.fill(-1);
+    size.fill(1);
     for (let t = N - 1; t >= 0; t--) {
       const x = order[t]!;
       if (lastSucc[x]! < 0) lastSucc[x] = x;
       const p = parent[x]!;
       if (p >= 0 && lastSucc[p]! < 0) lastSucc[p] = lastSucc[x]!;
+      if (p >= 0) size[p]! += size[x]!;
     }
   };
   // Re-hangs the subtree cut off by the leaving arc `k` (now holding the entering arc) below `up`, from its node
@@ -162,6 +166,11 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     for (let x = start; ; x = parent[x]!) { stem[K++] = x; if (parentArc[x] === k) break; }
     const top = stem[K - 1]!, topLast = lastSucc[top]!, before = revThread[top]!, after = thread[topLast]!;
     const oldTopParent = parent[top]!;
+    // Sizes: the old ancestors lose the subtree, the reversed stem's nodes hold what their old child did not.
+    const S = size[top]!;
+    for (let x = oldTopParent; x >= 0; x = parent[x]!) size[x]! -= S;
+    for (let i = K - 1; i > 0; i--) size[stem[i]!] = S - size[stem[i - 1]!]!;
+    size[start] = S;
     // Runs, read from the old thread before any write.
     aEnd[0] = lastSucc[start]!; bBeg[0] = -1; bEnd[0] = -1;
     for (let i = 1; i < K; i++) {
@@ -194,22 +203,31 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
     thread[up] = start; revThread[start] = up;
     thread[tail] = upNext; revThread[upNext] = tail;
     for (let x = up; x >= 0 && lastSucc[x] === up; x = parent[x]!) lastSucc[x] = tail;
-    // Potentials: one shift over the run after `start`.
+    for (let x = up; x >= 0; x = parent[x]!) size[x]! += S;
+    // Potentials: the entering arc needs reduced cost 0, i.e. the subtree shifted by δ — or, equivalently for every
+    // reduced cost, the rest of the tree shifted by −δ: whichever side is smaller is walked. The rest is the thread
+    // from after `tail` round to `up` (which now precedes `start`).
     const old = pot[start]!;
     setPot(start, k);
     const delta = pot[start]! - old;
-    // Walked from both ends at once (thread forwards, revThread backwards): two independent load chains, so the
-    // walk, which is bound by load latency, takes about half as long.
-    if (start !== tail) {
-      let f = thread[start]!, r = tail;
-      while (true) {
-        pot[f]! += delta;
-        if (f === r) break;
-        pot[r]! += delta;
-        const fn = thread[f]!;
-        if (fn === r) break;
-        f = fn; r = revThread[r]!;
-      }
+    if (S <= N - S) { if (start !== tail) shiftRun(thread[start]!, tail, delta); }
+    else {
+      pot[start] = old;
+      shiftRun(thread[tail]!, up, -delta);
+      // The root moved too: keep potentials near the costs' scale so reduced costs keep their precision.
+      if (Math.abs(pot[0]!) > maxAbs) { const p0 = pot[0]!; for (let x = 0; x < N; x++) pot[x]! -= p0; }
+    }
+  };
+  // Adds d to the potentials of the thread run f … r, walked from both ends at once (thread forwards, revThread
+  // backwards): two independent load chains, so the walk, which is bound by load latency, takes about half as long.
+  const shiftRun = (f: number, r: number, d: number): void => {
+    while (true) {
+      pot[f]! += d;
+      if (f === r) break;
+      pot[r]! += d;
+      const fn = thread[f]!;
+      if (fn === r) break;
+      f = fn; r = revThread[r]!;
     }
   };
   const setPot = (y: number, k: number): void => {
