@@ -1,7 +1,8 @@
 // SVC training time on the digits sources of issue 6 (MNIST 10000×64 for mnist→optdigits, optdigits 1797×64 for
 // optdigits→mnist; global pixel scaling as `transferlab evaluate`; rbf, C 1, gamma 'scale', tol 1e-3): the native
 // backend (system libsvm), the WebAssembly backend (libsvm-js) and scikit-learn's SVC (Debian python3-sklearn)
-// on the same float32 data in the same run. Wall seconds, median of --reps fits, ratios against scikit-learn;
+// on the same float32 data in the same run. Wall and CPU seconds (all threads), medians of --reps fits, ratios
+// against scikit-learn;
 // the support-vector counts show the three solve the same problem. The machine is shared: times are noisy.
 // `npm run bench -- svc [--json] [--reps 3] [--pairs mnist→optdigits,optdigits→mnist]`
 import { spawnSync } from "node:child_process";
@@ -21,12 +22,13 @@ import sklearn
 n, d, reps = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 X = np.fromfile(sys.argv[1], dtype=np.float32).reshape(n, d)
 y = np.fromfile(sys.argv[2], dtype=np.int32)
-times = []
+times, cpu = [], []
 for _ in range(reps):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     m = SVC(kernel="rbf", C=1.0, gamma="scale", tol=1e-3).fit(X, y)
     times.append(time.perf_counter() - t)
-print(json.dumps({"times": times, "nSV": int(m.n_support_.sum()), "version": sklearn.__version__}))
+    cpu.append(time.process_time() - c)
+print(json.dumps({"times": times, "cpu": cpu, "nSV": int(m.n_support_.sum()), "version": sklearn.__version__}))
 `;
 
 function arg(args: string[], name: string): string | undefined {
@@ -48,16 +50,18 @@ export default async function (args: string[]): Promise<void> {
     const entry: Record<string, unknown> = { pair: pairName, n: X.rows, d: X.cols, reps, load: loadavg()[0], cpus: cpus().length };
     for (const b of backends) {
       if (!b.available) { entry[b.backend] = { missing: b.detail }; continue; }
-      const times: number[] = [];
+      const times: number[] = [], cpu: number[] = [];
       let nSV = 0;
       for (let r = 0; r < reps; r++) {
         const svc = new SVC({ kernel: "rbf", C: 1, gamma: "scale", tol: 1e-3 }, { backend: b.backend });
-        const t = performance.now();
+        const t = performance.now(), c = process.cpuUsage();
         await svc.fit(X, y);
         times.push((performance.now() - t) / 1000);
+        const cu = process.cpuUsage(c);
+        cpu.push((cu.user + cu.system) / 1e6);
         nSV = svc.nSupport.reduce((a, c) => a + c, 0);
       }
-      entry[b.backend] = { times, median: median(times), nSV };
+      entry[b.backend] = { times, cpu, median: median(times), cpuMedian: median(cpu), nSV };
     }
     const dir = mkdtempSync(join(tmpdir(), "bench-svc-"));
     try {
@@ -65,16 +69,17 @@ export default async function (args: string[]): Promise<void> {
       writeFileSync(join(dir, "y.i32"), y);
       const p = spawnSync("/usr/bin/python3", ["-c", SKLEARN, join(dir, "X.f32"), join(dir, "y.i32"), String(X.rows), String(X.cols), String(reps)], { encoding: "utf8" });
       if (p.status === 0) {
-        const s = JSON.parse(p.stdout) as { times: number[]; nSV: number; version: string };
-        entry.sklearn = { ...s, median: median(s.times) };
+        const s = JSON.parse(p.stdout) as { times: number[]; cpu: number[]; nSV: number; version: string };
+        entry.sklearn = { ...s, median: median(s.times), cpuMedian: median(s.cpu) };
       } else entry.sklearn = { missing: (p.stderr || p.error?.message || "python failed").trim().split("\n").pop() };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const sk = entry.sklearn as { median?: number };
+    const sk = entry.sklearn as { median?: number; cpuMedian?: number };
     for (const b of ["native", "wasm"]) {
-      const e = entry[b] as { median?: number };
+      const e = entry[b] as { median?: number; cpuMedian?: number };
       if (e.median !== undefined && sk.median !== undefined) entry[`${b}/sklearn`] = e.median / sk.median;
+      if (e.cpuMedian !== undefined && sk.cpuMedian !== undefined) entry[`${b}/sklearn cpu`] = e.cpuMedian / sk.cpuMedian;
     }
     const nat = entry.native as { median?: number }, was = entry.wasm as { median?: number };
     if (nat.median !== undefined && was.median !== undefined) entry["native/wasm"] = nat.median / was.median;
@@ -84,12 +89,12 @@ export default async function (args: string[]): Promise<void> {
   for (const e of report) {
     console.log(`SVC fit on the ${e.pair} source, ${e.n}×${e.d} (rbf, C 1, gamma 'scale'); median of ${e.reps}; load ${(e.load as number).toFixed(1)} on ${e.cpus} CPUs, so times are noisy`);
     for (const b of ["native", "wasm", "sklearn"]) {
-      const v = e[b] as { median?: number; times?: number[]; nSV?: number; missing?: string; version?: string };
+      const v = e[b] as { median?: number; cpuMedian?: number; times?: number[]; nSV?: number; missing?: string; version?: string };
       const label = b === "sklearn" ? `scikit-learn${v.version ? ` ${v.version}` : ""}` : b;
       if (v.missing) console.log(`  ${label.padEnd(20)} missing: ${v.missing}`);
-      else console.log(`  ${label.padEnd(20)} ${v.median!.toFixed(3)} s  (${v.times!.map((t) => t.toFixed(2)).join(", ")})  ${v.nSV} SVs`);
+      else console.log(`  ${label.padEnd(20)} ${v.median!.toFixed(3)} s wall (${v.times!.map((t) => t.toFixed(2)).join(", ")}), ${v.cpuMedian!.toFixed(3)} s CPU, ${v.nSV} SVs`);
     }
     const r = (k: string) => (typeof e[k] === "number" ? `${(e[k] as number).toFixed(2)}×` : "n/a");
-    console.log(`  native/sklearn ${r("native/sklearn")}, wasm/sklearn ${r("wasm/sklearn")}, native/wasm ${r("native/wasm")}`);
+    console.log(`  wall: native/sklearn ${r("native/sklearn")}, wasm/sklearn ${r("wasm/sklearn")}, native/wasm ${r("native/wasm")}; CPU: native/sklearn ${r("native/sklearn cpu")}, wasm/sklearn ${r("wasm/sklearn cpu")}`);
   }
 }

@@ -94,7 +94,10 @@ int svm_backend_load(void) {
 const char *svm_backend_error(void) { return error; }
 const char *svm_backend_detail(void) { return detail; }
 
-enum { Q_KERNEL, Q_C, Q_GAMMA, Q_EPS, Q_SHRINKING, Q_CACHE, Q_PROBABILITY, Q_SEED, Q_THREADS, Q_COUNT };
+// Non-zero fraction below which rows are passed with their zeros left out (see svmTrain).
+#define SPARSE_BELOW 0.12
+
+enum { Q_KERNEL, Q_C, Q_GAMMA, Q_EPS, Q_SHRINKING, Q_CACHE, Q_PROBABILITY, Q_SEED, Q_THREADS, Q_LAYOUT, Q_COUNT };
 
 // ---- one-vs-one on threads --------------------------------------------------------------------------------
 // libsvm's svm_train solves the k(k−1)/2 class pairs one after another. Without probability estimates the pairs
@@ -343,7 +346,8 @@ static napi_value model_object(napi_env env, const ovo_model *m, const double *p
 
 // svmTrain(X: Float32Array n×d row-major, d, rows: Int32Array (rows of X to train on, repeats allowed),
 //          y: Float64Array (one label per entry of rows), params: Float64Array [kernel 0 linear | 2 rbf, C, gamma,
-//          eps, shrinking, cache MB, probability, rand seed, threads (0: the kernel tier's)]) →
+//          eps, shrinking, cache MB, probability, rand seed, threads (0: the kernel tier's), layout (0 choose,
+//          1 zeros left out, 2 dense)]) →
 //          { labels, nSV, rho, coef, probA, probB, svIndices }.
 napi_value svm_backend_train_js(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -364,27 +368,33 @@ napi_value svm_backend_train_js(napi_env env, napi_callback_info info) {
   for (size_t i = 0; i < lr; i++)
     if (rows[i] < 0 || (size_t)rows[i] >= n) return throw_code(env, "SHAPE_MISMATCH", "svmTrain: a row index is outside X");
 
-  // One node per non-zero feature plus the terminator (index −1): the same numbers libsvm's dense copy holds,
-  // since a product with a zero adds nothing to its dot products.
-  size_t nodes = 0;
+  // Each row as svm_nodes plus the terminator (index −1). Leaving zeros out gives the same dot products (a product
+  // with a zero adds nothing) and fewer nodes, but libsvm's sparse dot then merges two index lists on branches
+  // the CPU cannot predict; with every feature present each step matches. MNIST 10000×64 with entries zeroed at
+  // random, CPU seconds sparse / dense: 38 % non-zero 1.59 / 1.28, 23 % 6.05 / 3.81, 15 % 6.30 / 5.24,
+  // 7.6 % 4.92 / 7.34 (same model every time), so zeros are left out only below SPARSE_BELOW non-zeros.
+  // layout: 0 choose, 1 omit zeros, 2 keep every feature.
+  size_t nnz = 0;
   for (size_t i = 0; i < lr; i++) {
     const float *r = X + (size_t)rows[i] * d;
-    for (int j = 0; j < d; j++) nodes += r[j] != 0.0f;
-    nodes++;
+    for (int j = 0; j < d; j++) nnz += r[j] != 0.0f;
   }
+  int layout = (int)q[Q_LAYOUT];
+  int omit = layout == 1 || (layout != 2 && (double)nnz < SPARSE_BELOW * (double)lr * d);
+  size_t nodes = (omit ? nnz : lr * (size_t)d) + lr;
   struct svm_node *pool = malloc(sizeof *pool * nodes);
   struct svm_node **xs = malloc(sizeof *xs * lr);
   if (!pool || !xs) {
     free(pool);
     free(xs);
-    return throw_code(env, "OUT_OF_MEMORY", "svmTrain: cannot allocate the training problem");
+    return throw_code(env, "MEMORY_BUDGET", "svmTrain: cannot allocate the training problem");
   }
   struct svm_node *p = pool;
   for (size_t i = 0; i < lr; i++) {
     xs[i] = p;
     const float *r = X + (size_t)rows[i] * d;
     for (int j = 0; j < d; j++)
-      if (r[j] != 0.0f) *p++ = (struct svm_node){j + 1, (double)r[j]};
+      if (!omit || r[j] != 0.0f) *p++ = (struct svm_node){j + 1, (double)r[j]};
     *p++ = (struct svm_node){-1, 0.0};
   }
   struct svm_problem prob = {(int)lr, y, xs};

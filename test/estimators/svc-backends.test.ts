@@ -8,7 +8,7 @@ import { Matrix } from "../../src/core/matrix.js";
 import { Rng } from "../../src/core/rng.js";
 import { TransferLabError } from "../../src/core/errors.js";
 import { SVC } from "../../src/estimators/svc.js";
-import { activeSvmBackend, forcedSvmBackend, svmBackendStatus, type SvmBackend } from "../../src/estimators/libsvm-backend.js";
+import { activeSvmBackend, forcedSvmBackend, svmBackendStatus, trainLibsvm, type SvmBackend } from "../../src/estimators/libsvm-backend.js";
 
 interface Case {
   name: string;
@@ -123,6 +123,32 @@ for (const backend of available) {
     const two = await fit(c, backend);
     const strip = (s: State) => (backend === "wasm" ? { ...s, probA: undefined, probB: undefined } : s);
     assert.deepEqual(strip(two.s), strip(one.s));
+  });
+}
+
+if (available.includes("native")) {
+  test("native backend: the one-vs-one pairs on 1, 2 or 3 threads give the same model (multiclass, no probability)", async () => {
+    for (const c of fx.cases.filter((x) => x.labels.length > 2 && !x.params.probability)) {
+      const rows = Int32Array.from(c.y, (_, i) => i);
+      const models = [];
+      for (const threads of [1, 2, 3]) models.push(await trainLibsvm(Matrix.from(c.X), rows, Int32Array.from(c.y), { ...c.params, shrinking: true, cacheSizeMB: 100, threads }, "native"));
+      assert.deepEqual(models[1], models[0]);
+      assert.deepEqual(models[2], models[0]);
+      assert.deepEqual(models[0]!.svIndices, c.svIndices);
+    }
+  });
+}
+
+if (available.includes("native")) {
+  test("native backend: zeros left out or kept (libsvm's sparse dot either way) give svm-train's model", async () => {
+    for (const c of fx.cases) {
+      const rows = Int32Array.from(c.y, (_, i) => i);
+      const sparse = await trainLibsvm(Matrix.from(c.X), rows, Int32Array.from(c.y), { ...c.params, shrinking: true, cacheSizeMB: 100, layout: "sparse" }, "native");
+      const dense = await trainLibsvm(Matrix.from(c.X), rows, Int32Array.from(c.y), { ...c.params, shrinking: true, cacheSizeMB: 100, layout: "dense" }, "native");
+      assert.deepEqual(sparse, dense, c.name);
+      assert.deepEqual(sparse.svIndices, c.svIndices, c.name);
+      assert.deepEqual(sparse.rho, c.rho, c.name);
+    }
   });
 }
 
