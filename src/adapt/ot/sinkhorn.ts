@@ -310,6 +310,11 @@ class SparseRows {
     this.len[i] = L + 1;
   }
 
+  /** Repack in row order. */
+  compact(): void {
+    this.repack(0);
+  }
+
   count(): number {
     let s = 0;
     for (let i = 0; i < this.n; i++) s += this.len[i]!;
@@ -374,37 +379,6 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
     }
   }
 
-  // First column step: every column exactly (u = 1, so F = f), reading M row by row.
-  const buildAllColumns = (): void => {
-    const mx = new Float64Array(m).fill(-Infinity), lim = new Float64Array(m), s = new Float64Array(m), c = new Float64Array(m), limK = new Float64Array(m);
-    for (let i = 0; i < n; i++) {
-      const Fi = f[i]!, o = i * m;
-      for (let j = 0; j < m; j++) { const t = Fi - Md[o + j]!; if (t > mx[j]!) mx[j] = t; }
-    }
-    for (let j = 0; j < m; j++) lim[j] = mx[j]! + cutCol[j]!;
-    for (let i = 0; i < n; i++) {
-      const Fi = f[i]!, o = i * m;
-      for (let j = 0; j < m; j++) { const t = Fi - Md[o + j]!; if (t > lim[j]!) s[j]! += Math.exp((t - mx[j]!) * invReg); }
-    }
-    for (let j = 0; j < m; j++) {
-      g[j] = reg * logB[j]! - mx[j]! - reg * Math.log(s[j]!);
-      v[j] = 1;
-      c[j] = b[j]! / s[j]!;
-      // K_ij = e^((t − mx)/reg)·c_j ≥ theta needs t ≥ mx + reg·(log theta − log c_j); a margin of reg absorbs rounding.
-      limK[j] = Math.max(lim[j]!, mx[j]! + reg * (logTheta - Math.log(c[j]!) - 1));
-    }
-    for (let i = 0; i < n; i++) {
-      const Fi = f[i]!, o = i * m;
-      let L = 0;
-      for (let j = 0; j < m; j++) {
-        const t = Fi - Md[o + j]!;
-        if (!(t > limK[j]!)) continue;
-        const k = (Math.exp((t - mx[j]!) * invReg) * c[j]!) / u[i]!;
-        if (k >= theta) { candI[L] = j; candE[L] = k; L++; }
-      }
-      K.setRow(i, candI, candE, L);
-    }
-  };
   // Exact log-domain step for column j given F_i = f_i + reg·log u_i: the new g_j (v_j = 1) and column j of the
   // kernel. Only rows whose old entry exp((f_i + g_j − M_ij)/reg) was ≥ theta/e can hold column j (an entry's
   // stabilised value is fixed between absorptions), so the other rows skip the search unless they gain one.
@@ -412,7 +386,8 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   // whose t = F_i − M_ij is above max t + cut has f_i − M_ij above its running max − 2w + cut; a held row has
   // f_i − M_ij ≥ heldBelow. Only those candidates get F_i; the sum then runs over the rows with t > max t + cut,
   // in row order, as a full pass over F would.
-  const absorbColumn = (j: number): void => {
+  // fresh: the kernel has no entries yet (the first step), so no row holds column j.
+  const absorbColumn = (j: number, fresh: boolean): void => {
     const o = j * n, heldBelow = reg * (logTheta - 1) - g[j]!, cut = cutCol[j]!, w2 = 2 * reg * (logTau + 1);
     let mx0 = -Infinity, low = -Infinity, h = 0, r = 0;
     for (let i = 0; i < n; i++) {
@@ -425,7 +400,7 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
     let mx = -Infinity;
     for (let p = 0; p < r; p++) {
       const i = candI[p]!;
-      if (candE[p]! >= heldBelow) held[h++] = i;
+      if (!fresh && candE[p]! >= heldBelow) held[h++] = i;
       const t = candE[p]! + reg * Math.log(u[i]!); // = F_i − M_ij
       candE[p] = t;
       if (t > mx) mx = t;
@@ -482,13 +457,16 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
     if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted");
     // v = b / (Kᵀu), Kᵀu from the previous row pass; the first step absorbs every column and builds the kernel.
     if (it === 0) {
-      buildAllColumns();
+      // Every column exactly, which builds the kernel column by column (entries append at the rows' ends);
+      // then the pool is repacked in row order for the products.
+      for (let j = 0; j < m; j++) absorbColumn(j, true);
+      K.compact();
       columnAbsorptions += m;
     } else {
       badCols.length = 0;
       for (let j = 0; j < m; j++) { const vj = b[j]! / colSum[j]!; v[j] = vj; if (outside(vj)) badCols.push(j); }
       if (badCols.length > 0) {
-        for (const j of badCols) absorbColumn(j);
+        for (const j of badCols) absorbColumn(j, false);
         columnAbsorptions += badCols.length;
       }
     }
