@@ -245,7 +245,7 @@ class SparseRows {
   private readonly cap: Int32Array;
   private top = 0;
 
-  /** maxEntries: the pool never grows past it; reserve() then returns false (the kernel is not sparse). */
+  /** maxEntries: the pool never grows past it; needing more throws TOO_DENSE (the kernel is not sparse). */
   constructor(readonly n: number, capacity: number, private readonly maxEntries: number) {
     this.cols = new Int32Array(capacity);
     this.vals = new Float64Array(capacity);
@@ -329,11 +329,12 @@ const TOO_DENSE = new Error("truncated kernel too dense");
 // stopping test as the dense path, but the stabilised kernel is held as sparse rows of its entries ≥ theta.
 // A row absorption rebuilds its row from M; a column absorption recomputes column j from Mᵀ and updates, inserts
 // or drops its entry in every row that has or gets one. Every product is summed in float64. The first column
-// step absorbs every column, so the kernel is built from M by per-column max and sum passes over M's rows.
+// step absorbs every column, which builds the kernel without ever forming a dense one.
 //
 // Log-sum-exp terms e^d with d below a cut (≤ −60) are skipped: each is < e^-60 of the largest term (1), so
 // they change a sum of up to 1e9 terms by < 1e-17 relative; and since u, v ≤ tau and a_i, b_j ≤ 1, the cut
 // (≤ log theta − log a_i − log tau − 1) also makes the skipped entries' kernel values < theta.
+//
 // Returns the potentials and scalings (the caller forms the plan once Mᵀ and the pool are garbage), or null when
 // the kernel is too dense for the pool's memory cap.
 interface TruncatedState { f: Float64Array; g: Float64Array; u: Float64Array; v: Float64Array; iterations: number; error: number; converged: boolean; truncation: SinkhornTruncation }
@@ -380,12 +381,12 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   }
 
   // Exact log-domain step for column j given F_i = f_i + reg·log u_i: the new g_j (v_j = 1) and column j of the
-  // kernel. Only rows whose old entry exp((f_i + g_j − M_ij)/reg) was ≥ theta/e can hold column j (an entry's
-  // stabilised value is fixed between absorptions), so the other rows skip the search unless they gain one.
-  // The scan uses f_i − M_ij, no logarithms: F_i = f_i + reg·log u_i lies within w = reg·log tau of f_i, so a row
-  // whose t = F_i − M_ij is above max t + cut has f_i − M_ij above its running max − 2w + cut; a held row has
-  // f_i − M_ij ≥ heldBelow. Only those candidates get F_i; the sum then runs over the rows with t > max t + cut,
-  // in row order, as a full pass over F would.
+  // kernel. Only rows whose old entry exp((f_i + g_j − M_ij)/reg) is ≥ theta/e ("held": f_i − M_ij ≥ heldBelow)
+  // can hold column j (an entry's stabilised value is fixed between absorptions); the others skip the search
+  // unless they gain an entry. The scan uses f_i − M_ij, no logarithms: F_i = f_i + reg·log u_i lies within
+  // w = reg·log tau of f_i, so a row whose t = F_i − M_ij is above max t + cut has f_i − M_ij above the running
+  // max − 2w + cut (w2 adds a margin of reg for rounding). Only those candidates and the held rows get F_i; the sum
+  // then runs over the rows with t > max t + cut, in row order, as a full pass over F would.
   // fresh: the kernel has no entries yet (the first step), so no row holds column j.
   const absorbColumn = (j: number, fresh: boolean): void => {
     const o = j * n, heldBelow = reg * (logTheta - 1) - g[j]!, cut = cutCol[j]!, w2 = 2 * reg * (logTau + 1);
