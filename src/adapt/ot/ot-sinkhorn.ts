@@ -32,7 +32,7 @@ export const otSinkhorn = defineFeatureMethod({
         notes.push("ot-sinkhorn: the kernel is not sparse at this reg; used the dense float32 kernel");
       }
       return { plan: s.plan, notes, info: { iterations: s.iterations, converged: s.converged, marginalError: s.error, kernel: s.kernel, ...(t ? { truncation: t } : {}) } };
-    }, { ...p, denseCopies: 3, method: "ot-sinkhorn" }, ctx);
+    }, { ...p, denseCopies: 3.5, method: "ot-sinkhorn" }, ctx); // cost, kernel or Mᵀ, plan; ≤ ½ copy of kept entries
     return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, ...r.info } };
   },
 });
