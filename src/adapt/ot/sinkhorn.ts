@@ -380,6 +380,18 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
     }
   }
 
+  // Keeps the first r candidates whose exponent t exceeds lim, each replaced by exp((t − mx)/reg), packed to the
+  // front of candI/candE; returns their sum and leaves their count in `expKept`.
+  let expKept = 0;
+  const expAbove = (r: number, mx: number, lim: number): number => {
+    let s = 0, q = 0;
+    for (let p = 0; p < r; p++) {
+      const t = candE[p]!;
+      if (t > lim) { const e = Math.exp((t - mx) * invReg); candI[q] = candI[p]!; candE[q] = e; q++; s += e; }
+    }
+    expKept = q;
+    return s;
+  };
   // Exact log-domain step for column j given F_i = f_i + reg·log u_i: the new g_j (v_j = 1) and column j of the
   // kernel. Only rows whose old entry exp((f_i + g_j − M_ij)/reg) is ≥ theta/e ("held": f_i − M_ij ≥ heldBelow)
   // can hold column j (an entry's stabilised value is fixed between absorptions); the others skip the search
@@ -407,11 +419,7 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       if (t > mx) mx = t;
     }
     const lim = mx + cut;
-    let s = 0, q = 0;
-    for (let p = 0; p < r; p++) {
-      const t = candE[p]!;
-      if (t > lim) { const e = Math.exp((t - mx) * invReg); candI[q] = candI[p]!; candE[q] = e; q++; s += e; }
-    }
+    const s = expAbove(r, mx, lim), q = expKept;
     g[j] = reg * logB[j]! - mx - reg * Math.log(s);
     v[j] = 1;
     const c = b[j]! / s;
@@ -434,11 +442,7 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       const t = G[j]! - Md[o + j]!;
       if (t > lim) { if (t > mx) { mx = t; lim = t + cut; } candI[r] = j; candE[r] = t; r++; }
     }
-    let s = 0, q = 0;
-    for (let p = 0; p < r; p++) {
-      const t = candE[p]!;
-      if (t > lim) { const e = Math.exp((t - mx) * invReg); candI[q] = candI[p]!; candE[q] = e; q++; s += e; }
-    }
+    const s = expAbove(r, mx, lim), q = expKept;
     f[i] = reg * logA[i]! - mx - reg * Math.log(s);
     u[i] = 1;
     const c = a[i]! / s;
