@@ -1,8 +1,8 @@
 // C-support vector classifier: libsvm solves the dual — the system libsvm through the native addon when it is
 // there, else the WebAssembly build `libsvm-js` (libsvm-backend.ts; same solver, same model); the fitted model
 // (support vectors, dual coefficients, rho, Platt parameters) is then read back and evaluated here: kernel rows
-// for a block of inputs at once (dot products by the engine's GEMM, distances, exponentials and the
-// one-vs-one sums in float64). That keeps predict synchronous and fast, makes save/load plain JSON, and frees
+// for a block of inputs at once (dot products of inputs and support vectors, both centred on the support vectors'
+// mean, by the engine's float32 GEMM; norms, distances, exponentials and the one-vs-one sums in float64). That keeps predict synchronous and fast, makes save/load plain JSON, and frees
 // the WASM heap right after training. Conventions follow scikit-learn's SVC: gamma 'scale' / 'auto' / number,
 // classes in sorted order, binary decision value > 0 means class 1, ties in one-vs-one voting go to the
 // lower class.
@@ -54,6 +54,10 @@ interface SVCState {
   constantClass?: number;
 }
 
+/** The support vectors centred on their mean μ (float32, for the GEMM), ‖s_c‖², s_c·μ, μ·μ (float64) and
+ *  libsvm's dual coefficients transposed. */
+interface SupportVectorCache { mu: Float64Array; svC: Float32Array; norm2: Float64Array; svMu: Float64Array; muMu: number; coefT: Float64Array }
+
 // ---- the estimator --------------------------------------------------------------------------------------
 export class SVC implements Estimator {
   readonly name = "svc";
@@ -61,8 +65,8 @@ export class SVC implements Estimator {
   readonly supportsSampleWeight = true;
   readonly params: SVCParams;
   private state: SVCState | null = null;
-  /** Support vectors as float32 (for the GEMM), their squared norms and the flattened dual coefficients; rebuilt lazily from state. */
-  private svCache: { sv: Float32Array; norm2: Float64Array; coefT: Float64Array } | null = null;
+  /** Rebuilt lazily from state. */
+  private svCache: SupportVectorCache | null = null;
   /** Backend asked for at construction (undefined: TRANSFERLAB_SVM, else the fastest available). */
   private readonly requestedBackend: SvmBackend | undefined;
   /** Backend the last fit trained with (null before a fit, or when one class needed no solver). */
@@ -199,7 +203,7 @@ export class SVC implements Estimator {
     const s = this.state!;
     const d = s.dim, L = s.libsvmLabels.length;
     const nTotal = s.nSV.reduce((a, b) => a + b, 0);
-    const { sv, norm2, coefT } = this.supportVectors();
+    const { mu, svC, norm2, svMu, muMu, coefT } = this.supportVectors();
     const rbf = this.params.kernel === "rbf";
     const start = Int32Array.from([...starts_(s.nSV), nTotal]);
     const rho = Float64Array.from(s.rho);
@@ -208,20 +212,27 @@ export class SVC implements Estimator {
     // ~1 MB of kernel values per block.
     const block = Math.max(1, Math.min(X.rows, Math.floor((1 << 18) / Math.max(1, nTotal))));
     const dots = new Float32Array(block * nTotal);
+    const xc = new Float32Array(block * d);
     const kv = new Float64Array(nTotal);
     const gemm = kernels();
     for (let r0 = 0; r0 < X.rows; r0 += block) {
       const b = Math.min(block, X.rows - r0);
-      if (d > 0) gemm.gemm(false, true, b, nTotal, d, 1, X.data.subarray(r0 * d, (r0 + b) * d), d, sv, d, 0, dots, nTotal);
+      // Inputs centred on the support vectors' mean, as the support vectors are: the float32 products then carry
+      // the spread of the data, not its offset (features around 1e6 would otherwise lose every digit of x·s).
+      for (let r = 0; r < b; r++) for (let j = 0; j < d; j++) xc[r * d + j] = X.data[(r0 + r) * d + j]! - mu[j]!;
+      if (d > 0) gemm.gemm(false, true, b, nTotal, d, 1, xc, d, svC, d, 0, dots, nTotal);
       else dots.fill(0);
       for (let r = 0; r < b; r++) {
         const off = r * nTotal;
+        // ‖x_c‖² from the float32 values the GEMM saw (so x = s gives distance 0); x_c·μ from the exact x − μ.
+        let xx = 0, xMu = 0;
+        for (let j = 0; j < d; j++) { const v = xc[r * d + j]!; xx += v * v; xMu += (X.data[(r0 + r) * d + j]! - mu[j]!) * mu[j]!; }
         if (rbf) {
-          let xx = 0;
-          for (let j = (r0 + r) * d, e = j + d; j < e; j++) xx += X.data[j]! * X.data[j]!;
+          // ‖x − s‖² = ‖x_c‖² + ‖s_c‖² − 2·x_c·s_c (centring leaves distances unchanged).
           for (let k = 0; k < nTotal; k++) kv[k] = Math.exp(-s.gamma * Math.max(0, xx + norm2[k]! - 2 * dots[off + k]!));
         } else {
-          for (let k = 0; k < nTotal; k++) kv[k] = dots[off + k]!;
+          // x·s = x_c·s_c + x_c·μ + s_c·μ + μ·μ.
+          for (let k = 0; k < nTotal; k++) kv[k] = dots[off + k]! + xMu + svMu[k]! + muMu;
         }
         // part[i·(L−1) + c] = Σ over class i's support vectors k of sv_coef[c][k] · K(x, s_k) (libsvm's layout).
         part.fill(0);
@@ -239,22 +250,34 @@ export class SVC implements Estimator {
     }
   }
 
-  private supportVectors(): { sv: Float32Array; norm2: Float64Array; coefT: Float64Array } {
+  private supportVectors(): SupportVectorCache {
     if (this.svCache) return this.svCache;
     const s = this.state!;
-    const sv = Float32Array.from(s.sv);
-    const n = s.dim > 0 ? sv.length / s.dim : s.nSV.reduce((a, b) => a + b, 0);
-    const norm2 = new Float64Array(n);
+    const d = s.dim;
+    const n = s.nSV.reduce((a, b) => a + b, 0);
+    const mu = new Float64Array(d);
+    for (let k = 0; k < n; k++) for (let j = 0; j < d; j++) mu[j]! += s.sv[k * d + j]!;
+    if (n > 0) for (let j = 0; j < d; j++) mu[j]! /= n;
+    const svC = new Float32Array(n * d);
+    const norm2 = new Float64Array(n), svMu = new Float64Array(n);
     for (let k = 0; k < n; k++) {
-      let t = 0;
-      for (let j = k * s.dim; j < (k + 1) * s.dim; j++) t += sv[j]! * sv[j]!;
+      let t = 0, u = 0;
+      for (let j = 0; j < d; j++) {
+        const e = s.sv[k * d + j]! - mu[j]!, v = Math.fround(e); // v: the value the GEMM sees
+        svC[k * d + j] = v;
+        t += v * v;
+        u += e * mu[j]!;
+      }
       norm2[k] = t;
+      svMu[k] = u;
     }
+    let muMu = 0;
+    for (let j = 0; j < d; j++) muMu += mu[j]! * mu[j]!;
     // libsvm's sv_coef transposed: nTotal × (L − 1), one support vector's coefficients together.
     const m = s.coef.length;
     const coefT = new Float64Array(n * m);
     for (let c = 0; c < m; c++) for (let k = 0; k < n; k++) coefT[k * m + c] = s.coef[c]![k]!;
-    this.svCache = { sv, norm2, coefT };
+    this.svCache = { mu, svC, norm2, svMu, muMu, coefT };
     return this.svCache;
   }
 

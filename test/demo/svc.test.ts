@@ -1,4 +1,4 @@
-// SVC (libsvm on every available backend — native system libsvm, libsvm-js — + our float64 decision function) against scikit-learn's SVC on committed fixtures
+// SVC (libsvm on every available backend — native system libsvm, libsvm-js — + our decision function) against scikit-learn's SVC on committed fixtures
 // (test/fixtures/demo/make_svc.py → svc_sklearn.json): same predictions, decision values, support
 // vectors, intercepts and effective gamma.
 import { test } from "node:test";
