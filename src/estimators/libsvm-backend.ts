@@ -70,7 +70,7 @@ function trainNative(svm: NativeSvm, X: Matrix, rows: Int32Array, y: Labels, p: 
     m = svm.svmTrain(X.data, X.cols, rows, labels, params);
   } catch (e) {
     const err = e as { code?: string; message?: string };
-    const code = err.code === "INVALID_PARAMETER" || err.code === "UNSUPPORTED" || err.code === "SHAPE_MISMATCH" ? err.code : "INTERNAL";
+    const code = err.code === "INVALID_PARAMETER" || err.code === "UNSUPPORTED" || err.code === "SHAPE_MISMATCH" || err.code === "MEMORY_BUDGET" ? err.code : "INTERNAL";
     throw new TransferLabError(code, `native libsvm: ${err.message ?? String(e)}`);
   }
   const total = m.svIndices.length;
@@ -100,7 +100,14 @@ interface EmscriptenHeap {
   HEAPF64: Float64Array;
 }
 
-let libsvmPromise: Promise<{ SVM: LibsvmModule; heap: EmscriptenHeap | null }> | undefined;
+interface WasmLibsvm {
+  SVM: LibsvmModule;
+  heap: EmscriptenHeap | null;
+  /** The module's linear memory right after loading, before any fit (see trainWasm). */
+  pristine: Uint8Array | null;
+}
+
+let libsvmPromise: Promise<WasmLibsvm> | undefined;
 
 /** Loads the WebAssembly build once. Hides emscripten's harmless "streaming compile failed, falling back"
  *  notice under Node and removes the process-wide unhandledRejection → exit(1) hook it installs. */
@@ -108,7 +115,7 @@ export async function loadLibsvm(): Promise<LibsvmModule> {
   return (await loadWasm()).SVM;
 }
 
-function loadWasm(): Promise<{ SVM: LibsvmModule; heap: EmscriptenHeap | null }> {
+function loadWasm(): Promise<WasmLibsvm> {
   libsvmPromise ??= (async () => {
     const before = new Set(process.listeners("unhandledRejection"));
     const warn = console.warn;
@@ -128,7 +135,7 @@ function loadWasm(): Promise<{ SVM: LibsvmModule; heap: EmscriptenHeap | null }>
       } catch {
         heap = null; // the text model is the fallback
       }
-      return { SVM, heap };
+      return { SVM, heap, pristine: heap ? new Uint8Array(heap.HEAP32.buffer.slice(0)) : null };
     } finally {
       console.warn = warn;
       for (const l of process.listeners("unhandledRejection")) if (!before.has(l)) process.removeListener("unhandledRejection", l);
@@ -138,7 +145,15 @@ function loadWasm(): Promise<{ SVM: LibsvmModule; heap: EmscriptenHeap | null }>
 }
 
 async function trainWasm(X: Matrix, rows: Int32Array, y: Labels, p: LibsvmTrainParams): Promise<LibsvmModel> {
-  const { SVM, heap } = await loadWasm();
+  const { SVM, heap, pristine } = await loadWasm();
+  if (p.probability) {
+    // Platt scaling's cross-validation folds come from rand(), whose state lives in the module's memory and
+    // carries over from fit to fit; libsvm-js exports no srand. Between fits nothing is allocated, so putting the
+    // memory back as it was after loading starts every probability fit from the same state (as svm-train's fresh
+    // process does, and as the native backend's reseeding does): the model then depends only on its own data.
+    if (!pristine) throw new TransferLabError("UNSUPPORTED", "libsvm-js: cannot reset its random state, so probability fits would not be reproducible", {}, "install Debian's libsvm3 for the native backend");
+    new Uint8Array(heap!.HEAP32.buffer).set(pristine);
+  }
   const svm = new SVM({
     type: SVM.SVM_TYPES.C_SVC,
     kernel: p.kernel === "rbf" ? SVM.KERNEL_TYPES.RBF : SVM.KERNEL_TYPES.LINEAR,

@@ -57,6 +57,7 @@ export interface MethodResult {
   verdict: Verdict | "baseline";
   /** Distinct notes the method reported over the seeds. */
   notes: string[];
+  /** Seconds of the fit and prediction per seed; a model fitted once (seed-invariant) has its time on the first seed and 0 after. */
   secondsPerSeed: number[];
 }
 

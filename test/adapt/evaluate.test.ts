@@ -58,6 +58,21 @@ test("worker threads (jobs 2) give the same numbers and notes as one thread, and
   assert.equal((await err(2))[1], "TOO_FEW_LABELS");
 });
 
+test("SVC with Platt scaling (self-training) on the libsvm-js backend: the same numbers for jobs 1, 2 and a repeat", async () => {
+  const before = process.env.TRANSFERLAB_SVM;
+  process.env.TRANSFERLAB_SVM = "wasm"; // worker threads copy the environment when they start
+  try {
+    const opts = { ...base, estimator: "svc" as const, methods: ["self-training"] };
+    const view = (x: Awaited<ReturnType<typeof evaluate>>) => JSON.stringify(x.methods.map((m) => [m.name, m.accuracy.perSeed]));
+    const one = view(await evaluate(pair, opts));
+    assert.equal(view(await evaluate(pair, { ...opts, jobs: 2 })), one);
+    assert.equal(view(await evaluate(pair, opts)), one);
+  } finally {
+    if (before === undefined) delete process.env.TRANSFERLAB_SVM;
+    else process.env.TRANSFERLAB_SVM = before;
+  }
+});
+
 test("inductive protocol: disjoint unlabelled half; oracle only when asked, flagged; deterministic", async () => {
   const opts = { ...base, protocol: "inductive" as const, methods: ["kmm", "oracle"] };
   const r = await evaluate(pair, opts);

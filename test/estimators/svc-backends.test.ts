@@ -121,8 +121,8 @@ for (const backend of available) {
     const one = await fit(c, backend);
     await fit(fx.cases[0]!, backend); // another fit between (moves any global random state)
     const two = await fit(c, backend);
-    const strip = (s: State) => (backend === "wasm" ? { ...s, probA: undefined, probB: undefined } : s);
-    assert.deepEqual(strip(two.s), strip(one.s));
+    // libsvm-js keeps rand()'s state in its memory; trainWasm restores it before each probability fit.
+    assert.deepEqual(two.s, one.s);
   });
 }
 
