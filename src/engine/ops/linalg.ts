@@ -1,13 +1,15 @@
 // Matrix products: matmul (all transpose combinations) and the fused linear layer act(x·Wᵀ + b).
 import { shapeMismatch } from "../../core/errors.js";
 import { kernels } from "../kernels/index.js";
+import { gemmUnchecked } from "../kernels/js.js";
 import { Tensor, out, gradOf, needsGrad, record, alloc } from "../tensor.js";
 import { type Activation, activateInto, activateGrad } from "./elementwise.js";
 
 /**
- * Products with m·n·k at or below this go to an inline TypeScript loop instead of the kernel tier. Default 0
- * (always the kernel): measured, even the workload's 32×2·2×32 product is faster through the native (0.3 µs)
- * and wasm (1 µs) tiers than inline (5 µs); the hook stays for tiers with costlier calls.
+ * Products with m·n·k at or below this go straight to the TypeScript kernel (kernels/js.ts, no argument checks)
+ * instead of the active tier. Default 0 (always the tier): measured, even the workload's 32×2·2×32 product is
+ * faster through the native (0.3 µs) and wasm (1 µs) tiers than in TypeScript (5 µs); the hook stays for tiers
+ * with costlier calls.
  */
 let smallGemm = 0;
 export function setSmallGemmThreshold(mnk: number): void {
@@ -17,46 +19,15 @@ export function smallGemmThreshold(): number {
   return smallGemm;
 }
 
-/** C ← alpha·op(A)·op(B) + beta·C through the active tier (or inline when tiny). */
+/** C ← alpha·op(A)·op(B) + beta·C through the active tier (or the TypeScript kernel when tiny). */
 export function gemm(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
   alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
   beta: number, c: Float32Array, ldc: number,
 ): void {
   if (m === 0 || n === 0) return;
-  if (m * n * k <= smallGemm) return gemmInline(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  if (m * n * k <= smallGemm) return gemmUnchecked(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   kernels().gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
-
-function gemmInline(
-  transA: boolean, transB: boolean, m: number, n: number, k: number,
-  alpha: number, a: Float32Array, lda: number, b: Float32Array, ldb: number,
-  beta: number, c: Float32Array, ldc: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    const ci = i * ldc;
-    if (beta === 0) c.fill(0, ci, ci + n);
-    else if (beta !== 1) for (let j = 0; j < n; j++) c[ci + j]! *= beta;
-    if (!transB) {
-      for (let p = 0; p < k; p++) {
-        const av = alpha * (transA ? a[p * lda + i]! : a[i * lda + p]!);
-        if (av === 0) continue;
-        const bp = p * ldb;
-        for (let j = 0; j < n; j++) c[ci + j]! += av * b[bp + j]!;
-      }
-    } else {
-      for (let j = 0; j < n; j++) {
-        const bj = j * ldb;
-        let s = 0;
-        if (transA) for (let p = 0; p < k; p++) s += a[p * lda + i]! * b[bj + p]!;
-        else {
-          const ai = i * lda;
-          for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
-        }
-        c[ci + j]! += alpha * s;
-      }
-    }
-  }
 }
 
 function dims2(t: Tensor, op: string, what: string): [number, number] {
