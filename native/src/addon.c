@@ -32,6 +32,20 @@ static int fits(long rows, long cols, long ld, size_t len) {
   return ld >= cols && (size_t)((rows - 1) * ld + cols) <= len;
 }
 
+// Both GEMM entry points end here: the arrays must hold their shapes, then our kernel or OpenBLAS runs.
+static napi_value gemm_checked(napi_env env, const gemm_args *g, size_t la, size_t lb, size_t lc, int blas) {
+  if (!fits(g->ta ? g->k : g->m, g->ta ? g->m : g->k, g->lda, la)) return fail(env, "gemm: A is too short for its shape and leading dimension");
+  if (!fits(g->tb ? g->n : g->k, g->tb ? g->k : g->n, g->ldb, lb)) return fail(env, "gemm: B is too short for its shape and leading dimension");
+  if (!fits(g->m, g->n, g->ldc, lc)) return fail(env, "gemm: C is too short for its shape and leading dimension");
+  if (blas) {
+    if (!openblas_load()) { napi_throw_error(env, "UNSUPPORTED", openblas_error()); return NULL; }
+    openblas_sgemm(g);
+  } else {
+    gemm_run(g);
+  }
+  return NULL;
+}
+
 static napi_value gemm_common(napi_env env, napi_callback_info info, int blas) {
   size_t argc = 13;
   napi_value argv[13];
@@ -52,17 +66,8 @@ static napi_value gemm_common(napi_env env, napi_callback_info info, int blas) {
   if (!get_f32(env, argv[6], &a, &la) || !get_f32(env, argv[8], &b, &lb) || !get_f32(env, argv[11], &c, &lc))
     return fail(env, "gemm: A, B and C must be Float32Arrays");
   if (m < 0 || n < 0 || k < 0) return fail(env, "gemm: negative size");
-  if (!fits(ta ? k : m, ta ? m : k, lda, la)) return fail(env, "gemm: A is too short for its shape and leading dimension");
-  if (!fits(tb ? n : k, tb ? k : n, ldb, lb)) return fail(env, "gemm: B is too short for its shape and leading dimension");
-  if (!fits(m, n, ldc, lc)) return fail(env, "gemm: C is too short for its shape and leading dimension");
   gemm_args g = {ta, tb, m, n, k, (float)alpha, (float)beta, a, b, c, lda, ldb, ldc};
-  if (blas) {
-    if (!openblas_load()) { napi_throw_error(env, "UNSUPPORTED", openblas_error()); return NULL; }
-    openblas_sgemm(&g);
-  } else {
-    gemm_run(&g);
-  }
-  return NULL;
+  return gemm_checked(env, &g, la, lb, lc, blas);
 }
 
 // Fast path: sizes, flags and scalars travel in a Float64Array registered once per JS environment
@@ -113,17 +118,8 @@ static napi_value gemm_fast(napi_env env, napi_callback_info info, int blas) {
   int ta = q[P_TA] != 0, tb = q[P_TB] != 0;
   int m = (int)q[P_M], n = (int)q[P_N], k = (int)q[P_K];
   long lda = (long)q[P_LDA], ldb = (long)q[P_LDB], ldc = (long)q[P_LDC];
-  if (!fits(ta ? k : m, ta ? m : k, lda, la)) return fail(env, "gemm: A is too short for its shape and leading dimension");
-  if (!fits(tb ? n : k, tb ? k : n, ldb, lb)) return fail(env, "gemm: B is too short for its shape and leading dimension");
-  if (!fits(m, n, ldc, lc)) return fail(env, "gemm: C is too short for its shape and leading dimension");
   gemm_args g = {ta, tb, m, n, k, (float)q[P_ALPHA], (float)q[P_BETA], a, b, c, lda, ldb, ldc};
-  if (blas) {
-    if (!openblas_load()) { napi_throw_error(env, "UNSUPPORTED", openblas_error()); return NULL; }
-    openblas_sgemm(&g);
-  } else {
-    gemm_run(&g);
-  }
-  return NULL;
+  return gemm_checked(env, &g, la, lb, lc, blas);
 }
 static napi_value js_gemm3(napi_env env, napi_callback_info info) { return gemm_fast(env, info, 0); }
 static napi_value js_blas_gemm3(napi_env env, napi_callback_info info) { return gemm_fast(env, info, 1); }
