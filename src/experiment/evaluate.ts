@@ -8,7 +8,7 @@ import { Rng } from "../core/rng.js";
 import { TransferLabError } from "../core/errors.js";
 import type { Adapter, FitData } from "../adapt/types.js";
 import { getMethod } from "../adapt/registry.js";
-import { estimatorFactory, getEstimator, type EstimatorName } from "../estimators/registry.js";
+import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
 import { splitTargetForProtocol, type Protocol } from "./protocol.js";
 import { scalePair, type Scale, type ScaleInfo } from "./scale.js";
 import { runFitTasks } from "./fit-pool.js";
@@ -92,8 +92,7 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   for (const name of Object.keys(opts.methodParams ?? {})) {
     if (!names.includes(name)) throw new TransferLabError("INVALID_PARAMETER", `parameters given for '${name}', which is not among the methods`, { param: "param" });
   }
-  getEstimator(opts.estimator);
-  estimatorFactory(opts.estimator, opts.estimatorParams ?? {}); // bad estimator parameters fail here, before any fit
+  estimatorFactory(opts.estimator, opts.estimatorParams ?? {}); // an unknown estimator or bad parameters fail here, before any fit
 
   const scaled = scalePair(pair.source.X, pair.target.X, opts.scale);
   const source: LabelledDomain = { ...pair.source, X: scaled.source };
