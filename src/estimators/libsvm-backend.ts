@@ -6,7 +6,7 @@
 import { TransferLabError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
 import type { Labels } from "../core/domain.js";
-import { nativeAddon } from "../engine/kernels/native.js";
+import { buildNativeHint, nativeAddon } from "../engine/kernels/native.js";
 
 export type SvmBackend = "native" | "wasm";
 export const SVM_BACKENDS: readonly SvmBackend[] = ["native", "wasm"];
@@ -55,7 +55,7 @@ function nativeSvm(): NativeSvm | string {
   const a = nativeAddon();
   if (typeof a === "string") return a;
   const s = a as unknown as Partial<NativeSvm>;
-  if (typeof s.svmTrain !== "function") return "the native addon predates the libsvm backend; rebuild it with `node scripts/build-native.mjs`";
+  if (typeof s.svmTrain !== "function") return `the native addon predates the libsvm backend; ${buildNativeHint()}`;
   const info = a.info() as ReturnType<NativeSvm["info"]>;
   if (!info.svm) return info.svmDetail ?? "libsvm not found";
   return s as NativeSvm;

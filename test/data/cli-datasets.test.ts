@@ -63,7 +63,7 @@ function decodeGray(png: Buffer): { width: number; height: number; pixels: Uint8
 
 test("PNG encoder output decodes to the same pixels", () => {
   const px = Uint8Array.from({ length: 7 * 5 }, (_, i) => (i * 37) % 256);
-  const back = decodeGray(encodeGrayPng(7, 5, px));
+  const back = decodeGray(Buffer.from(encodeGrayPng(7, 5, px)));
   assert.equal(back.width, 7);
   assert.equal(back.height, 5);
   assert.deepEqual(back.pixels, px);

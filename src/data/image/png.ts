@@ -11,8 +11,9 @@ function chunk(type: string, data: Uint8Array): Buffer {
   return Buffer.concat([head, data, crc]);
 }
 
-/** Encodes width × height grey pixels (row-major, 0 = black, 255 = white). */
-export function encodeGrayPng(width: number, height: number, pixels: Uint8Array): Buffer {
+/** Encodes width × height grey pixels (row-major, 0 = black, 255 = white). Typed as Uint8Array (a Node Buffer
+ *  underneath) so the declarations need no @types/node. */
+export function encodeGrayPng(width: number, height: number, pixels: Uint8Array): Uint8Array {
   if (pixels.length !== width * height) throw new RangeError(`need ${width * height} pixels, got ${pixels.length}`);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);

@@ -1,4 +1,4 @@
-// Tiers 1 and 1b: the native N-API addon (native/, built by scripts/build-native.mjs during `npm ci`) and
+// Tiers 1 and 1b: the native N-API addon (native/, built by scripts/build-native.mjs at install) and
 // the system OpenBLAS it opens at run time. Node-only: the addon is required lazily through
 // process.getBuiltinModule, so a browser bundle never reaches a node: import.
 import { TransferLabError } from "../../core/errors.js";
@@ -44,14 +44,25 @@ function loadAddon(): NativeAddon | string {
   const path = fileURLToPath(new URL(ADDON, import.meta.url));
   if (!existsSync(path)) {
     const note = fileURLToPath(new URL("../../../native/build/FAILED.txt", import.meta.url));
-    const why = existsSync(note) ? readFileSync(note, "utf8").split("\n")[0] : "run `npm ci` or `node scripts/build-native.mjs`";
-    return `native addon not built (${why})`;
+    const why = existsSync(note) ? readFileSync(note, "utf8").split("\n")[0] : "the install script did not run";
+    return `native addon not built (${why}); ${buildNativeHint()}`;
   }
   try {
     return createRequire(import.meta.url)(path) as NativeAddon;
   } catch (e) {
     return `native addon failed to load: ${e instanceof Error ? e.message : String(e)}`;
   }
+}
+
+/** How to build the addon, as a command that works where this copy of transferlab is: an installed package
+ *  has no build:native script and npm ≥ 11 skips a dependency's install script unless it is approved, so the
+ *  hint names the script by its absolute path. */
+export function buildNativeHint(): string {
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  const url = proc?.getBuiltinModule?.("node:url");
+  if (!url) return "build it with scripts/build-native.mjs (needs Node and a C compiler)";
+  const script = url.fileURLToPath(new URL("../../../scripts/build-native.mjs", import.meta.url));
+  return `build it with \`node ${JSON.stringify(script).slice(1, -1)}\` (needs a C compiler and Node headers)`;
 }
 
 // The addon throws RangeError with code SHAPE_MISMATCH on bad shapes; callers get the typed error.
