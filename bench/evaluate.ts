@@ -13,7 +13,7 @@ import { resolveDomainPair } from "../src/data/registry.js";
 import { evaluate } from "../src/experiment/evaluate.js";
 import { scalePair } from "../src/experiment/scale.js";
 import { splitTargetForProtocol } from "../src/experiment/protocol.js";
-import { methodNames } from "../src/adapt/registry.js";
+import { methodNames, type MethodName } from "../src/adapt/registry.js";
 
 /** Issue 6's reference accuracies (%), scikit-learn 1.2.1 + POT 0.8.2. */
 export const ISSUE_REFERENCE: Record<string, Record<string, number>> = {
@@ -32,9 +32,9 @@ export default async function (args: string[]): Promise<void> {
   const json = args.includes("--json");
   const quick = args.includes("--quick");
   const seeds = Number(arg(args, "--seeds") ?? (quick ? 1 : 5));
-  const registered = new Set(methodNames());
+  const registered = new Set<string>(methodNames());
   const wanted = (arg(args, "--methods") ?? (quick ? "source-only,target-only" : "source-only,target-only,coral,ot-sinkhorn,ot-emd,ot-linear")).split(",");
-  const methods = wanted.filter((m) => registered.has(m));
+  const methods = wanted.filter((m): m is MethodName => registered.has(m));
   const pairs = (arg(args, "--pairs") ?? "mnist→optdigits,optdigits→mnist").split(",");
   // As the CLI does by default: one worker thread per core (≤ 4). --jobs 1 runs every fit in this thread.
   const jobs = Number(arg(args, "--jobs") ?? Math.max(1, Math.min(4, availableParallelism())));

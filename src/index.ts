@@ -1,29 +1,46 @@
-// transferlab's public API.
-export * from "./core/index.js";
-export { LogisticRegression, logisticRegressionFactory, type LogisticRegressionParams } from "./estimators/logreg.js";
-export * from "./data/index.js";
-export * from "./report/index.js";
-export { tsne, trustworthiness, pca, type TsneOptions, type TsneResult, type PcaResult } from "./metrics/tsne.js";
-export * from "./metrics/index.js";
-// The reference experiment (`transferlab demo`) and its parts.
-export { SVC, SVC_DEFAULTS, type SVCParams } from "./estimators/svc.js";
-export { NumpyRandomState } from "./data/numpy-rng.js";
-export { referencePair, sampleGaussianClasses64, REFERENCE_DEFAULTS, type ReferencePair, type ReferencePairOptions, type NormalSource } from "./data/generators/reference.js";
-export { MmdTransferNetwork, mmdTransfer, MMD_TRANSFER_DEFAULTS, type MmdTransferParams } from "./adapt/deep/mmd-transfer.js";
-export { runDemo, demoSummaryTable, resolveDemoSettings, type DemoOptions, type DemoRun, type DemoHooks } from "./experiment/demo.js";
-export { demoResultsSchema, DEMO_RESULTS_SCHEMA_ID, DEMO_RESULTS_VERSION, type DemoResults } from "./experiment/demo-schema.js";
-// The compute engine (tensors, autograd, ops, modules, optimizers): all of it under `engine`, the core types top-level.
-export * as engine from "./engine/index.js";
-export { Tensor, Parameter, IntTensor, tidy, noGrad, mlp, cnn, Linear, Sequential, Module, Adam, AdamW, SGD, schedules, saveWeights, loadWeights } from "./engine/index.js";
-export { compileWasmKernels } from "./engine/kernels/index.js"; // browsers: await once before the first kernel call
-// Adaptation methods behind one contract, their registry and the shared base; estimators; the evaluate protocol.
-export * as methods from "./adapt/methods.js";
-export { listMethods, getMethod, methodNames } from "./adapt/registry.js";
-export { defineMethod, defineInstanceMethod, defineFeatureMethod, defineBaseline, DEFAULT_MEMORY_BUDGET, fitsBudget, requireBudget, denseBytes, type TrainingPlan, type LearnedMap, type InstanceWeights } from "./adapt/base.js";
-export type { Adapter, Family, FitData, FitContext, FittedModel, FitDetails, Needs, ParamDoc } from "./adapt/types.js";
-export { ESTIMATORS, estimatorFactory, getEstimator, estimatorNames, loadEstimator, type EstimatorName, type EstimatorEntry } from "./estimators/registry.js";
-export { KnnClassifier, KNN_DEFAULTS, type KnnParams } from "./estimators/knn.js";
-export { MlpClassifier, MLP_DEFAULTS, type MlpParams } from "./estimators/mlp.js";
-export type { Estimator, EstimatorFactory, EstimatorSnapshot, FitOptions } from "./estimators/types.js";
-export { evaluate, formatEvaluation, EVALUATE_SCHEMA, type EvaluateOptions, type EvaluateResult, type MethodResult } from "./experiment/evaluate.js";
-export { splitTargetForProtocol, type Protocol, type TargetSplit as ProtocolSplit } from "./experiment/protocol.js";
+// transferlab's user API: what a user needs to load data, run and judge adaptation methods, and read results.
+// Everything else is on a subpath (package.json "exports"), each the public index of one room:
+//   transferlab/engine      tensors, autograd, ops, modules, optimizers, kernel tiers
+//   transferlab/methods     the method contract, define* helpers, every method object, the registry
+//   transferlab/estimators  the estimator contract, SVC / logistic regression / k-NN / MLP, the registry
+//   transferlab/data        loaders, writers, scaling, splits, generators, bundled datasets
+//   transferlab/metrics     divergences, label shift, transferability scores, t-SNE/PCA, assess internals
+//   transferlab/report      figure specs, SVG/PNG rendering, HTML pages
+//   transferlab/browser     the browser build (no Node built-ins; see src/browser.ts)
+// Adding an export: a user-facing entry point goes under its heading below; anything else belongs in its room's
+// index.ts, where the subpath already reaches it. test/package/exports.test.ts keeps this list deliberate.
+
+// Errors and the shapes every API takes.
+export { TransferLabError, isTransferLabError, type ErrorCode, type ErrorLocation } from "./core/errors.js";
+export { Matrix } from "./core/matrix.js";
+export { Rng } from "./core/rng.js";
+export type { Domain, LabelledDomain, UnlabelledDomain, Labels } from "./core/domain.js";
+
+// Data: files, bundled datasets and shift generators.
+export { loadDomain, loadSourceTarget, type LoadOptions, type LoadedDomain, type MissingPolicy, type SourceTarget, type SourceTargetFiles } from "./data/load.js";
+export { listDatasets, loadNamedDomain, resolveDomainPair, type DatasetInfo, type PairSpec, type ResolveOptions } from "./data/registry.js";
+export { generators, type Generator } from "./data/generators/index.js";
+export type { DomainPair } from "./data/pair.js";
+export { summarizeShift, type ShiftSummary } from "./data/summary.js";
+
+// Methods and estimators by name.
+export { listMethods, getMethod, methodNames, type MethodName } from "./adapt/registry.js";
+export type { Adapter, Family } from "./adapt/types.js";
+export { estimatorNames, getEstimator, type EstimatorName } from "./estimators/registry.js";
+export type { Estimator } from "./estimators/types.js";
+export { SVC, type SVCParams } from "./estimators/svc.js";
+export { LogisticRegression, type LogisticRegressionParams } from "./estimators/logreg.js";
+export { KnnClassifier, type KnnParams } from "./estimators/knn.js";
+export { MlpClassifier, type MlpParams } from "./estimators/mlp.js";
+
+// Experiments: will transfer help (assess), does it help (evaluate), the reference experiment (demo).
+export { evaluate, formatEvaluation, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
+export type { Protocol } from "./experiment/protocol.js";
+export type { Scale } from "./experiment/scale.js";
+export { assess, type AssessOptions, type AssessReport, type RiskLevel } from "./metrics/assess.js";
+export { formatAssessText } from "./metrics/assess-text.js";
+export { runDemo, demoSummaryTable, type DemoOptions, type DemoRun } from "./experiment/demo.js";
+export type { DemoResults } from "./experiment/demo-schema.js";
+
+// Engine start-up in browsers: await once before the first kernel call (Node compiles the kernels itself).
+export { compileWasmKernels } from "./engine/kernels/index.js";

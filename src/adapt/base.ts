@@ -91,8 +91,11 @@ export interface BaselineSpec<S extends z.ZodObject> extends CommonSpec<S> {
 // define* helpers
 // ---------------------------------------------------------------------------------------------------------
 
+/** An adapter whose name has its literal type, so the registry can type method names as a union (MethodName). */
+export type Named<A extends Adapter<any>, N extends string> = A & { readonly name: N };
+
 /** The general builder every family helper uses; use it directly for methods that fit no family (self-training). */
-export function defineMethod<S extends z.ZodObject>(spec: MethodSpec<S>): Adapter<z.output<S>> {
+export function defineMethod<S extends z.ZodObject, N extends string>(spec: MethodSpec<S> & { name: N }): Named<Adapter<z.output<S>>, N> {
   if (!/^[a-z][a-z0-9-]*$/.test(spec.name)) throw new TransferLabError("INTERNAL", `method name '${spec.name}' must be kebab-case`);
   const paramDocs = paramDocsOf(spec.params, spec.name);
   const parseParams = (raw: Record<string, unknown>): z.output<S> => parseWith(spec.params, raw, spec.name);
@@ -119,7 +122,7 @@ export function defineMethod<S extends z.ZodObject>(spec: MethodSpec<S>): Adapte
   };
 }
 
-export function defineInstanceMethod<S extends z.ZodObject>(spec: InstanceSpec<S>): Adapter<z.output<S>> {
+export function defineInstanceMethod<S extends z.ZodObject, N extends string>(spec: InstanceSpec<S> & { name: N }): Named<Adapter<z.output<S>>, N> {
   return defineMethod({
     ...spec,
     family: "instance",
@@ -140,7 +143,7 @@ export function defineInstanceMethod<S extends z.ZodObject>(spec: InstanceSpec<S
   });
 }
 
-export function defineFeatureMethod<S extends z.ZodObject>(spec: FeatureSpec<S>): Adapter<z.output<S>> {
+export function defineFeatureMethod<S extends z.ZodObject, N extends string>(spec: FeatureSpec<S> & { name: N }): Named<Adapter<z.output<S>>, N> {
   return defineMethod({
     ...spec,
     family: spec.family ?? "feature",
@@ -172,7 +175,7 @@ export function defineFeatureMethod<S extends z.ZodObject>(spec: FeatureSpec<S>)
   });
 }
 
-export function defineBaseline<S extends z.ZodObject>(spec: BaselineSpec<S>): Adapter<z.output<S>> {
+export function defineBaseline<S extends z.ZodObject, N extends string>(spec: BaselineSpec<S> & { name: N }): Named<Adapter<z.output<S>>, N> {
   return defineMethod({
     ...spec,
     family: "baseline",

@@ -3,3 +3,4 @@ export * from "./types.js";
 export * from "./base.js";
 export * from "./registry.js";
 export * from "./methods.js";
+export { MmdTransferNetwork, mmdTransfer, MMD_TRANSFER_DEFAULTS, type MmdTransferParams } from "./deep/mmd-transfer.js";

@@ -15,6 +15,12 @@ function isAdapter(v: unknown): v is Adapter {
   return typeof v === "object" && v !== null && typeof (v as Adapter).fit === "function" && typeof (v as Adapter).name === "string" && typeof (v as Adapter).family === "string";
 }
 
+type Catalogue = typeof catalogue;
+/** The name of every registered method as a union of string literals ("source-only" | "coral" | …): each define*
+ *  helper keeps its spec's name literal. A helper returning a plain Adapter would widen this to string, which
+ *  test/package/exports.test.ts catches. */
+export type MethodName = { [K in keyof Catalogue]: Catalogue[K] extends { readonly name: infer N extends string; fit: unknown } ? N : never }[keyof Catalogue];
+
 let cache: Adapter[] | null = null;
 
 /** Every registered method, grouped by family (in FAMILY_ORDER) then by name. */
@@ -30,8 +36,8 @@ export function listMethods(): Adapter[] {
   return cache;
 }
 
-export function methodNames(): string[] {
-  return listMethods().map((m) => m.name);
+export function methodNames(): MethodName[] {
+  return listMethods().map((m) => m.name as MethodName);
 }
 
 /** The method registered as `name`; an unknown name is an INVALID_PARAMETER error listing the close ones. */

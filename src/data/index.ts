@@ -18,4 +18,6 @@ export { loadMnist, loadMnist8x8, loadOptdigits, pixelNames } from "./datasets/d
 export { areaResample, areaWeights } from "./datasets/resample.js";
 export { generators, rotatedGaussians, twoMoons, MOONS_CENTRE, covariateShift, covariateRule, priorShift, conditionalShift, subspaceShift,
   type Generator, type TwoMoonsParams, type CovariateShiftParams, type PriorShiftParams, type ConditionalShiftParams, type SubspaceShiftParams } from "./generators/index.js";
+export { NumpyRandomState } from "./numpy-rng.js";
+export { referencePair, sampleGaussianClasses64, REFERENCE_DEFAULTS, type ReferencePair, type ReferencePairOptions, type NormalSource } from "./generators/reference.js";
 export { splitTarget, makeFitData, assertNoTestLabels, TestSet, type SplitOptions, type TargetSplit, type LabelledSize } from "./split.js";

@@ -8,5 +8,5 @@ export * from "./ops/index.js";
 export * from "./nn/module.js";
 export * from "./nn/serialize.js";
 export * from "./optim.js";
-export { kernels, availableTiers, useTier, kernelsFor, tierStatus } from "./kernels/index.js";
+export { kernels, availableTiers, useTier, kernelsFor, tierStatus, compileWasmKernels } from "./kernels/index.js";
 export type { Kernels, Tier, TierStatus } from "./kernels/index.js";

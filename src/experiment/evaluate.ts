@@ -7,28 +7,49 @@ import type { LabelledDomain } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError } from "../core/errors.js";
 import type { Adapter, FitData } from "../adapt/types.js";
-import { getMethod } from "../adapt/registry.js";
+import { getMethod, type MethodName } from "../adapt/registry.js";
+import type { DomainPair } from "../data/pair.js";
 import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
 import { splitTargetForProtocol, type Protocol } from "./protocol.js";
-import { scalePair, type Scale, type ScaleInfo } from "./scale.js";
+import { resolveScale, scalePair, type Scale, type ScaleInfo } from "./scale.js";
 import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
 import { summarize, pairedComparison, transferVerdict, type PairedComparison, type Summary } from "./stats.js";
 
 export const EVALUATE_SCHEMA = "transferlab.evaluate/1";
 
+/** Defaults of every evaluate option, the same as `transferlab evaluate`'s (except jobs: the CLI uses one worker
+ *  thread per core, up to 4; a library call stays in its thread unless asked). */
+export const EVALUATE_DEFAULTS = {
+  methods: ["source-only", "target-only"],
+  estimator: "svc",
+  targetLabelsPerClass: 10,
+  seeds: 5,
+  firstSeed: 0,
+  scale: "auto",
+  protocol: "transductive",
+  jobs: 1,
+} as const satisfies Partial<EvaluateOptions>;
+
 export interface EvaluateOptions {
-  methods: string[];
+  /** Methods to run besides source-only and target-only, which always run (default: only those two). */
+  methods?: readonly MethodName[];
   /** Raw parameters per method name, validated by each method. */
-  methodParams?: Record<string, Record<string, unknown>>;
-  estimator: EstimatorName;
+  methodParams?: Partial<Record<MethodName, Record<string, unknown>>>;
+  /** Default "svc". */
+  estimator?: EstimatorName;
   estimatorParams?: Record<string, unknown>;
-  targetLabelsPerClass: number;
-  /** Number of seeds (seeds firstSeed … firstSeed+seeds−1). */
-  seeds: number;
+  /** Labelled target points per class, stratified (default 10). */
+  targetLabelsPerClass?: number;
+  /** Number of seeds (seeds firstSeed … firstSeed+seeds−1; default 5). */
+  seeds?: number;
+  /** Default 0. */
   firstSeed?: number;
-  scale: Scale;
-  protocol: Protocol;
+  /** Input scaling (default "auto": global for images, standard for tables, none for synthetic pairs — by the
+   *  pair's `kind`, standard when it has none). */
+  scale?: Scale | "auto";
+  /** Default "transductive". */
+  protocol?: Protocol;
   memoryBudget?: number;
   /** Worker threads for the fits (default 1: all in this thread). Results do not depend on it. */
   jobs?: number;
@@ -80,7 +101,15 @@ const toVerdict = (c: PairedComparison): Verdict => {
   return v === "positive transfer" ? "gain" : v === "negative transfer" ? "harm" : "no significant change";
 };
 
-export async function evaluate(pair: { source: LabelledDomain; target: LabelledDomain }, opts: EvaluateOptions): Promise<EvaluateResult> {
+export async function evaluate(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): Promise<EvaluateResult> {
+  const D = EVALUATE_DEFAULTS;
+  const opts = {
+    ...options,
+    methods: options.methods ?? D.methods, estimator: options.estimator ?? D.estimator,
+    targetLabelsPerClass: options.targetLabelsPerClass ?? D.targetLabelsPerClass, seeds: options.seeds ?? D.seeds,
+    firstSeed: options.firstSeed ?? D.firstSeed, scale: resolveScale(options.scale ?? D.scale, pair.kind),
+    protocol: options.protocol ?? D.protocol, jobs: options.jobs ?? D.jobs,
+  };
   if (!Number.isInteger(opts.seeds) || opts.seeds < 1) throw new TransferLabError("INVALID_PARAMETER", `must be a positive integer, got ${opts.seeds}`, { param: "seeds" });
   if (pair.source.X.cols !== pair.target.X.cols) {
     throw new TransferLabError("FEATURE_MISMATCH", `source '${pair.source.name}' has ${pair.source.X.cols} features but target '${pair.target.name}' has ${pair.target.X.cols}`);
@@ -88,7 +117,7 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   // Baselines first, each method once, in the order asked.
   const names = ["source-only", "target-only", ...opts.methods.filter((m) => m !== "source-only" && m !== "target-only")];
   const methods: Adapter[] = [...new Set(names)].map(getMethod);
-  const params = new Map(methods.map((m) => [m.name, m.parseParams(opts.methodParams?.[m.name] ?? {})]));
+  const params = new Map(methods.map((m) => [m.name, m.parseParams(opts.methodParams?.[m.name as MethodName] ?? {})]));
   for (const name of Object.keys(opts.methodParams ?? {})) {
     if (!names.includes(name)) throw new TransferLabError("INVALID_PARAMETER", `parameters given for '${name}', which is not among the methods`, { param: "param" });
   }
@@ -97,7 +126,7 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   const scaled = scalePair(pair.source.X, pair.target.X, opts.scale);
   const source: LabelledDomain = { ...pair.source, X: scaled.source };
   const target: LabelledDomain = { ...pair.target, X: scaled.target };
-  const first = opts.firstSeed ?? 0;
+  const first = opts.firstSeed;
   const seeds = Array.from({ length: opts.seeds }, (_, i) => first + i);
   const runNotes = new Set<string>();
   let split = { labelled: 0, unlabelled: 0, test: 0 };
@@ -139,7 +168,7 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   const order = [...tasks.keys()].sort((a, b) => Number(invariantTasks.has(b)) - Number(invariantTasks.has(a)) || a - b);
   let done = 0;
   const ran = await runFitTasks(order.map((i) => tasks[i]!), {
-    jobs: opts.jobs ?? 1,
+    jobs: opts.jobs,
     signal: opts.signal,
     onDone: (k) => opts.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariantTasks.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
   });

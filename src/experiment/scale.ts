@@ -8,6 +8,13 @@ import { TransferLabError } from "../core/errors.js";
 
 export type Scale = "global" | "standard" | "none";
 
+/** "auto" as evaluate reads it: global for images, standard for tables, none for synthetic pairs (standard when the
+ *  kind is unknown: z-scoring is the safe choice for arbitrary features). */
+export function resolveScale(rule: Scale | "auto", kind?: "image" | "tabular" | "synthetic" | string): Scale {
+  if (rule !== "auto") return rule;
+  return kind === "image" ? "global" : kind === "synthetic" ? "none" : "standard";
+}
+
 export interface ScaleInfo {
   rule: Scale;
   /** global: the divisor; standard: per-feature mean/std of the source. */

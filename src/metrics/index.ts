@@ -1,5 +1,5 @@
 // metrics/: domain divergences, label shift, transferability scores, the Ben-David bound estimate and `assess`.
-// (t-SNE, PCA and trustworthiness live in ./tsne.ts and are exported from the package root separately.)
+export { tsne, trustworthiness, pca, type TsneOptions, type TsneResult, type PcaResult } from "./tsne.js";
 export {
   medianBandwidth, medianKernel, mixtureKernel, MIXTURE_FACTORS, mmdExact, mmdLinear, mmdRff, drawRff, mmdPermutationTest,
   exactTestBytes, type RbfKernel, type MmdEstimates, type LinearMmd, type RffFeatures, type RffMmd, type PermutationTest,

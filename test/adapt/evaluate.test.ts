@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { Matrix, Rng } from "../../src/core/index.js";
 import type { LabelledDomain } from "../../src/core/index.js";
-import { evaluate } from "../../src/experiment/evaluate.js";
+import { evaluate, type EvaluateOptions } from "../../src/experiment/evaluate.js";
 import { splitTargetForProtocol } from "../../src/experiment/protocol.js";
 import { summarize, pairedComparison } from "../../src/experiment/stats.js";
 import { KnnClassifier } from "../../src/estimators/knn.js";
@@ -45,14 +45,14 @@ test("per-seed accuracies equal an estimator trained by hand on the same split",
 });
 
 test("worker threads (jobs 2) give the same numbers and notes as one thread, and the same typed errors", async () => {
-  const opts = { ...base, methods: ["coral", "kmm", "self-training", "ot-emd"] };
+  const opts: EvaluateOptions = { ...base, methods: ["coral", "kmm", "self-training", "ot-emd"] };
   const one = await evaluate(pair, opts);
   const two = await evaluate(pair, { ...opts, jobs: 2 });
   const view = (x: typeof one) => JSON.stringify(x.methods.map((m) => [m.name, m.accuracy.perSeed, m.notes, m.verdict]));
   assert.equal(view(two), view(one));
   assert.deepEqual(two.notes, one.notes);
   // A fit that fails inside a worker surfaces as the same TransferLabError (code and text) as in this thread.
-  const bad = { ...base, targetLabelsPerClass: 0, methods: ["feature-augmentation"] };
+  const bad: EvaluateOptions = { ...base, targetLabelsPerClass: 0, methods: ["feature-augmentation"] };
   const err = async (jobs: number) => evaluate(pair, { ...bad, jobs }).then(() => assert.fail("no error"), (e: { code: string; message: string; name: string }) => [e.name, e.code, e.message]);
   assert.deepEqual(await err(2), await err(1));
   assert.equal((await err(2))[1], "TOO_FEW_LABELS");
@@ -62,7 +62,7 @@ test("SVC with Platt scaling (self-training) on the libsvm-js backend: the same 
   const before = process.env.TRANSFERLAB_SVM;
   process.env.TRANSFERLAB_SVM = "wasm"; // worker threads copy the environment when they start
   try {
-    const opts = { ...base, estimator: "svc" as const, methods: ["self-training"] };
+    const opts: EvaluateOptions = { ...base, estimator: "svc" as const, methods: ["self-training"] };
     const view = (x: Awaited<ReturnType<typeof evaluate>>) => JSON.stringify(x.methods.map((m) => [m.name, m.accuracy.perSeed]));
     const one = view(await evaluate(pair, opts));
     assert.equal(view(await evaluate(pair, { ...opts, jobs: 2 })), one);
@@ -74,7 +74,7 @@ test("SVC with Platt scaling (self-training) on the libsvm-js backend: the same 
 });
 
 test("inductive protocol: disjoint unlabelled half; oracle only when asked, flagged; deterministic", async () => {
-  const opts = { ...base, protocol: "inductive" as const, methods: ["kmm", "oracle"] };
+  const opts: EvaluateOptions = { ...base, protocol: "inductive" as const, methods: ["kmm", "oracle"] };
   const r = await evaluate(pair, opts);
   assert.deepEqual(r.split, { labelled: 9, unlabelled: 25, test: 26 });
   assert.deepEqual(r.methods.map((m) => m.name), ["source-only", "target-only", "kmm", "oracle"]);

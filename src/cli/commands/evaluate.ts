@@ -3,10 +3,11 @@ import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { TransferLabError } from "../../core/errors.js";
 import { resolveDomainPair } from "../../data/registry.js";
-import { evaluate, formatEvaluation } from "../../experiment/evaluate.js";
+import { evaluate, formatEvaluation, EVALUATE_DEFAULTS as D } from "../../experiment/evaluate.js";
 import type { Scale } from "../../experiment/scale.js";
 import type { Protocol } from "../../experiment/protocol.js";
 import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
+import type { MethodName } from "../../adapt/registry.js";
 import { DEFAULT_MEMORY_BUDGET } from "../../adapt/base.js";
 import { parseBytes, parseInteger } from "../args.js";
 
@@ -52,13 +53,13 @@ export function register(program: Command): void {
     .option("--target <T>", "target dataset name (e.g. optdigits) or file")
     .option("--pair <spec>", "instead of --source/--target: a pair name or generator spec, e.g. 'moons?angle=45&n=400'")
     .option("--label <column>", "label column when source and target are files")
-    .option("--methods <list>", "comma-separated methods (transferlab methods lists them); source-only and target-only always run", "source-only,target-only")
-    .option("--estimator <name>", "svc | logreg | knn | mlp", "svc")
-    .option("--target-labels-per-class <K>", "labelled target points per class (stratified)", "10")
-    .option("--seeds <N>", "number of seeds", "5")
-    .option("--first-seed <s>", "first seed", "0")
-    .option("--scale <rule>", "global | standard | none | auto (images: global, files: standard, synthetic: none)", "auto")
-    .option("--protocol <p>", "transductive (every target input unlabelled to the methods) | inductive (a disjoint unlabelled half)", "transductive")
+    .option("--methods <list>", "comma-separated methods (transferlab methods lists them); source-only and target-only always run", D.methods.join(","))
+    .option("--estimator <name>", "svc | logreg | knn | mlp", D.estimator)
+    .option("--target-labels-per-class <K>", "labelled target points per class (stratified)", String(D.targetLabelsPerClass))
+    .option("--seeds <N>", "number of seeds", String(D.seeds))
+    .option("--first-seed <s>", "first seed", String(D.firstSeed))
+    .option("--scale <rule>", "global | standard | none | auto (images: global, files: standard, synthetic: none)", D.scale)
+    .option("--protocol <p>", "transductive (every target input unlabelled to the methods) | inductive (a disjoint unlabelled half)", D.protocol)
     .option("--param <method.key=value>", "a method parameter (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--memory-budget <size>", `memory budget for O(n²) methods (default ${DEFAULT_MEMORY_BUDGET / 1024 ** 3} GB)`)
     .option("--jobs <n>", "worker threads for the fits (results do not depend on it)", String(defaultJobs()))
@@ -77,10 +78,10 @@ export function register(program: Command): void {
       }
       const spec = o.pair ?? `${o.source}→${o.target}`;
       const pair = await resolveDomainPair(spec, { scaling: "none", seed: firstSeed, load: o.label !== undefined ? { label: o.label } : undefined });
-      const scale: Scale = o.scale === "auto" ? (pair.kind === "image" ? "global" : pair.kind === "tabular" ? "standard" : "none") : (o.scale as Scale);
+      const scale = o.scale as Scale | "auto"; // evaluate resolves auto by pair.kind
       const interactive = !o.json && process.stderr.isTTY;
       const result = await evaluate(pair, {
-        methods, methodParams: parseParamFlags(o.param), estimator: o.estimator as EstimatorName,
+        methods: methods as MethodName[], methodParams: parseParamFlags(o.param), estimator: o.estimator as EstimatorName,
         targetLabelsPerClass: K, seeds, firstSeed, scale, protocol: o.protocol as Protocol,
         memoryBudget: o.memoryBudget !== undefined ? parseBytes(o.memoryBudget) : undefined,
         jobs,

@@ -1,16 +1,17 @@
 // A TypeScript project that uses transferlab as an installed dependency: scripts/check-package.mjs copies this
 // folder next to an `npm install`ed tarball and type-checks it with --strict and without @types/node, so the
 // published declarations must not need Node's types (Buffer, NodeJS.*) or any file the package does not ship.
-import { evaluate, formatEvaluation, generators, Rng, methodNames, type EvaluateResult } from "transferlab";
+import { evaluate, formatEvaluation, generators, Rng, methodNames, EVALUATE_DEFAULTS, type EvaluateResult, type MethodName } from "transferlab";
+import { tensor, type Tensor } from "transferlab/engine";
+import { coral } from "transferlab/methods";
 
 const pair = generators.moons!.make({ n: 200, angle: 30 }, new Rng(1));
-const result: EvaluateResult = await evaluate(pair, {
-  methods: ["coral", "kmm"],
-  estimator: "logreg",
-  targetLabelsPerClass: 5,
-  seeds: 2,
-  scale: "standard",
-  protocol: "transductive",
-});
-const names: readonly string[] = methodNames();
-console.log(formatEvaluation(result), names.length);
+// Every option has the CLI's default; method names are the registered ones.
+const quick: EvaluateResult = await evaluate(pair);
+const chosen: MethodName[] = ["coral", "kmm"];
+const result = await evaluate(pair, { methods: chosen, estimator: "logreg", seeds: 2 });
+// @ts-expect-error a misspelt method is a compile-time error
+await evaluate(pair, { methods: ["corall"] });
+const names: readonly MethodName[] = methodNames();
+const t: Tensor = tensor([1, 2, 3, 4], [2, 2]);
+console.log(formatEvaluation(result), quick.methods.length, names.length, EVALUATE_DEFAULTS.seeds, coral.name, t);
