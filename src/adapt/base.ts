@@ -10,6 +10,8 @@ import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite, assertSameFeatures } from "../core/validate.js";
 import type { Estimator } from "../estimators/types.js";
 import type { Adapter, Family, FitContext, FitData, FitDetails, FittedModel, Needs, ParamDoc } from "./types.js";
+import { identityMap, type TargetMap } from "./target-map.js";
+import { checkedMap, constantPredictor, savedState } from "./model-state.js";
 
 /** Default memory budget for O(n²) structures: 2 GB. */
 export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
@@ -24,8 +26,9 @@ export interface TrainingPlan {
   y: Labels;
   /** Per-row weights (non-negative, finite, not all zero); the base rescales them to mean 1. */
   sampleWeight?: Float64Array | Float32Array;
-  /** Maps target-domain inputs into the space of X at prediction time; identity when absent. */
-  mapTarget?: (X: Matrix) => Matrix;
+  /** Maps target-domain inputs into the space of X at prediction time; identity when absent. A map without
+   * `state` works but cannot be saved (see ./target-map.ts). */
+  mapTarget?: TargetMap;
   notes?: string[];
   details?: FitDetails;
 }
@@ -37,8 +40,9 @@ export type InstanceWeights = Float64Array | { weights: Float64Array; notes?: st
 export interface LearnedMap {
   /** Source rows mapped into the learned space, same order as data.source (OT: transported source points). */
   mappedSource: Matrix;
-  /** Target-domain inputs into the same space (identity for OT, which moves the source onto the target). */
-  mapTarget(X: Matrix): Matrix;
+  /** Target-domain inputs into the same space (identity for OT, which moves the source onto the target); build
+   * it with ./target-map.ts (identityMap, linearMap, savableMap) so the fitted model can be saved. */
+  mapTarget: TargetMap;
   /** Also train on the few labelled target points (mapped by mapTarget). Default false: the unsupervised
    * protocol, whose reference numbers train on the (mapped) source only. Feature augmentation sets true. */
   includeTargetLabelled?: boolean;
@@ -117,7 +121,7 @@ export function defineMethod<S extends z.ZodObject, N extends string>(spec: Meth
       const seen: FitData = seesTargetLabels ? data : { source: data.source, target: data.target };
       const plan = await spec.plan(seen, params, ctx);
       throwIfAborted(ctx.signal);
-      return trainFinal(plan, numClassesOf(data), ctx, spec.name);
+      return trainFinal(plan, numClassesOf(data), ctx, spec.name, data.source.X.cols);
     },
   };
 }
@@ -167,7 +171,7 @@ export function defineFeatureMethod<S extends z.ZodObject, N extends string>(spe
       return {
         X,
         y,
-        mapTarget: (Xt) => map.mapTarget(Xt),
+        mapTarget: map.mapTarget,
         notes: map.notes,
         details: { ...map.details, mappedSource: src },
       };
@@ -204,20 +208,16 @@ export function numClassesOf(data: FitData): number {
 }
 
 /** Trains the final estimator on a plan and wraps prediction through the plan's target map. */
-export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext, method: string): Promise<FittedModel> {
+export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext, method: string, inputs?: number): Promise<FittedModel> {
   const { X, y } = plan;
   if (X.rows !== y.length) throw new TransferLabError("INTERNAL", `method '${method}' planned ${X.rows} rows but ${y.length} labels`);
   if (X.rows === 0) throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' has no labelled rows to train on`);
   assertFinite(X, `method '${method}' training features`);
   const notes = [...(plan.notes ?? [])];
   const details: FitDetails = { ...(plan.details ?? {}) };
-  const map = plan.mapTarget ?? ((m: Matrix) => m);
+  const map = plan.mapTarget ?? identityMap();
   const dim = X.cols;
-  const toFeatures = (Xt: Matrix): Matrix => {
-    const m = map(Xt);
-    if (m.cols !== dim) throw new TransferLabError("FEATURE_MISMATCH", `method '${method}' maps inputs to ${m.cols} features, the estimator has ${dim}`);
-    return m;
-  };
+  const toFeatures = checkedMap(map, dim, method, inputs);
 
   let w: Float32Array | undefined;
   if (plan.sampleWeight) w = normalisedWeights(plan.sampleWeight, X.rows, method);
@@ -230,13 +230,8 @@ export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext,
     return {
       notes,
       details,
-      predict: (Xt) => { toFeatures(Xt); return new Int32Array(Xt.rows).fill(c); },
-      predictProba: (Xt) => {
-        toFeatures(Xt);
-        const p = new Matrix(Xt.rows, Math.max(k, c + 1));
-        for (let i = 0; i < Xt.rows; i++) p.data[i * p.cols + c] = 1;
-        return p;
-      },
+      save: () => savedState({ kind: "constant", numClasses: k, cls: c, features: dim, inputs }, map, method, notes),
+      ...constantPredictor(c, k, toFeatures),
     };
   }
 
@@ -249,6 +244,7 @@ export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext,
   return {
     notes,
     details,
+    save: () => savedState({ kind: "estimator", numClasses: k, features: dim, inputs, estimator: est.save() }, map, method, notes),
     predict: (Xt) => est.predict(toFeatures(Xt)),
     predictProba: (Xt) => est.predictProba(toFeatures(Xt)),
   };

@@ -41,7 +41,15 @@ export interface FittedModel {
   notes: string[];
   /** What the method learned, for inspection and fidelity tests. */
   details: FitDetails;
+  /** A JSON snapshot from which restoreFitted (./model-state.ts) rebuilds a model with bit-identical
+   * predictions. Every registered method provides it (the conformance suite checks); a method with its own
+   * state (deep networks: config + engine weights) returns { kind: "method", ... } and implements
+   * Adapter.restore. Throws UNSUPPORTED when a part (e.g. a target map without state) cannot be saved. */
+  save?(): FittedState;
 }
+
+/** What FittedModel.save returns; see ./model-state.ts. */
+export type FittedState = import("./model-state.js").FittedState;
 
 export interface FitDetails {
   /** Instance methods: the source weights as the method computed them (before the base's mean-1 rescale). */
@@ -79,6 +87,9 @@ export interface Adapter<P = Record<string, unknown>> {
   parseParams(raw: Record<string, unknown>): P;
   /** Parameters with their defaults and one-line docs, for `transferlab methods`. */
   readonly paramDocs: ReadonlyArray<ParamDoc>;
+  /** Rebuilds a fitted model from the `state` of a { kind: "method" } FittedState (methods whose fitted model
+   * is not "a target map + an estimator", e.g. deep networks: their config and engine/nn/serialize weights). */
+  restore?(state: unknown): FittedModel;
   /** Fits the method and the final estimator. `params` are raw (validated by parseParams). */
   fit(data: FitData, ctx: FitContext, params?: Partial<P> | Record<string, unknown>): Promise<FittedModel>;
 }

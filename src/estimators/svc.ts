@@ -340,6 +340,10 @@ export class SVC implements Estimator {
     if (X.cols !== s.dim) throw new TransferLabError("FEATURE_MISMATCH", `SVC was fitted on ${s.dim} features but got ${X.cols}`);
   }
 
+  withProbabilities(): SVC {
+    return new SVC({ ...this.params, probability: true }, { backend: this.requestedBackend });
+  }
+
   save(): EstimatorSnapshot {
     return { kind: "svc", version: 1, params: { ...this.params }, state: structuredClone(this.fitted()) };
   }

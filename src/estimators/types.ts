@@ -20,6 +20,8 @@ export interface Estimator {
   predict(X: Matrix): Labels;
   /** Rows are class probabilities (n × k). */
   predictProba(X: Matrix): Matrix;
+  /** An unfitted copy configured so predictProba works (SVC: Platt scaling); absent when it always works. */
+  withProbabilities?(): Estimator;
   /** A JSON-serialisable snapshot from which `load` restores the fitted estimator. */
   save(): EstimatorSnapshot;
 }

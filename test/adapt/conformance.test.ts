@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { Matrix, Rng, TransferLabError } from "../../src/core/index.js";
 import type { LabelledDomain } from "../../src/core/index.js";
 import { listMethods } from "../../src/adapt/registry.js";
+import { restoreFitted } from "../../src/adapt/restore.js";
 import type { Adapter, FitData, FitContext } from "../../src/adapt/types.js";
 import { ESTIMATORS } from "../../src/estimators/registry.js";
 import type { EstimatorName } from "../../src/estimators/registry.js";
@@ -155,6 +156,21 @@ for (const m of methods) {
       const fit = await m.fit(one, ctx());
       checkPredictions(m, fit, base.target.X, "one labelled class");
       if (m.name === "target-only") assert.ok(fit.predict(base.target.X).every((p) => p === 0), "target-only on one class predicts it");
+    });
+
+    test("save → JSON → restore ⇒ bit-identical predictions and probabilities, on new target rows too", async () => {
+      const fresh = makeDomain("new", 21, 3, 99, 0.7).X; // rows the fit never saw: out-of-sample maps
+      const one: FitData = { ...base, targetLabelled: { name: "tl", X: base.targetLabelled!.X.takeRows([0, 3]), y: Int32Array.from([0, 0]) } };
+      for (const [what, data] of [["normal", base], ["one labelled class", one]] as const) {
+        const fit = await m.fit(data, ctx(5));
+        assert.ok(fit.save, `${m.name} has save`);
+        const back = restoreFitted(JSON.parse(JSON.stringify(fit.save!())));
+        for (const X of [base.target.X, fresh]) {
+          assert.ok(bytes(fit.predict(X)).equals(bytes(back.predict(X))), `${m.name} (${what}): predictions differ after save/load`);
+          assert.ok(bytes(fit.predictProba(X).data).equals(bytes(back.predictProba(X).data)), `${m.name} (${what}): probabilities differ after save/load`);
+        }
+        await expectCode(async () => back.predict(new Matrix(2, 4)), "FEATURE_MISMATCH", `${m.name}: restored model given 4 features`);
+      }
     });
   });
 }

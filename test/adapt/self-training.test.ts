@@ -65,3 +65,15 @@ test("on a shift along the discriminative axis self-training beats source-only (
   }
   assert.ok(gains >= 2, `self-training beat source-only on ${gains}/3 seeds`);
 });
+
+test("from the library with a plain SVC (no probabilistic factory): ranks by the SVC's Platt-scaled variant", async () => {
+  const { SVC } = await import("../../src/estimators/svc.js");
+  const s = domain(80, 0, 1), t = domain(60, 1, 2);
+  const data: FitData = { source: s, target: { name: "t", X: t.X } };
+  // Before the fix this threw UNSUPPORTED ("this SVC was fitted without probability estimates").
+  const plain = await selfTraining.fit(data, { rng: new Rng(0), estimator: () => new SVC() }, { rounds: 2 });
+  const byHand = await selfTraining.fit(data, { rng: new Rng(0), estimator: () => new SVC(), probabilisticEstimator: () => new SVC({ probability: true }) }, { rounds: 2 });
+  // Same pseudo-labels as passing the probabilistic SVC by hand.
+  assert.deepEqual(Array.from(plain.details.pseudoLabelled as Int32Array), Array.from(byHand.details.pseudoLabelled as Int32Array));
+  assert.ok((plain.details.pseudoLabelled as Int32Array).length > 0);
+});

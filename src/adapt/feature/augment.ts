@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
 import { defineFeatureMethod } from "../base.js";
+import { savableMap } from "../target-map.js";
 
 export function augmentFeatures(X: Matrix, side: "source" | "target"): Matrix {
   const d = X.cols;
@@ -16,6 +17,11 @@ export function augmentFeatures(X: Matrix, side: "source" | "target"): Matrix {
   return out;
 }
 
+/** The target side of the augmentation, [x, 0, x], as a savable map. */
+export function augmentTargetMap() {
+  return savableMap({ kind: "augment" }, (X) => augmentFeatures(X, "target"));
+}
+
 export const featureAugmentation = defineFeatureMethod({
   name: "feature-augmentation",
   description: "Feature augmentation: shared + domain-specific copies of every feature; trains on source and the labelled target",
@@ -23,6 +29,6 @@ export const featureAugmentation = defineFeatureMethod({
   needs: "labelled",
   params: z.object({}),
   fitMap({ source }) {
-    return { mappedSource: augmentFeatures(source.X, "source"), mapTarget: (X: Matrix) => augmentFeatures(X, "target"), includeTargetLabelled: true };
+    return { mappedSource: augmentFeatures(source.X, "source"), mapTarget: augmentTargetMap(), includeTargetLabelled: true };
   },
 });

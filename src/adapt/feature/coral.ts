@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { Matrix } from "../../core/matrix.js";
 import { defineFeatureMethod } from "../base.js";
+import { identityMap } from "../target-map.js";
 import { addDiagonal, addRowVector, center, colMeans, covariance, invSqrtmSym, matmul, sqrtmSym, toMat64, toMatrix, type Mat64 } from "./linalg.js";
 
 export interface CoralOptions {
@@ -70,6 +71,6 @@ export const coral = defineFeatureMethod({
   }),
   fitMap({ source, target }, p) {
     const m = coralMap(source.X, target.X, p);
-    return { mappedSource: m.apply(source.X), mapTarget: (X: Matrix) => X, details: { A: m.A, ridge: m.ridge, map: m } };
+    return { mappedSource: m.apply(source.X), mapTarget: identityMap(), details: { A: m.A, ridge: m.ridge, map: m } };
   },
 });

@@ -6,9 +6,10 @@
 import { z } from "zod";
 import type { Matrix } from "../../core/matrix.js";
 import { defineFeatureMethod, numClassesOf, throwIfAborted } from "../base.js";
+import { linearMap, type TargetMap } from "../target-map.js";
 import type { Labels } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
-import { fixSigns, generalizedSymEig, mat64, matmul, toMat64, toMatrix, topColumns, type Mat64 } from "./linalg.js";
+import { fixSigns, generalizedSymEig, mat64, matmul, toMat64, topColumns, type Mat64 } from "./linalg.js";
 
 export interface JdaOptions {
   dim: number;
@@ -24,7 +25,7 @@ export interface JdaModel {
   pseudoLabels: Labels;
   /** Per iteration: how many target pseudo-labels changed (first entry: all). */
   changes: number[];
-  map(X: Matrix): Matrix;
+  map: TargetMap;
 }
 
 export function jdaFit(Xs: Matrix, ys: Labels, Xt: Matrix, opts: JdaOptions): JdaModel {
@@ -98,7 +99,7 @@ export function jdaFit(Xs: Matrix, ys: Labels, Xt: Matrix, opts: JdaOptions): Jd
   const Afinal = A;
   return {
     A: Afinal, pseudoLabels: pseudo!, changes,
-    map: (Xin) => toMatrix(matmul(toMat64(Xin), Afinal)),
+    map: linearMap(Afinal),
   };
 }
 

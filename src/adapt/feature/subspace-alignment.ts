@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Matrix } from "../../core/matrix.js";
 import { defineFeatureMethod } from "../base.js";
+import { linearMap, type TargetMap } from "../target-map.js";
 import { TransferLabError } from "../../core/errors.js";
 import { center, colMeans, covariance, fixSigns, matmul, symEig, toMat64, toMatrix, topColumns, type Mat64 } from "./linalg.js";
 
@@ -17,7 +18,7 @@ export interface SubspaceAlignment {
   /** Source inputs into the aligned space: (X − μs)·Ps·M. */
   mapSource(X: Matrix): Matrix;
   /** Target inputs into the target subspace: (X − μt)·Pt. */
-  mapTarget(X: Matrix): Matrix;
+  mapTarget: TargetMap;
 }
 
 /** Top-k principal directions (columns, unit norm) of the rows of X, with a deterministic sign. */
@@ -39,7 +40,7 @@ export function subspaceAlignment(Xs: Matrix, Xt: Matrix, k: number): SubspaceAl
   return {
     Ps, Pt, M, muS, muT,
     mapSource: (X) => toMatrix(matmul(center(toMat64(X), muS), PsM)),
-    mapTarget: (X) => toMatrix(matmul(center(toMat64(X), muT), Pt)),
+    mapTarget: linearMap(Pt, muT),
   };
 }
 

@@ -6,6 +6,7 @@ import { Matrix } from "../../core/matrix.js";
 import { fitsBudget, formatBytes, requireBudget, throwIfAborted, defineFeatureMethod } from "../base.js";
 import { TransferLabError } from "../../core/errors.js";
 import { rbfMatrix } from "../instance/rbf.js";
+import { matrixState, savableMap, type TargetMap } from "../target-map.js";
 import { fixSigns, generalizedSymEig, mat64, matmul, toMatrix, topColumns, type Mat64 } from "./linalg.js";
 
 export type TcaKernel = { type: "linear" } | { type: "rbf"; gamma: number };
@@ -23,7 +24,7 @@ export interface TcaModel {
   /** The training inputs [Xs; Xt] the kernel is taken against. */
   basis: Matrix;
   /** Embeds any inputs: k(X, basis)·W. */
-  embed(X: Matrix): Matrix;
+  embed: TargetMap;
 }
 
 /** k(X, Y) in float64 (n×m). */
@@ -40,6 +41,11 @@ export function kernelMatrix(X: Matrix, Y: Matrix, kernel: TcaKernel): Mat64 {
     }
   }
   return K;
+}
+
+/** k(X, basis)·W as a savable target map. */
+export function kernelMap(basis: Matrix, kernel: TcaKernel, W: Mat64): TargetMap {
+  return savableMap({ kind: "kernel", kernel, basis: matrixState(basis), W: matrixState(W) }, (X) => toMatrix(matmul(kernelMatrix(X, basis, kernel), W)));
 }
 
 /** Bytes TCA allocates for n = ns + nt points (about six n×n float64 matrices). */
@@ -81,7 +87,7 @@ export function tcaFit(Xs: Matrix, Xt: Matrix, opts: TcaOptions): TcaModel {
   const eigenvalues = Float64Array.from({ length: opts.dim }, (_, c) => values[values.length - 1 - c]!);
   return {
     W, eigenvalues, basis,
-    embed: (X) => toMatrix(matmul(kernelMatrix(X, basis, opts.kernel), W)),
+    embed: kernelMap(basis, opts.kernel, W),
   };
 }
 

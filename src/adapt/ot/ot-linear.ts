@@ -3,6 +3,7 @@
 // Monge mapping estimation and optimal transport domain adaptation", 2019 (POT's LinearTransport).
 import { z } from "zod";
 import { defineFeatureMethod } from "../base.js";
+import { identityMap } from "../target-map.js";
 import { linearMongeMap } from "./linear-map.js";
 
 export const otLinear = defineFeatureMethod({
@@ -16,6 +17,6 @@ export const otLinear = defineFeatureMethod({
   }),
   fitMap({ source, target }, p) {
     const m = linearMongeMap(source.X, target.X, p.reg, p.bias);
-    return { mappedSource: m.apply(source.X), mapTarget: (X) => X, details: { A: m.A, b: m.b, map: m } };
+    return { mappedSource: m.apply(source.X), mapTarget: identityMap(), details: { A: m.A, b: m.b, map: m } };
   },
 });

@@ -3,6 +3,7 @@
 // SinkhornLpl1Transport).
 import { z } from "zod";
 import { defineFeatureMethod } from "../base.js";
+import { identityMap } from "../target-map.js";
 import { sinkhornLpl1Plan } from "./lpl1.js";
 import { transportSource } from "./transport.js";
 import { transportParams } from "./common-params.js";
@@ -24,6 +25,6 @@ export const otLpl1 = defineFeatureMethod({
     const r = transportSource(source.X, source.y, target.X,
       (a, b, M, ys) => ({ plan: sinkhornLpl1Plan(a, ys, b, M, p.reg, p.regClass, { maxIter: p.maxIter, maxInnerIter: p.maxInnerIter, innerTol: p.tol, signal: ctx.signal, precision: a.length * b.length > 1e6 ? "float32" : "float64" }) }),
       { ...p, denseCopies: 6, method: "ot-lpl1" }, ctx);
-    return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation } };
+    return { mappedSource: r.mappedSource, mapTarget: identityMap(), notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation } };
   },
 });

@@ -2,6 +2,7 @@
 // train on the barycentric images. Courty et al., TPAMI 2017; Cuturi, "Sinkhorn Distances", NeurIPS 2013.
 import { z } from "zod";
 import { defineFeatureMethod } from "../base.js";
+import { identityMap } from "../target-map.js";
 import { sinkhornPlan } from "./sinkhorn.js";
 import { transportSource } from "./transport.js";
 import { transportParams } from "./common-params.js";
@@ -33,6 +34,6 @@ export const otSinkhorn = defineFeatureMethod({
       }
       return { plan: s.plan, notes, info: { iterations: s.iterations, converged: s.converged, marginalError: s.error, kernel: s.kernel, ...(t ? { truncation: t } : {}) } };
     }, { ...p, denseCopies: 3.5, method: "ot-sinkhorn" }, ctx); // cost, kernel or Mᵀ, plan; ≤ ½ copy of kept entries
-    return { mappedSource: r.mappedSource, mapTarget: (X) => X, notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, ...r.info } };
+    return { mappedSource: r.mappedSource, mapTarget: identityMap(), notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, ...r.info } };
   },
 });

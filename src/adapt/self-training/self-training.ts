@@ -5,7 +5,10 @@
 // point must also reach the confidence threshold. Pseudo-labels are recomputed from scratch each round.
 import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
+import type { Estimator } from "../../estimators/types.js";
 import { defineMethod, concatLabels, numClassesOf, throwIfAborted } from "../base.js";
+
+const withProbabilities = (e: Estimator): Estimator => e.withProbabilities?.() ?? e;
 
 export const selfTraining = defineMethod({
   name: "self-training",
@@ -38,7 +41,9 @@ export const selfTraining = defineMethod({
       const X = chosen.length ? Matrix.vstack([X0, target.X.takeRows(chosen)]) : X0;
       const y = chosen.length ? concatLabels(y0, pseudo) : y0;
       if (new Set(y).size < 2) break; // one class only: nothing to discriminate, keep what we have
-      const est = (ctx.probabilisticEstimator ?? ctx.estimator)();
+      // Ranking needs probabilities: the context's probabilistic factory, else the estimator's own variant (an
+      // SVC refits with Platt scaling), so a library caller need not pass one by hand.
+      const est = ctx.probabilisticEstimator?.() ?? withProbabilities(ctx.estimator());
       await est.fit(X, y, { numClasses: k, rng: ctx.rng.fork(`self-training:${r}`), signal: ctx.signal });
       const P = est.predictProba(target.X);
       const C = P.cols;
