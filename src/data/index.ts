@@ -1,7 +1,7 @@
 // src/data public API (see README.md).
 export * from "./errors.js";
 export { type ColumnRef, type ColumnSelection } from "./table.js";
-export { loadDomain, loadSourceTarget, readTable, tableToDomain, detectFormat, isDataFileName, checkFeatureMatch, classOrder,
+export { loadDomain, loadSourceTarget, readTable, tableToDomain, detectFormat, isDataFileName, checkFeatureMatch, classOrder, splitByLabel,
   type LoadOptions, type LoadReport, type LoadedDomain, type MissingPolicy, type FileFormat, type SourceTargetFiles, type SourceTarget } from "./load.js";
 export { readCsv, DEFAULT_MISSING_TOKENS, type CsvOptions } from "./io/csv.js";
 export { parseNpy, encodeNpy, unzip, zipStore, type NpyArray } from "./io/npy.js";

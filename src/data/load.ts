@@ -1,7 +1,7 @@
 // Users' files -> Domains: format by extension, column choice, missing values, one class mapping for
 // source and target, and a feature check between them.
 import { Matrix } from "../core/matrix.js";
-import type { Domain, LabelledDomain } from "../core/domain.js";
+import type { Domain, LabelledDomain, UnlabelledDomain } from "../core/domain.js";
 import { DataError } from "./errors.js";
 import { readCsv, type CsvOptions } from "./io/csv.js";
 import { readNpyTable, readNpzTable } from "./io/npy.js";
@@ -19,6 +19,8 @@ export interface LoadOptions extends CsvOptions {
   name?: string;
   /** Override the format detected from the extension. */
   format?: FileFormat;
+  /** A row whose label cell is empty is an unlabelled row (label −1; see splitByLabel), not a missing value. */
+  unlabelledRows?: boolean;
 }
 
 /** What loading did, for the user to see. */
@@ -89,14 +91,20 @@ export function classOrder(values: readonly string[]): string[] {
 }
 
 /** Applies the missing-value policy; returns the kept rows' table and counts. */
-function handleMissing(t: ParsedTable, policy: MissingPolicy): { table: ParsedTable; dropped: number; imputed: number } {
+function handleMissing(t: ParsedTable, policy: MissingPolicy, unlabelledRows = false): { table: ParsedTable; dropped: number; imputed: number } {
+  if (unlabelledRows && t.label) {
+    // Empty label cells mark unlabelled rows: they are not missing values.
+    let m = 0;
+    for (let i = 0; i < t.n; i++) if (t.label.codes[i]! < 0) m++;
+    if (m > 0) t = { ...t, missingCells: t.missingCells - m, ...(t.missingCells === m ? { firstMissing: undefined } : {}) };
+  }
   if (t.missingCells === 0) return { table: t, dropped: 0, imputed: 0 };
   const fm = t.firstMissing!;
   if (policy === "error") {
     throw new DataError("DATA_FORMAT", "MISSING_VALUE", `missing value (${t.missingCells} missing cell${t.missingCells === 1 ? "" : "s"} in the file)`, { file: t.file, row: fm.row, column: fm.column },
       "fill it in, or pass --missing drop (drop those rows) or --missing mean (impute the column mean)");
   }
-  const labelMissing = (i: number) => t.label !== undefined && t.label.codes[i]! < 0;
+  const labelMissing = (i: number) => !unlabelledRows && t.label !== undefined && t.label.codes[i]! < 0;
   const domainMissing = (i: number) => t.domain !== undefined && t.domain.codes[i]! < 0;
   if (policy === "drop") {
     const keep: number[] = [];
@@ -146,7 +154,7 @@ function handleMissing(t: ParsedTable, policy: MissingPolicy): { table: ParsedTa
  * without it the mapping is the sorted labels of this table.
  */
 export function tableToDomain(t: ParsedTable, format: FileFormat, opts: LoadOptions & { classNames?: readonly string[]; role?: string }): LoadedDomain {
-  const { table, dropped, imputed } = handleMissing(t, opts.missing ?? "error");
+  const { table, dropped, imputed } = handleMissing(t, opts.missing ?? "error", opts.unlabelledRows);
   if (table.n === 0) throw new DataError("EMPTY_DOMAIN", "NO_ROWS", dropped > 0 ? `no rows are left after dropping ${dropped} rows with missing values` : "no data rows", { file: t.file });
   let y: Int32Array | undefined;
   let classNames: readonly string[] | undefined;
@@ -162,6 +170,7 @@ export function tableToDomain(t: ParsedTable, format: FileFormat, opts: LoadOpti
     lab.values.forEach((v, c) => (map[c] = index.get(v) ?? -1));
     y = new Int32Array(table.n);
     for (let i = 0; i < table.n; i++) {
+      if (lab.codes[i]! < 0) { y[i] = -1; continue; } // an unlabelled row (opts.unlabelledRows)
       const k = map[lab.codes[i]!]!;
       if (k < 0) {
         const v = lab.values[lab.codes[i]!]!;
@@ -180,6 +189,18 @@ export function tableToDomain(t: ParsedTable, format: FileFormat, opts: LoadOpti
 export async function loadDomain(file: string, opts: LoadOptions = {}): Promise<LoadedDomain> {
   const { table, format } = await readTable(file, opts);
   return tableToDomain(table, format, opts);
+}
+
+/** A target whose unlabelled rows carry label −1 (unlabelledRows), as every input (unlabelled) plus the
+ * labelled rows; the labelled part is absent when no row has a label. */
+export function splitByLabel(d: Domain): { inputs: UnlabelledDomain; labelled?: LabelledDomain } {
+  const { y: _y, ...rest } = d;
+  const inputs = rest as UnlabelledDomain;
+  if (!d.y) return { inputs };
+  const idx: number[] = [];
+  for (let i = 0; i < d.y.length; i++) if (d.y[i]! >= 0) idx.push(i);
+  if (idx.length === 0) return { inputs };
+  return { inputs, labelled: { ...rest, name: `${d.name} (labelled)`, X: d.X.takeRows(idx), y: Int32Array.from(idx, (i) => d.y![i]!) } };
 }
 
 /** Feature names must match (same names, same order); without names, the same count. */

@@ -30,8 +30,8 @@ export function scalePair(source: Matrix, target: Matrix, rule: Scale): { source
     for (const v of source.data) if (Math.abs(v) > m) m = Math.abs(v);
     for (const v of target.data) if (Math.abs(v) > m) m = Math.abs(v);
     if (m === 0) m = 1;
-    const f = (X: Matrix) => new Matrix(X.rows, X.cols, X.data.map((v) => v / m));
-    return { source: f(source), target: f(target), info: { rule, divisor: m } };
+    const info: ScaleInfo = { rule, divisor: m };
+    return { source: applyScale(source, info), target: applyScale(target, info), info };
   }
   if (rule === "standard") {
     const d = source.cols, n = source.rows;
@@ -39,12 +39,23 @@ export function scalePair(source: Matrix, target: Matrix, rule: Scale): { source
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += source.data[i * d + j]! / n;
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sd[j]! += (source.data[i * d + j]! - mean[j]!) ** 2 / n;
     for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]!) || 1;
-    const f = (X: Matrix) => {
-      const out = new Matrix(X.rows, d);
-      for (let i = 0; i < X.rows; i++) for (let j = 0; j < d; j++) out.data[i * d + j] = (X.data[i * d + j]! - mean[j]!) / sd[j]!;
-      return out;
-    };
-    return { source: f(source), target: f(target), info: { rule, mean: Array.from(mean), std: Array.from(sd) } };
+    const info: ScaleInfo = { rule, mean: Array.from(mean), std: Array.from(sd) };
+    return { source: applyScale(source, info), target: applyScale(target, info), info };
   }
   throw new TransferLabError("INVALID_PARAMETER", `unknown scale '${String(rule)}'`, { param: "scale" }, "use global, standard or none");
+}
+
+/** The scaling a ScaleInfo describes, applied to any rows (new rows at prediction time get exactly the
+ * transformation the training rows got). */
+export function applyScale(X: Matrix, info: ScaleInfo): Matrix {
+  if (info.rule === "none") return X;
+  if (info.rule === "global") {
+    const m = info.divisor!;
+    return new Matrix(X.rows, X.cols, X.data.map((v) => v / m));
+  }
+  const d = X.cols, mean = info.mean!, sd = info.std!;
+  if (mean.length !== d) throw new TransferLabError("FEATURE_MISMATCH", `scaling was fitted on ${mean.length} features, got ${d}`);
+  const out = new Matrix(X.rows, d);
+  for (let i = 0; i < X.rows; i++) for (let j = 0; j < d; j++) out.data[i * d + j] = (X.data[i * d + j]! - mean[j]!) / sd[j]!;
+  return out;
 }

@@ -6,5 +6,6 @@ import { register as evaluate } from "./evaluate.js";
 import { register as info } from "./info.js";
 import { register as assess } from "./assess.js";
 import { register as datasets } from "./datasets.js";
+import { register as fit } from "./fit.js";
 
-export const commands: Array<(program: Command) => void> = [demo, methods, evaluate, info, assess, datasets];
+export const commands: Array<(program: Command) => void> = [demo, methods, evaluate, info, assess, datasets, fit];

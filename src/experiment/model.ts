@@ -1,0 +1,197 @@
+// Deploy: fit one method on everything the user has (all source rows, all target inputs, any labelled target
+// rows) and keep what prediction needs in one model file — the scaling, feature names, class names, method and
+// parameters, the fitted model (FittedModel.save) and a schema version. Loading checks the version and the
+// features by name; predictions carry the user's class names.
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { Matrix } from "../core/matrix.js";
+import { Rng } from "../core/rng.js";
+import { TransferLabError } from "../core/errors.js";
+import type { Domain, LabelledDomain, UnlabelledDomain } from "../core/domain.js";
+import { getMethod } from "../adapt/registry.js";
+import { restoreFitted } from "../adapt/restore.js";
+import type { FitData, FittedModel, FittedState } from "../adapt/types.js";
+import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
+import { writeFileAtomic } from "../data/io/atomic.js";
+import { applyScale, scalePair, type Scale, type ScaleInfo } from "./scale.js";
+
+export const MODEL_FORMAT = "transferlab/model";
+export const MODEL_VERSION = 1;
+
+export interface FitModelOptions {
+  method: string;
+  /** The method's parameters (validated by the method). */
+  params?: Record<string, unknown>;
+  estimator?: EstimatorName;
+  estimatorParams?: Record<string, unknown>;
+  /** Input scaling, fitted on the inputs only (default "none"). */
+  scale?: Scale;
+  /** The method's random stream is new Rng(seed).fork(`method:<name>`), as in evaluate (default 0). */
+  seed?: number;
+  memoryBudget?: number;
+  signal?: AbortSignal;
+  /** Fit the estimator so predictProba works (an SVC adds Platt scaling); default true. */
+  probabilities?: boolean;
+}
+
+export interface FitModelData {
+  source: LabelledDomain;
+  /** Every target input (labels, if any, are not read: give labelled rows in targetLabelled). */
+  target: UnlabelledDomain;
+  targetLabelled?: LabelledDomain;
+}
+
+const modelFileSchema = z.object({
+  format: z.literal(MODEL_FORMAT),
+  version: z.number(),
+  method: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  estimator: z.object({ name: z.string(), params: z.record(z.string(), z.unknown()) }),
+  features: z.array(z.string()),
+  classes: z.array(z.string()),
+  scale: z.object({ rule: z.enum(["global", "standard", "none"]), divisor: z.number().optional(), mean: z.array(z.number()).optional(), std: z.array(z.number()).optional() }),
+  fitted: z.object({ kind: z.enum(["estimator", "constant", "method"]), method: z.string() }).passthrough(),
+  trainedOn: z.object({ source: z.number(), targetInputs: z.number(), targetLabelled: z.number() }),
+});
+export type ModelFile = z.infer<typeof modelFileSchema>;
+
+/** A fitted, deployable model. */
+export class TransferModel {
+  private constructor(readonly file: ModelFile, private readonly fitted: FittedModel) {}
+
+  get method(): string { return this.file.method; }
+  get featureNames(): readonly string[] { return this.file.features; }
+  get classNames(): readonly string[] { return this.file.classes; }
+  get notes(): readonly string[] { return this.fitted.notes; }
+
+  /** Class indices (into classNames) of target rows: a Domain (columns matched by name) or a Matrix (by position). */
+  predictCodes(X: Matrix | Domain): Int32Array {
+    return Int32Array.from(this.fitted.predict(this.inputs(X)));
+  }
+
+  /** Predicted class names. */
+  predict(X: Matrix | Domain): string[] {
+    return Array.from(this.predictCodes(X), (c) => this.file.classes[c]!);
+  }
+
+  /** Probabilities, one column per class name (in classNames order). */
+  predictProba(X: Matrix | Domain): Matrix {
+    const P = this.fitted.predictProba(this.inputs(X));
+    const k = this.file.classes.length;
+    if (P.cols === k) return P;
+    const out = new Matrix(P.rows, k);
+    for (let i = 0; i < P.rows; i++) for (let c = 0; c < Math.min(k, P.cols); c++) out.data[i * k + c] = P.data[i * P.cols + c]!;
+    return out;
+  }
+
+  toJSON(): ModelFile { return this.file; }
+
+  /** Writes the model file atomically (a failed save leaves no file). */
+  save(path: string): void {
+    writeFileAtomic(path, `${JSON.stringify(this.file)}\n`);
+  }
+
+  static load(path: string): TransferModel {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      throw new TransferLabError("FILE_NOT_FOUND", "cannot read the model file", { file: path });
+    }
+    return TransferModel.parse(text, path);
+  }
+
+  /** Reads a model file's text; a truncated or foreign file, or another schema version, is a typed error. */
+  static parse(text: string, file = "(model)"): TransferModel {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new TransferLabError("DATA_FORMAT", "the model file is truncated or not JSON", { file }, "save it again with transferlab fit --out");
+    }
+    const head = raw as { format?: unknown; version?: unknown };
+    if (head?.format !== MODEL_FORMAT) throw new TransferLabError("DATA_FORMAT", `not a transferlab model file (format ${JSON.stringify(head?.format)})`, { file });
+    if (head.version !== MODEL_VERSION) {
+      throw new TransferLabError("UNSUPPORTED", `model file schema version ${JSON.stringify(head.version)}, this transferlab reads version ${MODEL_VERSION}`, { file }, "refit the model with this version");
+    }
+    const r = modelFileSchema.safeParse(raw);
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      throw new TransferLabError("DATA_FORMAT", `the model file is damaged: ${issue.path.join(".") || "(top)"}: ${issue.message}`, { file });
+    }
+    return new TransferModel(r.data, restoreFitted(r.data.fitted as unknown as FittedState));
+  }
+
+  /** @internal used by fitModel. */
+  static of(file: ModelFile, fitted: FittedModel): TransferModel {
+    return new TransferModel(file, fitted);
+  }
+
+  /** Rows in the training feature order, scaled as the training rows were. */
+  private inputs(X: Matrix | Domain): Matrix {
+    const M = X instanceof Matrix ? X : alignByName(X, this.file.features);
+    if (M.cols !== this.file.features.length) {
+      throw new TransferLabError("FEATURE_MISMATCH", `the model was fitted on ${this.file.features.length} features, got ${M.cols}`);
+    }
+    return applyScale(M, this.file.scale as ScaleInfo);
+  }
+}
+
+/** The columns of d in the order of `names`; every model feature must be present and no other. */
+export function alignByName(d: Domain, names: readonly string[]): Matrix {
+  const have = d.featureNames;
+  if (!have) return d.X;
+  const missing = names.filter((n) => !have.includes(n));
+  const extra = have.filter((n) => !names.includes(n));
+  if (missing.length || extra.length) {
+    const parts = [];
+    if (missing.length) parts.push(`missing ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ", …" : ""}`);
+    if (extra.length) parts.push(`not in the model ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", …" : ""}`);
+    throw new TransferLabError("FEATURE_MISMATCH", `the rows' features differ from the model's (${parts.join("; ")})`, {}, "give rows with the features the model was fitted on");
+  }
+  if (have.every((n, j) => n === names[j])) return d.X;
+  const col = names.map((n) => have.indexOf(n));
+  const out = new Matrix(d.X.rows, names.length);
+  for (let i = 0; i < d.X.rows; i++) for (let j = 0; j < col.length; j++) out.data[i * col.length + j] = d.X.data[i * d.X.cols + col[j]!]!;
+  return out;
+}
+
+/** Fits `opts.method` on everything given and returns a model that predicts, saves and loads. */
+export async function fitModel(data: FitModelData, opts: FitModelOptions): Promise<TransferModel> {
+  const m = getMethod(opts.method);
+  const params = m.parseParams(opts.params ?? {}) as Record<string, unknown>;
+  const estimator = opts.estimator ?? "svc";
+  const estimatorParams = opts.estimatorParams ?? {};
+  const plain = estimatorFactory(estimator, estimatorParams);
+  const factory = opts.probabilities === false ? plain : () => { const e = plain(); return e.withProbabilities?.() ?? e; };
+  const { source, target, targetLabelled } = data;
+  const features = source.featureNames ? [...source.featureNames] : Array.from({ length: source.X.cols }, (_, j) => `x${j + 1}`);
+  const t = target.featureNames ? alignByName(target, features) : target.X;
+  const scaled = scalePair(source.X, t, opts.scale ?? "none");
+  const tl = targetLabelled && targetLabelled.X.rows > 0
+    ? { ...targetLabelled, X: applyScale(targetLabelled.featureNames ? alignByName(targetLabelled, features) : targetLabelled.X, scaled.info) }
+    : undefined;
+  const fitData: FitData = {
+    source: { ...source, X: scaled.source },
+    target: { name: target.name, X: scaled.target },
+    ...(tl ? { targetLabelled: tl } : {}),
+  };
+  const fitted = await m.fit(fitData, {
+    rng: new Rng(opts.seed ?? 0).fork(`method:${m.name}`),
+    estimator: factory,
+    memoryBudget: opts.memoryBudget,
+    signal: opts.signal,
+  }, params);
+  if (!fitted.save) throw new TransferLabError("UNSUPPORTED", `method '${m.name}' cannot save its fitted model`);
+  let k = source.classNames?.length ?? 0;
+  for (const v of source.y) k = Math.max(k, v + 1);
+  const classes = source.classNames ? [...source.classNames] : Array.from({ length: k }, (_, c) => String(c));
+  const file: ModelFile = {
+    format: MODEL_FORMAT, version: MODEL_VERSION, method: m.name, params,
+    estimator: { name: estimator, params: estimatorParams },
+    features, classes, scale: scaled.info,
+    fitted: fitted.save() as unknown as ModelFile["fitted"],
+    trainedOn: { source: source.X.rows, targetInputs: target.X.rows, targetLabelled: tl?.X.rows ?? 0 },
+  };
+  return TransferModel.of(file, fitted);
+}
