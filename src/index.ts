@@ -40,6 +40,8 @@ export type { Scale } from "./experiment/scale.js";
 export { assess, type AssessOptions, type AssessReport, type RiskLevel } from "./metrics/assess.js";
 export { formatAssessText } from "./metrics/assess-text.js";
 export { runDemo, demoSummaryTable, type DemoOptions, type DemoRun } from "./experiment/demo.js";
+// Deploy: fit one method on everything the user has, save/load the model file, predict with class names.
+export { fitModel as fit, TransferModel, type FitModelOptions, type FitModelData } from "./experiment/model.js";
 export type { DemoResults } from "./experiment/demo-schema.js";
 
 // Engine start-up in browsers: await once before the first kernel call (Node compiles the kernels itself).
