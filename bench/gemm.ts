@@ -1,10 +1,15 @@
 // GEMM throughput per kernel tier at 256, 1024 and 2048, numpy's sgemm (OpenBLAS) in the same run as the
-// reference, and the per-call cost of the tiny products that dominate small-network training.
-// `npm run bench -- gemm [--json] [--sizes 256,1024] [--quick]`. Numbers are best-of-N wall times, so
-// noise from other processes on the machine shows up as lower, never higher, throughput.
+// reference, and the per-call cost of the tiny products that dominate small-network training. Then the
+// native tier's GEMM paths (AVX-512, AVX2) at 1 and 2 threads, each beside numpy on the matching OpenBLAS
+// kernel (its own choice for this CPU, and OPENBLAS_CORETYPE=Haswell, what an AVX2-only CPU runs).
+// `npm run bench -- gemm [--json] [--sizes 256,1024] [--threads 1,2] [--repeat R] [--quick] [--no-paths] [--paths-only]`.
+// Numbers are best-of-N wall times, so noise from other processes on the machine shows up as lower, never
+// higher, throughput; the load average before and after is printed.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { availableTiers, kernelsFor, type Tier } from "../src/engine/kernels/index.js";
+import { nativeAddon, type GemmIsa } from "../src/engine/kernels/native.js";
 import { Rng } from "../src/core/rng.js";
 
 export interface TinyShape { m: number; n: number; k: number; transA: boolean; transB: boolean }
@@ -18,6 +23,16 @@ export interface GemmBenchResult {
   tiny: { shapes: TinyShape[]; ns: Partial<Record<Tier, number[]>> };
   /** µs per rbf() call over a 232×232 distance matrix (the reference workload's MMD batch), with ∂k/∂d. */
   rbf: { len: number; bandwidths: number[]; us: Partial<Record<Tier, number[]>> };
+}
+
+/** One row of the path table: a native GEMM path, the OpenBLAS tier or numpy, at one thread count. */
+export interface PathRow { label: string; threads: number; gflops: number[]; kernel?: string }
+export interface GemmPathsResult {
+  cpu: string;
+  sizes: number[];
+  rows: PathRow[];
+  /** 1-minute load average before and after (the machine may be shared). */
+  load: [number, number];
 }
 
 // Shapes of the reference workload (MLP 2→32→16→2, batch 32): forward, then the two backward products.
@@ -74,6 +89,11 @@ import numpy as np
 sizes = json.loads(sys.argv[1]); tiny = json.loads(sys.argv[2]); budget = float(sys.argv[3])
 rng = np.random.default_rng(0)
 out = {"gflops": [], "tinyNs": []}
+try:
+    from threadpoolctl import threadpool_info
+    out["kernel"] = ", ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} {i.get('num_threads')} threads" for i in threadpool_info())
+except ImportError:
+    pass
 for n in sizes:
     a = rng.random((n, n), dtype=np.float32); b = rng.random((n, n), dtype=np.float32); c = np.empty((n, n), np.float32)
     np.matmul(a, b, out=c)
@@ -95,16 +115,21 @@ for s in tiny:
 print(json.dumps(out))
 `;
 
-function measureNumpy(sizes: number[], tiny: TinyShape[], budgetMs: number): GemmBenchResult["numpy"] {
+type NumpyResult = { gflops: number[]; tinyNs: number[]; kernel?: string } | { missing: string };
+
+/** numpy in a child process; `threads` sets OPENBLAS_NUM_THREADS, `coretype` OPENBLAS_CORETYPE (else its own choice). */
+function measureNumpy(sizes: number[], tiny: TinyShape[], budgetMs: number, opts: { threads?: number; coretype?: string } = {}): NumpyResult {
   const python = "/usr/bin/python3";
   if (!existsSync(python)) return { missing: "/usr/bin/python3 not found" };
   // numpy's OpenBLAS picks its own kernel and cache sizes: drop overrides meant for other processes.
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  if (opts.coretype) env.OPENBLAS_CORETYPE = opts.coretype;
+  if (opts.threads) env.OPENBLAS_NUM_THREADS = String(opts.threads);
   const r = spawnSync(python, ["-c", NUMPY_SCRIPT, JSON.stringify(sizes), JSON.stringify(tiny), String(budgetMs)], { env, encoding: "utf8", timeout: 600_000 });
   if (r.status !== 0) return { missing: (r.stderr || r.error?.message || "python failed").trim().split("\n").pop()! };
-  return JSON.parse(r.stdout) as { gflops: number[]; tinyNs: number[] };
+  return JSON.parse(r.stdout) as { gflops: number[]; tinyNs: number[]; kernel?: string };
 }
 
 const RBF_BANDWIDTHS = [[1], [0.25, 1, 4, 16]];
@@ -152,6 +177,96 @@ export async function measureGemm(opts: { sizes?: number[]; tiers?: Tier[]; budg
   return { sizes, gflops, numpy, tiny: { shapes: TINY_SHAPES, ns }, rbf };
 }
 
+// Each native path beside numpy on the OpenBLAS kernel a CPU with the same instructions would run.
+const PATH_REFERENCE: Record<Exclude<GemmIsa, "portable">, string | undefined> = { avx512: undefined, avx2: "Haswell" };
+
+/**
+ * The native GEMM paths this CPU runs (portable left out: it is the fall-back, not a speed claim), the
+ * OpenBLAS tier, and numpy on the matching kernel, at each thread count. Size by size and in alternating
+ * order over `repeat` rounds, keeping each cell's best, so that load from other processes hits all alike.
+ */
+export function measurePaths(opts: { sizes?: number[]; threads?: number[]; budgetMs?: number; repeat?: number } = {}): GemmPathsResult | { missing: string } {
+  const addon = nativeAddon();
+  if (typeof addon === "string") return { missing: addon };
+  const sizes = opts.sizes ?? [256, 1024, 2048];
+  const threadCounts = opts.threads ?? [1, 2];
+  const budgetMs = opts.budgetMs ?? 1500;
+  const info = addon.info();
+  const isas = (["avx512", "avx2"] as const).filter((i) => i === info.bestIsa || (i === "avx2" && info.bestIsa === "avx512"));
+  type Cell = { label: string; threads: number; run: (n: number) => number; kernel?: string };
+  const cells: Cell[] = [];
+  const openblasCell = (t: number): Cell => ({
+    label: "openblas tier (same library as numpy)", threads: t, run: (n) => {
+      addon.setThreads(t);
+      try {
+        return squareGflops("openblas", n, budgetMs, 3);
+      } finally {
+        addon.setThreads(info.threads);
+      }
+    },
+  });
+  for (const t of threadCounts) {
+    for (const isa of isas) {
+      const coretype = PATH_REFERENCE[isa];
+      const np: Cell = { label: `numpy${coretype ? ` (OPENBLAS_CORETYPE=${coretype})` : ""}`, threads: t, run: () => NaN };
+      np.run = (n) => {
+        const r = measureNumpy([n], [], budgetMs, { threads: t, coretype });
+        if ("missing" in r) return NaN;
+        np.kernel = r.kernel;
+        return r.gflops[0]!;
+      };
+      cells.push(np);
+      if (isa === info.bestIsa && info.openblas) cells.push(openblasCell(t));
+      cells.push({
+        label: `native ${isa}`, threads: t, run: (n) => {
+          addon.setIsa(isa);
+          addon.setThreads(t);
+          try {
+            return squareGflops("native", n, budgetMs, 3);
+          } finally {
+            addon.setIsa(info.isa);
+            addon.setThreads(info.threads);
+          }
+        },
+      });
+    }
+  }
+  const best = cells.map(() => sizes.map(() => 0));
+  const load0 = loadavg()[0]!;
+  for (let r = 0; r < (opts.repeat ?? 1); r++) {
+    for (const [si, n] of sizes.entries()) {
+      const order = cells.map((_, i) => i);
+      if (r % 2 === 1) order.reverse();
+      for (const ci of order) {
+        const g = cells[ci]!.run(n);
+        if (g > best[ci]![si]! || Number.isNaN(g)) best[ci]![si] = g;
+      }
+    }
+  }
+  return {
+    cpu: `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; native best path ${info.bestIsa}`,
+    sizes,
+    rows: cells.map((c, i) => ({ label: c.label, threads: c.threads, gflops: best[i]!, ...(c.kernel ? { kernel: c.kernel } : {}) })),
+    load: [load0, loadavg()[0]!],
+  };
+}
+
+export function formatPaths(p: GemmPathsResult | { missing: string }): string {
+  if ("missing" in p) return `native GEMM paths: not measured (${p.missing})`;
+  const lines = [`Native GEMM paths vs numpy, GFLOPS (float32, n×n×n); ratio = path / the numpy row above it, same run`];
+  lines.push(`${p.cpu}; load average (1 min) ${p.load[0].toFixed(2)} before, ${p.load[1].toFixed(2)} after`);
+  lines.push(["path".padEnd(34), "threads".padStart(8), ...p.sizes.map((n) => `${n}`.padStart(16))].join(""));
+  let ref: PathRow | null = null;
+  for (const row of p.rows) {
+    if (row.label.startsWith("numpy")) ref = row;
+    const cells = row.gflops.map((g, i) => `${fmt(g)}${ref && ref !== row && Number.isFinite(ref.gflops[i]) ? ` (${(g / ref.gflops[i]!).toFixed(2)}×)` : ""}`.padStart(16));
+    lines.push([row.label.padEnd(34), String(row.threads).padStart(8), ...cells].join(""));
+  }
+  const kernels = [...new Set(p.rows.filter((r) => r.kernel).map((r) => `${r.label}: ${r.kernel}`))];
+  if (kernels.length) lines.push(`numpy runs (threadpoolctl): ${kernels.join("; ")}`);
+  return lines.join("\n");
+}
+
 const fmt = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? "—" : x.toFixed(digits));
 
 export function formatGemm(r: GemmBenchResult): string {
@@ -187,7 +302,14 @@ export default async function (args: string[]): Promise<void> {
   const sizesArg = args.indexOf("--sizes");
   const sizes = sizesArg >= 0 ? args[sizesArg + 1]!.split(",").map(Number) : undefined;
   const quick = args.includes("--quick");
-  const r = await measureGemm({ sizes, budgetMs: quick ? 300 : 1500, tinyCalls: quick ? 2000 : 20000 });
-  if (args.includes("--json")) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-  else process.stdout.write(`${formatGemm(r)}\n`);
+  const threadsArg = args.indexOf("--threads");
+  const threads = threadsArg >= 0 ? args[threadsArg + 1]!.split(",").map(Number) : undefined;
+  const repeatArg = args.indexOf("--repeat");
+  const repeat = repeatArg >= 0 ? Math.max(1, Number(args[repeatArg + 1])) : 1;
+  const json = args.includes("--json");
+  const r = args.includes("--paths-only") ? null : await measureGemm({ sizes, budgetMs: quick ? 300 : 1500, tinyCalls: quick ? 2000 : 20000 });
+  if (r && !json) process.stdout.write(`${formatGemm(r)}\n\n`);
+  const paths = args.includes("--no-paths") ? null : measurePaths({ sizes, threads, budgetMs: quick ? 300 : 1500, repeat });
+  if (json) process.stdout.write(`${JSON.stringify({ ...r, paths }, null, 2)}\n`);
+  else if (paths) process.stdout.write(`${formatPaths(paths)}\n`);
 }

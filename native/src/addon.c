@@ -172,8 +172,15 @@ static napi_value js_set_isa(napi_env env, napi_callback_info info) {
   size_t len;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 1 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &len) != napi_ok) return fail(env, "setIsa expects a string");
-  gemm_set_isa(strcmp(name, "generic") == 0 ? ISA_GENERIC : ISA_AVX2);
-  return NULL;
+  isa_t want;
+  if (strcmp(name, "avx512") == 0) want = ISA_AVX512;
+  else if (strcmp(name, "avx2") == 0) want = ISA_AVX2;
+  else if (strcmp(name, "portable") == 0) want = ISA_GENERIC;
+  else return fail(env, "setIsa expects avx512, avx2 or portable");
+  // Returns the path now in use: lower than asked when the CPU lacks the instructions.
+  napi_value v;
+  CHECK(napi_create_string_utf8(env, gemm_isa_name(gemm_set_isa(want)), NAPI_AUTO_LENGTH, &v));
+  return v;
 }
 
 static napi_value js_set_threads(napi_env env, napi_callback_info info) {
@@ -183,6 +190,7 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 1 || napi_get_value_int32(env, argv[0], &n) != napi_ok) return fail(env, "setThreads expects a number");
   gemm_set_threads(n);
+  openblas_set_threads(gemm_get_threads());
   return NULL;
 }
 
@@ -196,8 +204,8 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value obj, v;
   CHECK(napi_create_object(env, &obj));
-  set_str(env, obj, "isa", gemm_get_isa() == ISA_AVX2 ? "avx2+fma" : "generic");
-  set_str(env, obj, "bestIsa", gemm_best_isa() == ISA_AVX2 ? "avx2+fma" : "generic");
+  set_str(env, obj, "isa", gemm_isa_name(gemm_get_isa()));
+  set_str(env, obj, "bestIsa", gemm_isa_name(gemm_best_isa()));
   CHECK(napi_create_int32(env, gemm_get_threads(), &v));
   CHECK(napi_set_named_property(env, obj, "threads", v));
   int ok = openblas_load();

@@ -1,6 +1,8 @@
 // Blocked, packed single-precision GEMM (the Goto/BLIS loop structure) with a run-time choice between
-// an AVX2+FMA micro-kernel (6x16) and a portable one (4x8, GCC vector extensions), plus a direct
-// no-packing path for small products (the tiny ones dominate small-network training), sqdist and an RBF kernel.
+// an AVX-512 micro-kernel (12x32), an AVX2+FMA one (6x16) and a portable one (4x8, GCC vector extensions),
+// each with its own cache blocking, plus a direct no-packing path for small products (the tiny ones
+// dominate small-network training), sqdist and an RBF kernel. The ISA-specific functions carry target
+// attributes, so the addon is compiled for plain x86-64 and runs on any CPU; cpuid picks the path.
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdint.h>
@@ -14,6 +16,7 @@
 #endif
 #include "kernels.h"
 
+// Cache blocking of the AVX2 and portable paths: B micro-panel KC x NR in L1, A block MC x KC in L2.
 #ifndef KC
 #define KC 256
 #endif
@@ -23,6 +26,29 @@
 #ifndef NC
 #define NC 3072 // a multiple of both NR values (16 and 8)
 #endif
+// AVX-512 path: 14x32 register tile (28 zmm accumulators + 2 B vectors, A broadcast from memory). The
+// loops run the other way round from the AVX2 path: one A micro-panel (14 x KC5, 14 KB) stays in L1
+// while the B block (KC5 x NC5, 1 MB) streams from L2. Chosen on this Xeon (48 KB L1d, 2 MB L2 per core)
+// by timing 1024^3 and 2048^3 products over KC5 192..512, NC5 512..1536, MR5 12/14, k unrolled 1/2/4.
+#ifndef MR5
+#define MR5 14
+#endif
+#ifndef KC5
+#define KC5 256
+#endif
+#ifndef MC5
+#define MC5 1008  // a multiple of MR5
+#endif
+#ifndef NC5
+#define NC5 1024
+#endif
+#define MR_MAX 16
+#ifndef UNR5
+#define UNR5 2
+#endif
+#define PRAGMA_(x) _Pragma(#x)
+#define UNROLL_(n) PRAGMA_(GCC unroll n)
+#define UNROLL_K5 UNROLL_(UNR5)
 // Products below this many multiply-adds skip packing; above PAR_MIN they use every thread.
 #ifndef SMALL_MAX
 #define SMALL_MAX (96L * 96 * 96 - 1)  // measured: the unpacked path wins up to ~128³ single-threaded
@@ -31,6 +57,7 @@
 
 #define INLINE static inline __attribute__((always_inline))
 #define AVX2_FN __attribute__((target("avx2,fma")))
+#define AVX512_FN __attribute__((target("avx512f,avx512vl,avx2,fma")))
 
 typedef void (*ukr_fn)(long kc, const float *a, const float *b, float *c, long ldc, float alpha, float beta, int mr, int nr);
 
@@ -40,7 +67,9 @@ static int nthreads = 0;
 
 isa_t gemm_best_isa(void) {
 #ifdef HAVE_X86
+  // libgcc's cpu model also checks (xgetbv) that the OS saves the zmm/ymm state.
   __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma")) return ISA_AVX512;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return ISA_AVX2;
 #endif
   return ISA_GENERIC;
@@ -49,10 +78,14 @@ isa_t gemm_get_isa(void) {
   if (!isa_ready) { isa = gemm_best_isa(); isa_ready = 1; }
   return isa;
 }
-void gemm_set_isa(isa_t want) {
-  isa = want == ISA_AVX2 ? gemm_best_isa() : ISA_GENERIC;
+// Never above what the CPU supports: the caller compares the result with what it asked for.
+isa_t gemm_set_isa(isa_t want) {
+  isa_t best = gemm_best_isa();
+  isa = want > best ? best : want;
   isa_ready = 1;
+  return isa;
 }
+const char *gemm_isa_name(isa_t i) { return i == ISA_AVX512 ? "avx512" : i == ISA_AVX2 ? "avx2" : "portable"; }
 int gemm_get_threads(void) {
   if (nthreads <= 0) {
     // TRANSFERLAB_THREADS caps the threads (e.g. 1 on a machine shared with other jobs).
@@ -144,6 +177,45 @@ AVX2_FN static void ukr_avx2(long kc, const float *a, const float *b, float *c, 
   _mm256_store_ps(ab + 80, c50); _mm256_store_ps(ab + 88, c51);
   store_tile(ab, 16, c, ldc, alpha, beta, mr, nr);
 }
+
+// ---- AVX-512 micro-kernel, MR5 x 32: 2*MR5 zmm accumulators, 2 B vectors, A broadcast from memory
+// (the FMA's embedded {1to16} operand), so 14 rows use 30 of 32 zmm. Partial tiles store with masks. ----
+AVX512_FN static void ukr_avx512(long kc, const float *a, const float *b, float *c, long ldc, float alpha, float beta, int mr, int nr) {
+  __m512 acc0[MR5], acc1[MR5];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR5; i++) acc0[i] = acc1[i] = _mm512_setzero_ps();
+  for (int i = 0; i < mr; i++) {  // the C tile's lines arrive while the k loop runs
+    _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
+  }
+UNROLL_K5
+  for (long p = 0; p < kc; p++) {
+    const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + 16);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR5; i++) {
+      const __m512 av = _mm512_set1_ps(a[i]);
+      acc0[i] = _mm512_fmadd_ps(av, b0, acc0[i]);
+      acc1[i] = _mm512_fmadd_ps(av, b1, acc1[i]);
+    }
+    a += MR5;
+    b += 32;
+  }
+  const __mmask16 m0 = nr >= 16 ? 0xffff : (__mmask16)((1u << nr) - 1);
+  const __mmask16 m1 = nr >= 32 ? 0xffff : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 16
+  for (int i = 0; i < MR5; i++) {  // unrolled: constant indices keep the accumulators in registers
+    if (i >= mr) break;
+    float *ci = c + i * ldc;
+    __m512 x0 = _mm512_mul_ps(va, acc0[i]), x1 = _mm512_mul_ps(va, acc1[i]);
+    if (beta != 0.0f) {
+      x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, ci), x0);
+      x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, ci + 16), x1);
+    }
+    _mm512_mask_storeu_ps(ci, m0, x0);
+    _mm512_mask_storeu_ps(ci + 16, m1, x1);
+  }
+}
 #endif
 
 // ---- packing: op(A) block into MR-row micro-panels, op(B) block into NR-column micro-panels, zero padded ----
@@ -158,7 +230,7 @@ INLINE void pack_a(const gemm_args *g, int ic, int pc, int mc, int kc, int MR, f
         for (int i = mr; i < MR; i++) dst[i] = 0.0f;
       }
     } else if (mr == MR) {  // writes in order, MR read streams
-      const float *src[8];
+      const float *src[MR_MAX];
       for (int i = 0; i < MR; i++) src[i] = g->a + (long)(ic + ir + i) * g->lda + pc;
       float *dst = buf;
       for (int p = 0; p < kc; p++, dst += MR)
@@ -203,22 +275,43 @@ INLINE void pack_b(const gemm_args *g, int pc, int jc, int kc, int nc, int NR, f
   }
 }
 
-INLINE void blocked_body(const gemm_args *g, int MR, int NR, ukr_fn ukr, float *abuf, float *bbuf) {
-  for (int jc = 0; jc < g->n; jc += NC) {
-    int nc = g->n - jc < NC ? g->n - jc : NC;
-    for (int pc = 0; pc < g->k; pc += KC) {
-      int kc = g->k - pc < KC ? g->k - pc : KC;
+// Register tile and cache blocking of one path (MC a multiple of MR, NC of NR).
+typedef struct { int mr, nr, kc, mc, nc, a_in_l1; } blocking_t;
+static const blocking_t BLK_GENERIC = {4, 8, KC, MC, NC, 0}, BLK_AVX2 = {6, 16, KC, MC, NC, 0}, BLK_AVX512 = {MR5, 32, KC5, MC5, NC5, 1};
+
+static const blocking_t *blocking(void) {
+  isa_t i = gemm_get_isa();
+  return i == ISA_AVX512 ? &BLK_AVX512 : i == ISA_AVX2 ? &BLK_AVX2 : &BLK_GENERIC;
+}
+
+INLINE void blocked_body(const gemm_args *g, const blocking_t bk, ukr_fn ukr, float *abuf, float *bbuf) {
+  const int MR = bk.mr, NR = bk.nr, KCB = bk.kc, MCB = bk.mc, NCB = bk.nc;
+  for (int jc = 0; jc < g->n; jc += NCB) {
+    int nc = g->n - jc < NCB ? g->n - jc : NCB;
+    for (int pc = 0; pc < g->k; pc += KCB) {
+      int kc = g->k - pc < KCB ? g->k - pc : KCB;
       float beta = pc == 0 ? g->beta : 1.0f;
       pack_b(g, pc, jc, kc, nc, NR, bbuf);
-      for (int ic = 0; ic < g->m; ic += MC) {
-        int mc = g->m - ic < MC ? g->m - ic : MC;
+      for (int ic = 0; ic < g->m; ic += MCB) {
+        int mc = g->m - ic < MCB ? g->m - ic : MCB;
         pack_a(g, ic, pc, mc, kc, MR, abuf);
-        for (int jr = 0; jr < nc; jr += NR) {
-          int nr = nc - jr < NR ? nc - jr : NR;
-          const float *bp = bbuf + (long)jr * kc;
+        if (bk.a_in_l1) {
           for (int ir = 0; ir < mc; ir += MR) {
             int mr = mc - ir < MR ? mc - ir : MR;
-            ukr(kc, abuf + (long)ir * kc, bp, g->c + (long)(ic + ir) * g->ldc + jc + jr, g->ldc, g->alpha, beta, mr, nr);
+            const float *ap = abuf + (long)ir * kc;
+            for (int jr = 0; jr < nc; jr += NR) {
+              int nr = nc - jr < NR ? nc - jr : NR;
+              ukr(kc, ap, bbuf + (long)jr * kc, g->c + (long)(ic + ir) * g->ldc + jc + jr, g->ldc, g->alpha, beta, mr, nr);
+            }
+          }
+        } else {
+          for (int jr = 0; jr < nc; jr += NR) {
+            int nr = nc - jr < NR ? nc - jr : NR;
+            const float *bp = bbuf + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += MR) {
+              int mr = mc - ir < MR ? mc - ir : MR;
+              ukr(kc, abuf + (long)ir * kc, bp, g->c + (long)(ic + ir) * g->ldc + jc + jr, g->ldc, g->alpha, beta, mr, nr);
+            }
           }
         }
       }
@@ -226,27 +319,31 @@ INLINE void blocked_body(const gemm_args *g, int MR, int NR, ukr_fn ukr, float *
   }
 }
 
-static void blocked_generic(const gemm_args *g, float *abuf, float *bbuf) { blocked_body(g, 4, 8, ukr_generic, abuf, bbuf); }
+static void blocked_generic(const gemm_args *g, float *abuf, float *bbuf) { blocked_body(g, BLK_GENERIC, ukr_generic, abuf, bbuf); }
 #ifdef HAVE_X86
-AVX2_FN static void blocked_avx2(const gemm_args *g, float *abuf, float *bbuf) { blocked_body(g, 6, 16, ukr_avx2, abuf, bbuf); }
+AVX2_FN static void blocked_avx2(const gemm_args *g, float *abuf, float *bbuf) { blocked_body(g, BLK_AVX2, ukr_avx2, abuf, bbuf); }
+AVX512_FN static void blocked_avx512(const gemm_args *g, float *abuf, float *bbuf) { blocked_body(g, BLK_AVX512, ukr_avx512, abuf, bbuf); }
 #endif
 
 static size_t round_up(size_t x, size_t r) { return (x + r - 1) / r * r; }
 
-// Pack buffers for one thread: A block MC x KC, B block KC x min(n, NC) rounded to NR.
+// Pack buffers for one thread: A block MC x KC rounded to MR, B block KC x min(n, NC) rounded to NR.
+static size_t a_floats(const gemm_args *g, const blocking_t *bk) {
+  size_t kc = g->k < bk->kc ? (size_t)g->k : (size_t)bk->kc;
+  return round_up(round_up(g->m < bk->mc ? (size_t)g->m : (size_t)bk->mc, bk->mr) * kc, 16);
+}
 static size_t buf_floats(const gemm_args *g) {
-  size_t kc = g->k < KC ? (size_t)g->k : KC;
-  size_t nc = round_up(g->n < NC ? (size_t)g->n : NC, 16);
-  size_t mc = round_up(g->m < MC ? (size_t)g->m : MC, 12);  // 12: a multiple of both MR values
-  return round_up(mc * kc, 16) + kc * nc;
+  const blocking_t *bk = blocking();
+  size_t kc = g->k < bk->kc ? (size_t)g->k : (size_t)bk->kc;
+  return a_floats(g, bk) + kc * round_up(g->n < bk->nc ? (size_t)g->n : (size_t)bk->nc, bk->nr);
 }
 
 static void blocked_run(const gemm_args *g, float *buf) {
-  size_t kc = g->k < KC ? (size_t)g->k : KC;
-  size_t mc = round_up(g->m < MC ? (size_t)g->m : MC, 12);  // 12: a multiple of both MR values
-  float *abuf = buf, *bbuf = buf + round_up(mc * kc, 16);
+  const blocking_t *bk = blocking();
+  float *abuf = buf, *bbuf = buf + a_floats(g, bk);
 #ifdef HAVE_X86
-  if (gemm_get_isa() == ISA_AVX2) { blocked_avx2(g, abuf, bbuf); return; }
+  if (bk == &BLK_AVX512) { blocked_avx512(g, abuf, bbuf); return; }
+  if (bk == &BLK_AVX2) { blocked_avx2(g, abuf, bbuf); return; }
 #endif
   blocked_generic(g, abuf, bbuf);
 }
@@ -430,7 +527,7 @@ void gemm_run(const gemm_args *g) {
   }
   long work = (long)g->m * g->n * g->k;
 #ifdef HAVE_X86
-  if (work <= SMALL_MAX && gemm_get_isa() == ISA_AVX2) {
+  if (work <= SMALL_MAX && gemm_get_isa() >= ISA_AVX2) {
     if (g->n < 8 && g->m >= 8 && g->ta) {  // op(A) columns are contiguous: vectorise over rows
       narrow_avx2(g, g->a, g->lda);
       return;
@@ -448,7 +545,7 @@ void gemm_run(const gemm_args *g) {
 #endif
   int t = gemm_get_threads();
   int byRows = g->m >= g->n;
-  int extent = byRows ? g->m : g->n, unit = byRows ? 6 : 16;
+  int extent = byRows ? g->m : g->n, unit = byRows ? blocking()->mr : blocking()->nr;
   if (t > 1 && work >= PAR_MIN && extent >= 2 * unit) {
     if (extent / unit < t) t = extent / unit;
     pthread_t tid[8];
@@ -506,7 +603,7 @@ typedef struct { const float *x, *yt; int n, m, d; float *out; } sq_part;
 
 static void sqdist_rows(const sq_part *p) {
 #ifdef HAVE_X86
-  if (gemm_get_isa() == ISA_AVX2) { sqdist_avx2(p->x, p->n, p->yt, p->m, p->d, p->out); return; }
+  if (gemm_get_isa() >= ISA_AVX2) { sqdist_avx2(p->x, p->n, p->yt, p->m, p->d, p->out); return; }
 #endif
   sqdist_generic(p->x, p->n, p->yt, p->m, p->d, p->out);
 }
@@ -589,7 +686,7 @@ AVX2_FN static long rbf_avx2(const float *d, long len, const float *g, int nb, f
 void rbf_run(const float *d, long len, const float *g, int nb, float *k, float *dk) {
   long i = 0;
 #ifdef HAVE_X86
-  if (gemm_get_isa() == ISA_AVX2) i = rbf_avx2(d, len, g, nb, k, dk);
+  if (gemm_get_isa() >= ISA_AVX2) i = rbf_avx2(d, len, g, nb, k, dk);
 #endif
   for (; i < len; i++) {
     float s = 0.0f, sd = 0.0f;

@@ -11,11 +11,13 @@ typedef struct {
   long lda, ldb, ldc;
 } gemm_args;
 
-typedef enum { ISA_GENERIC = 0, ISA_AVX2 = 1 } isa_t;
+// Ordered: each level's CPU also runs the ones below it.
+typedef enum { ISA_GENERIC = 0, ISA_AVX2 = 1, ISA_AVX512 = 2 } isa_t;
 
 isa_t gemm_best_isa(void);       // what this CPU supports
 isa_t gemm_get_isa(void);        // what is in use
-void gemm_set_isa(isa_t isa);    // tests force the generic path on AVX2 machines
+isa_t gemm_set_isa(isa_t isa);   // force a lower path (tests, TRANSFERLAB_GEMM_ISA); returns what is now in use
+const char *gemm_isa_name(isa_t isa);  // "avx512", "avx2", "portable"
 int gemm_get_threads(void);
 void gemm_set_threads(int n);
 void gemm_run(const gemm_args *g);
@@ -27,5 +29,6 @@ int openblas_load(void);
 const char *openblas_error(void);
 const char *openblas_detail(void);
 void openblas_sgemm(const gemm_args *g);
+void openblas_set_threads(int n);
 
 #endif

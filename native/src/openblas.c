@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
 
@@ -13,7 +14,12 @@ typedef int (*threads_fn)(void);
 
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
 
+typedef void (*set_threads_fn)(int);
+
 static cblas_sgemm_fn sgemm = NULL;
+static set_threads_fn set_threads = NULL;
+static threads_fn get_threads = NULL;
+static const char *config = NULL;
 static int tried = 0;
 static char error[512] = "";
 static char detail[256] = "";
@@ -35,13 +41,24 @@ int openblas_load(void) {
     return 0;
   }
   config_fn cfg = (config_fn)dlsym(h, "openblas_get_config");
-  threads_fn nt = (threads_fn)dlsym(h, "openblas_get_num_threads");
-  snprintf(detail, sizeof detail, "%s, %d threads", cfg ? cfg() : "OpenBLAS", nt ? nt() : 0);
+  config = cfg ? cfg() : NULL;
+  get_threads = (threads_fn)dlsym(h, "openblas_get_num_threads");
+  set_threads = (set_threads_fn)dlsym(h, "openblas_set_num_threads");
+  if (set_threads && getenv("TRANSFERLAB_THREADS")) set_threads(gemm_get_threads());
   return 1;
 }
 
 const char *openblas_error(void) { return error; }
-const char *openblas_detail(void) { return detail; }
+// TRANSFERLAB_THREADS and setThreads cap OpenBLAS's pool too (it reads only OPENBLAS_NUM_THREADS itself);
+// a library not loaded yet is not loaded for this (it starts its own threads).
+void openblas_set_threads(int n) {
+  if (sgemm && set_threads) set_threads(n);
+}
+const char *openblas_detail(void) {
+  int n = get_threads ? get_threads() : 0;
+  snprintf(detail, sizeof detail, "%s, %d thread%s", config ? config : "OpenBLAS", n, n == 1 ? "" : "s");
+  return detail;
+}
 
 void openblas_sgemm(const gemm_args *g) {
   // Degenerate shapes are handled here: BLAS rejects leading dimensions of 0 that they allow.

@@ -3,16 +3,18 @@
 // views with a byteOffset; outputs poisoned before each call so an element left unwritten fails.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { Rng } from "../../src/core/rng.js";
 import { TransferLabError } from "../../src/core/errors.js";
 import { availableTiers, kernelsFor, tierStatus, type Kernels, type Tier } from "../../src/engine/kernels/index.js";
-import { nativeAddon } from "../../src/engine/kernels/native.js";
+import { GEMM_ISAS, nativeAddon } from "../../src/engine/kernels/native.js";
 import type { WasmKernels } from "../../src/engine/kernels/wasm.js";
 
 const POISON = NaN;
 const GAP = -7777; // sentinel in leading-dimension gaps and around views: must survive every call
+const SMALL_PRODUCT = 96 ** 3; // native/src/gemm.c: products above this are packed and blocked
 
 /** A rows×cols matrix with leading dimension ld, as a view at a non-zero byteOffset inside a bigger buffer. */
 function matrix(rng: Rng, rows: number, cols: number, ld: number, fill: "random" | "nan"): { view: Float32Array; whole: Float32Array; off: number } {
@@ -28,7 +30,8 @@ function matrix(rng: Rng, rows: number, cols: number, ld: number, fill: "random"
 interface Case { ta: boolean; tb: boolean; m: number; n: number; k: number; alpha: number; beta: number; pad: number }
 
 // References are computed once per case (the inputs are regenerated from the same seed for every tier).
-const refCache = new Map<string, Float64Array>();
+const refCache = new Map<string, { ref: Float64Array; bound: Float64Array }>();
+const U = 2 ** -24; // float32 unit roundoff
 
 function runGemm(K: Kernels, rng: Rng, cs: Case, cacheKey?: string): void {
   const { ta, tb, m, n, k, alpha, beta, pad } = cs;
@@ -37,23 +40,35 @@ function runGemm(K: Kernels, rng: Rng, cs: Case, cacheKey?: string): void {
   const lda = ac + pad, ldb = bc + pad, ldc = n + pad;
   const A = matrix(rng, ar, ac, lda, "random"), B = matrix(rng, br, bc, ldb, "random");
   const C = matrix(rng, m, n, ldc, beta === 0 ? "nan" : "random");
-  let ref = cacheKey === undefined ? undefined : refCache.get(cacheKey);
-  if (!ref) {
-    ref = new Float64Array(m * n);
+  let cached = cacheKey === undefined ? undefined : refCache.get(cacheKey);
+  if (!cached) {
+    // bound = |alpha|·(|A||B|)_ij + |beta·C_ij|: any float32 summation order (blocked, FMA) stays within
+    // (k + 2)·u·bound of the exact value (Higham, Accuracy and Stability, §3.5).
+    const ref = new Float64Array(m * n), bound = new Float64Array(m * n);
     for (let i = 0; i < m; i++)
       for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++) s += A.view[ta ? p * lda + i : i * lda + p]! * B.view[tb ? j * ldb + p : p * ldb + j]!;
-        ref[i * n + j] = alpha * s + (beta === 0 ? 0 : beta * C.view[i * ldc + j]!);
+        let s = 0, sa = 0;
+        for (let p = 0; p < k; p++) {
+          const x = A.view[ta ? p * lda + i : i * lda + p]! * B.view[tb ? j * ldb + p : p * ldb + j]!;
+          s += x;
+          sa += Math.abs(x);
+        }
+        const cb = beta === 0 ? 0 : beta * C.view[i * ldc + j]!;
+        ref[i * n + j] = alpha * s + cb;
+        bound[i * n + j] = Math.abs(alpha) * sa + Math.abs(cb);
       }
-    if (cacheKey !== undefined) refCache.set(cacheKey, ref);
+    cached = { ref, bound };
+    if (cacheKey !== undefined) refCache.set(cacheKey, cached);
   }
+  const { ref, bound } = cached;
   K.gemm(ta, tb, m, n, k, alpha, A.view, lda, B.view, ldb, beta, C.view, ldc);
   let num = 0, den = 0;
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
       const got = C.view[i * ldc + j]!;
       assert.ok(Number.isFinite(got), `${K.tier} ${JSON.stringify(cs)}: C[${i},${j}] = ${got} (unwritten or NaN)`);
+      const tol = (k + 2) * U * bound[i * n + j]! + 1e-30;
+      if (Math.abs(got - ref[i * n + j]!) > tol) assert.fail(`${K.tier} ${JSON.stringify(cs)}: C[${i},${j}] = ${got}, float64 ${ref[i * n + j]}, beyond the float32 bound ${tol}`);
       num += (got - ref[i * n + j]!) ** 2;
       den += ref[i * n + j]! ** 2;
     }
@@ -117,9 +132,13 @@ function sqdistCheck(K: Kernels, rng: Rng, n: number, m: number, d: number): voi
 /** The tiers to check, plus the native addon's portable path on CPUs where AVX2 is the default. */
 function variants(): Array<{ name: string; tier: Tier; setup?: () => void; teardown?: () => void }> {
   const out: Array<{ name: string; tier: Tier; setup?: () => void; teardown?: () => void }> = availableTiers().map((tier) => ({ name: tier, tier }));
+  // Every GEMM path this CPU runs below the active one (AVX2 and portable on an AVX-512 machine).
   const addon = nativeAddon();
-  if (typeof addon !== "string" && addon.info().bestIsa !== "generic")
-    out.push({ name: "native (generic micro-kernel)", tier: "native", setup: () => addon.setIsa("generic"), teardown: () => addon.setIsa("avx2") });
+  if (typeof addon !== "string") {
+    const active = addon.info().isa;
+    for (const isa of GEMM_ISAS.slice(GEMM_ISAS.indexOf(active) + 1))
+      out.push({ name: `native (${isa} micro-kernel)`, tier: "native", setup: () => assert.equal(addon.setIsa(isa), isa), teardown: () => addon.setIsa(active) });
+  }
   return out;
 }
 
@@ -142,6 +161,29 @@ for (const v of variants()) {
     try {
       // Same seed and order for every tier: case i gets the same inputs, so its reference is reused.
       gemmCases().forEach((cs, i) => runGemm(K, rng, cs, `case ${i}`));
+    } finally {
+      v.teardown?.();
+    }
+  });
+
+  // The packed (blocked) path only runs above the small-product threshold (96³ multiply-adds): random shapes
+  // there, so every micro-tile edge (m mod 14/6/4, n mod 32/16/8), several K blocks and both thread splits occur.
+  if (v.tier === "native" || v.tier === "openblas") test(`gemm on random shapes above the small-product threshold matches a float64 reference: ${v.name}`, () => {
+    const K = kernelsFor(v.tier);
+    v.setup?.();
+    try {
+      fc.assert(fc.property(
+        fc.integer({ min: 1, max: 330 }), fc.integer({ min: 1, max: 330 }), fc.double({ min: 1, max: 2.5, noNaN: true }),
+        fc.boolean(), fc.boolean(), fc.constantFrom(0, 1, -0.5), fc.constantFrom(1, -1.25), fc.integer({ min: 0, max: 3 }), fc.integer(),
+        (m, n, over, ta, tb, beta, alpha, pad, seed) => {
+          const k = Math.ceil((SMALL_PRODUCT * over) / (m * n));
+          fc.pre(k <= 3000);
+          runGemm(K, new Rng(seed), { ta, tb, m, n, k, alpha, beta, pad });
+        },
+      ), { seed: 14, numRuns: 40 });
+      // Past the AVX-512 path's row (1008) and column (1024) blocks, with ragged edges.
+      for (const [m, n, k] of [[1009, 33, 31], [29, 1057, 37], [15, 47, 1500]] as const)
+        for (const [ta, tb] of [[false, false], [true, true]] as const) runGemm(K, new Rng(m + n), { ta, tb, m, n, k, alpha: 0.75, beta: 0.5, pad: 1 });
     } finally {
       v.teardown?.();
     }
@@ -220,6 +262,30 @@ for (const v of variants()) {
     assert.throws(() => K.sqdist(a4, 8, b4, 8, 8, c4), TransferLabError);
   });
 }
+
+test("TRANSFERLAB_GEMM_ISA forces a native GEMM path, `transferlab info` names it and why; a bad value is a typed error", () => {
+  const addon = nativeAddon();
+  if (typeof addon === "string") return;
+  const best = addon.info().bestIsa;
+  const info = (isa?: string) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "info", "--json"], {
+    encoding: "utf8", env: { ...process.env, TRANSFERLAB_KERNELS: "", TRANSFERLAB_GEMM_ISA: isa ?? "" },
+  });
+  const detail = (r: ReturnType<typeof info>): string => (JSON.parse(r.stdout) as { tiers: Array<{ tier: string; detail: string }> }).tiers.find((t) => t.tier === "native")!.detail;
+  const auto = info();
+  assert.equal(auto.status, 0, auto.stderr);
+  assert.match(detail(auto), { avx512: /AVX-512 .* \(avx512f\+avx512vl detected\)/, avx2: /AVX2\+FMA .* \(avx2\+fma detected\)/, portable: /portable .* \(no avx2 detected\)/ }[best]);
+  const forced = info("portable");
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.match(detail(forced), new RegExp(`portable 4×8 micro-kernel \\(forced by TRANSFERLAB_GEMM_ISA=portable; the CPU runs ${best}\\)`));
+  const bad = info("avx1024");
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /TRANSFERLAB_GEMM_ISA=avx1024 is not a GEMM path; use avx512, avx2, portable/);
+  if (best !== "avx512") {
+    const over = info("avx512");
+    assert.notEqual(over.status, 0);
+    assert.match(over.stderr, /this CPU only runs/);
+  }
+});
 
 test("wasm memory stops growing once it holds the largest product", () => {
   if (!availableTiers().includes("wasm")) return;

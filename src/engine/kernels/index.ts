@@ -1,7 +1,7 @@
 // Kernel tier selection: the fastest available tier unless TRANSFERLAB_KERNELS forces one.
 import { TransferLabError } from "../../core/errors.js";
 import { jsKernels } from "./js.js";
-import { createNativeKernels, createOpenblasKernels, nativeDetail } from "./native.js";
+import { applyGemmIsa, createNativeKernels, createOpenblasKernels, nativeAddon, nativeDetail } from "./native.js";
 import type { Kernels, Tier, TierStatus } from "./types.js";
 import { createWasmKernels } from "./wasm.js";
 
@@ -69,6 +69,8 @@ export function forcedTier(): Tier | undefined {
 /** The active kernels: forced by TRANSFERLAB_KERNELS, else the first available in preference order. */
 export function kernels(): Kernels {
   if (active) return active;
+  const addon = nativeAddon();
+  if (typeof addon !== "string") applyGemmIsa(addon); // a bad TRANSFERLAB_GEMM_ISA is an error, not a silent other tier
   const forced = forcedTier();
   if (forced) {
     if (!Object.hasOwn(loaders, forced)) throw new TransferLabError("INVALID_PARAMETER", `unknown tier '${forced}'; use native, openblas, wasm or js`, { param: "TRANSFERLAB_KERNELS" });

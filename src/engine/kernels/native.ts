@@ -18,11 +18,15 @@ export interface NativeAddon {
   setParams(block: Float64Array): void;
   sqdist: SqdistFn;
   rbf(d: Float32Array, len: number, gammas: Float32Array, k: Float32Array, dk: Float32Array | null): void;
-  /** "generic" forces the portable micro-kernel (tests cover both paths); "avx2" restores the best. */
-  setIsa(isa: "generic" | "avx2"): void;
+  /** Force a GEMM path (tests cover every one the CPU runs); returns the path now in use, lower than asked when the CPU lacks it. */
+  setIsa(isa: GemmIsa): GemmIsa;
   setThreads(n: number): void;
-  info(): { isa: string; bestIsa: string; threads: number; openblas: boolean; openblasDetail: string };
+  info(): { isa: GemmIsa; bestIsa: GemmIsa; threads: number; openblas: boolean; openblasDetail: string };
 }
+
+/** The native tier's GEMM micro-kernels, fastest first; cpuid picks the best the CPU runs. */
+export const GEMM_ISAS = ["avx512", "avx2", "portable"] as const;
+export type GemmIsa = (typeof GEMM_ISAS)[number];
 
 const ADDON = "../../../native/build/Release/transferlab_kernels.node";
 let addon: NativeAddon | string | null = null;
@@ -116,9 +120,29 @@ function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], s
   };
 }
 
+/** TRANSFERLAB_GEMM_ISA, when running in Node and set to something non-empty. */
+export function forcedGemmIsa(): string | undefined {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env?.TRANSFERLAB_GEMM_ISA || undefined;
+}
+
+/**
+ * Apply TRANSFERLAB_GEMM_ISA to the addon: a typed error for an unknown name or a path this CPU cannot run
+ * (never a silent fall-back to another path).
+ */
+export function applyGemmIsa(a: NativeAddon): void {
+  const want = forcedGemmIsa();
+  if (want === undefined) return;
+  if (!(GEMM_ISAS as readonly string[]).includes(want))
+    throw new TransferLabError("INVALID_PARAMETER", `TRANSFERLAB_GEMM_ISA=${want} is not a GEMM path; use ${GEMM_ISAS.join(", ")}`, { param: "TRANSFERLAB_GEMM_ISA" });
+  const got = a.setIsa(want as GemmIsa);
+  if (got !== want) throw new TransferLabError("UNSUPPORTED", `TRANSFERLAB_GEMM_ISA=${want}: this CPU only runs ${got} and below`, { param: "TRANSFERLAB_GEMM_ISA" });
+}
+
 export function createNativeKernels(): Kernels | string {
   const a = nativeAddon();
   if (typeof a === "string") return a;
+  applyGemmIsa(a);
   return kernelsOver("native", a.gemm3, a.setParams, a.sqdist, a.rbf);
 }
 
@@ -130,10 +154,19 @@ export function createOpenblasKernels(): Kernels | string {
   return kernelsOver("openblas", a.blasGemm3, a.setParams, a.sqdist, a.rbf);
 }
 
-/** What the native and OpenBLAS tiers run on, for `transferlab info`. */
+const ISA_LABEL: Record<GemmIsa, string> = {
+  avx512: "AVX-512 14×32 micro-kernel",
+  avx2: "AVX2+FMA 6×16 micro-kernel",
+  portable: "portable 4×8 micro-kernel",
+};
+const ISA_CPU: Record<GemmIsa, string> = { avx512: "avx512f+avx512vl", avx2: "avx2+fma", portable: "no avx2" };
+
+/** What the native and OpenBLAS tiers run on and why, for `transferlab info`. */
 export function nativeDetail(tier: "native" | "openblas"): string {
   const a = nativeAddon();
   if (typeof a === "string") return a;
   const info = a.info();
-  return tier === "native" ? `${info.isa === "avx2+fma" ? "AVX2+FMA" : "generic"} micro-kernel, ${info.threads} thread${info.threads === 1 ? "" : "s"}` : info.openblasDetail;
+  if (tier === "openblas") return info.openblasDetail;
+  const why = info.isa === info.bestIsa ? `${ISA_CPU[info.bestIsa]} detected` : `forced by TRANSFERLAB_GEMM_ISA=${info.isa}; the CPU runs ${info.bestIsa}`;
+  return `GEMM: ${ISA_LABEL[info.isa]} (${why}), ${info.threads} thread${info.threads === 1 ? "" : "s"}`;
 }
