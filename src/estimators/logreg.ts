@@ -10,9 +10,12 @@
 //   lr.save() -> EstimatorSnapshot; LogisticRegression.load(snapshot) -> fitted LogisticRegression
 //   logisticRegressionFactory(params) -> EstimatorFactory
 //
-// Objective (the one scikit-learn's LogisticRegression(multi_class="multinomial", solver="lbfgs") minimises):
-//   Σ_i s_i · CE(softmax(W x_i + b), y_i) + ‖W‖²_F / (2C),   intercept b not penalised.
-// The full k-row parametrisation is used for every k (also k = 2); the penalty makes it unique.
+// Objective: the one scikit-learn's default LogisticRegression(solver="lbfgs") minimises for every class count.
+//   k ≥ 3 (multinomial): Σ_i s_i · CE(softmax(W x_i + b), y_i) + ‖W‖²_F / (2C), full k-row parametrisation.
+//   k = 2 (binary):      Σ_i s_i · log(1 + exp(−ỹ_i (w·x_i + b))) + ‖w‖² / (2C), one weight vector.
+//   The intercept is never penalised. The two differ for k = 2: a symmetric 2-row softmax fit (w₀ = −w₁) has
+//   penalty ‖w₁ − w₀‖²/(4C), i.e. it is the binary fit at 2C — so k = 2 uses the binary form, stored as the
+//   2-row model [0; w], [0; b] (softmax of (0, z) is the sigmoid of z), to give scikit-learn's C exactly.
 // Sample weights s_i enter the loss exactly: a weight of 2 equals duplicating the row. Features are used as
 // given (no internal scaling): standardise them first when their scales differ.
 // Internally the objective is divided by Σ s_i (same minimiser) and the fit stops when the largest absolute
@@ -82,6 +85,10 @@ export class LogisticRegression implements Estimator {
 
     this.numClasses = k;
     this.numFeatures = d;
+    if (k === 2) {
+      this.fitBinary(X, y, s, sumW, opts.signal);
+      return;
+    }
     const nW = k * d;
     const nParam = nW + (this.params.fitIntercept ? k : 0);
     const lam = 1 / this.params.C;
@@ -132,6 +139,46 @@ export class LogisticRegression implements Estimator {
     const res = lbfgs(fg, theta, this.params.tol, this.params.maxIter, opts.signal);
     this.coef = theta.slice(0, nW);
     this.intercept = this.params.fitIntercept ? theta.slice(nW) : new Float64Array(k);
+    this.nIter = res.iterations;
+    this.converged = res.converged;
+  }
+
+  /** k = 2: scikit-learn's binary objective over one weight vector w and intercept b (see the header). */
+  private fitBinary(X: Matrix, y: Labels, s: Float64Array, sumW: number, signal?: AbortSignal): void {
+    const n = X.rows, d = X.cols, xd = X.data;
+    const fitB = this.params.fitIntercept;
+    const nParam = d + (fitB ? 1 : 0);
+    const lam = 1 / this.params.C;
+    const fg = (theta: Float64Array, grad: Float64Array): number => {
+      grad.fill(0);
+      let loss = 0;
+      for (let i = 0; i < n; i++) {
+        const si = s[i]!;
+        if (si === 0) continue;
+        const off = i * d;
+        let z = fitB ? theta[d]! : 0;
+        for (let j = 0; j < d; j++) z += theta[j]! * xd[off + j]!;
+        // log(1 + e^{−m}) with margin m = ±z, computed without overflow.
+        const m = y[i] === 1 ? z : -z;
+        loss += si * (m > 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m)));
+        const r = si * (1 / (1 + Math.exp(-z)) - (y[i] === 1 ? 1 : 0));
+        if (fitB) grad[d]! += r;
+        for (let j = 0; j < d; j++) grad[j]! += r * xd[off + j]!;
+      }
+      let pen = 0;
+      for (let j = 0; j < d; j++) {
+        pen += theta[j]! * theta[j]!;
+        grad[j]! += lam * theta[j]!;
+      }
+      loss += 0.5 * lam * pen;
+      for (let p = 0; p < nParam; p++) grad[p]! /= sumW;
+      return loss / sumW;
+    };
+    const theta = new Float64Array(nParam);
+    const res = lbfgs(fg, theta, this.params.tol, this.params.maxIter, signal);
+    this.coef = new Float64Array(2 * d);
+    this.coef.set(theta.subarray(0, d), d);
+    this.intercept = Float64Array.of(0, fitB ? theta[d]! : 0);
     this.nIter = res.iterations;
     this.converged = res.converged;
   }

@@ -13,7 +13,8 @@ interface Case {
 }
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/metrics/logreg.json", import.meta.url), "utf8")) as { cases: Case[] };
 
-// Truth: scikit-learn LogisticRegression(multinomial, lbfgs, tol 1e-12), from test/fixtures/metrics/make_logreg.py.
+// Truth: scikit-learn's default LogisticRegression (lbfgs, tol 1e-12: binary for k = 2, multinomial above), from
+// test/fixtures/metrics/make_logreg.py. The binary cases pin C: the old symmetric 2-row fit matched C' = 2C instead.
 for (const c of fixture.cases) {
   test(`logreg matches scikit-learn: ${c.name}`, () => {
     const X = Matrix.from(c.X);
@@ -40,8 +41,9 @@ for (const c of fixture.cases) {
     const mo = Array.from(lr.intercept).reduce((a, b) => a + b, 0) / c.k;
     for (let r = 0; r < c.k; r++) assert.ok(Math.abs(lr.intercept[r]! - mo - c.polished_intercept[r]!) < 1e-6 * Math.max(1, scale));
     if (c.k === 2) {
-      // Binary: scikit-learn reports one row, w1 of the symmetric fit (w0 = −w1; the penalty makes rows sum to 0).
-      for (let j = 0; j < c.d; j++) assert.ok(Math.abs(lr.coef[c.d + j]! - c.coef[0]![j]!) < 1e-4);
+      // Binary: scikit-learn reports one row w (class 1 against class 0); ours is stored as rows [0; w].
+      for (let j = 0; j < c.d; j++) assert.ok(Math.abs(lr.coef[c.d + j]! - lr.coef[j]! - c.coef[0]![j]!) < 1e-4, `coef ${j}`);
+      assert.ok(Math.abs(lr.intercept[1]! - lr.intercept[0]! - c.intercept[0]!) < 1e-4, "intercept");
     }
   });
 }
