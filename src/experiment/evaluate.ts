@@ -1,10 +1,14 @@
 // `transferlab evaluate`: the standard protocol. For each seed: draw K labelled target points per class
 // (stratified), give every method the same FitData (source, unlabelled target, the few labelled target points),
-// score on the test points only. Per method: accuracy mean, sd, 95 % CI and per-seed values; a paired
-// comparison with source-only and with target-only (wins/ties/losses, paired t-test); and a verdict.
-// Source-only and target-only always run, because every method is judged against them.
+// score on the test points only. Per method: accuracy mean, sd, a named 95 % interval and per-seed values; a
+// paired comparison on per-example correctness with source-only and with target-only (./compare.ts: McNemar when
+// both models are fitted once, a paired bootstrap over seeds and test rows when fits differ); a verdict that
+// needs p < α AND a difference beyond the practical-equivalence margin; and a flag for degenerate predictors.
+// Source-only and target-only always run, because every method is judged against them. The oracle (asked for
+// only) never trains on a row it is scored on: in the transductive protocol it is cross-fitted on two folds.
 import type { LabelledDomain } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
+import { takeDomainRows } from "../core/domain.js";
 import { TransferLabError } from "../core/errors.js";
 import type { Adapter, FitData } from "../adapt/types.js";
 import { getMethod, type MethodName } from "../adapt/registry.js";
@@ -14,9 +18,11 @@ import { splitTargetForProtocol, type Protocol } from "./protocol.js";
 import { resolveScale, scalePair, type Scale, type ScaleInfo } from "./scale.js";
 import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
-import { summarize, pairedComparison, transferVerdict, type PairedComparison, type Summary } from "./stats.js";
+import { summarize, type Summary } from "./stats.js";
+import { compareCorrectness, comparisonVerdict, type ComparisonVerdict, type CorrectnessComparison, type SeedCorrectness } from "./compare.js";
+import { wilson } from "../metrics/assess.js";
 
-export const EVALUATE_SCHEMA = "transferlab.evaluate/1";
+export const EVALUATE_SCHEMA = "transferlab.evaluate/2";
 
 /** Defaults of every evaluate option, the same as `transferlab evaluate`'s (except jobs: the CLI uses one worker
  *  thread per core, up to 4; a library call stays in its thread unless asked). */
@@ -29,6 +35,9 @@ export const EVALUATE_DEFAULTS = {
   scale: "auto",
   protocol: "transductive",
   jobs: 1,
+  /** Practical-equivalence margin in accuracy points: a smaller difference is "no meaningful change". */
+  margin: 1,
+  alpha: 0.05,
 } as const satisfies Partial<EvaluateOptions>;
 
 export interface EvaluateOptions {
@@ -53,16 +62,27 @@ export interface EvaluateOptions {
   memoryBudget?: number;
   /** Worker threads for the fits (default 1: all in this thread). Results do not depend on it. */
   jobs?: number;
+  /** Practical-equivalence margin in accuracy points (default 1). */
+  margin?: number;
+  /** Significance level of the comparisons (default 0.05). */
+  alpha?: number;
   /** Called after each fit with a short message. */
   progress?: (done: number, total: number, message: string) => void;
   signal?: AbortSignal;
 }
 
-export type Verdict = "gain" | "harm" | "no significant change";
+export type Verdict = ComparisonVerdict;
 
-export interface Comparison extends PairedComparison {
+export interface Comparison extends CorrectnessComparison {
   baseline: string;
   verdict: Verdict;
+}
+
+/** A predictor that says one class for every test row (its probabilities, if any, cannot rank anything). */
+export interface Degenerate {
+  kind: "one class";
+  class: number;
+  message: string;
 }
 
 export interface MethodResult {
@@ -71,11 +91,14 @@ export interface MethodResult {
   /** True for the oracle row, which reads target labels no user has. */
   oracle: boolean;
   params: Record<string, unknown>;
-  accuracy: Summary & { perSeed: number[] };
+  /** `ci95` is clipped to [0, 100]; `ciMethod` says which interval it is. */
+  accuracy: Summary & { perSeed: number[]; ciMethod: string };
+  /** Non-null when the method predicted a single class on every test row of every seed. */
+  degenerate: Degenerate | null;
   vsSourceOnly: Comparison | null;
   vsTargetOnly: Comparison | null;
   /** Against the stronger of source-only and target-only (higher mean accuracy): the negative-transfer view. */
-  verdict: Verdict | "baseline";
+  verdict: Verdict | "baseline" | "oracle";
   /** Distinct notes the method reported over the seeds. */
   notes: string[];
   /** Seconds of the fit and prediction per seed; a model fitted once (seed-invariant) has its time on the first seed and 0 after. */
@@ -92,14 +115,12 @@ export interface EvaluateResult {
   targetLabelsPerClass: number;
   seeds: number[];
   split: { labelled: number; unlabelled: number; test: number };
+  /** Practical-equivalence margin (points) and significance level the verdicts used. */
+  margin: number;
+  alpha: number;
   methods: MethodResult[];
   notes: string[];
 }
-
-const toVerdict = (c: PairedComparison): Verdict => {
-  const v = transferVerdict(c);
-  return v === "positive transfer" ? "gain" : v === "negative transfer" ? "harm" : "no significant change";
-};
 
 export async function evaluate(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): Promise<EvaluateResult> {
   const D = EVALUATE_DEFAULTS;
@@ -111,6 +132,9 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
     protocol: options.protocol ?? D.protocol, jobs: options.jobs ?? D.jobs,
   };
   if (!Number.isInteger(opts.seeds) || opts.seeds < 1) throw new TransferLabError("INVALID_PARAMETER", `must be a positive integer, got ${opts.seeds}`, { param: "seeds" });
+  const margin = opts.margin ?? D.margin, alpha = opts.alpha ?? D.alpha;
+  if (!(margin >= 0) || !Number.isFinite(margin)) throw new TransferLabError("INVALID_PARAMETER", `must be a non-negative number of accuracy points, got ${margin}`, { param: "margin" });
+  if (!(alpha > 0 && alpha < 1)) throw new TransferLabError("INVALID_PARAMETER", `must be in (0, 1), got ${alpha}`, { param: "alpha" });
   if (pair.source.X.cols !== pair.target.X.cols) {
     throw new TransferLabError("FEATURE_MISMATCH", `source '${pair.source.name}' has ${pair.source.X.cols} features but target '${pair.target.name}' has ${pair.target.X.cols}`);
   }
@@ -138,12 +162,37 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   // Plan every fit first (tasks carry test inputs, never test labels), run them, then score.
   const tasks: FitTask[] = [];
   const invariantTask = new Map<string, number>();
-  const slots: { seed: number; method: Adapter; task: number; test: Int32Array; labels: Int32Array; first: boolean }[] = [];
+  // A slot is one method on one seed: its predictions for the seed's test rows come from one or more tasks
+  // (pred[to[q]] = outcome.pred[from[q]]); `rows` are the target row indices tested.
+  type Part = { task: number; from: Int32Array; to: Int32Array };
+  const slots: { seed: number; method: Adapter; parts: Part[]; rows: Int32Array; labels: Int32Array; first: boolean }[] = [];
+  const iota = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
   for (const seed of seeds) {
     const s = splitTargetForProtocol(target, opts.targetLabelsPerClass, opts.protocol, new Rng(seed).fork("split"));
     s.notes.forEach((n) => runNotes.add(n));
     split = { labelled: s.labelled.X.rows, unlabelled: s.unlabelled.X.rows, test: s.testX.rows };
     for (const m of methods) {
+      if (m.needs === "oracle" && opts.protocol === "transductive") {
+        // Every target row is a test row or a labelled one here, so the oracle is cross-fitted: the test rows are
+        // split in two folds and each fold is predicted by an oracle trained on every other target row.
+        const nt = s.indices.test.length;
+        const perm = new Rng(seed).fork("oracle-folds").permutation(nt);
+        const folds = [perm.slice(0, Math.floor(nt / 2)), perm.slice(Math.floor(nt / 2))].map((f) => f.sort()).filter((f) => f.length > 0);
+        const parts: Part[] = folds.map((fold) => {
+          const out = new Uint8Array(target.X.rows);
+          for (const q of fold) out[s.indices.test[q]!] = 1;
+          const train = Int32Array.from({ length: target.X.rows }, (_, i) => i).filter((i) => !out[i]);
+          const task = tasks.push({
+            method: m.name, params: params.get(m.name) as Record<string, unknown>, estimator: opts.estimator,
+            estimatorParams: opts.estimatorParams ?? {}, rngSeed: seed, memoryBudget: opts.memoryBudget,
+            data: { source, target: s.unlabelled, targetLabelled: takeDomainRows(target, train, `${target.name} (oracle fold)`) as LabelledDomain },
+            predictX: target.X.takeRows(Int32Array.from(fold, (q) => s.indices.test[q]!)),
+          }) - 1;
+          return { task, from: iota(fold.length), to: fold };
+        });
+        slots.push({ seed, method: m, parts, rows: s.indices.test, labels: s.testLabels, first: true });
+        continue;
+      }
       const invariant = seedInvariant(m);
       let task = invariant ? invariantTask.get(m.name) : undefined;
       const isFirst = task === undefined;
@@ -159,7 +208,7 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
         if (invariant) invariantTask.set(m.name, task);
       }
       // An invariant task predicted every target row (read this seed's test rows); any other predicted s.testX.
-      slots.push({ seed, method: m, task, test: invariant ? s.indices.test : Int32Array.from({ length: s.testX.rows }, (_, k) => k), labels: s.testLabels, first: isFirst });
+      slots.push({ seed, method: m, parts: [{ task, from: invariant ? s.indices.test : iota(s.testX.rows), to: iota(s.testX.rows) }], rows: s.indices.test, labels: s.testLabels, first: isFirst });
     }
   }
   const invariantTasks = new Set(invariantTask.values());
@@ -176,15 +225,28 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   order.forEach((i, k) => (outcomes[i] = ran[k]!));
 
   const acc = new Map<string, number[]>(methods.map((m) => [m.name, []]));
+  const correct = new Map<string, { rows: Int32Array; bits: Uint8Array }[]>(methods.map((m) => [m.name, []]));
+  const predicted = new Map<string, Set<number>>(methods.map((m) => [m.name, new Set()]));
   const secs = new Map<string, number[]>(methods.map((m) => [m.name, []]));
   const notes = new Map<string, Set<string>>(methods.map((m) => [m.name, new Set()]));
   for (const slot of slots) {
-    const out = outcomes[slot.task]!;
-    let correct = 0;
-    for (let k = 0; k < slot.test.length; k++) if (out.pred[slot.test[k]!] === slot.labels[k]) correct++;
-    acc.get(slot.method.name)!.push((100 * correct) / slot.labels.length);
-    secs.get(slot.method.name)!.push(slot.first ? out.seconds : 0);
-    out.notes.forEach((n) => notes.get(slot.method.name)!.add(n));
+    const bits = new Uint8Array(slot.labels.length);
+    let seconds = 0;
+    for (const part of slot.parts) {
+      const out = outcomes[part.task]!;
+      for (let q = 0; q < part.to.length; q++) {
+        const p = out.pred[part.from[q]!]!;
+        predicted.get(slot.method.name)!.add(p);
+        bits[part.to[q]!] = p === slot.labels[part.to[q]!] ? 1 : 0;
+      }
+      seconds += out.seconds;
+      out.notes.forEach((n) => notes.get(slot.method.name)!.add(n));
+    }
+    let c = 0;
+    for (const b of bits) c += b;
+    acc.get(slot.method.name)!.push((100 * c) / bits.length);
+    correct.get(slot.method.name)!.push({ rows: slot.rows, bits });
+    secs.get(slot.method.name)!.push(slot.first ? seconds : 0);
   }
 
   const so = acc.get("source-only")!, to = acc.get("target-only")!;
@@ -193,21 +255,29 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   const results: MethodResult[] = methods.map((m) => {
     const xs = acc.get(m.name)!;
     const isBaseline = m.name === "source-only" || m.name === "target-only";
-    const cmp = (base: string, ys: number[]): Comparison | null => {
+    const cmp = (base: string): Comparison | null => {
       if (base === m.name) return null;
-      const c = pairedComparison(xs, ys);
-      return { ...c, baseline: base, verdict: toVerdict(c) };
+      const a = correct.get(m.name)!, b = correct.get(base)!;
+      const seedsC: SeedCorrectness[] = a.map((x, i) => ({ rows: x.rows, method: x.bits, baseline: b[i]!.bits }));
+      const sameModels = seedInvariant(m) && m.needs !== "oracle" && seedInvariant(getMethod(base));
+      const c = compareCorrectness(seedsC, { sameModels, rng: new Rng(first).fork(`compare:${m.name}:${base}`) });
+      return { ...c, baseline: base, verdict: comparisonVerdict(c, { alpha, margin }) };
     };
-    const vsS = cmp("source-only", so), vsT = cmp("target-only", to);
+    const vsS = cmp("source-only"), vsT = cmp("target-only");
+    const classes = [...predicted.get(m.name)!];
+    const degenerate: Degenerate | null = classes.length === 1
+      ? { kind: "one class", class: classes[0]!, message: `predicts class ${classes[0]} for every test row: its accuracy is that class's share of the test rows` }
+      : null;
     return {
       name: m.name,
       family: m.family,
       oracle: m.needs === "oracle",
       params: params.get(m.name) as Record<string, unknown>,
-      accuracy: { ...summarize(xs), perSeed: xs },
+      accuracy: { ...accuracyInterval(xs, correct.get(m.name)!, seedInvariant(m) && m.needs !== "oracle"), perSeed: xs },
+      degenerate,
       vsSourceOnly: vsS,
       vsTargetOnly: vsT,
-      verdict: isBaseline ? "baseline" : (stronger === "target-only" ? vsT : vsS)!.verdict,
+      verdict: m.needs === "oracle" ? "oracle" : isBaseline ? "baseline" : (stronger === "target-only" ? vsT : vsS)!.verdict,
       notes: [...notes.get(m.name)!],
       secondsPerSeed: secs.get(m.name)!,
     };
@@ -222,8 +292,11 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
     targetLabelsPerClass: opts.targetLabelsPerClass,
     seeds,
     split,
+    margin,
+    alpha,
     methods: results,
-    notes: [...runNotes, ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) by a paired t-test over seeds, α = 0.05`],
+    notes: [...runNotes, ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) on per-example correctness over the same test rows — McNemar's mid-p test on the distinct test rows when both models are fitted once, otherwise a paired bootstrap over seeds and test rows — and say gain/harm only when p < ${alpha} and the difference is at least ${margin} point${margin === 1 ? "" : "s"} (the practical-equivalence margin, --margin); a smaller difference is "no meaningful change" whatever its p`,
+      ...(methods.some((m) => m.needs === "oracle") && opts.protocol === "transductive" ? ["oracle: cross-fitted on two folds of each seed's test rows, each fold predicted by an oracle trained on every other target row (never on a row it is scored on)"] : [])],
   };
 }
 
@@ -232,19 +305,21 @@ export function formatEvaluation(r: EvaluateResult): string {
   const lines: string[] = [];
   lines.push(`${r.source.name} → ${r.target.name}: ${r.protocol}, estimator ${r.estimator}, scale ${r.scale.rule}, ${r.targetLabelsPerClass} target labels/class, ${r.seeds.length} seeds`);
   lines.push(`per seed: ${r.split.labelled} labelled, ${r.split.unlabelled} unlabelled, ${r.split.test} test target points`);
-  const head = ["method", "family", "accuracy %", "95% CI", "vs source-only W/T/L p", "vs target-only W/T/L p", "verdict"];
+  const head = ["method", "family", "accuracy %", "95% CI", "vs source-only Δ p", "vs target-only Δ p", "verdict"];
   const rows = r.methods.map((m) => [
     m.oracle ? `${m.name} (ORACLE)` : m.name,
     m.family,
     `${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}`,
-    `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]`,
+    `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]${ciMark(m.accuracy.ciMethod)}`,
     fmtCmp(m.vsSourceOnly),
     fmtCmp(m.vsTargetOnly),
-    m.oracle ? "oracle (upper bound, not a method)" : m.verdict,
+    (m.oracle ? "oracle (upper bound, not a method)" : m.verdict) + (m.degenerate ? ` — DEGENERATE: class ${m.degenerate.class} only` : ""),
   ]);
   const w = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
   const fmt = (row: string[]) => row.map((c, j) => c.padEnd(w[j]!)).join("  ").trimEnd();
   lines.push(fmt(head), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(fmt));
+  lines.push(`95% CI: ${CI_MARKS.map(([mark, what]) => `${mark} ${what}`).join("; ")}. Δ = method − baseline in points; p: McNemar mid-p (M) or paired bootstrap (B).`);
+  for (const m of r.methods) if (m.degenerate) lines.push(`warning (${m.name}): ${m.degenerate.message}`);
   for (const m of r.methods) for (const n of m.notes) lines.push(`note (${m.name}): ${n}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   return `${lines.join("\n")}\n`;
@@ -252,5 +327,33 @@ export function formatEvaluation(r: EvaluateResult): string {
 
 function fmtCmp(c: Comparison | null): string {
   if (!c) return "—";
-  return `${c.wins}/${c.ties}/${c.losses} p=${c.pValue < 0.001 ? "<0.001" : c.pValue.toFixed(3)}`;
+  const d = `${c.meanDiff >= 0 ? "+" : ""}${c.meanDiff.toFixed(1)}`;
+  return c.pValue === null ? `${d} no test` : `${d} ${formatP(c.pValue)} ${c.test === "McNemar mid-p" ? "M" : "B"}`;
+}
+
+/** p-values as printed everywhere: "p<0.001" below 0.001, else three decimals. */
+export function formatP(p: number): string {
+  return p < 0.001 ? "p<0.001" : `p=${p.toFixed(3)}`;
+}
+
+const CI_MARKS: Array<[string, string]> = [["t", "Student t over seeds, clipped to [0, 100]"], ["w", "Wilson over the distinct test rows of one fitted model"], ["w1", "Wilson over one seed's test rows (fit variance not included)"]];
+const ciMark = (method: string) => { const m = CI_MARKS.find(([, what]) => what === method)?.[0]; return m ? ` ${m}` : ""; };
+
+/**
+ * The 95 % interval of a method's target accuracy, named: a model fitted once is one model, so its interval is
+ * Wilson's over the distinct rows it was tested on (seeds do not replicate it); otherwise Student's t over seeds,
+ * clipped to [0, 100]; with one seed, Wilson over that seed's test rows.
+ */
+function accuracyInterval(xs: number[], correct: { rows: Int32Array; bits: Uint8Array }[], fittedOnce: boolean): Summary & { ciMethod: string } {
+  const sum = summarize(xs);
+  const wilsonOf = (rows: Int32Array[], bits: Uint8Array[]): [number, number] => {
+    const seen = new Set<number>();
+    let n = 0, right = 0;
+    rows.forEach((rs, s) => rs.forEach((r, i) => { if (!seen.has(r)) { seen.add(r); n++; right += bits[s]![i]!; } }));
+    const [lo, hi] = wilson(right, n);
+    return [100 * lo, 100 * hi];
+  };
+  if (fittedOnce) return { ...sum, ci95: wilsonOf(correct.map((c) => c.rows), correct.map((c) => c.bits)), ciMethod: CI_MARKS[1]![1] };
+  if (xs.length === 1) return { ...sum, ci95: wilsonOf([correct[0]!.rows], [correct[0]!.bits]), ciMethod: CI_MARKS[2]![1] };
+  return { ...sum, ci95: [Math.max(0, sum.ci95[0]), Math.min(100, sum.ci95[1])], ciMethod: CI_MARKS[0]![1] };
 }

@@ -8,7 +8,8 @@ import { Matrix, Rng } from "../../src/core/index.js";
 import type { LabelledDomain } from "../../src/core/index.js";
 import { evaluate, type EvaluateOptions } from "../../src/experiment/evaluate.js";
 import { splitTargetForProtocol } from "../../src/experiment/protocol.js";
-import { summarize, pairedComparison } from "../../src/experiment/stats.js";
+import { summarize } from "../../src/experiment/stats.js";
+import { comparisonVerdict } from "../../src/experiment/compare.js";
 import { KnnClassifier } from "../../src/estimators/knn.js";
 
 function domain(name: string, n: number, shift: number, seed: number): LabelledDomain {
@@ -40,7 +41,17 @@ test("per-seed accuracies equal an estimator trained by hand on the same split",
   });
   const sum = summarize(so.accuracy.perSeed);
   assert.equal(so.accuracy.mean, sum.mean);
-  assert.deepEqual(to.vsSourceOnly && { w: to.vsSourceOnly.wins, p: to.vsSourceOnly.pValue }, (() => { const c = pairedComparison(to.accuracy.perSeed, so.accuracy.perSeed); return { w: c.wins, p: c.pValue }; })());
+  // target-only is refitted per seed, source-only once: their fits differ, so the paired bootstrap compares them.
+  const c = to.vsSourceOnly!;
+  assert.equal(c.test, "paired bootstrap");
+  const diffs = to.accuracy.perSeed.map((a, k) => a - so.accuracy.perSeed[k]!);
+  assert.ok(Math.abs(c.meanDiff - diffs.reduce((a, b) => a + b, 0) / diffs.length) < 1e-9);
+  assert.equal(c.wins, diffs.filter((d) => d > 0).length);
+  assert.equal(c.verdict, comparisonVerdict(c, { alpha: 0.05, margin: 1 }));
+  // Intervals are clipped to [0, 100] and named: source-only is one fitted model (Wilson over its test rows).
+  assert.match(so.accuracy.ciMethod, /Wilson/);
+  assert.match(to.accuracy.ciMethod, /Student t/);
+  for (const m of r.methods) assert.ok(m.accuracy.ci95[0] >= 0 && m.accuracy.ci95[1] <= 100);
   assert.deepEqual(r.split, { labelled: 9, unlabelled: 60, test: 51 });
 });
 
@@ -92,12 +103,45 @@ test("CLI: --json emits one document; a bad method is one line on stderr and exi
   const ok = run(["--pair", "moons?n=120", "--methods", "coral", "--estimator", "knn", "--seeds", "2", "--target-labels-per-class", "2", "--json"]);
   assert.equal(ok.status, 0, ok.stderr);
   const doc = JSON.parse(ok.stdout);
-  assert.equal(doc.schema, "transferlab.evaluate/1");
+  assert.equal(doc.schema, "transferlab.evaluate/2");
   assert.deepEqual(doc.methods.map((m: { name: string }) => m.name), ["source-only", "target-only", "coral"]);
   assert.equal(doc.methods[2].accuracy.perSeed.length, 2);
-  assert.ok(["gain", "harm", "no significant change"].includes(doc.methods[2].verdict));
+  assert.ok(["gain", "harm", "no significant change", "no meaningful change"].includes(doc.methods[2].verdict));
+  assert.equal(doc.margin, 1);
   const bad = run(["--pair", "moons?n=120", "--methods", "corall", "--estimator", "knn"]);
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr.trim().split("\n").length, 1);
   assert.match(bad.stderr, /unknown method 'corall'.*did you mean coral/);
+});
+
+test("the oracle is never scored on a row it trained on (transductive: cross-fitted); its verdict is 'oracle'", async () => {
+  // Target labels are coin flips independent of the inputs: a 1-NN trained on the test rows would memorise them
+  // (100 %), an honest oracle can only guess (≈ 50 %).
+  const rng = new Rng(4);
+  const n = 200;
+  const X = new Matrix(n, 2), y = new Int32Array(n);
+  for (let i = 0; i < n; i++) { X.set(i, 0, rng.normal()); X.set(i, 1, rng.normal()); y[i] = rng.uniform() < 0.5 ? 1 : 0; }
+  const noise = { source: domain("src", 90, 0, 1), target: { name: "coin", X, y } };
+  noise.source.y.forEach((v, i) => (noise.source.y[i] = v % 2));
+  const r = await evaluate(noise, { ...base, estimator: "knn", estimatorParams: { k: 1 }, methods: ["oracle"] });
+  const o = r.methods.find((m) => m.name === "oracle")!;
+  assert.equal(o.verdict, "oracle");
+  assert.ok(o.accuracy.mean < 65, `oracle accuracy ${o.accuracy.mean} on coin-flip labels`);
+  assert.ok(r.notes.some((t) => /cross-fitted/.test(t)));
+});
+
+test("degenerate predictors are flagged; a difference inside the margin is never gain or harm", async () => {
+  // A source with one class: source-only predicts it everywhere.
+  const one = { source: { ...pair.source, y: new Int32Array(pair.source.X.rows) }, target: pair.target };
+  const r = await evaluate(one, { ...base, methods: ["coral"] });
+  const so = r.methods.find((m) => m.name === "source-only")!;
+  assert.deepEqual(so.degenerate && [so.degenerate.kind, so.degenerate.class], ["one class", 0]);
+  assert.equal(r.methods.find((m) => m.name === "target-only")!.degenerate, null);
+  const wide = await evaluate(pair, { ...base, methods: ["coral", "kmm", "self-training"], margin: 100 });
+  for (const m of wide.methods.slice(2)) assert.equal(m.verdict, "no meaningful change");
+  const narrow = await evaluate(pair, { ...base, methods: ["coral", "kmm", "self-training"], margin: 0 });
+  for (const m of narrow.methods.slice(2)) {
+    const c = (narrow.methods[0]!.accuracy.mean <= narrow.methods[1]!.accuracy.mean ? m.vsTargetOnly : m.vsSourceOnly)!;
+    assert.equal(m.verdict, c.pValue === null ? "no test" : c.pValue < 0.05 ? (c.meanDiff > 0 ? "gain" : "harm") : "no significant change");
+  }
 });

@@ -26,6 +26,7 @@ interface Opts {
   param: string[];
   memoryBudget?: string;
   jobs: string;
+  margin: string;
   json?: boolean;
 }
 
@@ -63,6 +64,7 @@ export function register(program: Command): void {
     .option("--param <method.key=value>", "a method parameter (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--memory-budget <size>", `memory budget for O(n²) methods (default ${DEFAULT_MEMORY_BUDGET / 1024 ** 3} GB)`)
     .option("--jobs <n>", "worker threads for the fits (results do not depend on it)", String(defaultJobs()))
+    .option("--margin <points>", "practical-equivalence margin: a difference under this many accuracy points is 'no meaningful change' whatever its p", String(D.margin))
     .option("--json", "print the result as one JSON document on stdout")
     .action(async (o: Opts) => {
       const methods = o.methods.split(",").map((s) => s.trim()).filter(Boolean);
@@ -73,6 +75,8 @@ export function register(program: Command): void {
       const firstSeed = parseInteger(o.firstSeed, "first-seed", 0);
       const jobs = parseInteger(o.jobs, "jobs", 1);
       const K = parseInteger(o.targetLabelsPerClass, "target-labels-per-class", 0);
+      const margin = Number(o.margin);
+      if (o.margin.trim() === "" || !Number.isFinite(margin) || margin < 0) throw new TransferLabError("INVALID_PARAMETER", `must be a non-negative number of accuracy points, got '${o.margin}'`, { param: "margin" }, "e.g. --margin 1");
       if (o.pair === undefined && (o.source === undefined || o.target === undefined)) {
         throw new TransferLabError("INVALID_PARAMETER", "give --source and --target (or --pair)", { param: "source" }, "e.g. --source mnist --target optdigits");
       }
@@ -84,7 +88,7 @@ export function register(program: Command): void {
         methods: methods as MethodName[], methodParams: parseParamFlags(o.param), estimator: o.estimator as EstimatorName,
         targetLabelsPerClass: K, seeds, firstSeed, scale, protocol: o.protocol as Protocol,
         memoryBudget: o.memoryBudget !== undefined ? parseBytes(o.memoryBudget) : undefined,
-        jobs,
+        jobs, margin,
         progress: interactive ? (done, total, msg) => process.stderr.write(`\r[${done}/${total}] ${msg}`.padEnd(60)) : undefined,
       });
       if (interactive) process.stderr.write("\r".padEnd(61) + "\r");
