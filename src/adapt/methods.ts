@@ -7,6 +7,7 @@ export { oracle } from "./baselines/oracle.js";
 export { kmm } from "./instance/kmm.js";
 export { kliep } from "./instance/kliep.js";
 export { domainClassifier } from "./instance/domain-classifier.js";
+export { priorCorrection } from "./instance/prior-correction.js";
 export { nearestNeighbourWeighting } from "./instance/nearest-neighbour.js";
 export { selfTraining } from "./self-training/self-training.js";
 export { coral } from "./feature/coral.js";
