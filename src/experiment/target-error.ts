@@ -1,0 +1,128 @@
+// The first question `assess` answers: what error will the SOURCE model make on the target? Two routes.
+//  - With labelled target rows: directly from them, with an interval. Rows labelled at random (a partly
+//    labelled file) give a Wilson interval. K rows per class (stratified, --target-labels-per-class) give
+//    per-class errors; the target's class mix q is then not observed, so it is estimated by inverting the
+//    source model's confusion matrix on those rows against its predicted-label shares on every target row
+//    (P_T(ŷ) = M·q, M measured on the target itself: no label-shift assumption); error = Σ_c q_c·e_c, with a
+//    bootstrap interval that resamples each class's rows.
+//  - Without labels: ATC and DoC (predictTargetError) extrapolate from the model's confidence. They are shown
+//    only when their validity checks pass: the domains are not nearly separable (a kernel domain classifier
+//    does not tell them apart almost perfectly; when it does, the model meets inputs unlike its training data
+//    and its confidence says nothing about its accuracy), and its confidence is calibrated on held-out source
+//    rows (expected calibration error). Otherwise each prediction says reliable: false and why.
+import type { Rng } from "../core/rng.js";
+import { Matrix as MlMatrix, solve } from "ml-matrix";
+import { wilson } from "../metrics/assess.js";
+
+export interface TargetErrorEstimate {
+  value: number;
+  ci: [number, number];
+  /** Which interval, in words. */
+  interval: string;
+  /** The labelled rows it rests on and how they were chosen. */
+  rows: number;
+  sampling: "random" | "stratified";
+}
+
+/** The source model's target error from labelled target rows (see the header for the two samplings). */
+export function labelledTargetError(pred: Int32Array, y: Int32Array, opts: { sampling: "random" | "stratified"; predAll: Int32Array; k: number; rng: Rng; level?: number; replicates?: number }): TargetErrorEstimate {
+  const level = opts.level ?? 0.95;
+  const n = y.length;
+  if (opts.sampling === "random") {
+    let e = 0;
+    for (let i = 0; i < n; i++) if (pred[i] !== y[i]) e++;
+    return { value: e / n, ci: wilson(e, n, level), interval: `Wilson over ${n} labelled target rows (assumed a random sample of the target)`, rows: n, sampling: "random" };
+  }
+  const k = opts.k;
+  const mu = new Array<number>(k).fill(0);
+  for (const v of opts.predAll) mu[v]! += 1 / opts.predAll.length;
+  const byClass: number[][] = Array.from({ length: k }, () => []);
+  for (let i = 0; i < n; i++) byClass[y[i]!]!.push(i);
+  const estimate = (pick: (c: number) => number[]): number => {
+    const M = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    const e = new Array<number>(k).fill(0);
+    const present: number[] = [];
+    for (let c = 0; c < k; c++) {
+      const rows = pick(c);
+      if (rows.length === 0) continue;
+      present.push(c);
+      for (const i of rows) {
+        M[pred[i]!]![c]! += 1 / rows.length;
+        if (pred[i] !== c) e[c]! += 1 / rows.length;
+      }
+    }
+    const q = classMix(M, mu, present);
+    return present.reduce((s, c) => s + q[c]! * e[c]!, 0);
+  };
+  const value = estimate((c) => byClass[c]!);
+  const B = opts.replicates ?? 1000;
+  const reps = new Float64Array(B);
+  for (let r = 0; r < B; r++) reps[r] = estimate((c) => byClass[c]!.map(() => byClass[c]![opts.rng.int(byClass[c]!.length)]!));
+  reps.sort();
+  const at = (p: number) => reps[Math.min(B - 1, Math.max(0, Math.round(p * (B - 1))))]!;
+  return {
+    value, ci: [at((1 - level) / 2), at(1 - (1 - level) / 2)], rows: n, sampling: "stratified",
+    interval: `bootstrap (${B} replicates, each class's rows resampled) of Σ_c q_c·e_c over ${n} labelled rows (${byClass.filter((b) => b.length).length} classes), class mix q from the confusion matrix on those rows and the predicted-label shares of every target row`,
+  };
+}
+
+/** q ≥ 0, Σq = 1 solving M·q ≈ μ over the classes present (least squares, negatives clipped). */
+function classMix(M: number[][], mu: number[], present: number[]): number[] {
+  const k = mu.length;
+  const q = new Array<number>(k).fill(0);
+  if (present.length === 0) return q;
+  const A = new MlMatrix(M.map((row) => present.map((c) => row[c]!)));
+  let sol: number[];
+  try {
+    sol = solve(A, MlMatrix.columnVector(mu), true).to1DArray();
+  } catch {
+    sol = present.map(() => 1 / present.length);
+  }
+  present.forEach((c, j) => (q[c] = Math.max(0, Number.isFinite(sol[j]!) ? sol[j]! : 0)));
+  const s = q.reduce((a, b) => a + b, 0);
+  return s > 0 ? q.map((v) => v / s) : q.map((_, c) => (present.includes(c) ? 1 / present.length : 0));
+}
+
+/** Expected calibration error of max-probability confidence (equal-width bins, Guo et al. 2017). */
+export function expectedCalibrationError(P: { rows: number; cols: number; data: ArrayLike<number> }, y: ArrayLike<number>, bins = 15): number {
+  const cnt = new Float64Array(bins), conf = new Float64Array(bins), acc = new Float64Array(bins);
+  for (let i = 0; i < P.rows; i++) {
+    let c = -1, best = -1;
+    for (let j = 0; j < P.cols; j++) if (P.data[i * P.cols + j]! > best) { best = P.data[i * P.cols + j]!; c = j; }
+    const b = Math.min(bins - 1, Math.floor(best * bins));
+    cnt[b]! += 1; conf[b]! += best; acc[b]! += c === y[i] ? 1 : 0;
+  }
+  let ece = 0;
+  for (let b = 0; b < bins; b++) if (cnt[b]! > 0) ece += Math.abs(acc[b]! - conf[b]!) / P.rows;
+  return ece;
+}
+
+export interface LabelFreePrediction {
+  method: "ATC" | "DoC";
+  /** The prediction, or null when its validity checks fail (then it must not be read as an error estimate). */
+  value: number | null;
+  /** The number the method computes whatever the checks say — for calibration studies only. */
+  raw: number;
+  reliable: boolean;
+  reason: string;
+}
+
+/** Thresholds of the validity checks (see the README's calibration table for how they were chosen). */
+export const LABEL_FREE_LIMITS = { maxProxyADistance: 1.0, maxSourceEce: 0.05 } as const;
+
+/** Gates ATC and DoC by the two validity checks; `pad`: kernel proxy A-distance; `sourceEce`: on held-out source. */
+export function gateLabelFree(raw: { atc: number; doc: number }, checks: { pad: number; sourceEce: number; sourceAccuracy: number }): LabelFreePrediction[] {
+  const fails: string[] = [];
+  if (checks.pad > LABEL_FREE_LIMITS.maxProxyADistance) {
+    fails.push(`the domains are nearly separable (kernel proxy A-distance ${checks.pad.toFixed(2)} > ${LABEL_FREE_LIMITS.maxProxyADistance}): the model meets inputs unlike its training data, where its confidence does not track its accuracy`);
+  }
+  if (checks.sourceEce > LABEL_FREE_LIMITS.maxSourceEce) {
+    fails.push(`its confidence is not calibrated even on held-out source rows (expected calibration error ${checks.sourceEce.toFixed(3)} > ${LABEL_FREE_LIMITS.maxSourceEce})`);
+  }
+  const atcFails = checks.sourceAccuracy >= 1 ? [...fails, "the source model makes no held-out source error, so ATC's threshold is undefined"] : fails;
+  const mk = (method: "ATC" | "DoC", v: number, f: string[]): LabelFreePrediction => ({
+    method, raw: v, value: f.length ? null : v, reliable: f.length === 0,
+    reason: f.length ? `cannot be predicted without target labels: ${f.join("; ")}` : `checks passed: domains not nearly separable (proxy A-distance ${checks.pad.toFixed(2)} ≤ ${LABEL_FREE_LIMITS.maxProxyADistance}), confidence calibrated on held-out source (ECE ${checks.sourceEce.toFixed(3)} ≤ ${LABEL_FREE_LIMITS.maxSourceEce})`,
+  });
+  return [mk("ATC", raw.atc, atcFails), mk("DoC", raw.doc, fails)];
+}
