@@ -51,11 +51,15 @@ function loadAddon(): NativeAddon | string {
     const why = existsSync(note) ? readFileSync(note, "utf8").split("\n")[0] : "the install script did not run";
     return `native addon not built (${why}); ${buildNativeHint()}`;
   }
+  let a: NativeAddon;
   try {
-    return createRequire(import.meta.url)(path) as NativeAddon;
+    a = createRequire(import.meta.url)(path) as NativeAddon;
   } catch (e) {
     return `native addon failed to load: ${e instanceof Error ? e.message : String(e)}`;
   }
+  // A binary built from older sources (e.g. after a pull without a rebuild) speaks another protocol.
+  if (!(GEMM_ISAS as readonly string[]).includes(a.info().isa)) return "native addon is out of date (built from older sources); run `npm run build:native`";
+  return a;
 }
 
 /** How to build the addon, as a command that works where this copy of transferlab is: an installed package
