@@ -53,6 +53,7 @@ const plain: Case[] = [
     shapes: [[5, 3]], lo: -2, hi: 2,
   },
   { name: "bceWithLogits", f: (x) => E.bceWithLogits(x[0]!, [0, 1, 1, 0, 0.3], [1, 2, 0.5, 1, 1]), shapes: [[5, 1]], lo: -3, hi: 3 },
+  { name: "outer (CDAN's f ⊗ g)", f: (x) => E.outer(x[0]!, x[1]!), shapes: [[4, 3], [4, 5]] },
   { name: "mse", f: (x) => E.mse(x[0]!, x[1]!), shapes: [[3, 2], [3, 2]] },
   { name: "dropout (fixed mask)", f: (x) => E.dropout(x[0]!, 0.4, new Rng(3), true), shapes: [[4, 6]] },
   { name: "batchNorm 2-D train", f: (x) => E.batchNorm(x[0]!, x[1]!, x[2]!, new Float32Array(3), new Float32Array(3).fill(1), { training: true }), shapes: [[5, 3], [3], [3]] },

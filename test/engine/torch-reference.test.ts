@@ -119,3 +119,34 @@ test("torch-default Linear init: U(±1/√fan_in) for weight and bias", () => {
   assert.ok(Math.abs(s2 / he.weight.size - 2 / 200) < 0.05 * 2 / 200, "He variance 2/fan_in");
   assert.ok(he.bias!.data.every((v) => v === 0));
 });
+
+test("deep adaptation ops (outer, gradient reversal, BCE with logits, MCC loss, multi-kernel MMD²) match torch in value and gradient", () => {
+  // Each fixture holds y = op(x) and the gradients of Σ r·y for a fixed random r, computed by torch in float64.
+  // MCC's entropy weights and DAN's bandwidth are detached in the reference code: only the torch fixture (not
+  // finite differences, which would differentiate them too) can check that the gradient leaves them out.
+  const ops: Record<string, (x: E.Tensor[]) => E.Tensor> = {
+    outer: (x) => E.outer(x[0]!, x[1]!),
+    gradReverse: (x) => E.gradReverse(x[0]!, 0.37),
+    bce: (x) => E.bceWithLogits(x[0]!, fx.deep.bce.targets, fx.deep.bce.weights),
+    mcc: (x) => E.mccLoss(x[0]!, fx.deep.mcc.temperature),
+    mkMmd: (x) => E.multiKernelMmd2(x[0]!, x[1]!),
+  };
+  for (const [name, f] of Object.entries(ops)) {
+    const c = fx.deep[name];
+    const xs = (c.inputs as number[][]).map((v, i) => T(v, c.shapes[i]).requireGrad());
+    const y = f(xs);
+    close(y.data, c.y, 1e-5, `${name} value`);
+    E.sum(E.mul(y, T(c.r, [...y.shape]))).backward();
+    xs.forEach((x, i) => close(x.grad!, c.grads[i], 1e-5, `${name} gradient of input ${i}`));
+  }
+});
+
+test("meanPairwiseSqDist (DAN's bandwidth base) equals the float64 mean over distinct pairs", () => {
+  const rng = new Rng(31);
+  const a = Float32Array.from({ length: 15 }, () => rng.normal()), b = Float32Array.from({ length: 12 }, () => rng.normal() + 1);
+  const rows = [...Array.from({ length: 5 }, (_, i) => a.subarray(i * 3, i * 3 + 3)), ...Array.from({ length: 4 }, (_, i) => b.subarray(i * 3, i * 3 + 3))];
+  let s = 0;
+  for (const u of rows) for (const v of rows) s += u.reduce((acc, ui, k) => acc + (ui - v[k]!) ** 2, 0);
+  const got = E.meanPairwiseSqDist(T(Array.from(a), [5, 3]), T(Array.from(b), [4, 3]));
+  assert.ok(Math.abs(got - s / (9 * 8)) < 1e-9 * s, `${got} vs ${s / 72}`);
+});

@@ -14,3 +14,4 @@ export * from "./losses.js";
 export * from "./distance.js";
 export * from "./shape.js";
 export * from "./nn.js";
+export * from "./adaptation.js";
