@@ -343,7 +343,7 @@ export function concatLabels(a: Labels, b: Labels): Labels {
 // Parameters (zod) → docs and validation
 // ---------------------------------------------------------------------------------------------------------
 
-function paramDocsOf(schema: z.ZodObject, method: string): ParamDoc[] {
+export function paramDocsOf(schema: z.ZodObject, method: string): ParamDoc[] {
   const docs: ParamDoc[] = [];
   for (const [name, field] of Object.entries(schema.shape)) {
     const f = field as z.ZodType;
@@ -354,7 +354,7 @@ function paramDocsOf(schema: z.ZodObject, method: string): ParamDoc[] {
   return docs;
 }
 
-function parseWith<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>, method: string): z.output<S> {
+export function parseWith<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>, method: string): z.output<S> {
   const r = schema.strict().safeParse(raw ?? {});
   if (r.success) return r.data as z.output<S>;
   const issue = r.error.issues[0]!;

@@ -12,6 +12,9 @@ export interface Domain {
   readonly featureNames?: readonly string[];
   /** classNames[k] is the original name of label k (e.g. "cat", or "7"). */
   readonly classNames?: readonly string[];
+  /** Height × width when each row is an image's pixels (row-major; channels = features / (h·w)). Deep methods
+   * use it to choose a convolutional backbone; bundled digit sets carry [8, 8], users' files get --image-shape. */
+  readonly imageShape?: readonly [number, number];
 }
 
 export interface LabelledDomain extends Domain {

@@ -19,6 +19,7 @@ export type ErrorCode =
   | "NOT_FITTED"
   | "UNSUPPORTED"
   | "ABORTED"
+  | "DIVERGED"
   | "INTERNAL";
 
 /** Where a problem is: any subset of file, row (1-based, as a user counts), column, parameter. */

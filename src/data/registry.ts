@@ -1,7 +1,7 @@
 // Named datasets and pairs, and the one function that turns a pair spec into a DomainPair:
 // "mnist→optdigits" (also "mnist->optdigits", "mnist-optdigits"), "optdigits→mnist", generator specs such as
 // "moons?angle=45&n=400", or two files.
-import type { LabelledDomain } from "../core/domain.js";
+import type { Domain, LabelledDomain } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
 import { DataError } from "./errors.js";
 import { loadMnist, loadMnist8x8, loadOptdigits } from "./datasets/digits.js";
@@ -134,7 +134,7 @@ export async function resolveDomainPair(spec: PairSpec, opts: ResolveOptions = {
     const scale = si.pixelMax ?? 1;
     const r = applyScaling(src, tgt, rule === "auto" ? "pixel" : rule, scale);
     return {
-      name: known.name, source: r.source, target: r.target, kind: "image", scaling: r.scaling, imageShape: si.imageShape,
+      name: known.name, source: withShape(r.source, si.imageShape), target: withShape(r.target, ti.imageShape), kind: "image", scaling: r.scaling, imageShape: si.imageShape,
       notes: [known.description, `source: ${si.source} (${si.licence})`, `target: ${ti.source} (${ti.licence})`,
         r.scaling.rule === "pixel" ? `pixels divided by ${scale} (one global scale, the source's declared range)` : r.scaling.rule === "none" ? "no scaling" : `scaling: ${r.scaling.rule} (fitted on the source)`],
     };
@@ -146,4 +146,9 @@ export async function resolveDomainPair(spec: PairSpec, opts: ResolveOptions = {
   if (rule === "auto" || rule === "none") return { ...p, notes: [...p.notes, `seed ${opts.seed ?? 0}`] };
   const r = applyScaling(p.source, p.target, rule, 1);
   return { ...p, source: r.source, target: r.target, scaling: r.scaling, notes: [...p.notes, `seed ${opts.seed ?? 0}`] };
+}
+
+/** The domain with its declared image shape (so deep methods see it), when the dataset has one. */
+function withShape<D extends Domain>(d: D, shape: [number, number] | undefined): D {
+  return shape ? { ...d, imageShape: shape } : d;
 }
