@@ -6,7 +6,8 @@ GRL coefficient 2/(1+exp(-10p))-1; DANN discriminator 128->256->256->1; CDAN's o
 (128K->256->256->1, +E optional); Deep CORAL ||Cs-Ct||_F^2/(4d^2); DAN biased MMD^2 with 5 kernels
 exp(-d^2/(base*2^k)), k=-2..2, base = mean pairwise squared distance of the joint batch (detached); MCC T=2.5.
 Every trade-off weight 1. A run whose loss turns non-finite (or whose features all become 0) is reported as
-diverged with the iteration and the term, never as an accuracy.
+diverged with the iteration and the term, never as an accuracy; so is a run whose
+features collapse (every feature constant over the joint batch: dead ReLUs).
 
 Data: the float32 files written by `npx tsx bench/deep-fidelity.ts --dump DIR` (the same scaled arrays the
 TypeScript runs use). Usage:
@@ -127,7 +128,7 @@ def train(method, Xs, ys, Xt, shape, K, seed, iterations=1500, batch=64, timing_
         i_s, i_t = ss.next(), st.next()
         x = torch.cat([xs_all[i_s], xt_all[i_t]], 0)
         f = feat(x)
-        if not timing_only and not bool((f != 0).any()):
+        if not timing_only and bool((f == f[0]).all()):  # features collapsed (constant over the batch), as define.ts
             return {"diverged": {"iteration": it + 1, "term": "features"}}
         logits = head(f)
         ns = len(i_s)

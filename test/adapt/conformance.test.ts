@@ -86,6 +86,10 @@ function checkPredictions(m: Adapter, fit: Awaited<ReturnType<Adapter["fit"]>>, 
 
 const methods = listMethods();
 
+/** Deep methods train for 1500 iterations by default; the suite checks behaviour, not accuracy, with 60. */
+const quick = (m: Adapter): Record<string, unknown> => (m.paramDocs.some((p) => p.name === "iterations") ? { iterations: 60 } : {});
+const fitWith = (m: Adapter) => (d: FitData, c: FitContext, extra: Record<string, unknown> = {}) => m.fit(d, c, { ...quick(m), ...extra });
+
 test("the registry holds the baselines and every family the issue asks for", () => {
   const names = methods.map((m) => m.name);
   for (const n of ["source-only", "target-only", "source-target", "oracle", "kmm", "kliep", "domain-classifier", "nn-weighting", "self-training"]) {
@@ -100,10 +104,11 @@ test("the registry holds the baselines and every family the issue asks for", () 
 for (const m of methods) {
   describe(`method ${m.name} (${m.family})`, () => {
     const base = fitData();
+    const fit = fitWith(m);
 
     test("same seed ⇒ bitwise identical predictions and probabilities", async () => {
-      const a = await m.fit(base, ctx(11));
-      const b = await m.fit(base, ctx(11));
+      const a = await fit(base, ctx(11));
+      const b = await fit(base, ctx(11));
       const X = base.target.X;
       assert.ok(bytes(a.predict(X)).equals(bytes(b.predict(X))), "predictions differ");
       assert.ok(bytes(a.predictProba(X).data).equals(bytes(b.predictProba(X).data)), "probabilities differ");
@@ -111,35 +116,35 @@ for (const m of methods) {
       if (m.seesTargetLabels === false) {
         // Declared blind to target labels: the base must withhold them, so removing them changes nothing.
         const { targetLabelled: _t, ...blind } = base;
-        const c = await m.fit(blind, ctx(11));
+        const c = await fit(blind, ctx(11));
         assert.ok(bytes(a.predict(X)).equals(bytes(c.predict(X))), "predictions depend on target labels the method declared it does not see");
       }
     });
 
     test("typed errors: NaN/Inf, feature mismatch, empty target, too few labels, labelled target", async () => {
-      await expectCode(() => m.fit(withX(base, "source", poke(base.source.X, 3, 1, NaN)), ctx()), "NON_FINITE", "NaN in source");
-      await expectCode(() => m.fit(withX(base, "target", poke(base.target.X, 5, 0, Infinity)), ctx()), "NON_FINITE", "Inf in target");
-      await expectCode(() => m.fit(withX(base, "targetLabelled", poke(base.targetLabelled!.X, 0, 2, -Infinity)), ctx()), "NON_FINITE", "−Inf in labelled target");
-      await expectCode(() => m.fit(withX(base, "target", new Matrix(base.target.X.rows, 4)), ctx()), "FEATURE_MISMATCH", "target with 4 features");
-      await expectCode(() => m.fit(withX(base, "target", new Matrix(0, 3)), ctx()), "EMPTY_DOMAIN", "empty target");
-      await expectCode(() => m.fit({ ...base, source: { ...base.source, y: base.source.y.subarray(0, 10) } }, ctx()), "SHAPE_MISMATCH", "source with fewer labels than rows");
+      await expectCode(() => fit(withX(base, "source", poke(base.source.X, 3, 1, NaN)), ctx()), "NON_FINITE", "NaN in source");
+      await expectCode(() => fit(withX(base, "target", poke(base.target.X, 5, 0, Infinity)), ctx()), "NON_FINITE", "Inf in target");
+      await expectCode(() => fit(withX(base, "targetLabelled", poke(base.targetLabelled!.X, 0, 2, -Infinity)), ctx()), "NON_FINITE", "−Inf in labelled target");
+      await expectCode(() => fit(withX(base, "target", new Matrix(base.target.X.rows, 4)), ctx()), "FEATURE_MISMATCH", "target with 4 features");
+      await expectCode(() => fit(withX(base, "target", new Matrix(0, 3)), ctx()), "EMPTY_DOMAIN", "empty target");
+      await expectCode(() => fit({ ...base, source: { ...base.source, y: base.source.y.subarray(0, 10) } }, ctx()), "SHAPE_MISMATCH", "source with fewer labels than rows");
       const leak = { ...base, target: makeDomain("target", 30, 3, 2, 0.7) } as unknown as FitData;
-      await expectCode(() => m.fit(leak, ctx()), "TEST_LABEL_LEAK", "labelled target");
+      await expectCode(() => fit(leak, ctx()), "TEST_LABEL_LEAK", "labelled target");
       if (m.needs === "labelled" || m.needs === "oracle") {
         const { targetLabelled: _t, ...noLabels } = base;
-        await expectCode(() => m.fit(noLabels, ctx()), "TOO_FEW_LABELS", "no target labels");
+        await expectCode(() => fit(noLabels, ctx()), "TOO_FEW_LABELS", "no target labels");
       }
-      await expectCode(() => m.fit(base, ctx(), { notAParameter: 1 }), "INVALID_PARAMETER", "unknown parameter");
+      await expectCode(() => fit(base, ctx(), { notAParameter: 1 }), "INVALID_PARAMETER", "unknown parameter");
     });
 
     test("degenerate data: constant feature, d = 1, duplicates, magnitudes ~1e6, one class labelled", async () => {
       // A constant feature (column 2 set to 5 everywhere, in both domains).
       const cst = (X: Matrix) => { const c = X.clone(); for (let i = 0; i < c.rows; i++) c.set(i, 2, 5); return c; };
       const dc: FitData = { source: { ...base.source, X: cst(base.source.X) }, target: { ...base.target, X: cst(base.target.X) }, targetLabelled: { ...base.targetLabelled!, X: cst(base.targetLabelled!.X) } };
-      checkPredictions(m, await m.fit(dc, ctx()), dc.target.X, "constant feature");
+      checkPredictions(m, await fit(dc, ctx()), dc.target.X, "constant feature");
       // d = 1.
       const d1 = fitData(1);
-      checkPredictions(m, await m.fit(d1, ctx()), d1.target.X, "d = 1");
+      checkPredictions(m, await fit(d1, ctx()), d1.target.X, "d = 1");
       // Every point duplicated.
       const dup = (X: Matrix) => Matrix.vstack([X, X]);
       const dd: FitData = {
@@ -147,15 +152,15 @@ for (const m of methods) {
         target: { ...base.target, X: dup(base.target.X) },
         targetLabelled: base.targetLabelled,
       };
-      checkPredictions(m, await m.fit(dd, ctx()), base.target.X, "duplicated points");
+      checkPredictions(m, await fit(dd, ctx()), base.target.X, "duplicated points");
       // Magnitudes around 1e6.
       const big = fitData(3, 1e6);
-      checkPredictions(m, await m.fit(big, ctx()), big.target.X, "magnitudes 1e6");
+      checkPredictions(m, await fit(big, ctx()), big.target.X, "magnitudes 1e6");
       // One class present in the few target labels.
       const one: FitData = { ...base, targetLabelled: { name: "tl", X: base.targetLabelled!.X.takeRows([0, 3]), y: Int32Array.from([0, 0]) } };
-      const fit = await m.fit(one, ctx());
-      checkPredictions(m, fit, base.target.X, "one labelled class");
-      if (m.name === "target-only") assert.ok(fit.predict(base.target.X).every((p) => p === 0), "target-only on one class predicts it");
+      const one1 = await fit(one, ctx());
+      checkPredictions(m, one1, base.target.X, "one labelled class");
+      if (m.name === "target-only") assert.ok(one1.predict(base.target.X).every((p) => p === 0), "target-only on one class predicts it");
     });
 
     test("save → JSON → restore ⇒ bit-identical predictions and probabilities, on new target rows too", async () => {
@@ -192,8 +197,8 @@ test("no test-label leak: corrupting the test labels changes no method's predict
     for (const i of s1.indices.test) assert.ok(!isLab.has(i), "test and labelled points are disjoint");
     for (const m of methods) {
       if (m.needs === "oracle") continue; // the oracle reads target labels by definition, and is labelled as such
-      const fa = await m.fit({ source, target: s1b.unlabelled, targetLabelled: s1b.labelled }, ctx(3));
-      const fb = await m.fit({ source, target: s2.unlabelled, targetLabelled: s2.labelled }, ctx(3));
+      const fa = await fitWith(m)({ source, target: s1b.unlabelled, targetLabelled: s1b.labelled }, ctx(3));
+      const fb = await fitWith(m)({ source, target: s2.unlabelled, targetLabelled: s2.labelled }, ctx(3));
       assert.ok(bytes(fa.predict(s1b.testX)).equals(bytes(fb.predict(s2.testX))), `${m.name} (${protocol}) saw the test labels`);
     }
   }

@@ -146,7 +146,7 @@ export interface Divergence {
 }
 
 function diverged(d: Divergence): TransferLabError {
-  const what = d.term === "features" ? "every feature of the batch became 0 (dead ReLU features)" : `the ${d.term} term became ${d.value}`;
+  const what = d.term === "features" ? "the features collapsed (each is constant over the batch: dead ReLU units)" : `the ${d.term} term became ${d.value}`;
   const err = new TransferLabError("DIVERGED", `method '${d.method}' diverged at iteration ${d.iteration}: ${what}`, {}, "lower lr or the trade-off weight; the run is reported as diverged, not scored");
   return Object.assign(err, { divergence: d });
 }
@@ -240,7 +240,7 @@ export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): Adap
           const parts = [gather(xs, is), gather(xt, itg)];
           if (xl && il) parts.push(gather(xl, il));
           const f = backbone.module.forward(concat(parts, 0));
-          if (allZero(f.data)) return { term: "features", value: 0, values: {} };
+          if (collapsed(f)) return { term: "features", value: 0, values: {} };
           const logits = head.forward(f);
           const ns = is.length, nt = itg.length;
           const terms: [string, Tensor][] = [["classification", softmaxCrossEntropy(slice(logits, 0, 0, ns), ys)]];
@@ -283,7 +283,10 @@ export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): Adap
   };
 }
 
-function allZero(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+/** Dead or collapsed features: every feature takes one value over the whole joint batch (all ReLUs off, or a
+ * representation that no longer depends on the input), so every prediction is the same class. */
+function collapsed(f: Tensor): boolean {
+  const a = f.data, d = f.shape[1]!;
+  for (let i = d; i < a.length; i++) if (a[i] !== a[i % d]) return false;
   return true;
 }

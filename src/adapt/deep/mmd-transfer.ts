@@ -7,11 +7,10 @@
 import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
 import { Rng } from "../../core/rng.js";
-import { TransferLabError } from "../../core/errors.js";
 import type { Labels, LabelledDomain } from "../../core/domain.js";
 import { Tensor, tidy, noGrad, softmaxCrossEntropy, softmax, mmd2, mlp, Linear, Adam, gather, type AdamStateSnapshot } from "../../engine/index.js";
-import { validateFitData, numClassesOf, throwIfAborted } from "../base.js";
-import type { Adapter, FitContext, FitData, FittedModel, ParamDoc } from "../types.js";
+import { validateFitData, numClassesOf, throwIfAborted, paramDocsOf, parseWith } from "../base.js";
+import type { Adapter, FitContext, FitData, FittedModel } from "../types.js";
 
 export const mmdTransferParams = z.object({
   hidden: z.array(z.number().int().positive()).min(1).default([32, 16]).describe("feature extractor widths (ReLU after each)"),
@@ -144,12 +143,6 @@ export class MmdTransferNetwork {
   }
 }
 
-const paramDocs: ParamDoc[] = Object.entries(mmdTransferParams.shape).map(([name, schema]) => ({
-  name,
-  default: (MMD_TRANSFER_DEFAULTS as Record<string, unknown>)[name],
-  doc: (schema as z.ZodType).description ?? "",
-}));
-
 /** The method behind the Adapter contract: pretrain on source + unlabelled target, fine-tune on targetLabelled when given. */
 export const mmdTransfer: Adapter<MmdTransferParams> = {
   name: "mmd-transfer",
@@ -157,15 +150,8 @@ export const mmdTransfer: Adapter<MmdTransferParams> = {
   description: "MLP features aligned by λ·MMD² between source batches and the unlabelled target, then fine-tuned on the target labels",
   reference: "Long, Cao, Wang & Jordan, Learning Transferable Features with Deep Adaptation Networks, ICML 2015 (single-kernel variant of the classic tutorial)",
   needs: "unlabelled",
-  paramDocs,
-  parseParams(raw) {
-    const r = mmdTransferParams.safeParse(raw);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      throw new TransferLabError("INVALID_PARAMETER", issue.message, { param: issue.path.join(".") || "params" });
-    }
-    return r.data;
-  },
+  paramDocs: paramDocsOf(mmdTransferParams, "mmd-transfer"),
+  parseParams: (raw) => parseWith(mmdTransferParams, raw, "mmd-transfer"),
   async fit(data: FitData, ctx: FitContext, raw = {}): Promise<FittedModel> {
     validateFitData(data, "unlabelled", "mmd-transfer");
     const params = mmdTransfer.parseParams(raw as Record<string, unknown>);
