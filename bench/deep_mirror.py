@@ -107,10 +107,20 @@ class Stream:
         return out
 
 
-def train(method, Xs, ys, Xt, shape, K, seed, iterations=1500, batch=64, timing_only=False):
+def mlp_features(d_in, hidden):
+    layers, d = [], d_in
+    for h in hidden:
+        layers += [nn.Linear(d, h), nn.ReLU()]
+        d = h
+    return nn.Sequential(*layers)
+
+
+def train(method, Xs, ys, Xt, shape, K, seed, iterations=1500, batch=64, timing_only=False, hidden=None):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    feat = Features(*shape); head = nn.Linear(128, K)
+    # shape: the CNN of the spec; hidden: the MLP backbone (transferlab's default widths 256, 128) on feature vectors.
+    feat = mlp_features(Xs.shape[1], hidden) if hidden else Features(*shape)
+    head = nn.Linear(128, K)
     extra = {}
     if method in ("dann",):
         extra["disc"] = discriminator(128)
@@ -168,6 +178,17 @@ def train(method, Xs, ys, Xt, shape, K, seed, iterations=1500, batch=64, timing_
 
 def main():
     dir_ = sys.argv[1]
+    if sys.argv[2] == "--time-mlp":  # the MLP backbone on a 100-feature table (random data: speed only)
+        method, iters, threads = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+        torch.set_num_threads(threads)
+        r = np.random.default_rng(0)
+        Xs = r.standard_normal((2000, 100)).astype(np.float32); ys = r.integers(0, 10, 2000)
+        Xt = (r.standard_normal((2000, 100)) + 0.5).astype(np.float32)
+        train(method, Xs, ys, Xt, None, 10, 0, iterations=5, timing_only=True, hidden=[256, 128])
+        t0 = time.perf_counter()
+        train(method, Xs, ys, Xt, None, 10, 0, iterations=iters, timing_only=True, hidden=[256, 128])
+        print(json.dumps({"method": method, "secondsPer1000": (time.perf_counter() - t0) * 1000 / iters, "threads": threads}))
+        return
     if sys.argv[2] == "--time":
         method, iters, threads = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
         torch.set_num_threads(threads)

@@ -138,8 +138,12 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   if (pair.source.X.cols !== pair.target.X.cols) {
     throw new TransferLabError("FEATURE_MISMATCH", `source '${pair.source.name}' has ${pair.source.X.cols} features but target '${pair.target.name}' has ${pair.target.X.cols}`);
   }
-  // Baselines first, each method once, in the order asked.
-  const names = ["source-only", "target-only", ...opts.methods.filter((m) => m !== "source-only" && m !== "target-only")];
+  // Baselines first, each method once, in the order asked. With no target labels (K = 0, the unsupervised protocol)
+  // there is nothing to train target-only on: it is not run, and the output says so.
+  const unsupervised = opts.targetLabelsPerClass === 0;
+  const names = ["source-only", ...(unsupervised ? [] : ["target-only"]), ...opts.methods.filter((m) => m !== "source-only" && m !== "target-only")];
+  // Every deep result has the same network without adaptation beside it.
+  if (names.some((n) => getMethod(n).family === "deep") && !names.includes("source-only-net")) names.splice(unsupervised ? 1 : 2, 0, "source-only-net");
   const methods: Adapter[] = [...new Set(names)].map(getMethod);
   const params = new Map(methods.map((m) => [m.name, m.parseParams(opts.methodParams?.[m.name as MethodName] ?? {})]));
   for (const name of Object.keys(opts.methodParams ?? {})) {
@@ -249,9 +253,9 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
     secs.get(slot.method.name)!.push(slot.first ? seconds : 0);
   }
 
-  const so = acc.get("source-only")!, to = acc.get("target-only")!;
+  const so = acc.get("source-only")!, to = acc.get("target-only");
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const stronger = mean(to) >= mean(so) ? "target-only" : "source-only";
+  const stronger = to && mean(to) >= mean(so) ? "target-only" : "source-only";
   const results: MethodResult[] = methods.map((m) => {
     const xs = acc.get(m.name)!;
     const isBaseline = m.name === "source-only" || m.name === "target-only";
@@ -263,7 +267,7 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
       const c = compareCorrectness(seedsC, { sameModels, rng: new Rng(first).fork(`compare:${m.name}:${base}`) });
       return { ...c, baseline: base, verdict: comparisonVerdict(c, { alpha, margin }) };
     };
-    const vsS = cmp("source-only"), vsT = cmp("target-only");
+    const vsS = cmp("source-only"), vsT = to ? cmp("target-only") : null;
     const classes = [...predicted.get(m.name)!];
     const degenerate: Degenerate | null = classes.length === 1
       ? { kind: "one class", class: classes[0]!, message: `predicts class ${classes[0]} for every test row: its accuracy is that class's share of the test rows` }
@@ -295,7 +299,7 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
     margin,
     alpha,
     methods: results,
-    notes: [...runNotes, ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) on per-example correctness over the same test rows — McNemar's mid-p test on the distinct test rows when both models are fitted once, otherwise a paired bootstrap over seeds and test rows — and say gain/harm only when p < ${alpha} and the difference is at least ${margin} point${margin === 1 ? "" : "s"} (the practical-equivalence margin, --margin); a smaller difference is "no meaningful change" whatever its p`,
+    notes: [...runNotes, ...(unsupervised ? ["target-only not run: no target labels (--target-labels-per-class 0, the unsupervised protocol)"] : []), ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) on per-example correctness over the same test rows — McNemar's mid-p test on the distinct test rows when both models are fitted once, otherwise a paired bootstrap over seeds and test rows — and say gain/harm only when p < ${alpha} and the difference is at least ${margin} point${margin === 1 ? "" : "s"} (the practical-equivalence margin, --margin); a smaller difference is "no meaningful change" whatever its p`,
       ...(methods.some((m) => m.needs === "oracle") && opts.protocol === "transductive" ? ["oracle: cross-fitted on two folds of each seed's test rows, each fold predicted by an oracle trained on every other target row (never on a row it is scored on)"] : [])],
   };
 }

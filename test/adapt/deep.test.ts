@@ -80,8 +80,7 @@ test("the CNN backbone runs on images with a declared shape; same seed ⇒ bit-i
   const c = await m.fit(d, ctx(4), { iterations: 15, batchSize: 16 });
   assert.ok(!Buffer.from(pa.buffer).equals(Buffer.from(c.predictProba(d.target.X).data.buffer)), "the seed changes the run");
   const net = a.details.network as DeepNetwork;
-  const state = JSON.parse(JSON.stringify({ ...net.exportState(), weights: Array.from(net.exportState().weights) })) as DeepNetworkState & { weights: number[] };
-  const back = DeepNetwork.fromState({ ...state, weights: Uint8Array.from(state.weights) });
+  const back = DeepNetwork.fromState(JSON.parse(JSON.stringify(net.exportState())) as DeepNetworkState);
   assert.ok(Buffer.from(back.predictProba(d.target.X).data.buffer).equals(Buffer.from(pa.buffer)), "save/load changed the probabilities");
   assert.ok(a.notes.some((n) => /estimator does not apply/.test(n)), "the output says the estimator does not apply");
 });
@@ -89,8 +88,11 @@ test("the CNN backbone runs on images with a declared shape; same seed ⇒ bit-i
 test("learning: on separable images every deep method beats chance on the shifted target", async () => {
   const d = data(true);
   const t = images(40, 2, 0.6);
+  // DAN at trade-off 1 collapses the features on this strongly shifted toy pair (reported as DIVERGED, next test's
+  // kind of report); at 0.1 it learns. The 8×8 digits show the same collapse in torch (see the fidelity study).
+  const params: Record<string, Record<string, unknown>> = { dan: { tradeoff: 0.1 } };
   for (const name of ["source-only-net", "dan", "deep-coral", "dann", "cdan", "mcc"]) {
-    const fit = await getMethod(name).fit(d, ctx(5), { iterations: 150, batchSize: 16, lr: 0.05 });
+    const fit = await getMethod(name).fit(d, ctx(5), { iterations: 150, batchSize: 16, lr: 0.05, ...params[name] });
     const pred = fit.predict(d.target.X);
     const acc = pred.filter((p, i) => p === t.y[i]).length / pred.length;
     assert.ok(acc > 0.9, `${name}: target accuracy ${acc}`);
@@ -160,4 +162,18 @@ test("evaluate gives the same deep results with --jobs 1 and --jobs 2", async ()
   for (const name of ["source-only-net", "dann"]) {
     assert.deepEqual(a.methods.find((m) => m.name === name)!.accuracy.perSeed, b.methods.find((m) => m.name === name)!.accuracy.perSeed, name);
   }
+});
+
+test("evaluate --target-labels-per-class 0: no target labels, target-only not run (and said so), source-only-net added beside a deep method", async () => {
+  const s = images(40, 1, 1, false), t = images(40, 2, 0.6, false);
+  const r = await evaluate({ source: s, target: t }, {
+    methods: ["mcc"], methodParams: { mcc: { iterations: 20, batchSize: 8 } },
+    estimator: "knn", targetLabelsPerClass: 0, seeds: 2, scale: "none", protocol: "transductive",
+  });
+  assert.deepEqual(r.methods.map((m) => m.name), ["source-only", "source-only-net", "mcc"]);
+  assert.equal(r.split.labelled, 0);
+  assert.equal(r.split.test, 40, "every target point is scored");
+  assert.ok(r.methods.every((m) => m.vsTargetOnly === null));
+  assert.ok(r.notes.some((n) => /target-only not run: no target labels/.test(n)));
+  assert.ok(r.methods.find((m) => m.name === "mcc")!.notes.some((n) => /estimator does not apply/.test(n)));
 });

@@ -99,10 +99,11 @@ export class DeepNetwork {
     return f.toMatrix().clone();
   }
 
-  /** A state-dict-like snapshot: the configuration (JSON) and the weights of backbone and head (TLW1 bytes). */
+  /** A state-dict-like snapshot, plain JSON: the configuration and the weights of backbone and head (the TLW1
+   * bytes of engine/nn/serialize.ts, base64). */
   exportState(): DeepNetworkState {
-    const net = new Pair(this.backbone.module, this.head);
-    return { format: "transferlab-deep-network", version: 1, method: this.method, numClasses: this.numClasses, backbone: this.backbone.config, weights: saveWeights(net) };
+    const bytes = saveWeights(new Pair(this.backbone.module, this.head));
+    return { format: "transferlab-deep-network", version: 1, method: this.method, numClasses: this.numClasses, backbone: this.backbone.config, weights: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64") };
   }
 
   /** Rebuilds a network saved by exportState (same predictions, bit for bit). */
@@ -111,7 +112,7 @@ export class DeepNetwork {
     const rng = new Rng(0); // initial values are overwritten by the saved weights
     const backbone = buildBackbone(s.backbone, rng);
     const head = new Linear(backbone.featureDim, s.numClasses, { rng });
-    loadWeights(new Pair(backbone.module, head), s.weights);
+    loadWeights(new Pair(backbone.module, head), new Uint8Array(Buffer.from(s.weights, "base64")));
     return new DeepNetwork(s.method, s.numClasses, backbone, head);
   }
 }
@@ -122,8 +123,8 @@ export interface DeepNetworkState {
   method: string;
   numClasses: number;
   backbone: BackboneConfig;
-  /** saveWeights bytes of backbone ("backbone.*") and head ("head.*"). */
-  weights: Uint8Array;
+  /** saveWeights bytes of backbone ("backbone.*") and head ("head.*"), base64. */
+  weights: string;
 }
 
 class Pair extends Module {

@@ -27,7 +27,15 @@ interface Opts {
   memoryBudget?: string;
   jobs: string;
   margin: string;
+  imageShape?: string;
   json?: boolean;
+}
+
+/** `HxW` (e.g. 28x28): the rows of users' files are images of that shape (deep methods then use the CNN). */
+export function parseImageShape(s: string): [number, number] {
+  const m = /^(\d+)[x×](\d+)$/.exec(s.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new TransferLabError("INVALID_PARAMETER", `expected HxW (e.g. 28x28), got '${s}'`, { param: "image-shape" });
+  return [Number(m[1]), Number(m[2])];
 }
 
 /** One worker per core, at most 4 (each holds its own copy of the data and of libsvm). */
@@ -56,13 +64,14 @@ export function register(program: Command): void {
     .option("--label <column>", "label column when source and target are files")
     .option("--methods <list>", "comma-separated methods (transferlab methods lists them); source-only and target-only always run", D.methods.join(","))
     .option("--estimator <name>", "svc | logreg | knn | mlp", D.estimator)
-    .option("--target-labels-per-class <K>", "labelled target points per class (stratified)", String(D.targetLabelsPerClass))
+    .option("--target-labels-per-class <K>", "labelled target points per class (stratified); 0 = unsupervised (no target labels, target-only not run)", String(D.targetLabelsPerClass))
     .option("--seeds <N>", "number of seeds", String(D.seeds))
     .option("--first-seed <s>", "first seed", String(D.firstSeed))
     .option("--scale <rule>", "global | standard | none | auto (images: global, files: standard, synthetic: none)", D.scale)
     .option("--protocol <p>", "transductive (every target input unlabelled to the methods) | inductive (a disjoint unlabelled half)", D.protocol)
     .option("--param <method.key=value>", "a method parameter (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--memory-budget <size>", `memory budget for O(n²) methods (default ${DEFAULT_MEMORY_BUDGET / 1024 ** 3} GB)`)
+    .option("--image-shape <HxW>", "the rows are images of this height × width (deep methods then use a CNN); bundled digit sets declare theirs")
     .option("--jobs <n>", "worker threads for the fits (results do not depend on it)", String(defaultJobs()))
     .option("--margin <points>", "practical-equivalence margin: a difference under this many accuracy points is 'no meaningful change' whatever its p", String(D.margin))
     .option("--json", "print the result as one JSON document on stdout")
@@ -81,7 +90,9 @@ export function register(program: Command): void {
         throw new TransferLabError("INVALID_PARAMETER", "give --source and --target (or --pair)", { param: "source" }, "e.g. --source mnist --target optdigits");
       }
       const spec = o.pair ?? `${o.source}→${o.target}`;
-      const pair = await resolveDomainPair(spec, { scaling: "none", seed: firstSeed, load: o.label !== undefined ? { label: o.label } : undefined });
+      const loaded = await resolveDomainPair(spec, { scaling: "none", seed: firstSeed, load: o.label !== undefined ? { label: o.label } : undefined });
+      const shape = o.imageShape !== undefined ? parseImageShape(o.imageShape) : undefined;
+      const pair = shape ? { ...loaded, source: { ...loaded.source, imageShape: shape }, target: { ...loaded.target, imageShape: shape } } : loaded;
       const scale = o.scale as Scale | "auto"; // evaluate resolves auto by pair.kind
       const interactive = !o.json && process.stderr.isTTY;
       const result = await evaluate(pair, {

@@ -1,0 +1,73 @@
+// `npm run bench -- deep [--json] [--iterations N] [--methods a,b]`: seconds per 1000 training iterations of each
+// deep method on issue 14's 8×8 spec (CNN, 64 + 64 digits per iteration; mnist→optdigits), ours and the PyTorch
+// mirror (bench/deep_mirror.py) in the same run with the same thread count; then the MLP backbone (100 → 256 → 128)
+// on a 100-feature table, both. Wall time of N iterations after a 5-iteration warm-up, alternating ours and torch
+// per method so both see the same machine load. --json prints {"methods": {name: {ours, torch}}, "mlp": {...}}.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir, cpus } from "node:os";
+import { join } from "node:path";
+import { Matrix, Rng } from "../src/core/index.js";
+import type { LabelledDomain } from "../src/core/domain.js";
+import { withoutLabels } from "../src/core/domain.js";
+import { resolveDomainPair } from "../src/data/registry.js";
+import { getMethod } from "../src/adapt/registry.js";
+import { kernels, tierStatus } from "../src/engine/kernels/index.js";
+import deepFidelity from "./deep-fidelity.js";
+
+const MIRROR = new URL("./deep_mirror.py", import.meta.url).pathname;
+const ALL = ["source-only-net", "dan", "deep-coral", "dann", "cdan", "mcc"];
+
+function flag(args: string[], name: string, dflt: string): string {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1]! : dflt;
+}
+
+async function ours(method: string, source: LabelledDomain, target: LabelledDomain, iterations: number, params: Record<string, unknown> = {}): Promise<number> {
+  const m = getMethod(method);
+  const data = { source, target: withoutLabels(target) };
+  const ctx = { rng: new Rng(0), estimator: () => { throw new Error("unused"); } };
+  await m.fit(data, ctx, { ...params, iterations: 5 });
+  const t0 = performance.now();
+  await m.fit(data, ctx, { ...params, iterations });
+  return ((performance.now() - t0) / 1000) * (1000 / iterations);
+}
+
+function torch(args: string[]): number {
+  const r = spawnSync("/usr/bin/python3", [MIRROR, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`deep_mirror.py failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout.trim()) as { secondsPer1000: number }).secondsPer1000;
+}
+
+function table(n: number, d: number, shift: number, seed: number): LabelledDomain {
+  const rng = new Rng(seed);
+  const X = new Matrix(n, d);
+  for (let i = 0; i < X.data.length; i++) X.data[i] = rng.normal() + shift;
+  return { name: `table-${seed}`, X, y: Int32Array.from({ length: n }, () => rng.int(10)) };
+}
+
+export default async function main(args: string[]): Promise<void> {
+  const json = args.includes("--json");
+  const iterations = Number(flag(args, "--iterations", "100"));
+  const methods = flag(args, "--methods", ALL.join(",")).split(",");
+  // The active tier's thread count (native: its GEMM threads, TRANSFERLAB_THREADS caps them); torch gets the same.
+  const active = kernels().tier;
+  const threads = Number(/(\d+) threads?/.exec(tierStatus().find((t) => t.tier === active)?.detail ?? "")?.[1] ?? 1);
+  const dir = mkdtempSync(join(tmpdir(), "tl-deep-bench-"));
+  await deepFidelity(["--dump", dir]);
+  const pair = await resolveDomainPair("mnist→optdigits");
+  const out: { methods: Record<string, { ours: number; torch: number }>; mlp: Record<string, { ours: number; torch: number }>; iterations: number; threads: number; tier: string; cpu: string } = {
+    methods: {}, mlp: {}, iterations, threads, tier: active, cpu: cpus()[0]?.model ?? "unknown",
+  };
+  for (const m of methods) {
+    out.methods[m] = { ours: await ours(m, pair.source, pair.target, iterations), torch: torch([dir, "--time", m, String(iterations), String(threads)]) };
+    if (!json) console.log(`${m.padEnd(16)} ours ${out.methods[m]!.ours.toFixed(1)} s/1000 it   torch ${out.methods[m]!.torch.toFixed(1)}   torch/ours ${(out.methods[m]!.torch / out.methods[m]!.ours).toFixed(2)}×`);
+  }
+  const s = table(2000, 100, 0, 1), t = table(2000, 100, 0.5, 2);
+  for (const m of ["source-only-net", "dann"]) {
+    out.mlp[m] = { ours: await ours(m, s, t, iterations, { backbone: "mlp" }), torch: torch([dir, "--time-mlp", m, String(iterations), String(threads)]) };
+    if (!json) console.log(`MLP 100→256→128 ${m.padEnd(16)} ours ${out.mlp[m]!.ours.toFixed(2)} s/1000 it   torch ${out.mlp[m]!.torch.toFixed(2)}   torch/ours ${(out.mlp[m]!.torch / out.mlp[m]!.ours).toFixed(2)}×`);
+  }
+  if (json) console.log(JSON.stringify(out));
+  else console.log(`(${iterations} iterations per measurement after 5 warm-up, ${threads} thread(s) each, ${out.cpu})`);
+}
