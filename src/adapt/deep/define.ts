@@ -182,8 +182,23 @@ function stepBytes(config: BackboneConfig, paramCount: number, batchRows: number
   return 4 * (3 * paramCount + 4 * perRow * batchRows);
 }
 
+/** Test seam (the torch trajectory fixture): given initial weights and batch indices instead of drawn ones. */
+export interface TrainingSeam {
+  /** Overwrite the initial parameters (backbone, head, then the method's modules, in parameters() order). */
+  initialize?(parameters: Float32Array[]): void;
+  /** This iteration's source and target row indices. */
+  batches?(iteration: number): { source: Int32Array; target: Int32Array };
+  /** Every term's value at every iteration. */
+  onStep?(iteration: number, values: Record<string, number>): void;
+}
+
+export interface DeepAdapter<P> extends Adapter<P> {
+  /** fit, with the test seam. */
+  train(data: FitData, ctx: FitContext, raw: Record<string, unknown>, seam: TrainingSeam): Promise<FittedModel>;
+}
+
 /** Builds a deep method from its spec: the base runs the loop described at the top of this file. */
-export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): Adapter<DeepParams & z.output<S>> {
+export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): DeepAdapter<DeepParams & z.output<S>> {
   const schema = deepParams.extend(spec.params.shape);
   const needs = spec.needs ?? "unlabelled";
   const parseParams = (raw: Record<string, unknown>) => parseWith(schema, raw, spec.name) as DeepParams & z.output<S>;
@@ -196,8 +211,11 @@ export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): Adap
     seesTargetLabels: true,
     paramDocs: paramDocsOf(schema, spec.name),
     parseParams,
-    async fit(data: FitData, ctx: FitContext, raw = {}): Promise<FittedModel> {
-      const params = parseParams(raw as Record<string, unknown>);
+    fit(data: FitData, ctx: FitContext, raw = {}): Promise<FittedModel> {
+      return this.train(data, ctx, raw as Record<string, unknown>, {});
+    },
+    async train(data: FitData, ctx: FitContext, raw: Record<string, unknown>, seam: TrainingSeam): Promise<FittedModel> {
+      const params = parseParams(raw);
       validateFitData(data, needs, spec.name);
       const numClasses = numClassesOf(data);
       const present = new Set(data.source.y);
@@ -224,6 +242,7 @@ export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): Adap
       const lStream = tl ? new BatchStream(tl.X.rows, params.batchSize, batches.fork("target-labelled")) : null;
       const opt = new SGD(params_, { lr: params.lr, momentum: params.momentum, weightDecay: params.weightDecay });
       for (const m of [backbone.module, head, ...Object.values(modules)]) m.train();
+      seam.initialize?.(params_.map((p) => p.data));
 
       const T = params.iterations;
       const every = Math.max(1, Math.floor(T / 100));
@@ -233,7 +252,8 @@ export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): Adap
         throwIfAborted(ctx.signal);
         const p = it / T;
         opt.setLrFactor(Math.pow(1 + 10 * p, -0.75));
-        const is = sStream.next(), itg = tStream.next(), il = lStream?.next();
+        const given = seam.batches?.(it);
+        const is = given?.source ?? sStream.next(), itg = given?.target ?? tStream.next(), il = lStream?.next();
         const ys = Int32Array.from(is, (i) => data.source.y[i]!);
         const yl = il ? Int32Array.from(il, (i) => tl!.y[i]!) : null;
         const r = tidy(() => {
@@ -264,6 +284,7 @@ export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): Adap
           return { term: null, value: 0, values };
         });
         if (r.term !== null) throw diverged({ method: spec.name, iteration: it + 1, term: r.term, value: r.value });
+        seam.onStep?.(it, r.values);
         for (const [k, v] of Object.entries(r.values)) window[k] = (window[k] ?? 0) + v / every;
         if ((it + 1) % every === 0 || it + 1 === T) {
           trace.push({ iteration: it + 1, terms: window });
