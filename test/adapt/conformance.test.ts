@@ -167,7 +167,7 @@ for (const m of methods) {
       const fresh = makeDomain("new", 21, 3, 99, 0.7).X; // rows the fit never saw: out-of-sample maps
       const one: FitData = { ...base, targetLabelled: { name: "tl", X: base.targetLabelled!.X.takeRows([0, 3]), y: Int32Array.from([0, 0]) } };
       for (const [what, data] of [["normal", base], ["one labelled class", one]] as const) {
-        const fit = await m.fit(data, ctx(5));
+        const fit = await fitWith(m)(data, ctx(5));
         assert.ok(fit.save, `${m.name} has save`);
         const back = restoreFitted(JSON.parse(JSON.stringify(fit.save!())));
         for (const X of [base.target.X, fresh]) {

@@ -14,7 +14,7 @@ import {
   Linear, Module, SGD, Tensor, concat, dannCoefficient, gather, noGrad, saveWeights, loadWeights, slice, softmax,
   softmaxCrossEntropy, tidy, add, argmaxRows,
 } from "../../engine/index.js";
-import { numClassesOf, paramDocsOf, parseWith, requireBudget, throwIfAborted, validateFitData } from "../base.js";
+import { numClassesOf, paramDocsOf, parseWith, requireBudget, throwIfAborted, validateFitData, type Named } from "../base.js";
 import type { Adapter, FitContext, FitData, FittedModel, Needs } from "../types.js";
 import { buildBackbone, chooseBackbone, type Backbone, type BackboneConfig } from "./backbone.js";
 
@@ -198,7 +198,7 @@ export interface DeepAdapter<P> extends Adapter<P> {
 }
 
 /** Builds a deep method from its spec: the base runs the loop described at the top of this file. */
-export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): DeepAdapter<DeepParams & z.output<S>> {
+export function defineDeepMethod<S extends z.ZodObject, N extends string>(spec: DeepSpec<S> & { name: N }): Named<DeepAdapter<DeepParams & z.output<S>>, N> {
   const schema = deepParams.extend(spec.params.shape);
   const needs = spec.needs ?? "unlabelled";
   const parseParams = (raw: Record<string, unknown>) => parseWith(schema, raw, spec.name) as DeepParams & z.output<S>;
@@ -293,15 +293,21 @@ export function defineDeepMethod<S extends z.ZodObject>(spec: DeepSpec<S>): Deep
         }
       }
 
-      const network = new DeepNetwork(spec.name, numClasses, backbone, head);
-      const notes = [`predicts with its own ${config.kind.toUpperCase()} network head; the estimator does not apply`];
-      return {
-        predict: (X) => network.predict(X),
-        predictProba: (X) => network.predictProba(X),
-        notes,
-        details: { network, lossTrace: trace, iterations: T, backbone: config.kind },
-      };
+      return fittedNetwork(new DeepNetwork(spec.name, numClasses, backbone, head), { lossTrace: trace, iterations: T });
     },
+    restore: (state) => fittedNetwork(DeepNetwork.fromState(state as DeepNetworkState), {}),
+  };
+}
+
+/** The fitted model of a trained (or restored) network; save() gives the { kind: "method" } state restore reads. */
+function fittedNetwork(network: DeepNetwork, details: Record<string, unknown>): FittedModel {
+  const notes = [`predicts with its own ${network.backbone.config.kind.toUpperCase()} network head; the estimator does not apply`];
+  return {
+    predict: (X) => network.predict(X),
+    predictProba: (X) => network.predictProba(X),
+    notes,
+    details: { ...details, network, backbone: network.backbone.config.kind },
+    save: () => ({ kind: "method", method: network.method, notes: [...notes], state: network.exportState() }),
   };
 }
 

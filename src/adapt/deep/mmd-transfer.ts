@@ -8,8 +8,9 @@ import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
 import { Rng } from "../../core/rng.js";
 import type { Labels, LabelledDomain } from "../../core/domain.js";
-import { Tensor, tidy, noGrad, softmaxCrossEntropy, softmax, mmd2, mlp, Linear, Adam, gather, type AdamStateSnapshot } from "../../engine/index.js";
-import { validateFitData, numClassesOf, throwIfAborted, paramDocsOf, parseWith } from "../base.js";
+import { Tensor, tidy, noGrad, softmaxCrossEntropy, softmax, mmd2, mlp, Linear, Adam, gather, Sequential, saveWeights, loadWeights, type AdamStateSnapshot } from "../../engine/index.js";
+import { TransferLabError } from "../../core/errors.js";
+import { validateFitData, numClassesOf, throwIfAborted, paramDocsOf, parseWith, type Named } from "../base.js";
 import type { Adapter, FitContext, FitData, FittedModel } from "../types.js";
 
 export const mmdTransferParams = z.object({
@@ -30,6 +31,13 @@ export interface PretrainHooks {
   signal?: AbortSignal;
 }
 
+export interface MmdNetworkState {
+  inputDim: number;
+  numClasses: number;
+  params: MmdTransferParams;
+  weights: string;
+}
+
 /** Parameters and optimizer moments at one moment, to fine-tune several times from the same start. */
 export interface MmdNetworkSnapshot {
   params: Float32Array[];
@@ -44,7 +52,7 @@ export class MmdTransferNetwork {
   private readonly opt: Adam;
   private readonly batchRng: Rng;
 
-  constructor(inputDim: number, numClasses: number, params: Partial<MmdTransferParams>, rng: Rng) {
+  constructor(readonly inputDim: number, numClasses: number, params: Partial<MmdTransferParams>, rng: Rng) {
     this.params = mmdTransferParams.parse(params);
     this.numClasses = numClasses;
     const init = rng.fork("init");
@@ -104,6 +112,18 @@ export class MmdTransferNetwork {
     return losses;
   }
 
+  /** Configuration and weights as plain JSON (TLW1 bytes of engine/nn/serialize.ts, base64), for FittedModel.save. */
+  exportState(): MmdNetworkState {
+    const bytes = saveWeights(new Sequential([this.features, this.head]));
+    return { inputDim: this.inputDim, numClasses: this.numClasses, params: this.params, weights: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64") };
+  }
+
+  static fromState(s: MmdNetworkState): MmdTransferNetwork {
+    const net = new MmdTransferNetwork(s.inputDim, s.numClasses, s.params, new Rng(0)); // weights overwritten below
+    loadWeights(new Sequential([net.features, net.head]), new Uint8Array(Buffer.from(s.weights, "base64")));
+    return net;
+  }
+
   snapshot(): MmdNetworkSnapshot {
     return { params: this.allParams().map((p) => p.data.slice()), optimizer: this.opt.exportState() };
   }
@@ -123,6 +143,7 @@ export class MmdTransferNetwork {
   }
 
   predictProba(X: Matrix): Matrix {
+    if (X.cols !== this.inputDim) throw new TransferLabError("FEATURE_MISMATCH", `method 'mmd-transfer' was trained on ${this.inputDim} features, got ${X.cols}`);
     return noGrad(() => softmax(this.head.forward(this.features.forward(Tensor.fromMatrix(X))))).toMatrix().clone();
   }
 
@@ -144,7 +165,7 @@ export class MmdTransferNetwork {
 }
 
 /** The method behind the Adapter contract: pretrain on source + unlabelled target, fine-tune on targetLabelled when given. */
-export const mmdTransfer: Adapter<MmdTransferParams> = {
+export const mmdTransfer: Named<Adapter<MmdTransferParams>, "mmd-transfer"> = {
   name: "mmd-transfer",
   family: "deep",
   description: "MLP features aligned by λ·MMD² between source batches and the unlabelled target, then fine-tuned on the target labels",
@@ -164,11 +185,20 @@ export const mmdTransfer: Adapter<MmdTransferParams> = {
     let fineTune: number[] = [];
     if (data.targetLabelled && data.targetLabelled.X.rows > 0) fineTune = net.fineTune(data.targetLabelled.X, data.targetLabelled.y);
     else if (params.fineTuneSteps > 0) notes.push("no labelled target points: fine-tuning skipped");
-    return {
-      predict: (X) => net.predict(X),
-      predictProba: (X) => net.predictProba(X),
-      notes,
-      details: { epochLosses: losses, fineTuneLosses: fineTune, network: net },
-    };
+    return fittedMmdNetwork(net, notes, { epochLosses: losses, fineTuneLosses: fineTune });
+  },
+  restore: (state) => {
+    const s = state as { network: MmdNetworkState; notes: string[] };
+    return fittedMmdNetwork(MmdTransferNetwork.fromState(s.network), s.notes, {});
   },
 };
+
+function fittedMmdNetwork(net: MmdTransferNetwork, notes: string[], details: Record<string, unknown>): FittedModel {
+  return {
+    predict: (X) => net.predict(X),
+    predictProba: (X) => net.predictProba(X),
+    notes,
+    details: { ...details, network: net },
+    save: () => ({ kind: "method", method: "mmd-transfer", notes: [...notes], state: { network: net.exportState(), notes } }),
+  };
+}
