@@ -4,7 +4,8 @@
 //  2. installs the tarball into an empty project with plain `npm install <tgz>`;
 //  3. runs `transferlab demo --no-plots` there with the addon the install script built and again without it
 //     (the wasm fallback), and `transferlab info`, whose hint must name a build command that works there;
-//  4. type-checks test/package/consumer (strict, no @types/node, skipLibCheck off) against the installed types.
+//  4. type-checks test/package/consumer (strict, no @types/node, skipLibCheck off) against the installed types;
+//  5. bundles `transferlab/browser` from that project with esbuild for the browser, no plugin, nothing external.
 // Prints one JSON line with the tarball size, installed size and package count (the issue's before/after table).
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,7 +45,7 @@ const packed = JSON.parse(run(npm, ["pack", "--json", "--pack-destination", work
 const paths = packed.files.map((f) => f.path);
 const bad = paths.filter((p) => p.startsWith("native/build/") || p.endsWith(".node") || p.endsWith(".map") || p.startsWith("src/") || p.startsWith("test/"));
 if (bad.length) fail(`the tarball ships files it must not: ${bad.slice(0, 5).join(", ")}${bad.length > 5 ? ` and ${bad.length - 5} more` : ""}`);
-for (const need of ["scripts/build-native.mjs", "native/binding.gyp", "dist/index.js", "dist/index.d.ts", "bin/transferlab.js"]) {
+for (const need of ["scripts/build-native.mjs", "native/binding.gyp", "dist/index.js", "dist/index.d.ts", "dist/browser.js", "dist/browser.d.ts", "dist/browser-worker.js", "bin/transferlab.js"]) {
   if (!paths.includes(need)) fail(`the tarball lacks ${need}`);
 }
 const tgz = join(work, packed.filename);
@@ -79,8 +80,21 @@ if (!hint || !existsSync(hint[1])) fail(`info names no existing build script for
 // 4. the consumer type-check
 run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(project, "tsconfig.json")], project, "tsc --strict on the consumer (no @types/node)");
 
+// 5. a page's bundler on the installed package: esbuild, browser platform, no plugin, nothing marked external
+const { build } = await import("esbuild");
+let pageBundleBytes = 0;
+try {
+  const b = await build({
+    stdin: { contents: 'import { evaluate, compileWasmKernels } from "transferlab/browser"; console.log(evaluate, compileWasmKernels);', resolveDir: project, loader: "js" },
+    bundle: true, platform: "browser", format: "esm", minify: true, write: false, logLevel: "silent",
+  });
+  pageBundleBytes = b.outputFiles[0].contents.length;
+} catch (e) {
+  fail(`bundling transferlab/browser for a web page failed: ${e.message}`);
+}
+
 console.log(JSON.stringify({
   tarball: packed.filename, tarballBytes: packed.size, unpackedBytes: packed.unpackedSize, files: packed.entryCount,
-  installedBytes, installedPackages, nativeBuiltAtInstall: builtNative, consumerTypecheck: "ok", demo: "ok",
+  installedBytes, installedPackages, nativeBuiltAtInstall: builtNative, consumerTypecheck: "ok", demo: "ok", pageBundleBytes,
 }));
 if (!keep) rmSync(work, { recursive: true, force: true });

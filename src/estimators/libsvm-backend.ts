@@ -94,17 +94,21 @@ interface LibsvmInstance {
   getSVIndices(): number[];
   free(): void;
 }
-/** The emscripten module under libsvm-js (the same CommonJS instance its wrapper uses). */
+/** The emscripten module under libsvm-js: its memory views (replaced when memory grows: read them at use) and
+ *  load(), resolving once the wasm is compiled. */
 interface EmscriptenHeap {
   HEAP32: Int32Array;
   HEAPF64: Float64Array;
 }
+interface EmscriptenModule extends EmscriptenHeap {
+  load(): Promise<void>;
+}
 
 interface WasmLibsvm {
   SVM: LibsvmModule;
-  heap: EmscriptenHeap | null;
+  heap: EmscriptenHeap;
   /** The module's linear memory right after loading, before any fit (see trainWasm). */
-  pristine: Uint8Array | null;
+  pristine: Uint8Array;
 }
 
 let libsvmPromise: Promise<WasmLibsvm> | undefined;
@@ -117,7 +121,8 @@ export async function loadLibsvm(): Promise<LibsvmModule> {
 
 function loadWasm(): Promise<WasmLibsvm> {
   libsvmPromise ??= (async () => {
-    const before = new Set(process.listeners("unhandledRejection"));
+    const proc = (globalThis as { process?: NodeJS.Process }).process;
+    const before = new Set(proc?.listeners?.("unhandledRejection") ?? []);
     const warn = console.warn;
     console.warn = (...args: unknown[]) => {
       const text = args.map(String).join(" ");
@@ -125,20 +130,14 @@ function loadWasm(): Promise<WasmLibsvm> {
       warn.apply(console, args);
     };
     try {
-      const mod = (await import("libsvm-js")) as unknown as { default: Promise<LibsvmModule> };
-      const SVM = await mod.default;
-      let heap: EmscriptenHeap | null = null;
-      try {
-        const { createRequire } = process.getBuiltinModule("node:module");
-        const em = createRequire(import.meta.url)("libsvm-js/out/wasm/libsvm") as Partial<EmscriptenHeap>;
-        if (em.HEAP32 instanceof Int32Array && em.HEAPF64 instanceof Float64Array) heap = em as EmscriptenHeap;
-      } catch {
-        heap = null; // the text model is the fallback
-      }
-      return { SVM, heap, pristine: heap ? new Uint8Array(heap.HEAP32.buffer.slice(0)) : null };
+      // The emscripten module itself (its memory, for the reset before probability fits), in Node and in bundles.
+      const { libsvmWasm } = await import("./libsvm-wasm.js");
+      const em = libsvmWasm.emscriptenModule as EmscriptenModule;
+      await em.load(); // not `await em`: the module is a thenable that resolves to itself
+      return { SVM: libsvmWasm.loadSVM(em) as LibsvmModule, heap: em, pristine: new Uint8Array(em.HEAP32.buffer.slice(0)) };
     } finally {
       console.warn = warn;
-      for (const l of process.listeners("unhandledRejection")) if (!before.has(l)) process.removeListener("unhandledRejection", l);
+      for (const l of proc?.listeners?.("unhandledRejection") ?? []) if (!before.has(l)) proc!.removeListener("unhandledRejection", l);
     }
   })();
   return libsvmPromise;
@@ -151,8 +150,7 @@ async function trainWasm(X: Matrix, rows: Int32Array, y: Labels, p: LibsvmTrainP
     // carries over from fit to fit; libsvm-js exports no srand. Between fits nothing is allocated, so putting the
     // memory back as it was after loading starts every probability fit from the same state (as svm-train's fresh
     // process does, and as the native backend's reseeding does): the model then depends only on its own data.
-    if (!pristine) throw new TransferLabError("UNSUPPORTED", "libsvm-js: cannot reset its random state, so probability fits would not be reproducible", {}, "install Debian's libsvm3 for the native backend");
-    new Uint8Array(heap!.HEAP32.buffer).set(pristine);
+    new Uint8Array(heap.HEAP32.buffer).set(pristine);
   }
   const svm = new SVM({
     type: SVM.SVM_TYPES.C_SVC,

@@ -83,14 +83,38 @@ export async function runFitTasks(tasks: FitTask[], opts: PoolOptions): Promise<
   return results;
 }
 
-/** A function that starts one fit worker, or null where worker threads are unavailable (browsers). */
+/** Starts one Web Worker running transferlab's fit-worker entry (browsers; see src/browser.ts). */
+export type WebWorkerFactory = () => Worker;
+let webWorkers: WebWorkerFactory | null = null;
+
+/** Browsers: how to start a fit worker (e.g. `() => new Worker(new URL("transferlab/browser-worker", import.meta.url),
+ *  { type: "module" })`); null runs every fit in this thread. Node uses worker threads and ignores this. */
+export function setFitWorkerFactory(factory: WebWorkerFactory | null): void {
+  webWorkers = factory;
+}
+
+/** A Web Worker seen through the Node-style interface the pool drives. */
+function fromWebWorker(w: Worker): WorkerLike {
+  return {
+    postMessage: (msg) => w.postMessage(msg),
+    on(event: "message" | "error" | "exit", cb: (x: any) => void) {
+      if (event === "message") w.addEventListener("message", (e) => cb((e as MessageEvent).data));
+      else if (event === "error") w.addEventListener("error", (e) => cb(new Error((e as ErrorEvent).message || "worker script failed to load")));
+      // Web Workers have no exit event: a worker that dies reports an error.
+    },
+    terminate: async () => {
+      w.terminate();
+      return 0;
+    },
+  } as WorkerLike;
+}
+
+/** A function that starts one fit worker, or null where none is available (jobs then run in this thread).
+ *  Node's worker_threads come through process.getBuiltinModule, so a browser bundle has no node: import. */
 async function workerFactory(): Promise<(() => WorkerLike) | null> {
-  let wt: typeof import("node:worker_threads");
-  try {
-    wt = await import("node:worker_threads");
-  } catch {
-    return null;
-  }
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  const wt = proc?.versions?.node ? proc.getBuiltinModule?.("node:worker_threads") : undefined;
+  if (!wt) return webWorkers ? () => fromWebWorker(webWorkers!()) : null;
   if (!import.meta.url.endsWith(".ts")) {
     const url = new URL("./fit-worker.js", import.meta.url);
     return () => new wt.Worker(url) as unknown as WorkerLike;

@@ -2,10 +2,16 @@
 // resvg later draws them with (Vega's fallback guesses 0.8·fontSize per character, which mis-sizes
 // legends and titles). Reads only what width needs: head (unitsPerEm), hhea + hmtx (advances) and
 // cmap format 4 (BMP code point → glyph). Kerning is ignored; DejaVu's kerning only narrows text.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+// Node's fs/url/path come through process.getBuiltinModule, so browsers can bundle this module; there the
+// bundled fonts are not at hand and bundledFontMetrics() measures with a fixed estimate instead.
 import { TransferLabError } from "../core/errors.js";
+
+type NodeModules = { fs: typeof import("node:fs"); url: typeof import("node:url"); path: typeof import("node:path") };
+function nodeModules(): NodeModules | null {
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  if (!proc?.versions?.node || typeof proc.getBuiltinModule !== "function") return null;
+  return { fs: proc.getBuiltinModule("node:fs"), url: proc.getBuiltinModule("node:url"), path: proc.getBuiltinModule("node:path") };
+}
 
 export interface FontMetrics {
   readonly unitsPerEm: number;
@@ -24,9 +30,11 @@ function table(buf: Buffer, tag: string, file: string): number {
 
 /** Parse the advance widths of a TrueType font file. */
 export function loadFontMetrics(file: string): FontMetrics {
+  const node = nodeModules();
+  if (!node) throw new TransferLabError("UNSUPPORTED", "reading font files needs Node", { file });
   let buf: Buffer;
   try {
-    buf = readFileSync(file);
+    buf = node.fs.readFileSync(file);
   } catch {
     throw new TransferLabError("FILE_NOT_FOUND", "bundled font is missing", { file }, "reinstall transferlab; assets/fonts must ship with it");
   }
@@ -95,8 +103,10 @@ export function loadFontMetrics(file: string): FontMetrics {
 
 /** Folder of the bundled fonts: <package root>/assets/fonts (same from src/ via tsx and from dist/). */
 export function fontDir(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return join(here, "..", "..", "assets", "fonts");
+  const node = nodeModules();
+  if (!node) throw new TransferLabError("UNSUPPORTED", "the bundled fonts are files of the Node package");
+  const here = node.path.dirname(node.url.fileURLToPath(import.meta.url));
+  return node.path.join(here, "..", "..", "assets", "fonts");
 }
 
 export const FONT_FAMILY = "DejaVu Sans";
@@ -107,8 +117,15 @@ let fonts: { regular: FontMetrics; bold: FontMetrics } | null = null;
 /** Metrics of the bundled regular and bold faces (loaded once). */
 export function bundledFontMetrics(): { regular: FontMetrics; bold: FontMetrics } {
   if (!fonts) {
-    const dir = fontDir();
-    fonts = { regular: loadFontMetrics(join(dir, FONT_FILES.regular)), bold: loadFontMetrics(join(dir, FONT_FILES.bold)) };
+    const node = nodeModules();
+    if (!node) {
+      // Browsers: DejaVu Sans' mean advance over ASCII letters and digits, regular and bold.
+      const estimate = (em: number): FontMetrics => ({ unitsPerEm: 2048, advanceEm: (text) => [...text].length * em });
+      fonts = { regular: estimate(0.6), bold: estimate(0.68) };
+    } else {
+      const dir = fontDir();
+      fonts = { regular: loadFontMetrics(node.path.join(dir, FONT_FILES.regular)), bold: loadFontMetrics(node.path.join(dir, FONT_FILES.bold)) };
+    }
   }
   return fonts;
 }

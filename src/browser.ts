@@ -1,0 +1,48 @@
+// transferlab for browsers (`transferlab/browser`): the compute engine on its WebAssembly tier, every method,
+// the estimators (SVC through libsvm-js), the metrics, data from arrays and CSV text, the shift generators,
+// `evaluate` (serial or on Web Workers) and SVG figures. No Node built-in is reachable from here; the package
+// ships this entry pre-bundled (dist/browser.js, scripts/build-browser.mjs) with libsvm's wasm inlined, so a
+// page's bundler (esbuild, Vite) needs no plugin and fetches nothing. Files, bundled datasets, Parquet, PNG and
+// the CLI stay in the Node entry.
+//
+//   import { compileWasmKernels, generators, Rng, evaluate } from "transferlab/browser";
+//   await compileWasmKernels();                       // once, before the first kernel call
+//   const r = await evaluate(generators.moons!.make({ angle: 40 }, new Rng(1)), { methods: ["coral"] });
+
+// Errors and the shapes every API takes.
+export { TransferLabError, isTransferLabError, type ErrorCode, type ErrorLocation } from "./core/errors.js";
+export { Matrix } from "./core/matrix.js";
+export { Rng } from "./core/rng.js";
+export type { Domain, LabelledDomain, UnlabelledDomain, Labels } from "./core/domain.js";
+
+// Data from CSV text (the Node loader's parser and missing-value rules) and the shift generators.
+export { parseCsvText, DEFAULT_MISSING_TOKENS, type CsvOptions } from "./data/io/csv-parser.js";
+export { tableToDomain, classOrder, type LoadOptions, type LoadedDomain, type MissingPolicy } from "./data/table-domain.js";
+export { generators, type Generator } from "./data/generators/index.js";
+export type { DomainPair } from "./data/pair.js";
+export { summarizeShift, type ShiftSummary } from "./data/summary.js";
+
+// Methods, estimators, evaluate.
+export { listMethods, getMethod, methodNames, type MethodName } from "./adapt/registry.js";
+export type { Adapter, Family } from "./adapt/types.js";
+export { estimatorNames, getEstimator, type EstimatorName } from "./estimators/registry.js";
+export type { Estimator } from "./estimators/types.js";
+export { SVC, type SVCParams } from "./estimators/svc.js";
+export { LogisticRegression, type LogisticRegressionParams } from "./estimators/logreg.js";
+export { KnnClassifier, type KnnParams } from "./estimators/knn.js";
+export { MlpClassifier, type MlpParams } from "./estimators/mlp.js";
+export { evaluate, formatEvaluation, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
+export { setFitWorkerFactory, type WebWorkerFactory } from "./experiment/fit-pool.js";
+export type { Protocol } from "./experiment/protocol.js";
+export type { Scale } from "./experiment/scale.js";
+
+// SVG figures (Vega-Lite specs → SVG strings).
+export { specToSvg, type SvgOptions } from "./report/svg.js";
+export * from "./report/figures.js";
+export type { VlSpec } from "./report/theme.js";
+
+// Rooms as namespaces, as on the Node subpaths.
+export { compileWasmKernels } from "./engine/kernels/index.js";
+export * as engine from "./engine/index.js";
+export * as methods from "./adapt/index.js";
+export * as metrics from "./metrics/index.js";
