@@ -1,6 +1,7 @@
 // Bundles the browser entry (src/browser.ts → dist/browser.js) and its Web Worker (src/browser-worker.ts →
-// dist/browser-worker.js) with esbuild, after tsc has written dist/ (the entry's .d.ts stay tsc's). Each output
-// is one self-contained ES module: every dependency inside, no Node built-in, nothing fetched at run time.
+// dist/browser-worker.js) with esbuild, after tsc has written dist/ (the entry's .d.ts stay tsc's): ES modules
+// whose only imports are their shared chunks (dist/browser-chunks/; libsvm-js is one, loaded when an SVC first
+// fits) — every dependency inside, no Node built-in, nothing fetched from elsewhere at run time.
 // libsvm-js is the one dependency that needs help: its emscripten glue names fs/path/crypto in Node-only
 // branches and fetches libsvm.wasm next to itself; here those requires become empty objects and the wasm bytes
 // are inlined as Module.wasmBinary. Fails if any Node built-in is reached.
@@ -45,9 +46,9 @@ const common = {
   plugins: [noNodeBuiltins, libsvmForBrowsers], absWorkingDir: root, legalComments: "eof",
 };
 
-export async function bundleBrowser({ minify = false, write = true } = {}) {
+export async function bundleBrowser({ minify = true, write = true } = {}) {
   return build({
-    ...common, minify, write, metafile: true,
+    ...common, minify, write, metafile: true, splitting: true, chunkNames: "browser-chunks/[name]-[hash]",
     entryPoints: { browser: "src/browser.ts", "browser-worker": "src/browser-worker.ts" },
     outdir: join(root, "dist"),
   });
@@ -57,9 +58,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await bundleBrowser();
   if (process.argv.includes("--size")) {
     const r = await bundleBrowser({ minify: true, write: false });
+    let min = 0, gz = 0;
     for (const f of r.outputFiles) {
       const name = f.path.slice(root.length + 1);
-      console.log(`${name}: minified ${(f.contents.length / 1024).toFixed(0)} KiB, minified + gzip ${(gzipSync(f.contents, { level: 9 }).length / 1024).toFixed(0)} KiB`);
+      const z = gzipSync(f.contents, { level: 9 }).length;
+      min += f.contents.length;
+      gz += z;
+      console.log(`${name}: minified ${(f.contents.length / 1024).toFixed(0)} KiB, minified + gzip ${(z / 1024).toFixed(0)} KiB`);
     }
+    console.log(`all files: minified ${(min / 1024).toFixed(0)} KiB, minified + gzip ${(gz / 1024).toFixed(0)} KiB`);
   }
 }
