@@ -1,7 +1,7 @@
 // The browser bundle (scripts/build-browser.mjs) in headless Chromium: evaluate with SVC (libsvm-js), KMM, CORAL
 // and self-training gives the same per-seed accuracies as Node on the same tiers (wasm kernels, wasm libsvm),
 // serially and on two Web Workers; CSV text becomes a Domain; a figure renders to SVG; the page requests nothing
-// but its own three files. The bundle itself contains no Node built-in (the build fails otherwise).
+// but its own files (the entries and their chunks). The bundle itself contains no Node built-in (the build fails otherwise).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -15,7 +15,7 @@ const SUMMARY = `(r) => r.methods.map((m) => [m.name, m.accuracy.perSeed, m.verd
 
 test("browser bundle: evaluate equals Node's numbers on the wasm tiers, serially and on Web Workers", browserTestOptions, async () => {
   const built = await bundleBrowser({ write: false });
-  const file = (name: string) => built.outputFiles.find((f) => f.path.endsWith(`/${name}`))!.contents;
+  const files: Record<string, Uint8Array | string> = Object.fromEntries(built.outputFiles.map((f) => [f.path.slice(f.path.lastIndexOf("/dist/") + 5), f.contents]));
   const page = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>bundle</title><script type="module">
     import { compileWasmKernels, generators, Rng, evaluate, setFitWorkerFactory, parseCsvText, tableToDomain, specToSvg, performanceComparison } from "/browser.js";
     try {
@@ -30,7 +30,8 @@ test("browser bundle: evaluate equals Node's numbers on the wasm tiers, serially
       window.done = { serial: summary(serial), workers: summary(workers), csv: [d.X.rows, Array.from(d.X.data), Array.from(d.y), d.classNames], svg: svg.slice(0, 4) + ":" + svg.includes("</svg>") };
     } catch (e) { window.done = { error: String(e && e.stack || e) }; }
   </script>`;
-  const server = await serve({ "/index.html": page, "/browser.js": file("browser.js"), "/browser-worker.js": file("browser-worker.js") });
+  files["/index.html"] = page;
+  const server = await serve(files);
   try {
     const got = await withPage(server.url, async ({ page: tab, errors, requests }) => {
       await tab.waitForFunction(() => (window as unknown as { done?: unknown }).done !== undefined, undefined, { timeout: 150_000 });
@@ -39,7 +40,11 @@ test("browser bundle: evaluate equals Node's numbers on the wasm tiers, serially
     });
     assert.equal(got.done.error, undefined, String(got.done.error));
     assert.deepEqual(got.errors, []);
-    assert.deepEqual([...new Set(got.requests)].sort(), ["", "browser-worker.js", "browser.js"].map((f) => server.url + f).sort());
+    // Only its own files: the page, the two entries and their chunks (libsvm's included), nothing from elsewhere.
+    const asked = [...new Set(got.requests)].map((u) => u.slice(server.url.length - 1));
+    assert.ok(got.requests.every((u) => u.startsWith(server.url)), JSON.stringify(got.requests));
+    assert.ok(asked.every((p) => p === "/" || p in files), JSON.stringify(asked));
+    assert.ok(asked.includes("/browser-worker.js") && asked.some((p) => p.includes("libsvm-wasm")), JSON.stringify(asked));
     // Node, same code from src/, forced onto the same tiers in a fresh process.
     const node = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `
       import { generators } from "./src/data/generators/index.js";
