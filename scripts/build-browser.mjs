@@ -54,7 +54,7 @@ export async function bundleBrowser({ minify = true, write = true } = {}) {
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
   await bundleBrowser();
   if (process.argv.includes("--size")) {
     const r = await bundleBrowser({ minify: true, write: false });

@@ -31,7 +31,7 @@ export { SVC, type SVCParams } from "./estimators/svc.js";
 export { LogisticRegression, type LogisticRegressionParams } from "./estimators/logreg.js";
 export { KnnClassifier, type KnnParams } from "./estimators/knn.js";
 export { MlpClassifier, type MlpParams } from "./estimators/mlp.js";
-export { evaluate, formatEvaluation, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
+export { evaluate, formatEvaluation, formatComparison, formatP, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
 export { setFitWorkerFactory, type WebWorkerFactory } from "./experiment/fit-pool.js";
 export type { Protocol } from "./experiment/protocol.js";
 export type { Scale } from "./experiment/scale.js";
@@ -39,6 +39,7 @@ export type { Scale } from "./experiment/scale.js";
 // SVG figures (Vega-Lite specs → SVG strings).
 export { specToSvg, type SvgOptions } from "./report/svg.js";
 export * from "./report/figures.js";
+export { evaluationFigure } from "./report/evaluation.js";
 export type { VlSpec } from "./report/theme.js";
 
 // Rooms as namespaces, as on the Node subpaths.

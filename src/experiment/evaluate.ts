@@ -315,8 +315,8 @@ export function formatEvaluation(r: EvaluateResult): string {
     m.family,
     `${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}`,
     `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]${ciMark(m.accuracy.ciMethod)}`,
-    fmtCmp(m.vsSourceOnly),
-    fmtCmp(m.vsTargetOnly),
+    formatComparison(m.vsSourceOnly),
+    formatComparison(m.vsTargetOnly),
     (m.oracle ? "oracle (upper bound, not a method)" : m.verdict) + (m.degenerate ? ` — DEGENERATE: class ${m.degenerate.class} only` : ""),
   ]);
   const w = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
@@ -329,7 +329,8 @@ export function formatEvaluation(r: EvaluateResult): string {
   return `${lines.join("\n")}\n`;
 }
 
-function fmtCmp(c: Comparison | null): string {
+/** One comparison cell as the table prints it: Δ points, p and its test (M McNemar mid-p, B paired bootstrap). */
+export function formatComparison(c: Comparison | null): string {
   if (!c) return "—";
   const d = `${c.meanDiff >= 0 ? "+" : ""}${c.meanDiff.toFixed(1)}`;
   return c.pValue === null ? `${d} no test` : `${d} ${formatP(c.pValue)} ${c.test === "McNemar mid-p" ? "M" : "B"}`;
