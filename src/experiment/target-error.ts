@@ -126,3 +126,30 @@ export function gateLabelFree(raw: { atc: number; doc: number }, checks: { pad: 
   });
   return [mk("ATC", raw.atc, atcFails), mk("DoC", raw.doc, fails)];
 }
+
+export interface SourceModelTargetError {
+  /** From labelled target rows (null without them). */
+  labelled: TargetErrorEstimate | null;
+  /** ATC and DoC, each with reliable: true|false and why. */
+  labelFree: LabelFreePrediction[];
+  /** Expected calibration error of the source model on held-out source rows (a validity check). */
+  sourceEce: number;
+  /** The best estimate to act on, and where it comes from (null: cannot be predicted). */
+  best: { value: number; ci: [number, number] | null; from: string } | null;
+}
+
+/** Puts the two routes together: labelled rows win; otherwise a reliable label-free prediction (the larger). */
+export function sourceModelTargetError(args: {
+  sourceProba: { rows: number; cols: number; data: ArrayLike<number> }; sourceY: ArrayLike<number>; sourceAccuracy: number;
+  rawLabelFree: { atc: number; doc: number }; pad: number; labelled: TargetErrorEstimate | null;
+}): SourceModelTargetError {
+  const sourceEce = expectedCalibrationError(args.sourceProba, args.sourceY);
+  const labelFree = gateLabelFree(args.rawLabelFree, { pad: args.pad, sourceEce, sourceAccuracy: args.sourceAccuracy });
+  const reliable = labelFree.filter((p) => p.reliable);
+  const best = args.labelled
+    ? { value: args.labelled.value, ci: args.labelled.ci, from: `${args.labelled.rows} labelled target rows (${args.labelled.interval})` }
+    : reliable.length
+      ? { value: Math.max(...reliable.map((p) => p.value!)), ci: null, from: `label-free (${reliable.map((p) => p.method).join(" and ")}; the larger; no interval)` }
+      : null;
+  return { labelled: args.labelled, labelFree, sourceEce, best };
+}

@@ -57,7 +57,11 @@ export function formatAssessText(r: AssessReport, topFeatures = 10): string {
     if (d.classCounts) out.push(`  ${role} rows per class: ${d.classCounts.map((c, j) => `${j}:${c}`).join(" ")}`);
   }
   out.push("");
-  out.push(`RISK OF NEGATIVE TRANSFER: ${r.verdict.level.toUpperCase()}`);
+  out.push(`(1) SOURCE MODEL'S TARGET ERROR: ${r.verdict.sourceModel.estimate === null ? "CANNOT BE PREDICTED" : pct(r.verdict.sourceModel.estimate.value)}`);
+  out.push(`  • ${r.verdict.sourceModel.text}`);
+  out.push(`(2) WILL ADAPTATION BEAT THE BETTER BASELINE? ${r.verdict.adaptation.answer.toUpperCase()}`);
+  for (const s of r.verdict.adaptation.reasons) out.push(`  • ${s}`);
+  out.push(`RISK OF NEGATIVE TRANSFER (source model as-is): ${r.verdict.level.toUpperCase()}`);
   for (const s of r.verdict.reasons) out.push(`  • ${s}`);
   for (const s of r.verdict.caveats) out.push(`  ! ${s}`);
   out.push("");
@@ -86,6 +90,7 @@ export function formatAssessText(r: AssessReport, topFeatures = 10): string {
     out.push(`  target priors (BBSE)   ${ls.targetPriors.map((p) => p.toFixed(3)).join(" ")}   (black-box shift estimation from a source classifier's confusion matrix, no target labels used)`);
     if (ls.truePriors) out.push(`  target priors (truth)  ${ls.truePriors.map((p) => p.toFixed(3)).join(" ")}   (max |error| of the estimate ${f(ls.maxAbsError, 3)})`);
     out.push(`  total variation between source and estimated target priors: ${f(ls.shift, 3)}`);
+    out.push(`  ${ls.validity.reliable ? "reliable" : "NOT RELIABLE"}: ${ls.validity.reason}`);
     for (const s of ls.notes) out.push(`  note: ${s}`);
   }
   out.push("");
@@ -94,9 +99,13 @@ export function formatAssessText(r: AssessReport, topFeatures = 10): string {
   out.push(`  source error (held-out half)           ${tr.sourceError ? `${pct(tr.sourceError.value)} ${range(tr.sourceError.ci)}` : "— (source unlabelled)"}`);
   if (tr.targetErrorOfSourceModel) out.push(`  source model on labelled target rows   ${pct(tr.targetErrorOfSourceModel.value)} ${range(tr.targetErrorOfSourceModel.ci)}`);
   if (tr.targetOnlyError) out.push(`  target-only model (cross-validated)    ${pct(tr.targetOnlyError.value)} ${range(tr.targetOnlyError.ci)}`);
-  if (tr.predictedTargetError) {
-    out.push(`  predicted on the target, label-free    ${pct(tr.predictedTargetError.doc)} (confidence drop, DoC), ${pct(tr.predictedTargetError.atc)} (thresholded confidence, ATC)`);
-    out.push("      (estimates from the source model's confidence on target rows; they assume confidence still tracks correctness)");
+  const sm = tr.sourceModelTargetError;
+  if (sm?.labelled) out.push(`  from ${sm.labelled.rows} labelled target rows      ${pct(sm.labelled.value)} [${pct(sm.labelled.ci[0])}, ${pct(sm.labelled.ci[1])}]   (${sm.labelled.interval})`);
+  if (tr.truthForChecking !== null) out.push(`  all target labels (checking only)      ${pct(tr.truthForChecking)}`);
+  if (sm) {
+    for (const p of sm.labelFree) {
+      out.push(`  label-free, ${p.method.padEnd(4)}                      ${p.reliable ? pct(p.value!) : "— not shown"}   (${p.reason})`);
+    }
   }
   out.push(`  chance error                           ${pct(tr.chanceError)}`);
   out.push("");
@@ -159,7 +168,9 @@ export function assessSections(r: AssessReport, topFeatures = 15): Array<{ id: s
             ["source error (held-out)", tr.sourceError ? pct(tr.sourceError.value) : "—"],
             ["source model on labelled target", tr.targetErrorOfSourceModel ? pct(tr.targetErrorOfSourceModel.value) : "—"],
             ["target-only model (cross-validated)", tr.targetOnlyError ? pct(tr.targetOnlyError.value) : "—"],
-            ["predicted target error, label-free (DoC / ATC)", tr.predictedTargetError ? `${pct(tr.predictedTargetError.doc)} / ${pct(tr.predictedTargetError.atc)}` : "—"],
+            ["source model's target error (question 1)", r.verdict.sourceModel.text],
+            ["will adaptation beat the better baseline? (question 2)", `${r.verdict.adaptation.answer}: ${r.verdict.adaptation.reasons.join(" ")}`],
+            ...(tr.sourceModelTargetError?.labelFree ?? []).map((p): [string, string] => [`label-free ${p.method}`, p.reliable ? pct(p.value!) : `not shown: ${p.reason}`]),
             ["chance error", pct(tr.chanceError)],
             ["label shift (TV, BBSE estimate)", r.labelShift ? f(r.labelShift.shift, 3) : "—"],
             ["LogME", r.transferability ? f(r.transferability.logME) : "—"],

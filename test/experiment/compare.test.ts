@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Rng } from "../../src/core/rng.js";
-import { mcnemar, binomialCdf, compareCorrectness, type SeedCorrectness } from "../../src/experiment/compare.js";
+import { mcnemar, binomialCdf, compareCorrectness, resampledDifference, type SeedCorrectness } from "../../src/experiment/compare.js";
 
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/experiment/mcnemar.json", import.meta.url), "utf8")) as { cases: { b: number; c: number; exact: number; mid: number }[] };
 
@@ -99,4 +99,17 @@ test("same seed, same numbers", () => {
   const a = compareCorrectness(seeds, { sameModels: false, rng: new Rng(9) });
   const b = compareCorrectness(seeds, { sameModels: false, rng: new Rng(9) });
   assert.deepEqual(a, b);
+});
+
+test("resampledDifference has the mean and variance of resampling all n rows", () => {
+  const rng = new Rng(21);
+  for (const [n, a, b] of [[400, 30, 12], [50, 50, 0], [1000, 3, 4]] as const) {
+    const R = 20000;
+    let s1 = 0, s2 = 0;
+    for (let r = 0; r < R; r++) { const v = resampledDifference(n, a, b, rng); s1 += v; s2 += v * v; }
+    const mean = s1 / R, v = s2 / R - mean * mean;
+    const trueMean = a - b, trueVar = n * ((a + b) / n - ((a - b) / n) ** 2);
+    assert.ok(Math.abs(mean - trueMean) < 4 * Math.sqrt(trueVar / R) + 1e-9, `n=${n} a=${a} b=${b}: mean ${mean} vs ${trueMean}`);
+    if (trueVar > 0) assert.ok(Math.abs(v / trueVar - 1) < 0.05, `variance ${v} vs ${trueVar}`);
+  }
 });

@@ -26,6 +26,7 @@ interface AssessCliOptions {
   approximate?: boolean;
   scaling: string;
   tsne?: boolean;
+  targetLabelsPerClass?: string;
 }
 
 async function loadPair(o: AssessCliOptions, seed: number): Promise<{ source: Domain; target: Domain; notes: string[] }> {
@@ -37,7 +38,8 @@ async function loadPair(o: AssessCliOptions, seed: number): Promise<{ source: Do
     const label = o.label;
     let st: { source: Domain; target: Domain };
     try {
-      st = await loadSourceTarget({ source: o.source, target: o.target }, label !== undefined ? { label } : {});
+      // A target row with an empty label cell is unlabelled (label −1): a partly labelled target is fine.
+      st = await loadSourceTarget({ source: o.source, target: o.target }, { unlabelledRows: true, ...(label !== undefined ? { label } : {}) });
     } catch (e) {
       // An unlabelled target file is fine for assess: load it without the label column.
       if (!(e instanceof TransferLabError && e.where.param === "label" && e.where.file === o.target)) throw e;
@@ -103,13 +105,17 @@ export function register(program: Command): void {
     .option("--approximate", "use the linear-time and random-feature estimators even when exact ones fit")
     .option("--scaling <rule>", "auto | standardize | pixel | none (fitted on the source only)", "auto")
     .option("--no-tsne", "skip the t-SNE figure in --out")
+    .option("--target-labels-per-class <K>", "use only K labelled target rows per class (stratified) to measure the source model's target error; other labels only check it")
     .action(async (o: AssessCliOptions) => {
       const seed = parseInteger(o.seed, "seed");
       const permutations = parseInteger(o.permutations, "permutations", 1);
       const { source, target, notes } = await loadPair(o, seed);
+      const K = o.targetLabelsPerClass !== undefined ? parseInteger(o.targetLabelsPerClass, "target-labels-per-class", 1) : undefined;
+      if (K !== undefined && !target.y) throw invalidParam("target-labels-per-class", "the target has no labels to draw from", "give a labelled (or partly labelled) target");
       const showProgress = !o.json && process.stderr.isTTY;
       const report = await assess(source, target, {
         seed, permutations, memoryBudget: parseBytes(o.memoryBudget), forceApproximate: o.approximate === true,
+        ...(K !== undefined ? { targetLabelsPerClass: K } : {}),
         progress: showProgress ? (f, msg) => process.stderr.write(`\r\x1b[K[${Math.round(100 * f).toString().padStart(3)} %] ${msg}`) : undefined,
       });
       if (showProgress) process.stderr.write("\r\x1b[K");
