@@ -2,9 +2,10 @@
 // reference, and the per-call cost of the tiny products that dominate small-network training. Then the
 // native tier's GEMM paths (AVX-512, AVX2) at 1 and 2 threads, each beside numpy on the matching OpenBLAS
 // kernel (its own choice for this CPU, and OPENBLAS_CORETYPE=Haswell, what an AVX2-only CPU runs).
-// `npm run bench -- gemm [--json] [--sizes 256,1024] [--threads 1,2] [--repeat R] [--quick] [--no-paths] [--paths-only]`.
+// `npm run bench -- gemm [--json] [--sizes 256,1024] [--threads 1,2] [--repeat R] [--quick] [--no-paths] [--paths-only] [--clock cpu]`.
 // Numbers are best-of-N wall times, so noise from other processes on the machine shows up as lower, never
-// higher, throughput; the load average before and after is printed.
+// higher, throughput; the load average before and after is printed. On a loaded machine `--clock cpu` times
+// the paths table by process CPU time instead (1 thread only: CPU time adds up over threads).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -29,6 +30,8 @@ export interface GemmBenchResult {
 export interface PathRow { label: string; threads: number; gflops: number[]; kernel?: string }
 export interface GemmPathsResult {
   cpu: string;
+  /** wall: best wall time per call; cpu: best process CPU time per call (1 thread only). */
+  clock: "wall" | "cpu";
   sizes: number[];
   rows: PathRow[];
   /** 1-minute load average before and after (the machine may be shared). */
@@ -50,21 +53,26 @@ function randomArray(rng: Rng, n: number): Float32Array {
   return a;
 }
 
+/** CPU seconds of this process (all its threads): with `--clock cpu`, time other processes take the core away is not counted. */
+const cpuSeconds = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const wallSeconds = (): number => performance.now() / 1e3;
+
 /** Best GFLOPS over repeated n×n×n products within a time budget (at least `minReps` calls). */
-function squareGflops(tier: Tier, n: number, budgetMs: number, minReps: number): number {
+function squareGflops(tier: Tier, n: number, budgetMs: number, minReps: number, clock: "wall" | "cpu" = "wall"): number {
   const K = kernelsFor(tier);
+  const now = clock === "cpu" ? cpuSeconds : wallSeconds;
   const rng = new Rng(n);
   const a = randomArray(rng, n * n), b = randomArray(rng, n * n), c = new Float32Array(n * n);
   K.gemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n); // warm-up: page faults, JIT, pack buffers
   let best = Infinity;
   const start = performance.now();
   for (let r = 0; r < minReps || performance.now() - start < budgetMs; r++) {
-    const t = performance.now();
+    const t = now();
     K.gemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n);
-    best = Math.min(best, performance.now() - t);
+    best = Math.min(best, now() - t);
     if (r > 200) break;
   }
-  return (2 * n * n * n) / (best / 1e3) / 1e9;
+  return (2 * n * n * n) / best / 1e9;
 }
 
 /** Nanoseconds per call of a tiny product: best of 5 batches. */
@@ -87,6 +95,7 @@ const NUMPY_SCRIPT = `
 import json, sys, time
 import numpy as np
 sizes = json.loads(sys.argv[1]); tiny = json.loads(sys.argv[2]); budget = float(sys.argv[3])
+clock = time.process_time if len(sys.argv) > 4 and sys.argv[4] == "cpu" else time.perf_counter
 rng = np.random.default_rng(0)
 out = {"gflops": [], "tinyNs": []}
 try:
@@ -99,7 +108,7 @@ for n in sizes:
     np.matmul(a, b, out=c)
     best = float("inf"); start = time.perf_counter(); r = 0
     while r < 3 or (time.perf_counter() - start) * 1e3 < budget:
-        t = time.perf_counter(); np.matmul(a, b, out=c); best = min(best, time.perf_counter() - t); r += 1
+        t = clock(); np.matmul(a, b, out=c); best = min(best, clock() - t); r += 1
         if r > 200: break
     out["gflops"].append(2 * n ** 3 / best / 1e9)
 for s in tiny:
@@ -118,7 +127,7 @@ print(json.dumps(out))
 type NumpyResult = { gflops: number[]; tinyNs: number[]; kernel?: string } | { missing: string };
 
 /** numpy in a child process; `threads` sets OPENBLAS_NUM_THREADS, `coretype` OPENBLAS_CORETYPE (else its own choice). */
-function measureNumpy(sizes: number[], tiny: TinyShape[], budgetMs: number, opts: { threads?: number; coretype?: string } = {}): NumpyResult {
+function measureNumpy(sizes: number[], tiny: TinyShape[], budgetMs: number, opts: { threads?: number; coretype?: string; clock?: "wall" | "cpu" } = {}): NumpyResult {
   const python = "/usr/bin/python3";
   if (!existsSync(python)) return { missing: "/usr/bin/python3 not found" };
   // numpy's OpenBLAS picks its own kernel and cache sizes: drop overrides meant for other processes.
@@ -127,7 +136,7 @@ function measureNumpy(sizes: number[], tiny: TinyShape[], budgetMs: number, opts
   delete env.OPENBLAS_L2_SIZE;
   if (opts.coretype) env.OPENBLAS_CORETYPE = opts.coretype;
   if (opts.threads) env.OPENBLAS_NUM_THREADS = String(opts.threads);
-  const r = spawnSync(python, ["-c", NUMPY_SCRIPT, JSON.stringify(sizes), JSON.stringify(tiny), String(budgetMs)], { env, encoding: "utf8", timeout: 600_000 });
+  const r = spawnSync(python, ["-c", NUMPY_SCRIPT, JSON.stringify(sizes), JSON.stringify(tiny), String(budgetMs), opts.clock ?? "wall"], { env, encoding: "utf8", timeout: 600_000 });
   if (r.status !== 0) return { missing: (r.stderr || r.error?.message || "python failed").trim().split("\n").pop()! };
   return JSON.parse(r.stdout) as { gflops: number[]; tinyNs: number[]; kernel?: string };
 }
@@ -185,11 +194,13 @@ const PATH_REFERENCE: Record<Exclude<GemmIsa, "portable">, string | undefined> =
  * OpenBLAS tier, and numpy on the matching kernel, at each thread count. Size by size and in alternating
  * order over `repeat` rounds, keeping each cell's best, so that load from other processes hits all alike.
  */
-export function measurePaths(opts: { sizes?: number[]; threads?: number[]; budgetMs?: number; repeat?: number } = {}): GemmPathsResult | { missing: string } {
+export function measurePaths(opts: { sizes?: number[]; threads?: number[]; budgetMs?: number; repeat?: number; clock?: "wall" | "cpu" } = {}): GemmPathsResult | { missing: string } {
   const addon = nativeAddon();
   if (typeof addon === "string") return { missing: addon };
   const sizes = opts.sizes ?? [256, 1024, 2048];
-  const threadCounts = opts.threads ?? [1, 2];
+  const clock = opts.clock ?? "wall";
+  // CPU time adds up over threads, so it only stands in for speed at one thread.
+  const threadCounts = clock === "cpu" ? [1] : opts.threads ?? [1, 2];
   const budgetMs = opts.budgetMs ?? 1500;
   const info = addon.info();
   const isas = (["avx512", "avx2"] as const).filter((i) => i === info.bestIsa || (i === "avx2" && info.bestIsa === "avx512"));
@@ -199,7 +210,7 @@ export function measurePaths(opts: { sizes?: number[]; threads?: number[]; budge
     label: "openblas tier (same library as numpy)", threads: t, run: (n) => {
       addon.setThreads(t);
       try {
-        return squareGflops("openblas", n, budgetMs, 3);
+        return squareGflops("openblas", n, budgetMs, 3, clock);
       } finally {
         addon.setThreads(info.threads);
       }
@@ -210,7 +221,7 @@ export function measurePaths(opts: { sizes?: number[]; threads?: number[]; budge
       const coretype = PATH_REFERENCE[isa];
       const np: Cell = { label: `numpy${coretype ? ` (OPENBLAS_CORETYPE=${coretype})` : ""}`, threads: t, run: () => NaN };
       np.run = (n) => {
-        const r = measureNumpy([n], [], budgetMs, { threads: t, coretype });
+        const r = measureNumpy([n], [], budgetMs, { threads: t, coretype, clock });
         if ("missing" in r) return NaN;
         np.kernel = r.kernel;
         return r.gflops[0]!;
@@ -222,7 +233,7 @@ export function measurePaths(opts: { sizes?: number[]; threads?: number[]; budge
           addon.setIsa(isa);
           addon.setThreads(t);
           try {
-            return squareGflops("native", n, budgetMs, 3);
+            return squareGflops("native", n, budgetMs, 3, clock);
           } finally {
             addon.setIsa(info.isa);
             addon.setThreads(info.threads);
@@ -245,6 +256,7 @@ export function measurePaths(opts: { sizes?: number[]; threads?: number[]; budge
   }
   return {
     cpu: `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores; native best path ${info.bestIsa}`,
+    clock,
     sizes,
     rows: cells.map((c, i) => ({ label: c.label, threads: c.threads, gflops: best[i]!, ...(c.kernel ? { kernel: c.kernel } : {}) })),
     load: [load0, loadavg()[0]!],
@@ -253,7 +265,7 @@ export function measurePaths(opts: { sizes?: number[]; threads?: number[]; budge
 
 export function formatPaths(p: GemmPathsResult | { missing: string }): string {
   if ("missing" in p) return `native GEMM paths: not measured (${p.missing})`;
-  const lines = [`Native GEMM paths vs numpy, GFLOPS (float32, n×n×n); ratio = path / the numpy row above it, same run`];
+  const lines = [`Native GEMM paths vs numpy, GFLOPS (float32, n×n×n, best ${p.clock === "cpu" ? "CPU" : "wall"} time per call); ratio = path / the numpy row above it, same run`];
   lines.push(`${p.cpu}; load average (1 min) ${p.load[0].toFixed(2)} before, ${p.load[1].toFixed(2)} after`);
   lines.push(["path".padEnd(34), "threads".padStart(8), ...p.sizes.map((n) => `${n}`.padStart(16))].join(""));
   let ref: PathRow | null = null;
@@ -309,7 +321,9 @@ export default async function (args: string[]): Promise<void> {
   const json = args.includes("--json");
   const r = args.includes("--paths-only") ? null : await measureGemm({ sizes, budgetMs: quick ? 300 : 1500, tinyCalls: quick ? 2000 : 20000 });
   if (r && !json) process.stdout.write(`${formatGemm(r)}\n\n`);
-  const paths = args.includes("--no-paths") ? null : measurePaths({ sizes, threads, budgetMs: quick ? 300 : 1500, repeat });
+  const clockArg = args.indexOf("--clock");
+  const clock = clockArg >= 0 && args[clockArg + 1] === "cpu" ? "cpu" : "wall";
+  const paths = args.includes("--no-paths") ? null : measurePaths({ sizes, threads, budgetMs: quick ? 300 : 1500, repeat, clock });
   if (json) process.stdout.write(`${JSON.stringify({ ...r, paths }, null, 2)}\n`);
   else if (paths) process.stdout.write(`${formatPaths(paths)}\n`);
 }
