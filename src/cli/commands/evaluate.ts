@@ -29,6 +29,7 @@ interface Opts {
   margin: string;
   imageShape?: string;
   json?: boolean;
+  out?: string;
 }
 
 /** `HxW` (e.g. 28x28): the rows of users' files are images of that shape (deep methods then use the CNN). */
@@ -75,6 +76,7 @@ export function register(program: Command): void {
     .option("--jobs <n>", "worker threads for the fits (results do not depend on it)", String(defaultJobs()))
     .option("--margin <points>", "practical-equivalence margin: a difference under this many accuracy points is 'no meaningful change' whatever its p", String(D.margin))
     .option("--json", "print the result as one JSON document on stdout")
+    .option("--out <dir>", "also write DIR/results.json (schema transferlab.evaluate) and DIR/report.html (self-contained)")
     .action(async (o: Opts) => {
       const methods = o.methods.split(",").map((s) => s.trim()).filter(Boolean);
       getEstimator(o.estimator);
@@ -104,5 +106,10 @@ export function register(program: Command): void {
       });
       if (interactive) process.stderr.write("\r".padEnd(61) + "\r");
       process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatEvaluation(result));
+      if (o.out !== undefined) {
+        const { writeEvaluateReport } = await import("../evaluate-report.js");
+        const written = await writeEvaluateReport(result, o.out);
+        process.stderr.write(`Wrote ${written.results} and ${written.report}\n`);
+      }
     });
 }

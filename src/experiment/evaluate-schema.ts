@@ -1,0 +1,55 @@
+// results.json of `transferlab evaluate --out DIR`: the EvaluateResult, checked against this schema before it is
+// written (a result that does not match is a bug, never a file). The version lives in the `schema` field
+// (EVALUATE_SCHEMA, e.g. "transferlab.evaluate/2"); bump it when a field changes meaning or disappears. Objects
+// are loose: a field added later passes through, so adding one needs no bump.
+import { z } from "zod";
+import { EVALUATE_SCHEMA } from "./evaluate.js";
+
+const pct = z.number().min(0).max(100);
+const interval = z.tuple([z.number(), z.number()]);
+const verdict = z.string().min(1);
+
+const comparison = z.looseObject({
+  baseline: z.string(),
+  verdict,
+  test: z.enum(["McNemar mid-p", "paired bootstrap", "no test"]),
+  testReason: z.string(),
+  meanDiff: z.number(),
+  ci95: interval.nullable(),
+  pValue: z.number().min(0).max(1).nullable(),
+  wins: z.number().int().min(0),
+  ties: z.number().int().min(0),
+  losses: z.number().int().min(0),
+});
+
+const method = z.looseObject({
+  name: z.string(),
+  family: z.string(),
+  oracle: z.boolean(),
+  params: z.record(z.string(), z.unknown()),
+  accuracy: z.looseObject({ n: z.number().int().positive(), mean: pct, sd: z.number().min(0), ci95: z.tuple([pct, pct]), perSeed: z.array(pct), ciMethod: z.string() }),
+  degenerate: z.looseObject({ kind: z.string(), class: z.number().int(), message: z.string() }).nullable(),
+  vsSourceOnly: comparison.nullable(),
+  vsTargetOnly: comparison.nullable(),
+  verdict,
+  notes: z.array(z.string()),
+  secondsPerSeed: z.array(z.number().min(0)),
+});
+
+const domain = z.looseObject({ name: z.string(), rows: z.number().int().min(0), features: z.number().int().positive() });
+
+export const evaluateResultsSchema = z.looseObject({
+  schema: z.literal(EVALUATE_SCHEMA),
+  source: domain,
+  target: domain,
+  protocol: z.enum(["transductive", "inductive"]),
+  estimator: z.string(),
+  scale: z.looseObject({ rule: z.enum(["global", "standard", "none"]) }),
+  targetLabelsPerClass: z.number().int().min(0),
+  seeds: z.array(z.number().int()).min(1),
+  split: z.looseObject({ labelled: z.number().int().min(0), unlabelled: z.number().int().min(0), test: z.number().int().min(0) }),
+  margin: z.number().min(0),
+  alpha: z.number().gt(0).lt(1),
+  methods: z.array(method).min(1),
+  notes: z.array(z.string()),
+});
