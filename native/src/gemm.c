@@ -1,5 +1,5 @@
 // Blocked, packed single-precision GEMM (the Goto/BLIS loop structure) with a run-time choice between
-// an AVX-512 micro-kernel (12x32), an AVX2+FMA one (6x16) and a portable one (4x8, GCC vector extensions),
+// an AVX-512 micro-kernel (14x32), an AVX2+FMA one (6x16) and a portable one (4x8, GCC vector extensions),
 // each with its own cache blocking, plus a direct no-packing path for small products (the tiny ones
 // dominate small-network training), sqdist and an RBF kernel. The ISA-specific functions carry target
 // attributes, so the addon is compiled for plain x86-64 and runs on any CPU; cpuid picks the path.

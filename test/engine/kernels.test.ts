@@ -263,6 +263,31 @@ for (const v of variants()) {
   });
 }
 
+test("each native GEMM path gives the same bits at 1 and 2 threads (the k order of an element never depends on the split)", () => {
+  const addon = nativeAddon();
+  if (typeof addon === "string") return;
+  const { isa: active, threads } = addon.info();
+  const rng = new Rng(5);
+  const [m, n, k] = [301, 263, 517]; // above the threading threshold, ragged tiles, three K blocks on every path
+  const a = Float32Array.from({ length: m * k }, () => rng.range(-1, 1)), b = Float32Array.from({ length: k * n }, () => rng.range(-1, 1));
+  const K = kernelsFor("native");
+  try {
+    for (const isa of GEMM_ISAS.slice(GEMM_ISAS.indexOf(active))) {
+      assert.equal(addon.setIsa(isa), isa);
+      const out = [1, 2].map((t) => {
+        addon.setThreads(t);
+        const c = new Float32Array(m * n);
+        K.gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
+        return c;
+      });
+      assert.deepEqual(out[0], out[1], `${isa}: 1 and 2 threads differ`);
+    }
+  } finally {
+    addon.setIsa(active);
+    addon.setThreads(threads);
+  }
+});
+
 test("TRANSFERLAB_GEMM_ISA forces a native GEMM path, `transferlab info` names it and why; a bad value is a typed error", () => {
   const addon = nativeAddon();
   if (typeof addon === "string") return;

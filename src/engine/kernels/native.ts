@@ -58,7 +58,7 @@ function loadAddon(): NativeAddon | string {
     return `native addon failed to load: ${e instanceof Error ? e.message : String(e)}`;
   }
   // A binary built from older sources (e.g. after a pull without a rebuild) speaks another protocol.
-  if (!(GEMM_ISAS as readonly string[]).includes(a.info().isa)) return "native addon is out of date (built from older sources); run `npm run build:native`";
+  if (!(GEMM_ISAS as readonly string[]).includes(a.info().isa)) return `native addon is out of date (built from older sources); ${buildNativeHint()}`;
   return a;
 }
 
