@@ -122,7 +122,51 @@ export interface EvaluateResult {
   notes: string[];
 }
 
+type Slot = { seed: number; method: Adapter; parts: { task: number; from: Int32Array; to: Int32Array }[]; rows: Int32Array; labels: Int32Array; first: boolean };
+
+/** Every fit of an evaluation, planned before any runs: the tasks (which carry test inputs, never test labels)
+ * and, per seed and method, which task predictions to score against which test labels. */
+export interface EvaluationPlan {
+  tasks: FitTask[];
+  /** Indices of the tasks fitted once for every seed (their inputs do not change with the seed). */
+  invariant: Set<number>;
+  /** A slot is one method on one seed: its predictions for the seed's test rows come from one or more tasks
+   * (pred[to[q]] = outcome.pred[from[q]]); `rows` are the target row indices tested. */
+  slots: Slot[];
+  methods: Adapter[];
+  params: Map<string, Record<string, unknown>>;
+  seeds: number[];
+  split: EvaluateResult["split"];
+  scale: ScaleInfo;
+  notes: string[];
+  unsupervised: boolean;
+  margin: number;
+  alpha: number;
+  pair: { source: LabelledDomain; target: LabelledDomain };
+  opts: EvaluateOptions & Required<Pick<EvaluateOptions, "methods" | "estimator" | "targetLabelsPerClass" | "seeds" | "firstSeed" | "protocol">> & { scale: Scale };
+  seedInvariant: (m: Adapter) => boolean;
+}
+
 export async function evaluate(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): Promise<EvaluateResult> {
+  const plan = planEvaluation(pair, options);
+  const { tasks, invariant } = plan;
+  // Fits on the whole source (the invariant ones) are usually the longest: start them first, so that with
+  // several jobs the short per-seed fits fill the gaps at the end.
+  const order = [...tasks.keys()].sort((a, b) => Number(invariant.has(b)) - Number(invariant.has(a)) || a - b);
+  let done = 0;
+  const ran = await runFitTasks(order.map((i) => tasks[i]!), {
+    jobs: options.jobs ?? EVALUATE_DEFAULTS.jobs,
+    signal: options.signal,
+    onDone: (k) => options.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariant.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
+  });
+  const outcomes = new Array<FitOutcome>(tasks.length);
+  order.forEach((i, k) => (outcomes[i] = ran[k]!));
+  return scoreEvaluation(plan, outcomes);
+}
+
+/** Checks the options and plans every fit (nothing is fitted). A task's inputs depend only on its method and
+ * seed (rngSeed), never on which other methods or seeds are planned beside it. */
+export function planEvaluation(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): EvaluationPlan {
   const D = EVALUATE_DEFAULTS;
   const opts = {
     ...options,
@@ -163,13 +207,10 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   // stream; that model predicts every target row once and each seed scores its own test rows.
   const seedInvariant = (m: Adapter) => m.needs === "none" || (opts.protocol === "transductive" && m.seesTargetLabels === false);
 
-  // Plan every fit first (tasks carry test inputs, never test labels), run them, then score.
   const tasks: FitTask[] = [];
   const invariantTask = new Map<string, number>();
-  // A slot is one method on one seed: its predictions for the seed's test rows come from one or more tasks
-  // (pred[to[q]] = outcome.pred[from[q]]); `rows` are the target row indices tested.
-  type Part = { task: number; from: Int32Array; to: Int32Array };
-  const slots: { seed: number; method: Adapter; parts: Part[]; rows: Int32Array; labels: Int32Array; first: boolean }[] = [];
+  type Part = Slot["parts"][number];
+  const slots: Slot[] = [];
   const iota = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
   for (const seed of seeds) {
     const s = splitTargetForProtocol(target, opts.targetLabelsPerClass, opts.protocol, new Rng(seed).fork("split"));
@@ -215,19 +256,17 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
       slots.push({ seed, method: m, parts: [{ task, from: invariant ? s.indices.test : iota(s.testX.rows), to: iota(s.testX.rows) }], rows: s.indices.test, labels: s.testLabels, first: isFirst });
     }
   }
-  const invariantTasks = new Set(invariantTask.values());
-  // Fits on the whole source (the invariant ones) are usually the longest: start them first, so that with
-  // several jobs the short per-seed fits fill the gaps at the end.
-  const order = [...tasks.keys()].sort((a, b) => Number(invariantTasks.has(b)) - Number(invariantTasks.has(a)) || a - b);
-  let done = 0;
-  const ran = await runFitTasks(order.map((i) => tasks[i]!), {
-    jobs: opts.jobs,
-    signal: opts.signal,
-    onDone: (k) => opts.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariantTasks.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
-  });
-  const outcomes = new Array<FitOutcome>(tasks.length);
-  order.forEach((i, k) => (outcomes[i] = ran[k]!));
 
+  return {
+    tasks, invariant: new Set(invariantTask.values()), slots, methods, params: params as Map<string, Record<string, unknown>>, seeds, split,
+    scale: scaled.info, notes: [...runNotes], unsupervised, margin, alpha, pair, opts, seedInvariant,
+  };
+}
+
+/** Scores a plan's predictions (outcomes[i] from tasks[i]) on the test labels: the evaluation's result. */
+export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutcome[]): EvaluateResult {
+  const { methods, params, slots, opts, pair, seedInvariant, unsupervised, margin, alpha, seeds, split } = plan;
+  const first = opts.firstSeed;
   const acc = new Map<string, number[]>(methods.map((m) => [m.name, []]));
   const correct = new Map<string, { rows: Int32Array; bits: Uint8Array }[]>(methods.map((m) => [m.name, []]));
   const predicted = new Map<string, Set<number>>(methods.map((m) => [m.name, new Set()]));
@@ -292,14 +331,14 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
     target: { name: pair.target.name, rows: pair.target.X.rows, features: pair.target.X.cols },
     protocol: opts.protocol,
     estimator: opts.estimator,
-    scale: scaled.info,
+    scale: plan.scale,
     targetLabelsPerClass: opts.targetLabelsPerClass,
     seeds,
     split,
     margin,
     alpha,
     methods: results,
-    notes: [...runNotes, ...(unsupervised ? ["target-only not run: no target labels (--target-labels-per-class 0, the unsupervised protocol)"] : []), ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) on per-example correctness over the same test rows — McNemar's mid-p test on the distinct test rows when both models are fitted once, otherwise a paired bootstrap over seeds and test rows — and say gain/harm only when p < ${alpha} and the difference is at least ${margin} point${margin === 1 ? "" : "s"} (the practical-equivalence margin, --margin); a smaller difference is "no meaningful change" whatever its p`,
+    notes: [...plan.notes, ...(unsupervised ? ["target-only not run: no target labels (--target-labels-per-class 0, the unsupervised protocol)"] : []), ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) on per-example correctness over the same test rows — McNemar's mid-p test on the distinct test rows when both models are fitted once, otherwise a paired bootstrap over seeds and test rows — and say gain/harm only when p < ${alpha} and the difference is at least ${margin} point${margin === 1 ? "" : "s"} (the practical-equivalence margin, --margin); a smaller difference is "no meaningful change" whatever its p`,
       ...(methods.some((m) => m.needs === "oracle") && opts.protocol === "transductive" ? ["oracle: cross-fitted on two folds of each seed's test rows, each fold predicted by an oracle trained on every other target row (never on a row it is scored on)"] : [])],
   };
 }

@@ -1,6 +1,8 @@
-// Runs evaluate's fit tasks on up to `jobs` worker threads (Node), or one after another in this thread (jobs 1,
-// or where worker threads are unavailable). Each task's numbers depend only on the task (its own random stream),
-// so the result is the same whatever the number of jobs or the order in which tasks finish.
+// Runs fit tasks on worker threads (Node), or in this thread (one job, or where worker threads are unavailable).
+// Each task's numbers depend only on the task (its own random stream), so the result is the same whatever the
+// number of jobs or the order in which tasks finish.
+//  - createFitPool: a pool that stays up between tasks (sweeps and the queue worker feed it one task at a time).
+//  - runFitTasks: evaluate's batch — every task, results in task order, the failure a one-thread run would raise.
 import { TransferLabError } from "../core/errors.js";
 import { errorFromWire, runFitTask, toWire, type FitOutcome, type FitTask, type WireError } from "./fit-task.js";
 
@@ -9,6 +11,13 @@ export interface PoolOptions {
   signal?: AbortSignal;
   /** Called as each task finishes (in completion order). */
   onDone?: (index: number, outcome: FitOutcome) => void;
+}
+
+export interface FitPool {
+  /** How many tasks run at once. */
+  readonly size: number;
+  run(task: FitTask, signal?: AbortSignal): Promise<FitOutcome>;
+  close(): Promise<void>;
 }
 
 type Reply = { id: number; ok: true; out: FitOutcome } | { id: number; ok: false; error: WireError };
@@ -20,67 +29,119 @@ interface WorkerLike {
   terminate(): Promise<number>;
 }
 
+const aborted = () => new TransferLabError("ABORTED", "the fits were aborted");
+
 export async function runFitTasks(tasks: FitTask[], opts: PoolOptions): Promise<FitOutcome[]> {
   const jobs = Math.min(Math.max(1, Math.floor(opts.jobs)), tasks.length);
-  const spawn = jobs > 1 ? await workerFactory() : null;
-  if (!spawn) {
-    const out: FitOutcome[] = [];
-    for (const [i, t] of tasks.entries()) {
-      if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "evaluate was aborted");
-      out.push(await runFitTask(t, opts.signal));
-      opts.onDone?.(i, out[i]!);
-    }
-    return out;
-  }
+  if (jobs === 0) return [];
+  const pool = await createFitPool(jobs);
   const results = new Array<FitOutcome>(tasks.length);
-  const workers: WorkerLike[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      // Tasks start in index order, so when task k fails every task before it has started: let those finish and
-      // report the failure with the lowest index — the error a one-thread run would have raised.
-      let next = 0, finished = 0, inFlight = 0, settled = false;
-      const failures = new Map<number, Error>();
-      const settle = (e?: Error) => {
-        if (settled) return;
-        settled = true;
-        opts.signal?.removeEventListener("abort", onAbort);
-        if (e) reject(e);
-        else resolve();
-      };
-      const onAbort = () => settle(new TransferLabError("ABORTED", "evaluate was aborted"));
-      if (opts.signal?.aborted) return onAbort();
-      opts.signal?.addEventListener("abort", onAbort, { once: true });
-      const feed = (w: WorkerLike) => {
-        if (failures.size > 0) {
-          if (inFlight === 0) settle(failures.get(Math.min(...failures.keys())));
-          return;
-        }
-        if (next >= tasks.length) return;
-        const id = next++;
-        inFlight++;
-        w.postMessage({ id, task: toWire(tasks[id]!) });
-      };
-      for (let k = 0; k < jobs; k++) {
-        const w = spawn();
-        workers.push(w);
-        w.on("message", (r: Reply) => {
-          inFlight--;
-          if (r.ok) {
-            results[r.id] = r.out;
-            opts.onDone?.(r.id, r.out);
-            if (++finished === tasks.length) return settle();
-          } else failures.set(r.id, errorFromWire(r.error));
-          feed(w);
-        });
-        w.on("error", (e: Error) => settle(new TransferLabError("INTERNAL", `an evaluate worker thread failed: ${e.message}`)));
-        w.on("exit", (code: number) => settle(new TransferLabError("INTERNAL", `an evaluate worker thread exited (code ${code}) before finishing`)));
-        feed(w);
+  // Tasks start in index order, so when task k fails every task before it has started: let those finish and
+  // report the failure with the lowest index — the error a one-thread run would have raised.
+  const failures = new Map<number, unknown>();
+  let next = 0;
+  const lane = async () => {
+    while (failures.size === 0 && next < tasks.length) {
+      const id = next++;
+      try {
+        if (opts.signal?.aborted) throw aborted();
+        results[id] = await pool.run(tasks[id]!, opts.signal);
+        opts.onDone?.(id, results[id]);
+      } catch (e) {
+        failures.set(id, e);
       }
-    });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: jobs }, lane));
   } finally {
-    await Promise.all(workers.map((w) => w.terminate().catch(() => 0)));
+    await pool.close();
   }
+  if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
   return results;
+}
+
+/**
+ * A pool of `jobs` fit threads. With `threads: false` and one job (or without worker threads) tasks run in this
+ * thread; the queue worker asks for threads even for one job, so that its event loop stays free to renew job locks.
+ */
+export async function createFitPool(jobs: number, opts: { threads?: boolean } = {}): Promise<FitPool> {
+  const size = Math.max(1, Math.floor(jobs));
+  const spawn = size > 1 || opts.threads ? await workerFactory() : null;
+  if (!spawn) return { size, run: (task, signal) => runFitTask(task, signal), close: async () => {} };
+
+  interface Pending { task: FitTask; resolve: (o: FitOutcome) => void; reject: (e: unknown) => void; signal?: AbortSignal }
+  interface Slot { worker: WorkerLike; busy?: Pending & { id: number } }
+  const queue: Pending[] = [];
+  const slots: Slot[] = [];
+  let nextId = 0, closed = false;
+
+  const settle = (slot: Slot, how: (p: Pending) => void) => {
+    const p = slot.busy;
+    slot.busy = undefined;
+    if (p) how(p);
+    if (!closed) feed(slot);
+  };
+  const start = (): Slot => {
+    const slot: Slot = { worker: spawn() };
+    slot.worker.on("message", (r: Reply) => {
+      if (slot.busy?.id !== r.id) return; // the reply of a task that was aborted
+      settle(slot, (p) => (r.ok ? p.resolve(r.out) : p.reject(errorFromWire(r.error))));
+    });
+    const died = (why: string) => {
+      if (closed) return;
+      // Replace the thread; the task it held fails (a sweep retries it, evaluate reports it).
+      const k = slots.indexOf(slot);
+      const fresh = start();
+      slots[k] = fresh;
+      const p = slot.busy;
+      slot.busy = undefined;
+      p?.reject(new TransferLabError("INTERNAL", `a fit worker thread ${why}`));
+      feed(fresh);
+    };
+    slot.worker.on("error", (e: Error) => died(`failed: ${e.message}`));
+    slot.worker.on("exit", (code: number) => died(`exited (code ${code}) before finishing`));
+    return slot;
+  };
+  const feed = (slot: Slot): void => {
+    if (slot.busy) return;
+    const p = queue.shift();
+    if (!p) return;
+    if (p.signal?.aborted) {
+      p.reject(aborted());
+      return feed(slot);
+    }
+    slot.busy = { ...p, id: nextId++ };
+    slot.worker.postMessage({ id: slot.busy.id, task: toWire(p.task) });
+  };
+  for (let k = 0; k < size; k++) slots.push(start());
+
+  return {
+    size,
+    run(task, signal) {
+      if (closed) return Promise.reject(new TransferLabError("INTERNAL", "the fit pool is closed"));
+      return new Promise<FitOutcome>((resolve, reject) => {
+        const p: Pending = { task, resolve, reject, signal };
+        signal?.addEventListener("abort", () => {
+          const k = queue.indexOf(p);
+          if (k >= 0) queue.splice(k, 1), reject(aborted());
+          const slot = slots.find((s) => s.busy?.task === task);
+          if (!slot) return;
+          // A thread cannot be interrupted mid-fit: drop it (its exit starts a fresh one).
+          reject(aborted());
+          void slot.worker.terminate();
+        }, { once: true });
+        queue.push(p);
+        const idle = slots.find((s) => !s.busy);
+        if (idle) feed(idle);
+      });
+    },
+    async close() {
+      closed = true;
+      for (const p of queue.splice(0)) p.reject(aborted());
+      await Promise.all(slots.map((s) => s.worker.terminate().catch(() => 0)));
+    },
+  };
 }
 
 /** Starts one Web Worker running transferlab's fit-worker entry (browsers; see src/browser.ts). */
