@@ -115,7 +115,7 @@ function takeLock(lock: string): void {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const pid = Number(readFileSync(lock, "utf8"));
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
       throw new TransferLabError("INVALID_PARAMETER", `another sweep (pid ${pid}) is writing this journal`, { file: lock }, "wait for it, or stop it");
     }
     rmSync(lock, { force: true }); // its holder died (e.g. killed): take it over
