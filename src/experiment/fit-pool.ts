@@ -124,7 +124,10 @@ export async function createFitPool(jobs: number, opts: { threads?: boolean } = 
         const p: Pending = { task, resolve, reject, signal };
         signal?.addEventListener("abort", () => {
           const k = queue.indexOf(p);
-          if (k >= 0) queue.splice(k, 1), reject(aborted());
+          if (k >= 0) {
+            queue.splice(k, 1);
+            return reject(aborted());
+          }
           const slot = slots.find((s) => s.busy?.task === task);
           if (!slot) return;
           // A thread cannot be interrupted mid-fit: drop it (its exit starts a fresh one).

@@ -34,7 +34,7 @@ test("each table equals evaluate run directly; jobs 2 gives the same predictions
   // self-training variants run per seed (4 each); the baselines the three evaluations share run once.
   assert.equal(s1.tasks, 2 * 2 * (1 + 1 + 4 + 4 * 2));
   assert.deepEqual([s1.done, s1.skipped, s1.failed, s1.duplicates], [s1.tasks, 0, 0, 0]);
-  const s2 = await runSweep(spec, { out: two, jobs: 2 });
+  await runSweep(spec, { out: two, jobs: 2 });
   const preds = (dir: string) => new Map(records(dir).map((r) => [r.id, r.pred]));
   assert.deepEqual(preds(two), preds(one));
   assert.equal(numbers(two), numbers(one));

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { runWorker } from "../../experiment/sweep/queue.js";
 import { parseInteger } from "../args.js";
 
-interface Opts { queue: string; jobs: string; lockDuration: string; stalledInterval: string; name?: string; quiet?: boolean }
+interface Opts { queue: string; jobs: string; lockDuration: string; stalledInterval: string; name?: string; dataCache?: string; quiet?: boolean }
 
 export function register(program: Command): void {
   program
@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .option("--lock-duration <ms>", "a job held this long without renewal (a dead worker) runs elsewhere", "30000")
     .option("--stalled-interval <ms>", "how often to look for stalled jobs", "30000")
     .option("--name <name>", "this worker's name in the journal (default host:pid)")
+    .option("--data-cache <dir>", "where data files fetched from Redis are kept (default: the system temp folder)")
     .option("--quiet", "no line per task on stderr")
     .action(async (o: Opts) => {
       const stop = new AbortController();
@@ -24,6 +25,7 @@ export function register(program: Command): void {
         lockDurationMs: parseInteger(o.lockDuration, "lock-duration", 1),
         stalledIntervalMs: parseInteger(o.stalledInterval, "stalled-interval", 1),
         name: o.name,
+        cacheDir: o.dataCache,
         log: o.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
         signal: stop.signal,
       });

@@ -62,19 +62,22 @@ export class QueueExecutor implements TaskExecutor {
     const failures = new Map<string, string>();
     const pending = new Map(tasks.map((t) => [t.id, t]));
     if (pending.size === 0) return { failures };
-    const events = new QueueEvents(QUEUE_NAME, { connection: this.connection.duplicate() });
+    const eventsConnection = this.connection.duplicate(); // BullMQ leaves connections it was given open
+    const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
     events.on("error", () => {});
     let wake = () => {};
     const finished = new Set<string>();
     const note = ({ jobId }: { jobId: string }) => {
-      if (pending.has(jobId)) finished.add(jobId), wake();
+      if (!pending.has(jobId)) return;
+      finished.add(jobId);
+      wake();
     };
     events.on("completed", note);
     events.on("failed", note);
     try {
       await events.waitUntilReady();
       await this.enqueue([...pending.values()], files, true);
-      let lastReconcile = Date.now();
+      let lastReconcile = 0; // a full look first: some jobs may have finished before this run
       while (pending.size > 0) {
         if (signal?.aborted) throw new TransferLabError("ABORTED", "the sweep was aborted");
         const full = Date.now() - lastReconcile >= (this.opts.reconcileMs ?? 2000);
@@ -101,11 +104,15 @@ export class QueueExecutor implements TaskExecutor {
         if (lost.length > 0) await this.enqueue(lost, files, false);
         if (pending.size > 0) await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 250);
-          wake = () => (clearTimeout(timer), resolve());
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
       }
     } finally {
       await events.close().catch(() => {});
+      eventsConnection.disconnect();
     }
     return { failures };
   }
@@ -176,13 +183,15 @@ export async function runWorker(url: string, opts: WorkerOptions = {}): Promise<
     return p;
   };
   let processed = 0;
+  const workerConnection = connection.duplicate();
   const worker = new Worker(QUEUE_NAME, async (job: Job<TaskRef>) => {
     const ref = job.data;
+    opts.log?.(`${ref.id} start: ${ref.method} seed ${ref.seed}`);
     const { pair, fingerprint } = await pairFor(ref.pair);
     try {
       const out = await pool.run(materialize(ref, pair, fingerprint));
       processed++;
-      opts.log?.(`${ref.id} ${ref.method} seed ${ref.seed}: ${out.seconds.toFixed(2)} s`);
+      opts.log?.(`${ref.id} done: ${out.seconds.toFixed(3)} s`);
       return encodeOutcome(out, name);
     } catch (e) {
       // A TransferLabError other than INTERNAL comes from the task's inputs: it would fail again.
@@ -190,7 +199,7 @@ export async function runWorker(url: string, opts: WorkerOptions = {}): Promise<
       throw e;
     }
   }, {
-    connection: connection.duplicate(), concurrency: jobs, name,
+    connection: workerConnection, concurrency: jobs, name,
     lockDuration: opts.lockDurationMs ?? 30_000, stalledInterval: opts.stalledIntervalMs ?? 30_000, maxStalledCount: 3,
   });
   worker.on("error", (e) => opts.log?.(`queue: ${e.message}`));
@@ -203,6 +212,7 @@ export async function runWorker(url: string, opts: WorkerOptions = {}): Promise<
   } finally {
     await worker.close();
     await pool.close();
+    workerConnection.disconnect();
     connection.disconnect();
   }
   return { processed };
