@@ -22,9 +22,11 @@ interface Rec { id: string; pred: string; by: string }
 const journal = (dir: string): Rec[] => (existsSync(join(dir, JOURNAL_FILE)) ? readFileSync(join(dir, JOURNAL_FILE), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Rec) : []);
 const results = (dir: string) => JSON.stringify(JSON.parse(readFileSync(join(dir, "results.json"), "utf8")).results);
 
-async function until(what: string, cond: () => boolean, ms = 90_000): Promise<void> {
+/** Waits for cond; fails when `alive` (a process that must keep running meanwhile) has exited. */
+async function until(what: string, cond: () => boolean, alive?: ChildProcess, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond()) {
+    if (alive && alive.exitCode !== null) throw new Error(`the process ${alive.spawnargs.slice(2).join(" ")} exited (${alive.exitCode}) while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -47,6 +49,7 @@ test("two workers, one SIGKILLed mid-task, Redis restarted mid-sweep: both sweep
   };
   const redis = await TestRedis.start(dir);
   const procs: ChildProcess[] = [];
+  const logs: { args: string[]; err: () => string }[] = [];
   const cli = (args: string[]) => {
     const p = spawn(process.execPath, ["bin/transferlab.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
     procs.push(p);
@@ -54,6 +57,7 @@ test("two workers, one SIGKILLed mid-task, Redis restarted mid-sweep: both sweep
     p.stdout!.on("data", (d) => (out += d));
     p.stderr!.on("data", (d) => (err += d));
     const exit = new Promise<number | null>((resolve) => p.on("exit", (code) => resolve(code)));
+    logs.push({ args, err: () => err });
     return { p, exit, out: () => out, err: () => err };
   };
   const worker = (name: string) => cli(["worker", "--queue", redis.url, "--name", name, "--lock-duration", "1500", "--stalled-interval", "500", "--data-cache", join(dir, `cache-${name}`)]);
@@ -72,7 +76,7 @@ test("two workers, one SIGKILLed mid-task, Redis restarted mid-sweep: both sweep
       const m = /^([0-9a-f]{32}) start/m.exec(A.err());
       if (m) held = m[1]!;
       return held !== "";
-    });
+    }, a.p);
     A.p.kill("SIGKILL");
     assert.equal(await a.exit, 0, a.err());
     const recsA = journal(join(dir, "queue-a"));
@@ -83,7 +87,7 @@ test("two workers, one SIGKILLed mid-task, Redis restarted mid-sweep: both sweep
     // Sweep b: B and a new worker C; Redis is killed (losing every job and result in it) after 3 tasks.
     const C = worker("C");
     const b = cli(["sweep", join(dir, "b.json"), "--out", join(dir, "queue-b"), "--queue", redis.url, "--json"]);
-    await until("3 tasks of sweep b", () => journal(join(dir, "queue-b")).length >= 3);
+    await until("3 tasks of sweep b", () => journal(join(dir, "queue-b")).length >= 3, b.p);
     await redis.restart();
     const before = journal(join(dir, "queue-b")).length;
     assert.equal(await b.exit, 0, b.err());
@@ -100,6 +104,10 @@ test("two workers, one SIGKILLed mid-task, Redis restarted mid-sweep: both sweep
       for (const r of queued) assert.equal(r.pred, local.get(r.id), `sweep ${name}, task ${r.id}`);
       assert.equal(results(join(dir, `queue-${name}`)), results(join(dir, `local-${name}`)));
     }
+  } catch (e) {
+    // What each process said, to see why.
+    for (const [k, p] of logs.entries()) process.stderr.write(`--- process ${k}: ${p.args.join(" ")}\n${p.err().slice(-3000)}\n`);
+    throw e;
   } finally {
     for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
     await redis.stop();

@@ -86,19 +86,18 @@ export class QueueExecutor implements TaskExecutor {
         if (full) lastReconcile = Date.now();
         const lost: TaskRef[] = [];
         for (const id of ids) {
-          const job = await this.queue.getJob(id);
-          if (!job) {
+          // The state first: a job read before it finished would lack its result.
+          const state = await this.queue.getJobState(id);
+          if (state === "unknown") {
             lost.push(pending.get(id)!);
-            continue;
-          }
-          const state = await job.getState();
-          if (state === "completed") {
-            const out = decodeOutcome(job.returnvalue as WireOutcome);
+          } else if (state === "completed" || state === "failed") {
+            const job = await this.queue.getJob(id);
+            if (!job) continue; // removed meanwhile (Redis restarted): the next full look enqueues it again
             pending.delete(id);
-            done(id, out.outcome, out.by);
-          } else if (state === "failed") {
-            pending.delete(id);
-            failures.set(id, job.failedReason);
+            if (state === "completed") {
+              const out = decodeOutcome(job.returnvalue as WireOutcome);
+              done(id, out.outcome, out.by);
+            } else failures.set(id, job.failedReason);
           }
         }
         if (lost.length > 0) await this.enqueue(lost, files, false);
