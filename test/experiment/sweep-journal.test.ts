@@ -18,7 +18,7 @@ import { tempDir } from "../tmp.js";
 
 const raw = {
   pairs: ["moons?angle=40&n=90", { pair: "covariate?n=90", seed: 2 }],
-  methods: ["coral", { name: "self-training", params: { rounds: 2 }, grid: { threshold: [0.8, 0.95] } }],
+  methods: ["coral", { name: "self-training", params: { rounds: 2 }, grid: { threshold: [0.8, 0.95] } }, "oracle"],
   estimators: "knn", targetLabelsPerClass: [2, 4], seeds: 4,
 };
 
@@ -31,8 +31,9 @@ test("each table equals evaluate run directly; jobs 2 gives the same predictions
   const one = tempDir("tl-sweep-1-", t), two = tempDir("tl-sweep-2-", t);
   const s1 = await runSweep(spec, { out: one, jobs: 1 });
   // Per pair and K: source-only and coral are seed-invariant (one task each), target-only and the two
-  // self-training variants run per seed (4 each); the baselines the three evaluations share run once.
-  assert.equal(s1.tasks, 2 * 2 * (1 + 1 + 4 + 4 * 2));
+  // self-training variants run per seed (4 each), the oracle two folds per seed; the baselines the four
+  // evaluations share run once.
+  assert.equal(s1.tasks, 2 * 2 * (1 + 1 + 4 + 4 * 2 + 4 * 2));
   assert.deepEqual([s1.done, s1.skipped, s1.failed, s1.duplicates], [s1.tasks, 0, 0, 0]);
   await runSweep(spec, { out: two, jobs: 2 });
   const preds = (dir: string) => new Map(records(dir).map((r) => [r.id, r.pred]));
@@ -43,7 +44,7 @@ test("each table equals evaluate run directly; jobs 2 gives the same predictions
     const entry = raw.pairs.find((p) => table.pair.startsWith(typeof p === "string" ? "moons" : "covariate"))!;
     const pair = typeof entry === "string" ? await resolveDomainPair(entry, { scaling: "none" }) : await resolveDomainPair(entry.pair, { scaling: "none", seed: entry.seed });
     const common = { estimator: "knn" as const, targetLabelsPerClass: table.targetLabelsPerClass, seeds: 4, scale: "none" as const, protocol: "transductive" as const };
-    for (const [label, method, params] of [["coral", "coral", {}], ["self-training[threshold=0.8]", "self-training", { rounds: 2, threshold: 0.8 }], ["self-training[threshold=0.95]", "self-training", { rounds: 2, threshold: 0.95 }]] as const) {
+    for (const [label, method, params] of [["coral", "coral", {}], ["self-training[threshold=0.8]", "self-training", { rounds: 2, threshold: 0.8 }], ["self-training[threshold=0.95]", "self-training", { rounds: 2, threshold: 0.95 }], ["oracle", "oracle", {}]] as const) {
       const direct = await evaluate(pair, { ...common, methods: [method], methodParams: { [method]: params } });
       for (const name of ["source-only", "target-only"]) {
         assert.deepEqual(table.methods.find((m) => m.name === name)!.perSeed, direct.methods.find((m) => m.name === name)!.accuracy.perSeed);

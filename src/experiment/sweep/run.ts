@@ -14,7 +14,7 @@ import { resolveScale } from "../scale.js";
 import type { MethodName } from "../../adapt/registry.js";
 import { Journal } from "./journal.js";
 import type { PairEntry, SweepSpec } from "./spec.js";
-import { loadPair, pairFingerprint, pairRefOf, taskId, type PairRef, type TaskRef, type TaskSettings } from "./task.js";
+import { loadPair, pairFingerprint, pairRefOf, taskId, taskParts, type PairRef, type TaskRef, type TaskSettings } from "./task.js";
 
 export const SWEEP_SCHEMA = "transferlab.sweep/1";
 
@@ -87,10 +87,11 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
         const method = variant.method as MethodName;
         const methodParams: Record<string, Record<string, unknown>> = { [method]: variant.params };
         const plan = planEvaluation(pair, { ...settings, methods: [method], methodParams, seeds: spec.seeds, firstSeed: spec.firstSeed });
+        const parts = taskParts(plan.tasks);
         const ids = plan.tasks.map((task, t) => {
-          const id = taskId(fingerprint, settings, task);
+          const id = taskId(fingerprint, settings, task, parts[t]!);
           if (!refs.has(id)) {
-            const ref: TaskRef = { id, pair: pairRef, fingerprint, settings, method: task.method, params: methodParams[task.method] ?? {}, seed: task.rngSeed };
+            const ref: TaskRef = { id, pair: pairRef, fingerprint, settings, method: task.method, params: methodParams[task.method] ?? {}, seed: task.rngSeed, part: parts[t]! };
             refs.set(id, { ref, task, invariant: plan.invariant.has(t) });
           }
           return id;

@@ -52,6 +52,8 @@ export interface TaskRef {
   params: Record<string, unknown>;
   /** The task's seed: its random stream (and, for a per-seed task, its split). */
   seed: number;
+  /** Which of the method's tasks on that seed (the transductive oracle is cross-fitted: two folds, two tasks). */
+  part: number;
 }
 
 export const sha256 = (data: string | Uint8Array): string => createHash("sha256").update(data).digest("hex");
@@ -88,12 +90,23 @@ function canonical(v: unknown): string {
 }
 
 /** The task's id: a hash of its inputs (the method's parameters as parsed, defaults filled in). */
-export function taskId(fingerprint: string, settings: TaskSettings, task: FitTask): string {
+export function taskId(fingerprint: string, settings: TaskSettings, task: FitTask, part: number): string {
   return sha256(canonical({
     v: TASK_VERSION, fingerprint, scale: settings.scale, protocol: settings.protocol, k: settings.targetLabelsPerClass,
     estimator: task.estimator, estimatorParams: task.estimatorParams, memoryBudget: task.memoryBudget,
-    method: task.method, params: task.params, seed: task.rngSeed,
+    method: task.method, params: task.params, seed: task.rngSeed, part,
   })).slice(0, 32);
+}
+
+/** Each task's part: its rank among the plan's tasks of the same method and seed (almost always 0). */
+export function taskParts(tasks: readonly FitTask[]): number[] {
+  const seen = new Map<string, number>();
+  return tasks.map((t) => {
+    const key = `${t.method}|${t.rngSeed}`;
+    const part = seen.get(key) ?? 0;
+    seen.set(key, part + 1);
+    return part;
+  });
 }
 
 /** Rebuilds a task from its reference on a loaded pair, checking that the data and the id match. */
@@ -103,8 +116,10 @@ export function materialize(ref: TaskRef, pair: DomainPair, fingerprint = pairFi
   }
   const method = ref.method as MethodName;
   const plan = planEvaluation(pair, { ...ref.settings, methods: [method], methodParams: { [method]: ref.params }, seeds: 1, firstSeed: ref.seed });
-  const task = plan.tasks.find((t) => t.method === ref.method)!;
-  const id = taskId(fingerprint, ref.settings, task);
+  const parts = taskParts(plan.tasks);
+  const k = plan.tasks.findIndex((t, i) => t.method === ref.method && t.rngSeed === ref.seed && parts[i] === ref.part);
+  const task = plan.tasks[k];
+  const id = task ? taskId(fingerprint, ref.settings, task, ref.part) : "nothing";
   if (id !== ref.id) throw new TransferLabError("INTERNAL", `task ${ref.id} rebuilt here as ${id}`, {}, "use the same transferlab version on every machine");
-  return task;
+  return task!;
 }
