@@ -190,9 +190,13 @@ function mergeTables(groups: Group[], pairs: DomainPair[], done: Map<string, Fit
       continue;
     }
     const r = scoreEvaluation(g.plan, g.ids.map((id) => done.get(id)!));
-    const rows = r.methods.filter((m) => m.name === g.variant.method && !["source-only", "target-only"].includes(m.name)).map((m) => ({ ...m, name: g.variant.label }));
-    if (!t.evaluation) t.evaluation = { ...r, methods: r.methods.filter((m) => ["source-only", "target-only"].includes(m.name)) };
-    t.evaluation.methods.push(...rows);
+    // The rows evaluate adds by itself (source-only, target-only, source-only-net) are the same in every evaluation
+    // of the table: kept once. The variant's row is named after the variant.
+    t.evaluation ??= { ...r, methods: [] };
+    for (const m of r.methods) {
+      const name = m.name === g.variant.method ? g.variant.label : m.name;
+      if (!t.evaluation.methods.some((x) => x.name === name)) t.evaluation.methods.push({ ...m, name });
+    }
     t.evaluation.notes = [...new Set([...t.evaluation.notes, ...r.notes])];
   }
   return [...tables.values()];
