@@ -29,6 +29,9 @@ export interface TrainingPlan {
   /** Maps target-domain inputs into the space of X at prediction time; identity when absent. A map without
    * `state` works but cannot be saved (see ./target-map.ts). */
   mapTarget?: TargetMap;
+  /** Maps new source-domain inputs into the space of X (held-out source rows, for source validation);
+   * identity when absent. */
+  mapSource?: (X: Matrix) => Matrix;
   notes?: string[];
   details?: FitDetails;
 }
@@ -43,6 +46,9 @@ export interface LearnedMap {
   /** Target-domain inputs into the same space (identity for OT, which moves the source onto the target); build
    * it with ./target-map.ts (identityMap, linearMap, savableMap) so the fitted model can be saved. */
   mapTarget: TargetMap;
+  /** New source-domain inputs into the same space (CORAL: the source map; OT: the displacement of the nearest
+   * training point); identity when absent. Used to validate on held-out source rows. */
+  mapSource?: (X: Matrix) => Matrix;
   /** Also train on the few labelled target points (mapped by mapTarget). Default false: the unsupervised
    * protocol, whose reference numbers train on the (mapped) source only. Feature augmentation sets true. */
   includeTargetLabelled?: boolean;
@@ -172,6 +178,7 @@ export function defineFeatureMethod<S extends z.ZodObject, N extends string>(spe
         X,
         y,
         mapTarget: map.mapTarget,
+        mapSource: map.mapSource,
         notes: map.notes,
         details: { ...map.details, mappedSource: src },
       };
@@ -218,6 +225,7 @@ export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext,
   const map = plan.mapTarget ?? identityMap();
   const dim = X.cols;
   const toFeatures = checkedMap(map, dim, method, inputs);
+  const toSourceFeatures = checkedMap(plan.mapSource ?? identityMap(), dim, method, inputs);
 
   let w: Float32Array | undefined;
   if (plan.sampleWeight) w = normalisedWeights(plan.sampleWeight, X.rows, method);
@@ -232,6 +240,7 @@ export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext,
       details,
       save: () => savedState({ kind: "constant", numClasses: k, cls: c, features: dim, inputs }, map, method, notes),
       ...constantPredictor(c, k, toFeatures),
+      predictSource: (Xs) => new Int32Array(Xs.rows).fill(c),
     };
   }
 
@@ -247,6 +256,7 @@ export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext,
     save: () => savedState({ kind: "estimator", numClasses: k, features: dim, inputs, estimator: est.save() }, map, method, notes),
     predict: (Xt) => est.predict(toFeatures(Xt)),
     predictProba: (Xt) => est.predictProba(toFeatures(Xt)),
+    predictSource: (Xs) => est.predict(toSourceFeatures(Xs)),
   };
 }
 

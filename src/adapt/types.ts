@@ -37,6 +37,9 @@ export interface FittedModel {
   /** Predicts target-domain inputs (the base applies the method's target map first). */
   predict(X: Matrix): Labels;
   predictProba(X: Matrix): Matrix;
+  /** Predicts held-out SOURCE-domain inputs through the method's source map (for source validation); absent
+   * on restored models, which serve target rows. */
+  predictSource?(X: Matrix): Labels;
   /** Notes the method wants shown with its result (e.g. "switched to Nyström approximation"). */
   notes: string[];
   /** What the method learned, for inspection and fidelity tests. */

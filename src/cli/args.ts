@@ -1,5 +1,6 @@
-// Reading numeric command-line values (sizes, counts, seeds) into numbers, with one clear INVALID_PARAMETER error.
-import { invalidParam } from "../core/errors.js";
+// Reading command-line values (sizes, counts, seeds, parameter grids, validator lists), with one clear INVALID_PARAMETER error.
+import { invalidParam, TransferLabError } from "../core/errors.js";
+import { VALIDATORS, type ValidatorName } from "../selection/score.js";
 
 /** "2GB", "512MB", "1.5G", "2GiB" or a number of bytes; must be positive. */
 export function parseBytes(s: string, param = "memory-budget"): number {
@@ -20,4 +21,23 @@ export function parseInteger(v: string, param: string, min?: number): number {
     throw invalidParam(param, `must be an integer${min !== undefined ? ` ≥ ${min}` : ""}, got '${v}'`);
   }
   return n;
+}
+
+/** `method.key=v1,v2,…` (repeatable): the values of one parameter to try; each value read as JSON when it parses. */
+export function parseGridFlags(flags: string[]): Record<string, Record<string, unknown[]>> {
+  const out: Record<string, Record<string, unknown[]>> = {};
+  for (const f of flags) {
+    const m = /^([a-z0-9-]+)\.([A-Za-z0-9_]+)=(.+)$/.exec(f);
+    if (!m) throw new TransferLabError("INVALID_PARAMETER", `expected method.name=v1,v2,…, got '${f}'`, { param: "grid" }, "e.g. --grid coral.lambda=0.1,1,10");
+    (out[m[1]!] ??= {})[m[2]!] = m[3]!.split(",").map((s) => { try { return JSON.parse(s); } catch { return s; } });
+  }
+  return out;
+}
+
+/** "all" or a comma list of validator names. */
+export function parseValidators(s: string): ValidatorName[] {
+  if (s === "all") return [...VALIDATORS];
+  const names = s.split(",").map((v) => v.trim()).filter(Boolean);
+  for (const v of names) if (!(VALIDATORS as readonly string[]).includes(v)) throw new TransferLabError("INVALID_PARAMETER", `unknown validator '${v}'`, { param: "validators" }, `use all or some of ${VALIDATORS.join(", ")}`);
+  return names as ValidatorName[];
 }

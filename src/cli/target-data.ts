@@ -20,18 +20,18 @@ export interface UserData {
   notes: string[];
 }
 
-export async function loadUserData(o: { source?: string; target?: string; label?: string; targetLabelsPerClass?: number; seed?: number }): Promise<UserData> {
-  if (o.source === undefined || o.target === undefined) {
-    throw new TransferLabError("INVALID_PARAMETER", "give --source and --target", { param: "source" }, "files (CSV, NPY, Parquet, JSON lines) or dataset names, e.g. --source mnist --target optdigits");
+export async function loadUserData(o: { source?: string; target?: string; pair?: string; label?: string; targetLabelsPerClass?: number; seed?: number }): Promise<UserData> {
+  if (o.pair === undefined && (o.source === undefined || o.target === undefined)) {
+    throw new TransferLabError("INVALID_PARAMETER", "give --source and --target (or --pair)", { param: "source" }, "files (CSV, NPY, Parquet, JSON lines) or dataset names, e.g. --source mnist --target optdigits");
   }
-  if (isDataFileName(o.source) && isDataFileName(o.target)) {
-    const st = await loadSourceTarget({ source: o.source, target: o.target }, { unlabelledRows: true, ...(o.label !== undefined ? { label: o.label } : {}) });
+  if (o.pair === undefined && isDataFileName(o.source!) && isDataFileName(o.target!)) {
+    const st = await loadSourceTarget({ source: o.source!, target: o.target! }, { unlabelledRows: true, ...(o.label !== undefined ? { label: o.label } : {}) });
     const { inputs, labelled } = splitByLabel(st.target);
     const notes = [`target ${o.target}: ${inputs.X.rows} rows, ${labelled?.X.rows ?? 0} labelled (rows with an empty label cell are unlabelled)`];
     if (o.targetLabelsPerClass !== undefined) notes.push("--target-labels-per-class is ignored for files: the rows with a label are the labelled target points");
     return { source: st.source, target: inputs, ...(labelled ? { targetLabelled: labelled } : {}), autoScale: "standard", notes };
   }
-  const pair = await resolveDomainPair(`${o.source}→${o.target}`, { scaling: "none", seed: o.seed ?? 0 });
+  const pair = await resolveDomainPair(o.pair ?? `${o.source}→${o.target}`, { scaling: "none", seed: o.seed ?? 0 });
   const K = o.targetLabelsPerClass ?? 0;
   const notes = [`target ${pair.target.name}: its labels are not used${K > 0 ? `, except ${K} per class drawn as labelled target points (seed ${o.seed ?? 0})` : ""}`];
   const target = withoutLabels(pair.target);

@@ -51,5 +51,10 @@ export const evaluateResultsSchema = z.looseObject({
   margin: z.number().min(0),
   alpha: z.number().gt(0).lt(1),
   methods: z.array(method).min(1),
+  /** evaluate --validators (src/experiment/select-benchmark.ts SelectionSummary). */
+  selection: z.looseObject({
+    validators: z.record(z.string(), z.looseObject({ spearman: z.number().min(-1).max(1).nullable(), regret: z.number().min(0), pick: z.string() })),
+    guard: z.looseObject({ pick: z.string(), accuracy: pct, regret: z.number().min(0) }),
+  }).optional(),
   notes: z.array(z.string()),
 });

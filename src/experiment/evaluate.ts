@@ -15,7 +15,9 @@ import { getMethod, type MethodName } from "../adapt/registry.js";
 import type { DomainPair } from "../data/pair.js";
 import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
 import { splitTargetForProtocol, type Protocol } from "./protocol.js";
-import { resolveScale, scalePair, type Scale, type ScaleInfo } from "./scale.js";
+import { selectionSummary, type SelectionSummary } from "./select-benchmark.js";
+import type { ValidatorName } from "../selection/score.js";
+import { applyScale, resolveScale, scalePair, type Scale, type ScaleInfo } from "./scale.js";
 import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
 import { summarize, type Summary } from "./stats.js";
@@ -69,6 +71,12 @@ export interface EvaluateOptions {
   /** Called after each fit with a short message. */
   progress?: (done: number, total: number, message: string) => void;
   signal?: AbortSignal;
+  /** Also measure label-free selection over the candidates methods × grid: per validator Spearman and regret
+   * against true test accuracy, and the guarded pick (the test labels only score; see select-benchmark.ts). */
+  validators?: ValidatorName[];
+  grid?: Record<string, Record<string, unknown[]>>;
+  /** The validator the guarded pick uses (default cv-target with target labels, else dev). */
+  rule?: ValidatorName;
 }
 
 export type Verdict = ComparisonVerdict;
@@ -119,6 +127,8 @@ export interface EvaluateResult {
   margin: number;
   alpha: number;
   methods: MethodResult[];
+  /** With `validators`: how well label-free selection works on this pair (src/experiment/select-benchmark.ts). */
+  selection?: SelectionSummary;
   notes: string[];
 }
 
@@ -161,7 +171,13 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   });
   const outcomes = new Array<FitOutcome>(tasks.length);
   order.forEach((i, k) => (outcomes[i] = ran[k]!));
-  return scoreEvaluation(plan, outcomes);
+  const result = scoreEvaluation(plan, outcomes);
+  if (!options.validators?.length) return result;
+  // Selection is measured on its own fits (candidates trained on 80 % of the source), after the evaluation.
+  const o = plan.opts;
+  const scaled = { source: { ...plan.pair.source, X: applyScale(plan.pair.source.X, plan.scale) }, target: { ...plan.pair.target, X: applyScale(plan.pair.target.X, plan.scale) } };
+  const selection = await selectionSummary(scaled, o.methods.filter((m) => m !== "oracle"), { grid: o.grid, params: o.methodParams, validators: o.validators, rule: o.rule, seeds: plan.seeds, targetLabelsPerClass: o.targetLabelsPerClass, estimator: o.estimator, estimatorParams: o.estimatorParams, jobs: o.jobs, memoryBudget: o.memoryBudget, signal: o.signal });
+  return { ...result, selection };
 }
 
 /** Checks the options and plans every fit (nothing is fitted). A task's inputs depend only on its method and

@@ -21,10 +21,17 @@ export interface FitTask {
   data: FitData;
   /** Target inputs to predict. */
   predictX: Matrix;
+  /** Also the class probabilities of predictX (selection's entropy/SND); skipped when the estimator has none. */
+  withProba?: boolean;
+  /** Held-out source inputs to predict through the method's source map (selection's source validation). */
+  predictSourceX?: Matrix;
 }
 
 export interface FitOutcome {
   pred: Int32Array;
+  /** predictX's probabilities (rows × cols), when asked for and available. */
+  proba?: { cols: number; data: Float32Array };
+  sourcePred?: Int32Array;
   notes: string[];
   seconds: number;
 }
@@ -43,15 +50,26 @@ export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<F
     signal,
   }, task.params);
   const pred = Int32Array.from(fit.predict(task.predictX));
-  return { pred, notes: [...fit.notes], seconds: (performance.now() - t0) / 1000 };
+  let proba: FitOutcome["proba"];
+  if (task.withProba) {
+    try {
+      const P = fit.predictProba(task.predictX);
+      proba = { cols: P.cols, data: P.data };
+    } catch (e) {
+      if (!(e instanceof TransferLabError && e.code === "UNSUPPORTED")) throw e;
+    }
+  }
+  const sourcePred = task.predictSourceX ? Int32Array.from((fit.predictSource ?? fit.predict)(task.predictSourceX)) : undefined;
+  return { pred, ...(proba ? { proba } : {}), ...(sourcePred ? { sourcePred } : {}), notes: [...fit.notes], seconds: (performance.now() - t0) / 1000 };
 }
 
 // ---- crossing a thread boundary: structured clone keeps typed arrays but not classes -------------------------
 interface WireMatrix { rows: number; cols: number; data: Float32Array }
 type WireDomain = Omit<Domain, "X"> & { X: WireMatrix };
-export interface WireTask extends Omit<FitTask, "data" | "predictX"> {
+export interface WireTask extends Omit<FitTask, "data" | "predictX" | "predictSourceX"> {
   data: { source: WireDomain; target: WireDomain; targetLabelled?: WireDomain };
   predictX: WireMatrix;
+  predictSourceX?: WireMatrix;
 }
 
 const wireMatrix = (X: Matrix): WireMatrix => ({ rows: X.rows, cols: X.cols, data: X.data });
@@ -65,19 +83,22 @@ export function toWire(t: FitTask): WireTask {
     ...t,
     data: { source: wireDomain(source), target: wireDomain(target), ...(targetLabelled ? { targetLabelled: wireDomain(targetLabelled) } : {}) },
     predictX: wireMatrix(t.predictX),
+    ...(t.predictSourceX ? { predictSourceX: wireMatrix(t.predictSourceX) } : {}),
   };
 }
 
 export function fromWire(w: WireTask): FitTask {
   const { source, target, targetLabelled } = w.data;
+  const { predictSourceX, ...rest } = w;
   return {
-    ...w,
+    ...rest,
     data: {
       source: fromWireDomain(source) as FitData["source"],
       target: fromWireDomain(target) as FitData["target"],
       ...(targetLabelled ? { targetLabelled: fromWireDomain(targetLabelled) as FitData["source"] } : {}),
     },
     predictX: fromWireMatrix(w.predictX),
+    ...(predictSourceX ? { predictSourceX: fromWireMatrix(predictSourceX) } : {}),
   };
 }
 

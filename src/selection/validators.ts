@@ -149,7 +149,14 @@ export function circularValidation(targetX: Matrix, pseudo: Labels, sourceValX: 
  * (λ = 0.55, so x_i dominates), label x̃ with x_i's pseudo-label, and score the candidate's accuracy on the
  * probes, separately for intra-cluster pairs (same pseudo-label) and inter-cluster pairs; the score is the
  * mean of the two accuracies. The probes depend on the candidate's pseudo-labels: no paired perSample. */
-export function mixval(X: Matrix, pseudo: Labels, perm: Int32Array, predict: (X: Matrix) => Labels, lambda = 0.55): ValidatorScore & { intra: number; inter: number } {
+export function mixval(X: Matrix, pseudo: Labels, perm: Int32Array, predict: (X: Matrix) => Labels, lambda = 0.55): MixvalScore {
+  return mixvalScore(pseudo, perm, predict(mixProbes(X, perm, lambda)));
+}
+
+export type MixvalScore = ValidatorScore & { intra: number; inter: number };
+
+/** MixVal's probe inputs λ·x_i + (1 − λ)·x_π(i): they do not depend on the candidate, so a runner mixes once. */
+export function mixProbes(X: Matrix, perm: Int32Array, lambda = 0.55): Matrix {
   const n = X.rows, d = X.cols;
   if (perm.length !== n) throw new TransferLabError("SHAPE_MISMATCH", `MixVal: permutation of ${perm.length} for ${n} points`);
   const mixed = new Matrix(n, d);
@@ -157,7 +164,12 @@ export function mixval(X: Matrix, pseudo: Labels, perm: Int32Array, predict: (X:
     const a = i * d, b = perm[i]! * d;
     for (let j = 0; j < d; j++) mixed.data[a + j] = lambda * X.data[a + j]! + (1 - lambda) * X.data[b + j]!;
   }
-  const pred = predict(mixed);
+  return mixed;
+}
+
+/** MixVal's score from the candidate's pseudo-labels and its predictions on the probes. */
+export function mixvalScore(pseudo: Labels, perm: Int32Array, pred: Labels): MixvalScore {
+  const n = pseudo.length;
   const same: number[] = [], diff: number[] = [];
   for (let i = 0; i < n; i++) (pseudo[i] === pseudo[perm[i]!] ? same : diff).push(pred[i] === pseudo[i] ? 1 : 0);
   const part = (xs: number[]) => (xs.length ? meanScore(Float64Array.from(xs)) : null);

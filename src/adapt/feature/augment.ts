@@ -29,6 +29,6 @@ export const featureAugmentation = defineFeatureMethod({
   needs: "labelled",
   params: z.object({}),
   fitMap({ source }) {
-    return { mappedSource: augmentFeatures(source.X, "source"), mapTarget: augmentTargetMap(), includeTargetLabelled: true };
+    return { mappedSource: augmentFeatures(source.X, "source"), mapTarget: augmentTargetMap(), mapSource: (X: Matrix) => augmentFeatures(X, "source"), includeTargetLabelled: true };
   },
 });

@@ -71,6 +71,6 @@ export const coral = defineFeatureMethod({
   }),
   fitMap({ source, target }, p) {
     const m = coralMap(source.X, target.X, p);
-    return { mappedSource: m.apply(source.X), mapTarget: identityMap(), details: { A: m.A, ridge: m.ridge, map: m } };
+    return { mappedSource: m.apply(source.X), mapTarget: identityMap(), mapSource: m.apply, details: { A: m.A, ridge: m.ridge, map: m } };
   },
 });

@@ -142,6 +142,6 @@ export const jda = defineFeatureMethod({
     throwIfAborted(ctx.signal);
     const m = jdaFit(source.X, source.y, target.X, { dim: k, lambda: p.lambda, iterations: p.iterations, numClasses: numClassesOf(data) });
     const notes = k < p.dim ? [`jda: dim ${p.dim} capped at ${k} features`] : [];
-    return { mappedSource: m.map(source.X), mapTarget: m.map, notes, details: { A: m.A, changes: m.changes } };
+    return { mappedSource: m.map(source.X), mapTarget: m.map, mapSource: m.map, notes, details: { A: m.A, changes: m.changes } };
   },
 });

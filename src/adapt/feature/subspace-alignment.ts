@@ -55,6 +55,6 @@ export const subspaceAlignmentMethod = defineFeatureMethod({
     const k = Math.min(p.dim, source.X.cols);
     const sa = subspaceAlignment(source.X, target.X, k);
     const notes = k < p.dim ? [`subspace-alignment: dim ${p.dim} capped at ${k} features`] : [];
-    return { mappedSource: sa.mapSource(source.X), mapTarget: sa.mapTarget, notes, details: { Ps: sa.Ps, Pt: sa.Pt, M: sa.M } };
+    return { mappedSource: sa.mapSource(source.X), mapTarget: sa.mapTarget, mapSource: sa.mapSource, notes, details: { Ps: sa.Ps, Pt: sa.Pt, M: sa.M } };
   },
 });

@@ -123,6 +123,6 @@ export const tca = defineFeatureMethod({
     if (dim < p.dim) notes.push(`tca: dim ${p.dim} capped at ${dim}`);
     throwIfAborted(ctx.signal);
     const m = tcaFit(Xs, Xt, { dim, mu: p.mu, kernel });
-    return { mappedSource: m.embed(source.X), mapTarget: m.embed, notes, details: { W: m.W, eigenvalues: m.eigenvalues } };
+    return { mappedSource: m.embed(source.X), mapTarget: m.embed, mapSource: m.embed, notes, details: { W: m.W, eigenvalues: m.eigenvalues } };
   },
 });

@@ -17,6 +17,6 @@ export const otLinear = defineFeatureMethod({
   }),
   fitMap({ source, target }, p) {
     const m = linearMongeMap(source.X, target.X, p.reg, p.bias);
-    return { mappedSource: m.apply(source.X), mapTarget: identityMap(), details: { A: m.A, b: m.b, map: m } };
+    return { mappedSource: m.apply(source.X), mapTarget: identityMap(), mapSource: (X) => m.apply(X), details: { A: m.A, b: m.b, map: m } };
   },
 });

@@ -25,6 +25,6 @@ export const otLpl1 = defineFeatureMethod({
     const r = transportSource(source.X, source.y, target.X,
       (a, b, M, ys) => ({ plan: sinkhornLpl1Plan(a, ys, b, M, p.reg, p.regClass, { maxIter: p.maxIter, maxInnerIter: p.maxInnerIter, innerTol: p.tol, signal: ctx.signal, precision: a.length * b.length > 1e6 ? "float32" : "float64" }) }),
       { ...p, denseCopies: 6, method: "ot-lpl1" }, ctx);
-    return { mappedSource: r.mappedSource, mapTarget: identityMap(), notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation } };
+    return { mappedSource: r.mappedSource, mapTarget: identityMap(), mapSource: (X) => r.sourceMap.apply(X), notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation } };
   },
 });

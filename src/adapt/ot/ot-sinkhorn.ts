@@ -34,6 +34,6 @@ export const otSinkhorn = defineFeatureMethod({
       }
       return { plan: s.plan, notes, info: { iterations: s.iterations, converged: s.converged, marginalError: s.error, kernel: s.kernel, ...(t ? { truncation: t } : {}) } };
     }, { ...p, denseCopies: 3.5, method: "ot-sinkhorn" }, ctx); // cost, kernel or Mᵀ, plan; ≤ ½ copy of kept entries
-    return { mappedSource: r.mappedSource, mapTarget: identityMap(), notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, ...r.info } };
+    return { mappedSource: r.mappedSource, mapTarget: identityMap(), mapSource: (X) => r.sourceMap.apply(X), notes: r.notes, details: { coupling: r.coupling, sourceMap: r.sourceMap, approximation: r.approximation, ...r.info } };
   },
 });

@@ -9,7 +9,8 @@ import type { Protocol } from "../../experiment/protocol.js";
 import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
 import type { MethodName } from "../../adapt/registry.js";
 import { DEFAULT_MEMORY_BUDGET } from "../../adapt/base.js";
-import { parseBytes, parseInteger } from "../args.js";
+import { parseBytes, parseGridFlags, parseInteger, parseValidators } from "../args.js";
+import { formatSelectionSummary } from "../../experiment/select-benchmark.js";
 
 interface Opts {
   source?: string;
@@ -30,6 +31,9 @@ interface Opts {
   imageShape?: string;
   json?: boolean;
   out?: string;
+  validators?: string;
+  grid: string[];
+  rule?: string;
 }
 
 /** `HxW` (e.g. 28x28): the rows of users' files are images of that shape (deep methods then use the CNN). */
@@ -75,6 +79,9 @@ export function register(program: Command): void {
     .option("--image-shape <HxW>", "the rows are images of this height × width (deep methods then use a CNN); bundled digit sets declare theirs")
     .option("--jobs <n>", "worker threads for the fits (results do not depend on it)", String(defaultJobs()))
     .option("--margin <points>", "practical-equivalence margin: a difference under this many accuracy points is 'no meaningful change' whatever its p", String(D.margin))
+    .option("--validators <list>", "also measure label-free selection: all or some of source-val, iwcv, dev, entropy, snd, circular, mixval, cv-target")
+    .option("--grid <method.key=v1,v2>", "with --validators: parameter values to try (candidates are methods × grid; repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--rule <validator>", "with --validators: the validator the guarded pick uses")
     .option("--json", "print the result as one JSON document on stdout")
     .option("--out <dir>", "also write DIR/results.json (schema transferlab.evaluate) and DIR/report.html (self-contained)")
     .action(async (o: Opts) => {
@@ -102,10 +109,11 @@ export function register(program: Command): void {
         targetLabelsPerClass: K, seeds, firstSeed, scale, protocol: o.protocol as Protocol,
         memoryBudget: o.memoryBudget !== undefined ? parseBytes(o.memoryBudget) : undefined,
         jobs, margin,
+        ...(o.validators ? { validators: parseValidators(o.validators), grid: parseGridFlags(o.grid), ...(o.rule ? { rule: parseValidators(o.rule)[0] } : {}) } : {}),
         progress: interactive ? (done, total, msg) => process.stderr.write(`\r[${done}/${total}] ${msg}`.padEnd(60)) : undefined,
       });
       if (interactive) process.stderr.write("\r".padEnd(61) + "\r");
-      process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatEvaluation(result));
+      process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatEvaluation(result) + (result.selection ? formatSelectionSummary(result.selection) : ""));
       if (o.out !== undefined) {
         const { writeEvaluateReport } = await import("../evaluate-report.js");
         const written = await writeEvaluateReport(result, o.out);

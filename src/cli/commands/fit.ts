@@ -29,8 +29,9 @@ export function register(program: Command): void {
   program
     .command("fit")
     .description("fit one method on the source, every target input and any labelled target rows; save the model")
-    .requiredOption("--source <S>", "labelled source: a file or a dataset name")
-    .requiredOption("--target <T>", "target: a file (rows with an empty label cell are unlabelled) or a dataset name")
+    .option("--source <S>", "labelled source: a file or a dataset name")
+    .option("--target <T>", "target: a file (rows with an empty label cell are unlabelled) or a dataset name")
+    .option("--pair <spec>", "instead of --source/--target: a pair name or generator spec, e.g. 'moons?angle=45&n=400'")
     .requiredOption("--method <name>", "the method (transferlab methods lists them)")
     .requiredOption("--out <file>", "model file to write, e.g. model.tlm")
     .option("--param <key=value>", "a method parameter (repeatable)", collect, [] as string[])
@@ -40,7 +41,7 @@ export function register(program: Command): void {
     .option("--scale <rule>", "global | standard | none | auto (images: global, files: standard, synthetic: none)", "auto")
     .option("--target-labels-per-class <K>", "dataset names only: draw K labelled target points per class")
     .option("--seed <s>", "seed of the method's random stream", "0")
-    .action(async (o: { source: string; target: string; method: string; out: string; param: string[]; estimator: string; estimatorParam: string[]; label?: string; scale: string; targetLabelsPerClass?: string; seed: string }) => {
+    .action(async (o: { source?: string; target?: string; pair?: string; method: string; out: string; param: string[]; estimator: string; estimatorParam: string[]; label?: string; scale: string; targetLabelsPerClass?: string; seed: string }) => {
       getEstimator(o.estimator);
       if (!["global", "standard", "none", "auto"].includes(o.scale)) throw new TransferLabError("INVALID_PARAMETER", `unknown scale '${o.scale}'`, { param: "scale" }, "use global, standard, none or auto");
       const seed = parseInteger(o.seed, "seed", 0);
