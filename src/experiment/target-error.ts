@@ -4,7 +4,9 @@
 //    per-class errors; the target's class mix q is then not observed, so it is estimated by inverting the
 //    source model's confusion matrix on those rows against its predicted-label shares on every target row
 //    (P_T(ŷ) = M·q, M measured on the target itself: no label-shift assumption); error = Σ_c q_c·e_c, with a
-//    bootstrap interval that resamples each class's rows.
+//    bootstrap interval that resamples each class's rows and draws each class's error from its Jeffreys
+//    posterior Beta(errors + ½, right + ½) — without that smoothing a class with no error in K rows would
+//    contribute a zero-width interval.
 //  - Without labels: ATC and DoC (predictTargetError) extrapolate from the model's confidence. They are shown
 //    only when their validity checks pass: the domains are not nearly separable (a kernel domain classifier
 //    does not tell them apart almost perfectly; when it does, the model meets inputs unlike its training data
@@ -38,7 +40,7 @@ export function labelledTargetError(pred: Int32Array, y: Int32Array, opts: { sam
   for (const v of opts.predAll) mu[v]! += 1 / opts.predAll.length;
   const byClass: number[][] = Array.from({ length: k }, () => []);
   for (let i = 0; i < n; i++) byClass[y[i]!]!.push(i);
-  const estimate = (pick: (c: number) => number[]): number => {
+  const estimate = (pick: (c: number) => number[], smooth = false): number => {
     const M = Array.from({ length: k }, () => new Array<number>(k).fill(0));
     const e = new Array<number>(k).fill(0);
     const present: number[] = [];
@@ -52,18 +54,40 @@ export function labelledTargetError(pred: Int32Array, y: Int32Array, opts: { sam
       }
     }
     const q = classMix(M, mu, present);
+    if (smooth) for (const c of present) { const nc = pick(c).length, ec = Math.round(e[c]! * nc); e[c] = betaDraw(ec + 0.5, nc - ec + 0.5, opts.rng); }
     return present.reduce((s, c) => s + q[c]! * e[c]!, 0);
   };
   const value = estimate((c) => byClass[c]!);
   const B = opts.replicates ?? 1000;
   const reps = new Float64Array(B);
-  for (let r = 0; r < B; r++) reps[r] = estimate((c) => byClass[c]!.map(() => byClass[c]![opts.rng.int(byClass[c]!.length)]!));
+  for (let r = 0; r < B; r++) {
+    const draw = byClass.map((rows) => rows.map(() => rows[opts.rng.int(rows.length)]!));
+    reps[r] = estimate((c) => draw[c]!, true);
+  }
   reps.sort();
   const at = (p: number) => reps[Math.min(B - 1, Math.max(0, Math.round(p * (B - 1))))]!;
   return {
-    value, ci: [at((1 - level) / 2), at(1 - (1 - level) / 2)], rows: n, sampling: "stratified",
-    interval: `bootstrap (${B} replicates, each class's rows resampled) of Σ_c q_c·e_c over ${n} labelled rows (${byClass.filter((b) => b.length).length} classes), class mix q from the confusion matrix on those rows and the predicted-label shares of every target row`,
+    // The smoothed draws can leave the point estimate just outside (e.g. 0 errors observed): widen to include it.
+    value, ci: [Math.min(value, at((1 - level) / 2)), Math.max(value, at(1 - (1 - level) / 2))], rows: n, sampling: "stratified",
+    interval: `bootstrap (${B} replicates, each class's rows resampled, its error drawn from the Jeffreys posterior) of Σ_c q_c·e_c over ${n} labelled rows (${byClass.filter((b) => b.length).length} classes), class mix q from the confusion matrix on those rows and the predicted-label shares of every target row`,
   };
+}
+
+/** Gamma(a, 1) by Marsaglia & Tsang (2000); a < 1 through Gamma(a + 1)·U^(1/a). */
+function gammaDraw(a: number, rng: Rng): number {
+  if (a < 1) return gammaDraw(a + 1, rng) * Math.pow(1 - rng.uniform(), 1 / a);
+  const d = a - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = rng.normal(), v0 = 1 + c * x;
+    if (v0 <= 0) continue;
+    const v = v0 * v0 * v0, u = 1 - rng.uniform();
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+export function betaDraw(a: number, b: number, rng: Rng): number {
+  const x = gammaDraw(a, rng), y = gammaDraw(b, rng);
+  return x / (x + y);
 }
 
 /** q ≥ 0, Σq = 1 solving M·q ≈ μ over the classes present (least squares, negatives clipped). */
@@ -108,7 +132,7 @@ export interface LabelFreePrediction {
 }
 
 /** Thresholds of the validity checks (see the README's calibration table for how they were chosen). */
-export const LABEL_FREE_LIMITS = { maxProxyADistance: 1.0, maxSourceEce: 0.05 } as const;
+export const LABEL_FREE_LIMITS = { maxProxyADistance: 0.5, maxSourceEce: 0.05 } as const;
 
 /** Gates ATC and DoC by the two validity checks; `pad`: kernel proxy A-distance; `sourceEce`: on held-out source. */
 export function gateLabelFree(raw: { atc: number; doc: number }, checks: { pad: number; sourceEce: number; sourceAccuracy: number }): LabelFreePrediction[] {

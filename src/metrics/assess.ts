@@ -593,8 +593,8 @@ export function adaptationOutlook(v: VerdictInputs, margin = 0.01): AdaptationOu
   if (T === null) {
     return { answer: "unclear", reasons: [`The shift costs the source model ${pct(E - S)}, which adaptation could recover, but whether that beats a target-only model needs target labels.`] };
   }
-  if (T < E && E >= 0.75 * v.chance) {
-    return { answer: "unlikely", reasons: [`The source model is close to guessing on the target (${pct(E)} error) while target-only errs on ${pct(T)}: aligning to a source this far away rarely beats learning from the target labels.`] };
+  if (T < E - 0.1) {
+    return { answer: "unlikely", reasons: [`A target-only model (${pct(T)} error) already beats the source model on the target (${pct(E)}) by more than 10 points: aligning to a source this far away rarely beats learning from the target labels.`] };
   }
   return { answer: "likely", reasons: [`The better baseline, ${better}, errs ${pct(room)} above the source model's error on its own domain (${pct(S)}), and the source model still carries information (${pct(E)} error, chance ${pct(v.chance)}): adaptation has room to gain.`] };
 }

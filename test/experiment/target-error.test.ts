@@ -35,7 +35,7 @@ test("expected calibration error: closed forms", () => {
 });
 
 test("label-free predictions: withheld (value null, reliable false, a reason) unless both checks pass", () => {
-  const ok = gateLabelFree({ atc: 0.1, doc: 0.12 }, { pad: 0.4, sourceEce: 0.02, sourceAccuracy: 0.9 });
+  const ok = gateLabelFree({ atc: 0.1, doc: 0.12 }, { pad: 0.3, sourceEce: 0.02, sourceAccuracy: 0.9 });
   assert.deepEqual(ok.map((p) => [p.method, p.value, p.reliable]), [["ATC", 0.1, true], ["DoC", 0.12, true]]);
   const sep = gateLabelFree({ atc: 0.04, doc: 0.05 }, { pad: 1.9, sourceEce: 0.02, sourceAccuracy: 0.9 });
   assert.ok(sep.every((p) => p.value === null && !p.reliable && /nearly separable/.test(p.reason)));
@@ -44,4 +44,18 @@ test("label-free predictions: withheld (value null, reliable false, a reason) un
   assert.ok(uncal.every((p) => !p.reliable && /calibrated/.test(p.reason)));
   const perfect = gateLabelFree({ atc: 0, doc: 0.01 }, { pad: 0.2, sourceEce: 0.01, sourceAccuracy: 1 });
   assert.deepEqual(perfect.map((p) => p.reliable), [false, true]);
+});
+
+test("betaDraw: mean and variance of Beta(a, b), also for a < 1 (the Jeffreys prior's ½)", async () => {
+  const { betaDraw } = await import("../../src/experiment/target-error.js");
+  const rng = new Rng(8);
+  for (const [a, b] of [[0.5, 10.5], [3.5, 7.5]] as const) {
+    const R = 40000;
+    let s1 = 0, s2 = 0;
+    for (let r = 0; r < R; r++) { const x = betaDraw(a, b, rng); s1 += x; s2 += x * x; }
+    const m = s1 / R, v = s2 / R - m * m;
+    const tm = a / (a + b), tv = (a * b) / ((a + b) ** 2 * (a + b + 1));
+    assert.ok(Math.abs(m - tm) < 4 * Math.sqrt(tv / R), `mean ${m} vs ${tm}`);
+    assert.ok(Math.abs(v / tv - 1) < 0.05, `variance ${v} vs ${tv}`);
+  }
 });
