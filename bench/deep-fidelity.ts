@@ -5,6 +5,8 @@
 //   npm run bench -- deep-fidelity --dump DIR                      write the arrays the mirror reads
 //   npm run bench -- deep-fidelity --study DIR [--seeds 5] [--iterations 1500] [--methods a,b] [--impl ours|torch|both]
 //   npm run bench -- deep-fidelity --table DIR [--out FILE.json]   both tables (mean, sd, SE; diverged runs counted apart)
+//   npm run bench -- deep-fidelity --one PAIR METHOD SEED [ITER] [--replay FILE]   one run of ours; with --replay, from
+//     torch's initial weights and batch order (python3 bench/deep_mirror.py DIR --dump-replay FILE PAIR METHOD SEED ITER)
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -13,6 +15,7 @@ import { withoutLabels } from "../src/core/domain.js";
 import { Rng } from "../src/core/rng.js";
 import { TransferLabError } from "../src/core/errors.js";
 import { getMethod } from "../src/adapt/registry.js";
+import type { DeepAdapter, TrainingSeam } from "../src/adapt/deep/define.js";
 
 const PAIRS = ["mnist->optdigits", "optdigits->mnist"] as const;
 const METHODS = ["source-only-net", "dan", "deep-coral", "dann", "cdan", "mcc"];
@@ -36,15 +39,18 @@ async function dump(dir: string): Promise<void> {
   console.log(`wrote ${pair.source.name} and ${pair.target.name} (${JSON.stringify(pair.scaling)}) to ${dir}`);
 }
 
-/** Our run of one method on one pair and seed; `method` "cdan-e" is cdan with entropy conditioning. */
-export async function runOurs(pairName: string, method: string, seed: number, iterations: number): Promise<Run> {
+/** Our run of one method on one pair and seed; `method` "cdan-e" is cdan with entropy conditioning. With `replay`
+ * (files from deep_mirror.py --dump-replay), ours starts from torch's initial weights and follows its batch order. */
+export async function runOurs(pairName: string, method: string, seed: number, iterations: number, replay?: string): Promise<Run> {
   const pair = await resolveDomainPair(pairName);
   const m = getMethod(method === "cdan-e" ? "cdan" : method);
   const params: Record<string, unknown> = { iterations, ...(method === "cdan-e" ? { entropy: true } : {}) };
   const t0 = performance.now();
   const base = { impl: "ours" as const, pair: pairName, method, seed, iterations };
   try {
-    const fit = await m.fit({ source: pair.source, target: withoutLabels(pair.target) }, { rng: new Rng(seed), estimator: () => { throw new Error("deep methods use their own head"); } }, params);
+    const data = { source: pair.source, target: withoutLabels(pair.target) };
+    const ctx = { rng: new Rng(seed), estimator: () => { throw new Error("deep methods use their own head"); } };
+    const fit = replay ? await (m as DeepAdapter<Record<string, unknown>>).train(data, ctx, params, replaySeam(replay, iterations)) : await m.fit(data, ctx, params);
     const pred = fit.predict(pair.target.X);
     let c = 0;
     for (let i = 0; i < pred.length; i++) if (pred[i] === pair.target.y[i]) c++;
@@ -54,6 +60,20 @@ export async function runOurs(pairName: string, method: string, seed: number, it
     if (e instanceof TransferLabError && e.code === "DIVERGED" && d) return { ...base, diverged: { iteration: d.iteration, term: d.term }, seconds: (performance.now() - t0) / 1000 };
     throw e;
   }
+}
+
+function replaySeam(path: string, iterations: number): TrainingSeam {
+  const init = new Float32Array(new Uint8Array(readFileSync(`${path}.params.f32`)).buffer);
+  const idx = new Int32Array(new Uint8Array(readFileSync(`${path}.batches.i32`)).buffer);
+  const b = idx.length / (2 * iterations);
+  return {
+    initialize: (params) => {
+      let off = 0;
+      for (const p of params) { p.set(init.subarray(off, off + p.length)); off += p.length; }
+      if (off !== init.length) throw new Error(`replay: ${init.length} initial values for ${off} parameters`);
+    },
+    batches: (it) => ({ source: idx.slice(2 * it * b, (2 * it + 1) * b), target: idx.slice((2 * it + 1) * b, (2 * it + 2) * b) }),
+  };
 }
 
 function runTorch(dir: string, pair: string, method: string, seed: number, iterations: number): Run {
@@ -126,7 +146,8 @@ export default async function main(args: string[]): Promise<void> {
   if (args.includes("--table")) return table(flag(args, "--table", ""), args);
   if (args.includes("--one")) {
     const [pair, method, seed, it] = args.slice(args.indexOf("--one") + 1);
-    console.log(JSON.stringify(await runOurs(pair!, method!, Number(seed), Number(it ?? 1500))));
+    const replay = flag(args, "--replay", "") || undefined;
+    console.log(JSON.stringify({ ...(await runOurs(pair!, method!, Number(seed), Number(it ?? 1500), replay)), ...(replay ? { replay } : {}) }));
     return;
   }
   console.error("usage: npm run bench -- deep-fidelity --dump DIR | --study DIR [...] | --table DIR [--out FILE] | --one PAIR METHOD SEED [ITER]");

@@ -115,7 +115,18 @@ def mlp_features(d_in, hidden):
     return nn.Sequential(*layers)
 
 
-def train(method, Xs, ys, Xt, shape, K, seed, iterations=1500, batch=64, timing_only=False, hidden=None):
+def dump_replay(path, params, ss, st, iterations):
+    """This run's initial parameters (float32, parameters() order) and batch indices (int32, source then target per
+    iteration), for bench/deep-fidelity.ts --replay: ours trained from exactly torch's start and batch order."""
+    with open(path + ".params.f32", "wb") as f:
+        for p in params:
+            f.write(p.detach().numpy().astype(np.float32).tobytes())
+    with open(path + ".batches.i32", "wb") as f:
+        for _ in range(iterations):
+            f.write(ss.next().astype(np.int32).tobytes()); f.write(st.next().astype(np.int32).tobytes())
+
+
+def train(method, Xs, ys, Xt, shape, K, seed, iterations=1500, batch=64, timing_only=False, hidden=None, replay=None):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     # shape: the CNN of the spec; hidden: the MLP backbone (transferlab's default widths 256, 128) on feature vectors.
@@ -130,6 +141,8 @@ def train(method, Xs, ys, Xt, shape, K, seed, iterations=1500, batch=64, timing_
     opt = torch.optim.SGD(params, lr=0.01, momentum=0.9, weight_decay=5e-4)
     xs_all = torch.from_numpy(Xs); ys_all = torch.from_numpy(ys); xt_all = torch.from_numpy(Xt)
     ss, st = Stream(len(Xs), batch, rng), Stream(len(Xt), batch, rng)
+    if replay:
+        return dump_replay(replay, params, ss, st, iterations)
     for it in range(iterations):
         p = it / iterations
         for g in opt.param_groups:
@@ -198,6 +211,13 @@ def main():
         t0 = time.perf_counter()
         train(method, Xs, ys, Xt, meta["imageShape"], 10, 0, iterations=iters, timing_only=True)
         print(json.dumps({"method": method, "secondsPer1000": (time.perf_counter() - t0) * 1000 / iters, "threads": threads}))
+        return
+    if sys.argv[2] == "--dump-replay":  # DIR --dump-replay OUT PAIR METHOD SEED ITERATIONS
+        out, pair, method, seed, iters = sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6]), int(sys.argv[7])
+        src, tgt = ["mnist8x8" if s == "mnist" else s for s in pair.split("->")]
+        Xs, ys, meta = load(dir_, src)
+        Xt, _, _ = load(dir_, tgt)
+        train(method, Xs, ys, Xt, meta["imageShape"], 10, seed, iterations=iters, replay=out)
         return
     pair, method, seed = sys.argv[2], sys.argv[3], int(sys.argv[4])
     iters = int(sys.argv[5]) if len(sys.argv) > 5 else 1500
