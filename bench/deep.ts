@@ -2,7 +2,10 @@
 // deep method on issue 14's 8×8 spec (CNN, 64 + 64 digits per iteration; mnist→optdigits), ours and the PyTorch
 // mirror (bench/deep_mirror.py) in the same run with the same thread count; then the MLP backbone (100 → 256 → 128)
 // on a 100-feature table, both. Wall time of N iterations after a 5-iteration warm-up, alternating ours and torch
-// per method so both see the same machine load. --json prints {"methods": {name: {ours, torch}}, "mlp": {...}}.
+// per method so both see the same machine load. Seconds are CPU seconds of the process (user + system), which a
+// loaded shared machine distorts far less than wall time (both are printed; ratios use CPU). Run with
+// TRANSFERLAB_THREADS=1 for a one-thread comparison (torch gets the same count). --json prints
+// {"methods": {name: {ours, torch, oursWall, torchWall}}, "mlp": {...}}.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
@@ -23,21 +26,29 @@ function flag(args: string[], name: string, dflt: string): string {
   return i >= 0 && i + 1 < args.length ? args[i + 1]! : dflt;
 }
 
-async function ours(method: string, source: LabelledDomain, target: LabelledDomain, iterations: number, params: Record<string, unknown> = {}): Promise<number> {
+interface Timing { cpu: number; wall: number }
+
+async function ours(method: string, source: LabelledDomain, target: LabelledDomain, iterations: number, params: Record<string, unknown> = {}): Promise<Timing> {
   const m = getMethod(method);
   const data = { source, target: withoutLabels(target) };
   const ctx = { rng: new Rng(0), estimator: () => { throw new Error("unused"); } };
   await m.fit(data, ctx, { ...params, iterations: 5 });
-  const t0 = performance.now();
+  const t0 = performance.now(), c0 = process.cpuUsage();
   await m.fit(data, ctx, { ...params, iterations });
-  return ((performance.now() - t0) / 1000) * (1000 / iterations);
+  const c = process.cpuUsage(c0);
+  return { cpu: ((c.user + c.system) / 1e6) * (1000 / iterations), wall: ((performance.now() - t0) / 1000) * (1000 / iterations) };
 }
 
-function torch(args: string[]): number {
+function torch(args: string[]): Timing {
   const r = spawnSync("/usr/bin/python3", [MIRROR, ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`deep_mirror.py failed: ${r.stderr}`);
-  return (JSON.parse(r.stdout.trim()) as { secondsPer1000: number }).secondsPer1000;
+  const o = JSON.parse(r.stdout.trim()) as { secondsPer1000: number; cpuSecondsPer1000: number };
+  return { cpu: o.cpuSecondsPer1000, wall: o.secondsPer1000 };
 }
+
+type Row = { ours: number; torch: number; oursWall: number; torchWall: number };
+const row = (a: Timing, b: Timing): Row => ({ ours: a.cpu, torch: b.cpu, oursWall: a.wall, torchWall: b.wall });
+const show = (label: string, r: Row) => `${label} ours ${r.ours.toFixed(1)} s/1000 it (wall ${r.oursWall.toFixed(1)})   torch ${r.torch.toFixed(1)} (wall ${r.torchWall.toFixed(1)})   torch/ours ${(r.torch / r.ours).toFixed(2)}×`;
 
 function table(n: number, d: number, shift: number, seed: number): LabelledDomain {
   const rng = new Rng(seed);
@@ -56,17 +67,17 @@ export default async function main(args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tl-deep-bench-"));
   await deepFidelity(["--dump", dir]);
   const pair = await resolveDomainPair("mnist→optdigits");
-  const out: { methods: Record<string, { ours: number; torch: number }>; mlp: Record<string, { ours: number; torch: number }>; iterations: number; threads: number; tier: string; cpu: string } = {
+  const out: { methods: Record<string, Row>; mlp: Record<string, Row>; iterations: number; threads: number; tier: string; cpu: string } = {
     methods: {}, mlp: {}, iterations, threads, tier: active, cpu: cpus()[0]?.model ?? "unknown",
   };
   for (const m of methods) {
-    out.methods[m] = { ours: await ours(m, pair.source, pair.target, iterations), torch: torch([dir, "--time", m, String(iterations), String(threads)]) };
-    if (!json) console.log(`${m.padEnd(16)} ours ${out.methods[m]!.ours.toFixed(1)} s/1000 it   torch ${out.methods[m]!.torch.toFixed(1)}   torch/ours ${(out.methods[m]!.torch / out.methods[m]!.ours).toFixed(2)}×`);
+    out.methods[m] = row(await ours(m, pair.source, pair.target, iterations), torch([dir, "--time", m, String(iterations), String(threads)]));
+    if (!json) console.log(show(m.padEnd(16), out.methods[m]!));
   }
   const s = table(2000, 100, 0, 1), t = table(2000, 100, 0.5, 2);
   for (const m of ["source-only-net", "dann"]) {
-    out.mlp[m] = { ours: await ours(m, s, t, iterations, { backbone: "mlp" }), torch: torch([dir, "--time-mlp", m, String(iterations), String(threads)]) };
-    if (!json) console.log(`MLP 100→256→128 ${m.padEnd(16)} ours ${out.mlp[m]!.ours.toFixed(2)} s/1000 it   torch ${out.mlp[m]!.torch.toFixed(2)}   torch/ours ${(out.mlp[m]!.torch / out.mlp[m]!.ours).toFixed(2)}×`);
+    out.mlp[m] = row(await ours(m, s, t, iterations, { backbone: "mlp" }), torch([dir, "--time-mlp", m, String(iterations), String(threads)]));
+    if (!json) console.log(show(`MLP 100→256→128 ${m.padEnd(16)}`, out.mlp[m]!));
   }
   if (json) console.log(JSON.stringify(out));
   else console.log(`(${iterations} iterations per measurement after 5 warm-up, ${threads} thread(s) each, ${out.cpu})`);
