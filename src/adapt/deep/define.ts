@@ -11,7 +11,7 @@ import { TransferLabError } from "../../core/errors.js";
 import { Rng } from "../../core/rng.js";
 import type { Labels } from "../../core/domain.js";
 import {
-  Linear, Module, SGD, Tensor, concat, dannCoefficient, gather, noGrad, saveWeights, loadWeights, slice, softmax,
+  Linear, Module, SGD, Tensor, concat, dannCoefficient, gather, noGrad, saveWeightsBase64, loadWeightsBase64, slice, softmax,
   softmaxCrossEntropy, tidy, add, argmaxRows,
 } from "../../engine/index.js";
 import { numClassesOf, paramDocsOf, parseWith, requireBudget, throwIfAborted, validateFitData, type Named } from "../base.js";
@@ -102,8 +102,8 @@ export class DeepNetwork {
   /** A state-dict-like snapshot, plain JSON: the configuration and the weights of backbone and head (the TLW1
    * bytes of engine/nn/serialize.ts, base64). */
   exportState(): DeepNetworkState {
-    const bytes = saveWeights(new Pair(this.backbone.module, this.head));
-    return { format: "transferlab-deep-network", version: 1, method: this.method, numClasses: this.numClasses, backbone: this.backbone.config, weights: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64") };
+    const weights = saveWeightsBase64(new Pair(this.backbone.module, this.head));
+    return { format: "transferlab-deep-network", version: 1, method: this.method, numClasses: this.numClasses, backbone: this.backbone.config, weights };
   }
 
   /** Rebuilds a network saved by exportState (same predictions, bit for bit). */
@@ -112,7 +112,7 @@ export class DeepNetwork {
     const rng = new Rng(0); // initial values are overwritten by the saved weights
     const backbone = buildBackbone(s.backbone, rng);
     const head = new Linear(backbone.featureDim, s.numClasses, { rng });
-    loadWeights(new Pair(backbone.module, head), new Uint8Array(Buffer.from(s.weights, "base64")));
+    loadWeightsBase64(new Pair(backbone.module, head), s.weights);
     return new DeepNetwork(s.method, s.numClasses, backbone, head);
   }
 }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
 import { Rng } from "../../core/rng.js";
 import type { Labels, LabelledDomain } from "../../core/domain.js";
-import { Tensor, tidy, noGrad, softmaxCrossEntropy, softmax, mmd2, mlp, Linear, Adam, gather, Sequential, saveWeights, loadWeights, type AdamStateSnapshot } from "../../engine/index.js";
+import { Tensor, tidy, noGrad, softmaxCrossEntropy, softmax, mmd2, mlp, Linear, Adam, gather, Sequential, saveWeightsBase64, loadWeightsBase64, type AdamStateSnapshot } from "../../engine/index.js";
 import { TransferLabError } from "../../core/errors.js";
 import { validateFitData, numClassesOf, throwIfAborted, paramDocsOf, parseWith, type Named } from "../base.js";
 import type { Adapter, FitContext, FitData, FittedModel } from "../types.js";
@@ -114,13 +114,12 @@ export class MmdTransferNetwork {
 
   /** Configuration and weights as plain JSON (TLW1 bytes of engine/nn/serialize.ts, base64), for FittedModel.save. */
   exportState(): MmdNetworkState {
-    const bytes = saveWeights(new Sequential([this.features, this.head]));
-    return { inputDim: this.inputDim, numClasses: this.numClasses, params: this.params, weights: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64") };
+    return { inputDim: this.inputDim, numClasses: this.numClasses, params: this.params, weights: saveWeightsBase64(new Sequential([this.features, this.head])) };
   }
 
   static fromState(s: MmdNetworkState): MmdTransferNetwork {
     const net = new MmdTransferNetwork(s.inputDim, s.numClasses, s.params, new Rng(0)); // weights overwritten below
-    loadWeights(new Sequential([net.features, net.head]), new Uint8Array(Buffer.from(s.weights, "base64")));
+    loadWeightsBase64(new Sequential([net.features, net.head]), s.weights);
     return net;
   }
 

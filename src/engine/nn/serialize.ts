@@ -86,3 +86,22 @@ export function loadWeights(m: Module, bytes: Uint8Array, opts: { strict?: boole
     for (const e of header.tensors) if (!known.has(e.name)) throw bad(`unexpected tensor '${e.name}' in the file`, "was it saved from the same architecture?");
   }
 }
+
+/** saveWeights as base64 text, for JSON model files (atob/btoa: Node ≥ 16 and browsers alike). */
+export function saveWeightsBase64(m: Module): string {
+  const bytes = saveWeights(m);
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** loadWeights from saveWeightsBase64's text. */
+export function loadWeightsBase64(m: Module, text: string, opts: { strict?: boolean } = {}): void {
+  let raw: string;
+  try {
+    raw = atob(text);
+  } catch {
+    throw bad("weights text is not base64");
+  }
+  loadWeights(m, Uint8Array.from(raw, (ch) => ch.charCodeAt(0)), opts);
+}
