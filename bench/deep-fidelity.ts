@@ -135,9 +135,21 @@ function table(dir: string, args: string[]): void {
       lines.push(`${pair} | ${method} | ${f(ours)} | ${f(torch)} | ${diff.toFixed(2)} | ${se2.toFixed(2)} | ${within ? "yes" : "NO"}`);
     }
   }
+  // Paired replays (ours trained from a torch run's initial weights and batch order): the same start, so any gap is
+  // the implementations', not the seeds'.
+  const replayFile = join(dir, "..", "replays.jsonl");
+  const replays = existsSync(flag(args, "--replays", replayFile)) ? readFileSync(flag(args, "--replays", replayFile), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { key: string; torch: Run; ours: Run }) : [];
+  if (replays.length) {
+    lines.push("", "paired replays (ours from torch's initial weights and batch order): pair | method | seed | torch | ours | diff");
+    const fmt = (r: Run) => (r.accuracy !== undefined ? r.accuracy.toFixed(2) : `diverged@${r.diverged!.iteration}:${r.diverged!.term}`);
+    for (const r of replays) {
+      const diff = r.ours.accuracy !== undefined && r.torch.accuracy !== undefined ? (r.ours.accuracy - r.torch.accuracy).toFixed(2) : "—";
+      lines.push(`${r.torch.pair} | ${r.torch.method} | ${r.torch.seed} | ${fmt(r.torch)} | ${fmt(r.ours)} | ${diff}`);
+    }
+  }
   console.log(lines.join("\n"));
   const out = flag(args, "--out", "");
-  if (out) writeFileSync(out, `${JSON.stringify({ iterations, protocol: "transductive, every target input unlabelled, accuracy on all target points", rows, runs }, null, 1)}\n`);
+  if (out) writeFileSync(out, `${JSON.stringify({ iterations, protocol: "transductive, every target input unlabelled, accuracy on all target points", rows, runs, replays }, null, 1)}\n`);
 }
 
 export default async function main(args: string[]): Promise<void> {
