@@ -227,11 +227,11 @@ export function defineDeepMethod<S extends z.ZodObject, N extends string>(spec: 
       const backbone = buildBackbone(config, init);
       const head = new Linear(backbone.featureDim, numClasses, { rng: init });
       const modules = spec.modules?.({ featureDim: backbone.featureDim, numClasses, rng: init }, params) ?? {};
-      const params_ = [...backbone.module.parameters(), ...head.parameters(), ...Object.values(modules).flatMap((m) => m.parameters())];
+      const trainable = [...backbone.module.parameters(), ...head.parameters(), ...Object.values(modules).flatMap((m) => m.parameters())];
       const tl = data.targetLabelled && data.targetLabelled.X.rows > 0 ? data.targetLabelled : undefined;
       const bs = Math.min(params.batchSize, data.source.X.rows), bt = Math.min(params.batchSize, data.target.X.rows);
       const bl = tl ? Math.min(params.batchSize, tl.X.rows) : 0;
-      requireBudget(ctx, stepBytes(config, params_.reduce((a, p) => a + p.size, 0), bs + bt + bl), `method '${spec.name}' training step`, "lower batchSize");
+      requireBudget(ctx, stepBytes(config, trainable.reduce((a, p) => a + p.size, 0), bs + bt + bl), `method '${spec.name}' training step`, "lower batchSize");
 
       const xs = Tensor.fromMatrix(backbone.prepare(data.source.X));
       const xt = Tensor.fromMatrix(backbone.prepare(data.target.X));
@@ -240,9 +240,9 @@ export function defineDeepMethod<S extends z.ZodObject, N extends string>(spec: 
       const sStream = new BatchStream(data.source.X.rows, params.batchSize, batches.fork("source"));
       const tStream = new BatchStream(data.target.X.rows, params.batchSize, batches.fork("target"));
       const lStream = tl ? new BatchStream(tl.X.rows, params.batchSize, batches.fork("target-labelled")) : null;
-      const opt = new SGD(params_, { lr: params.lr, momentum: params.momentum, weightDecay: params.weightDecay });
+      const opt = new SGD(trainable, { lr: params.lr, momentum: params.momentum, weightDecay: params.weightDecay });
       for (const m of [backbone.module, head, ...Object.values(modules)]) m.train();
-      seam.initialize?.(params_.map((p) => p.data));
+      seam.initialize?.(trainable.map((p) => p.data));
 
       const T = params.iterations;
       const every = Math.max(1, Math.floor(T / 100));
