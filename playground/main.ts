@@ -1,7 +1,7 @@
 // The playground page: a shift generator and its strength, methods and an estimator, evaluate run in the page
 // (transferlab/browser, fits on Web Workers), the accuracy table with both baselines and the verdicts, a figure.
 import {
-  compileWasmKernels, generators, Rng, evaluate, setFitWorkerFactory, listMethods, estimatorNames, formatComparison,
+  compileWasmKernels, generators, Rng, evaluate, setFitWorkerFactory, listMethods, estimatorNames, formatComparison, notConverged,
   evaluationFigure, specToSvg, type EvaluateResult, type MethodName, type EstimatorName,
 } from "transferlab/browser";
 import FitWorker from "transferlab/browser-worker?worker";
@@ -66,7 +66,7 @@ function show(r: EvaluateResult): void {
       cell(`${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}`, true),
       cell(`[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]`, true),
       cell(formatComparison(m.vsSourceOnly)), cell(formatComparison(m.vsTargetOnly)),
-      cell(m.verdict + (m.degenerate ? " (degenerate: one class)" : "")),
+      cell(m.verdict + (m.degenerate ? " (degenerate: one class)" : "") + notConverged(m)),
     );
     body.append(tr);
   }

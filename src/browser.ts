@@ -31,7 +31,7 @@ export { SVC, type SVCParams } from "./estimators/svc.js";
 export { LogisticRegression, type LogisticRegressionParams } from "./estimators/logreg.js";
 export { KnnClassifier, type KnnParams } from "./estimators/knn.js";
 export { MlpClassifier, type MlpParams } from "./estimators/mlp.js";
-export { evaluate, formatEvaluation, formatComparison, formatP, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
+export { evaluate, formatEvaluation, formatComparison, formatP, notConverged, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
 export { setFitWorkerFactory, type WebWorkerFactory } from "./experiment/fit-pool.js";
 export type { Protocol } from "./experiment/protocol.js";
 export type { Scale } from "./experiment/scale.js";

@@ -61,6 +61,9 @@ export interface FitDetails {
   mappedSource?: Matrix;
   /** The fitted final estimator (absent when a constant model was used because one class was present). */
   estimator?: Estimator;
+  /** False when an iterative solver stopped at its iteration cap before its tolerance (KMM, Sinkhorn, EM);
+   *  evaluate puts it in the verdict. Absent: the method has no such solver, or it converged. */
+  converged?: boolean;
   /** Anything else a method wants to expose (pseudo-label counts, iterations, ...). */
   [key: string]: unknown;
 }

@@ -33,6 +33,7 @@ const method = z.looseObject({
   vsTargetOnly: comparison.nullable(),
   verdict,
   notes: z.array(z.string()),
+  unconvergedFits: z.number().int().min(0),
   secondsPerSeed: z.array(z.number().min(0)),
 });
 

@@ -109,6 +109,8 @@ export interface MethodResult {
   verdict: Verdict | "baseline" | "oracle";
   /** Distinct notes the method reported over the seeds. */
   notes: string[];
+  /** Fits whose solver stopped at its iteration cap (FitDetails.converged false); the verdict line shows it. */
+  unconvergedFits: number;
   /** Seconds of the fit and prediction per seed; a model fitted once (seed-invariant) has its time on the first seed and 0 after. */
   secondsPerSeed: number[];
 }
@@ -288,6 +290,7 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
   const predicted = new Map<string, Set<number>>(methods.map((m) => [m.name, new Set()]));
   const secs = new Map<string, number[]>(methods.map((m) => [m.name, []]));
   const notes = new Map<string, Set<string>>(methods.map((m) => [m.name, new Set()]));
+  const unconverged = new Map<string, number>(methods.map((m) => [m.name, 0]));
   for (const slot of slots) {
     const bits = new Uint8Array(slot.labels.length);
     let seconds = 0;
@@ -300,6 +303,7 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
       }
       seconds += out.seconds;
       out.notes.forEach((n) => notes.get(slot.method.name)!.add(n));
+      if (!out.converged && slot.first) unconverged.set(slot.method.name, unconverged.get(slot.method.name)! + 1);
     }
     let c = 0;
     for (const b of bits) c += b;
@@ -338,6 +342,7 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
       vsTargetOnly: vsT,
       verdict: m.needs === "oracle" ? "oracle" : isBaseline ? "baseline" : (stronger === "target-only" ? vsT : vsS)!.verdict,
       notes: [...notes.get(m.name)!],
+      unconvergedFits: unconverged.get(m.name)!,
       secondsPerSeed: secs.get(m.name)!,
     };
   });
@@ -372,7 +377,7 @@ export function formatEvaluation(r: EvaluateResult): string {
     `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]${ciMark(m.accuracy.ciMethod)}`,
     formatComparison(m.vsSourceOnly),
     formatComparison(m.vsTargetOnly),
-    (m.oracle ? "oracle (upper bound, not a method)" : m.verdict) + (m.degenerate ? ` — DEGENERATE: class ${m.degenerate.class} only` : ""),
+    (m.oracle ? "oracle (upper bound, not a method)" : m.verdict) + (m.degenerate ? ` — DEGENERATE: class ${m.degenerate.class} only` : "") + notConverged(m),
   ]);
   const w = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
   const fmt = (row: string[]) => row.map((c, j) => c.padEnd(w[j]!)).join("  ").trimEnd();
@@ -382,6 +387,11 @@ export function formatEvaluation(r: EvaluateResult): string {
   for (const m of r.methods) for (const n of m.notes) lines.push(`note (${m.name}): ${n}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The verdict's warning when a solver stopped at its iteration cap: the numbers are of an unfinished fit. */
+export function notConverged(m: Pick<MethodResult, "unconvergedFits">): string {
+  return m.unconvergedFits > 0 ? ` — NOT CONVERGED (${m.unconvergedFits} fit${m.unconvergedFits === 1 ? "" : "s"} at the iteration cap; see notes)` : "";
 }
 
 /** One comparison cell as the table prints it: Δ points, p and its test (M McNemar mid-p, B paired bootstrap). */

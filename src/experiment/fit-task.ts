@@ -33,6 +33,8 @@ export interface FitOutcome {
   proba?: { cols: number; data: Float32Array };
   sourcePred?: Int32Array;
   notes: string[];
+  /** False when the method's solver stopped at its iteration cap (FitDetails.converged). */
+  converged: boolean;
   seconds: number;
 }
 
@@ -60,7 +62,7 @@ export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<F
     }
   }
   const sourcePred = task.predictSourceX ? Int32Array.from((fit.predictSource ?? fit.predict)(task.predictSourceX)) : undefined;
-  return { pred, ...(proba ? { proba } : {}), ...(sourcePred ? { sourcePred } : {}), notes: [...fit.notes], seconds: (performance.now() - t0) / 1000 };
+  return { pred, ...(proba ? { proba } : {}), ...(sourcePred ? { sourcePred } : {}), notes: [...fit.notes], converged: fit.details.converged !== false, seconds: (performance.now() - t0) / 1000 };
 }
 
 // ---- crossing a thread boundary: structured clone keeps typed arrays but not classes -------------------------

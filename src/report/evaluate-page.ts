@@ -21,6 +21,7 @@ export interface EvaluatePageMethod extends EvaluatedMethod {
   verdict: string;
   degenerate: { message: string } | null;
   notes: readonly string[];
+  unconvergedFits: number;
 }
 
 export interface EvaluatePageInput {
@@ -51,7 +52,7 @@ function verdictBox(r: EvaluatePageInput): { tone: Tone; headline: string; text:
   const tone: Tone = harm.length > 0 ? "negative" : degenerate.length > 0 ? "warning" : gain.length > 0 ? "positive" : "neutral";
   const headline = harm.length > 0 ? `Negative transfer: ${harm.map((m) => m.name).join(", ")}`
     : gain.length > 0 ? `Transfer helps: ${gain.map((m) => m.name).join(", ")}` : "No method beats the stronger baseline";
-  const text = judged.map((m) => `${m.name}: ${m.verdict}${m.degenerate ? " (degenerate)" : ""}`).join("; ")
+  const text = judged.map((m) => `${m.name}: ${m.verdict}${m.degenerate ? " (degenerate)" : ""}${m.unconvergedFits > 0 ? " (not converged)" : ""}`).join("; ")
     + ` — against the stronger of source-only and target-only, margin ${r.margin} points, α ${r.alpha}.`;
   return { tone, headline, text };
 }
@@ -65,7 +66,7 @@ export function evaluateReportPage(r: EvaluatePageInput, figure: RenderedFigure,
     `${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}`,
     `[${m.accuracy.ci95[0]!.toFixed(1)}, ${m.accuracy.ci95[1]!.toFixed(1)}]`,
     cmp(m.vsSourceOnly), wtl(m.vsSourceOnly), cmp(m.vsTargetOnly), wtl(m.vsTargetOnly),
-    m.verdict + (m.degenerate ? " — degenerate" : ""),
+    m.verdict + (m.degenerate ? " — degenerate" : "") + (m.unconvergedFits > 0 ? ` — not converged (${m.unconvergedFits} fit${m.unconvergedFits === 1 ? "" : "s"} at the iteration cap)` : ""),
   ]);
   const ciMethods = [...new Set(r.methods.map((m) => m.accuracy.ciMethod).filter((c): c is string => !!c))];
   const notes = [

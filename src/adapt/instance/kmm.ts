@@ -51,7 +51,7 @@ export const kmm = defineInstanceMethod({
     const r = solveBoxSumQp(qp, { maxIter: p.maxIter, tol: p.tol, signal: ctx.signal, onIter: (k) => { if (k % 50 === 0) ctx.progress?.(k / p.maxIter, "KMM"); } });
     throwIfAborted(ctx.signal);
     if (!r.converged) notes.push(`KMM: QP stopped at maxIter=${p.maxIter} before reaching tol=${p.tol}`);
-    return { weights: r.beta, notes, details: { objective: r.objective, iterations: r.iterations, approximation: exact ? "exact" : "nystrom" } };
+    return { weights: r.beta, notes, details: { objective: r.objective, iterations: r.iterations, converged: r.converged, approximation: exact ? "exact" : "nystrom" } };
   },
 });
 

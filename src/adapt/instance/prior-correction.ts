@@ -68,6 +68,7 @@ export const priorCorrection = defineInstanceMethod({
       const em = emPriors(P.data, target.X.rows, P.cols, p);
       q = em.priors;
       details.iterations = em.iterations;
+      details.converged = em.converged;
       if (!em.converged) notes.push(`prior-correction: EM stopped after ${em.iterations} iterations before the priors settled`);
     } else {
       const b = blackBoxShiftEstimation(source, target.X, { rng: ctx.rng.fork("bbse"), numClasses: k });
