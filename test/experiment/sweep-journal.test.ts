@@ -61,7 +61,7 @@ test("each table equals evaluate run directly; jobs 2 gives the same predictions
 test("journal: a torn last line is cut off and ignored, a recorded id is never appended twice", (t) => {
   const dir = tempDir("tl-journal-", t);
   const j = Journal.open(dir);
-  const out = (k: number) => ({ pred: Int32Array.from([k, -k, 2 ** 31 - 1]), notes: [`n${k}`], seconds: k / 10 });
+  const out = (k: number) => ({ pred: Int32Array.from([k, -k, 2 ** 31 - 1]), notes: [`n${k}`], converged: k !== 2, seconds: k / 10 });
   assert.equal(j.append("a", out(1)), true);
   assert.equal(j.append("b", out(2)), true);
   assert.equal(j.append("a", out(3)), false);

@@ -16,6 +16,8 @@ const outcomeSchema = z.strictObject({
   /** The predictions: int32 in the platform's (little-endian) order, base64. */
   pred: z.string(),
   notes: z.array(z.string()),
+  /** The solver reached its tolerance (FitOutcome.converged); journals written before the field read as true. */
+  converged: z.boolean().default(true),
   seconds: z.number(),
   /** Who ran it: "local" or the queue worker's name. */
   by: z.string(),
@@ -24,7 +26,7 @@ const recordSchema = outcomeSchema.extend({ id: z.string().min(1) });
 export type WireOutcome = z.infer<typeof outcomeSchema>;
 
 export function encodeOutcome(o: FitOutcome, by: string): WireOutcome {
-  return { pred: Buffer.from(o.pred.buffer, o.pred.byteOffset, o.pred.byteLength).toString("base64"), notes: o.notes, seconds: o.seconds, by };
+  return { pred: Buffer.from(o.pred.buffer, o.pred.byteOffset, o.pred.byteLength).toString("base64"), notes: o.notes, converged: o.converged, seconds: o.seconds, by };
 }
 
 /** The outcome of a wire record; throws on a malformed one. */
@@ -34,7 +36,7 @@ export function decodeOutcome(raw: unknown): { outcome: FitOutcome; by: string }
   if (bytes.length % 4 !== 0) throw new TransferLabError("DATA_FORMAT", "predictions are not whole int32 values");
   const pred = new Int32Array(bytes.length / 4);
   new Uint8Array(pred.buffer).set(bytes);
-  return { outcome: { pred, notes: r.notes, seconds: r.seconds }, by: r.by };
+  return { outcome: { pred, notes: r.notes, converged: r.converged, seconds: r.seconds }, by: r.by };
 }
 
 export class Journal {
