@@ -1,4 +1,4 @@
-// `npm run bench -- selection [--pairs a,b] [--k 10,0] [--seeds 0,1,2] [--estimator logreg]`: how well selection
+// `npm run bench -- selection [--pairs "a;b"] [--k 10,0] [--seeds 0,1,2] [--estimator logreg] [--methods a,b]`: how well selection
 // works where test labels exist — per pair and K, per validator the mean Spearman correlation of its scores with
 // the candidates' true target accuracy and its regret, and the guarded pick's accuracy beside source-only,
 // target-only and the best candidate (src/experiment/select-benchmark.ts). Prints a markdown table.
@@ -25,7 +25,8 @@ export default async function (args: string[]): Promise<void> {
     const pair = await resolveDomainPair(spec, { scaling: "none", seed: 0 });
     const scaled = scalePair(pair.source.X, pair.target.X, pair.kind === "image" ? "global" : pair.kind === "tabular" ? "standard" : "none");
     const d = pair.source.X.cols;
-    const candidates = expandCandidates(["coral", "subspace-alignment", "domain-classifier", "self-training", "ot-linear"], {
+    const methods = opt("methods", "coral,subspace-alignment,domain-classifier,self-training,ot-linear").split(",");
+    const candidates = expandCandidates(methods, {
       coral: { lambda: [0.1, 1, 10] },
       "subspace-alignment": { dim: d > 2 ? [10, 30] : [1, 2] },
     });

@@ -41,3 +41,10 @@ export function parseValidators(s: string): ValidatorName[] {
   for (const v of names) if (!(VALIDATORS as readonly string[]).includes(v)) throw new TransferLabError("INVALID_PARAMETER", `unknown validator '${v}'`, { param: "validators" }, `use all or some of ${VALIDATORS.join(", ")}`);
   return names as ValidatorName[];
 }
+
+/** One validator name (the rule that chooses). */
+export function parseRule(s: string): ValidatorName {
+  const v = parseValidators(s);
+  if (v.length !== 1 || s === "all") throw new TransferLabError("INVALID_PARAMETER", `expected one validator, got '${s}'`, { param: "rule" }, `one of ${VALIDATORS.join(", ")}`);
+  return v[0]!;
+}

@@ -23,6 +23,8 @@ import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
 
 export const SELECT_SCHEMA = "transferlab.select/1";
+/** Most labelled target points for which target-only is validated leave-one-out (one tiny fit per point). */
+const LOO_MAX = 300;
 
 export interface CandidateSpec { method: string; params: Record<string, unknown> }
 
@@ -176,7 +178,8 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
     if (tl && m.seesTargetLabels !== false) {
       // Target-only trains on the labelled points alone (cheap fits): leave-one-out, so its evidence comes from
       // models trained on n − 1 points, not 80 % of them — k-fold would understate the baseline the guard uses.
-      const loo = m.name === "target-only";
+      // (Up to LOO_MAX labelled points; above, the k folds.)
+      const loo = m.name === "target-only" && nl0 <= LOO_MAX;
       const assign = loo ? Int32Array.from({ length: nl0 }, (_, i) => i) : fold;
       for (let f = 0; f < (loo ? nl0 : folds); f++) {
         const inIdx: number[] = [], outIdx: number[] = [];
@@ -200,7 +203,7 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
       if (foldTasks[s]!.length === 0) cvPred = o.pred.slice(2 * nt, 2 * nt + nl); // blind to target labels: its fit never saw them
       else {
         cvPred = new Int32Array(nl);
-        const loo = specs[s]!.method === "target-only";
+        const loo = specs[s]!.method === "target-only" && nl <= LOO_MAX;
         foldTasks[s]!.forEach((t, f) => { if (loo) cvPred![f] = outs[t]!.pred[0]!; else { let q = 0; fold.forEach((g, i) => { if (g === f) cvPred![i] = outs[t]!.pred[q++]!; }); } });
       }
     }

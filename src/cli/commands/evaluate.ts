@@ -9,7 +9,7 @@ import type { Protocol } from "../../experiment/protocol.js";
 import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
 import type { MethodName } from "../../adapt/registry.js";
 import { DEFAULT_MEMORY_BUDGET } from "../../adapt/base.js";
-import { parseBytes, parseGridFlags, parseInteger, parseValidators } from "../args.js";
+import { parseBytes, parseGridFlags, parseInteger, parseRule, parseValidators } from "../args.js";
 import { formatSelectionSummary } from "../../experiment/select-benchmark.js";
 
 interface Opts {
@@ -109,7 +109,7 @@ export function register(program: Command): void {
         targetLabelsPerClass: K, seeds, firstSeed, scale, protocol: o.protocol as Protocol,
         memoryBudget: o.memoryBudget !== undefined ? parseBytes(o.memoryBudget) : undefined,
         jobs, margin,
-        ...(o.validators ? { validators: parseValidators(o.validators), grid: parseGridFlags(o.grid), ...(o.rule ? { rule: parseValidators(o.rule)[0] } : {}) } : {}),
+        ...(o.validators ? { validators: parseValidators(o.validators), grid: parseGridFlags(o.grid), ...(o.rule ? { rule: parseRule(o.rule) } : {}) } : {}),
         progress: interactive ? (done, total, msg) => process.stderr.write(`\r[${done}/${total}] ${msg}`.padEnd(60)) : undefined,
       });
       if (interactive) process.stderr.write("\r".padEnd(61) + "\r");

@@ -8,9 +8,9 @@ import { buildReportHtml } from "../../report/html.js";
 import { selectionPage } from "../../report/selection-page.js";
 import { expandCandidates, formatSelection, runSelection } from "../../experiment/select.js";
 import { applyScale, scalePair, type Scale } from "../../experiment/scale.js";
-import { VALIDATORS, type ValidatorName } from "../../selection/score.js";
+import { VALIDATORS } from "../../selection/score.js";
 import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
-import { parseGridFlags, parseInteger, parseValidators } from "../args.js";
+import { parseGridFlags, parseInteger, parseRule, parseValidators } from "../args.js";
 import { loadUserData } from "../target-data.js";
 import { parseParamFlags } from "./evaluate.js";
 
@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .action(async (o: { source?: string; target?: string; pair?: string; methods: string; grid: string[]; param: string[]; validators: string; rule?: string; estimator: string; label?: string; scale: string; targetLabelsPerClass: string; seed: string; jobs: string; json?: boolean; out?: string }) => {
       getEstimator(o.estimator);
       const validators = parseValidators(o.validators);
-      if (o.rule !== undefined && !parseValidators(o.rule).length) throw new TransferLabError("INVALID_PARAMETER", "empty rule", { param: "rule" });
+      const rule = o.rule !== undefined ? parseRule(o.rule) : undefined;
       const seed = parseInteger(o.seed, "seed", 0);
       const methods = o.methods.split(",").map((s) => s.trim()).filter(Boolean);
       const candidates = expandCandidates(methods, parseGridFlags(o.grid), parseParamFlags(o.param));
@@ -50,7 +50,7 @@ export function register(program: Command): void {
         source: { ...data.source, X: scaled.source }, target: { ...data.target, X: scaled.target },
         ...(data.targetLabelled ? { targetLabelled: { ...data.targetLabelled, X: applyScale(data.targetLabelled.X, scaled.info) } } : {}),
       }, {
-        candidates, estimator: o.estimator as EstimatorName, seed, validators, ...(o.rule ? { rule: o.rule as ValidatorName } : {}),
+        candidates, estimator: o.estimator as EstimatorName, seed, validators, ...(rule ? { rule } : {}),
         jobs: parseInteger(o.jobs, "jobs", 1),
         progress: !o.json && process.stderr.isTTY ? (d, t, m) => process.stderr.write(`\r[${d}/${t}] ${m}`.padEnd(50)) : undefined,
       });
