@@ -38,9 +38,9 @@ test("playground: choose, click Run, read the table — the numbers are evaluate
     const node = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `
       import { generators } from "./src/data/generators/index.js";
       import { Rng } from "./src/core/rng.js";
-      import { evaluate } from "./src/experiment/evaluate.js";
+      import { evaluate, notConverged } from "./src/experiment/evaluate.js";
       const r = await evaluate(generators.covariate.make({ n: 200, bias: 2.5 }, new Rng(1)), { methods: ["coral", "kmm"], estimator: "logreg", targetLabelsPerClass: 5, seeds: 2 });
-      console.log(JSON.stringify(r.methods.map((m) => [m.name, m.accuracy.mean.toFixed(1) + " ± " + m.accuracy.sd.toFixed(1), m.verdict])));`],
+      console.log(JSON.stringify(r.methods.map((m) => [m.name, m.accuracy.mean.toFixed(1) + " ± " + m.accuracy.sd.toFixed(1), m.verdict + notConverged(m)])));`],
     { encoding: "utf8", env: { ...process.env, TRANSFERLAB_KERNELS: "wasm" } });
     assert.equal(node.status, 0, node.stderr);
     const want = JSON.parse(node.stdout) as string[][];
