@@ -61,7 +61,8 @@ export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<F
       if (!(e instanceof TransferLabError && e.code === "UNSUPPORTED")) throw e;
     }
   }
-  const sourcePred = task.predictSourceX ? Int32Array.from((fit.predictSource ?? fit.predict)(task.predictSourceX)) : undefined;
+  const sx = task.predictSourceX;
+  const sourcePred = sx ? Int32Array.from(fit.predictSource ? fit.predictSource(sx) : fit.predict(sx)) : undefined;
   return { pred, ...(proba ? { proba } : {}), ...(sourcePred ? { sourcePred } : {}), notes: [...fit.notes], converged: fit.details.converged !== false, seconds: (performance.now() - t0) / 1000 };
 }
 
