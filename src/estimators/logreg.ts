@@ -126,14 +126,7 @@ export class LogisticRegression implements Estimator {
           for (let j = 0; j < d; j++) grad[wc + j]! += r * xd[off + j]!;
         }
       }
-      let pen = 0;
-      for (let p = 0; p < nW; p++) {
-        pen += theta[p]! * theta[p]!;
-        grad[p]! += lam * theta[p]!;
-      }
-      loss += 0.5 * lam * pen;
-      for (let p = 0; p < nParam; p++) grad[p]! /= sumW;
-      return loss / sumW;
+      return penalised(loss, theta, grad, nW, lam, sumW);
     };
     const theta = new Float64Array(nParam);
     const res = lbfgs(fg, theta, this.params.tol, this.params.maxIter, opts.signal);
@@ -165,14 +158,7 @@ export class LogisticRegression implements Estimator {
         if (fitB) grad[d]! += r;
         for (let j = 0; j < d; j++) grad[j]! += r * xd[off + j]!;
       }
-      let pen = 0;
-      for (let j = 0; j < d; j++) {
-        pen += theta[j]! * theta[j]!;
-        grad[j]! += lam * theta[j]!;
-      }
-      loss += 0.5 * lam * pen;
-      for (let p = 0; p < nParam; p++) grad[p]! /= sumW;
-      return loss / sumW;
+      return penalised(loss, theta, grad, d, lam, sumW);
     };
     const theta = new Float64Array(nParam);
     const res = lbfgs(fg, theta, this.params.tol, this.params.maxIter, signal);
@@ -256,6 +242,18 @@ export class LogisticRegression implements Estimator {
     if (this.numClasses === 0) throw new TransferLabError("NOT_FITTED", "logistic regression is not fitted yet; call fit first");
     if (X.cols !== this.numFeatures) throw new TransferLabError("FEATURE_MISMATCH", `model was fitted on ${this.numFeatures} features, got ${X.cols}`);
   }
+}
+
+/** Adds the L2 penalty λ‖θ[0:nW]‖²/2 (the intercepts after nW are not penalised) to the data loss and its
+ *  gradient, then divides both by Σ s_i (same minimiser, a scale-free stopping rule). */
+function penalised(loss: number, theta: Float64Array, grad: Float64Array, nW: number, lam: number, sumW: number): number {
+  let pen = 0;
+  for (let p = 0; p < nW; p++) {
+    pen += theta[p]! * theta[p]!;
+    grad[p]! += lam * theta[p]!;
+  }
+  for (let p = 0; p < grad.length; p++) grad[p]! /= sumW;
+  return (loss + 0.5 * lam * pen) / sumW;
 }
 
 export function logisticRegressionFactory(params: Partial<LogisticRegressionParams> = {}): EstimatorFactory {
