@@ -10,7 +10,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { resolveDomainPair } from "../src/data/registry.js";
-import { assess } from "../src/metrics/assess.js";
+import { assess } from "../src/experiment/assess.js";
 
 export const CASES: Array<[string, string]> = [
   ["moons0", "moons?angle=0"], ["moons15", "moons?angle=15"], ["moons35", "moons?angle=35"], ["moons60", "moons?angle=60"], ["moons90", "moons?angle=90"],

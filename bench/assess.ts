@@ -8,7 +8,7 @@ import { Matrix } from "../src/core/matrix.js";
 import { Rng } from "../src/core/rng.js";
 import { kernels } from "../src/engine/kernels/index.js";
 import { mmdPermutationTest, mmdExact, medianBandwidth, mixtureKernel } from "../src/metrics/mmd.js";
-import { assess } from "../src/metrics/assess.js";
+import { assess } from "../src/experiment/assess.js";
 
 function gaussianPair(n: number, d: number, seed: number): [Matrix, Matrix] {
   const rng = new Rng(seed);

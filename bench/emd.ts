@@ -11,12 +11,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng } from "../src/core/rng.js";
-import { mat64 } from "../src/adapt/feature/linalg.js";
+import { mat64 } from "../src/core/linalg.js";
 import { emdPlan } from "../src/adapt/ot/emd.js";
 import { sqeuclideanCost } from "../src/adapt/ot/cost.js";
 import { resolveDomainPair } from "../src/data/index.js";
-import { scalePair } from "../src/experiment/scale.js";
-import type { Mat64 } from "../src/adapt/feature/linalg.js";
+import { scalePair } from "../src/data/prepare.js";
+import type { Mat64 } from "../src/core/linalg.js";
 
 const PY = "/usr/bin/python3";
 const POT = `

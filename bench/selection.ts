@@ -5,7 +5,7 @@
 import { resolveDomainPair } from "../src/data/registry.js";
 import { benchmarkSelection } from "../src/experiment/select-benchmark.js";
 import { expandCandidates } from "../src/experiment/select.js";
-import { scalePair } from "../src/experiment/scale.js";
+import { scalePair } from "../src/data/prepare.js";
 import type { EstimatorName } from "../src/estimators/registry.js";
 
 const DEFAULT_PAIRS = ["mnist→optdigits", "optdigits→mnist", "moons?angle=30", "gaussians?angle=30", "gaussians?angle=60", "gaussians?angle=90"];

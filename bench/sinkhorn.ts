@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng } from "../src/core/rng.js";
-import { mat64, type Mat64 } from "../src/adapt/feature/linalg.js";
+import { mat64, type Mat64 } from "../src/core/linalg.js";
 import { sinkhornPlan } from "../src/adapt/ot/sinkhorn.js";
 
 const PY = "/usr/bin/python3";
@@ -71,7 +71,7 @@ function ours(a: Float64Array, b: Float64Array, M: Mat64, reg: number, iter: num
 
 async function digits(args: string[], json: boolean): Promise<void> {
   const { resolveDomainPair } = await import("../src/data/registry.js");
-  const { scalePair } = await import("../src/experiment/scale.js");
+  const { scalePair } = await import("../src/data/prepare.js");
   const { sqeuclideanCost } = await import("../src/adapt/ot/cost.js");
   const repeat = arg(args, "--repeat", 1), reg = 0.01, iter = 1000, tol = 1e-8;
   const pair = await resolveDomainPair("mnist→optdigits", { scaling: "none", seed: 0 });

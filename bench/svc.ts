@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveDomainPair } from "../src/data/registry.js";
-import { scalePair } from "../src/experiment/scale.js";
+import { scalePair } from "../src/data/prepare.js";
 import { SVC } from "../src/estimators/svc.js";
 import { svmBackendStatus } from "../src/estimators/libsvm-backend.js";
 

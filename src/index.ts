@@ -4,7 +4,7 @@
 //   transferlab/methods     the method contract, define* helpers, every method object, the registry
 //   transferlab/estimators  the estimator contract, SVC / logistic regression / k-NN / MLP, the registry
 //   transferlab/data        loaders, writers, scaling, splits, generators, bundled datasets
-//   transferlab/metrics     divergences, label shift, transferability scores, t-SNE/PCA, assess internals
+//   transferlab/metrics     accuracy, divergences, label shift, transferability scores, t-SNE/PCA
 //   transferlab/report      figure specs, SVG/PNG rendering, HTML pages
 //   transferlab/browser     the browser build (no Node built-ins; see src/browser.ts)
 // Adding an export: a user-facing entry point goes under its heading below; anything else belongs in its room's
@@ -35,10 +35,10 @@ export { MlpClassifier, type MlpParams } from "./estimators/mlp.js";
 
 // Experiments: will transfer help (assess), does it help (evaluate), the reference experiment (demo).
 export { evaluate, formatEvaluation, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
-export type { Protocol } from "./experiment/protocol.js";
-export type { Scale } from "./experiment/scale.js";
-export { assess, type AssessOptions, type AssessReport, type RiskLevel } from "./metrics/assess.js";
-export { formatAssessText } from "./metrics/assess-text.js";
+export type { Protocol } from "./data/protocol-split.js";
+export type { Scale } from "./data/prepare.js";
+export { assess, type AssessOptions, type AssessReport, type RiskLevel } from "./experiment/assess.js";
+export { formatAssessText } from "./report/assess-text.js";
 export { runDemo, demoSummaryTable, type DemoOptions, type DemoRun } from "./experiment/demo.js";
 // Deploy: fit one method on everything the user has, save/load the model file, predict with class names.
 export { fitModel as fit, TransferModel, type FitModelOptions, type FitModelData } from "./experiment/model.js";

@@ -13,8 +13,7 @@ import type { Adapter, Family, FitContext, FitData, FitDetails, FittedModel, Nee
 import { identityMap, type TargetMap } from "./target-map.js";
 import { checkedMap, constantPredictor, savedState } from "./model-state.js";
 
-/** Default memory budget for O(n²) structures: 2 GB. */
-export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
+export { DEFAULT_MEMORY_BUDGET, memoryBudget, denseBytes, fitsBudget, requireBudget, formatBytes } from "../core/budget.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // What each family returns to the base
@@ -378,37 +377,8 @@ export function parseWith<S extends z.ZodObject>(schema: S, raw: Record<string, 
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Memory budget and abort, for O(n²) methods
+// Memory budget (core/budget.ts, shared with metrics and experiment) and abort, for O(n²) methods
 // ---------------------------------------------------------------------------------------------------------
-
-export function memoryBudget(ctx: Pick<FitContext, "memoryBudget">): number {
-  return ctx.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
-}
-
-/** Bytes of a dense rows×cols array of `bytesPerEntry`-byte numbers (8 = Float64, 4 = Float32). */
-export function denseBytes(rows: number, cols: number, bytesPerEntry = 8): number {
-  return rows * cols * bytesPerEntry;
-}
-
-/** True when `bytes` fits the budget; methods use this to choose between exact and approximate algorithms. */
-export function fitsBudget(ctx: Pick<FitContext, "memoryBudget">, bytes: number): boolean {
-  return bytes <= memoryBudget(ctx);
-}
-
-/** Throws MEMORY_BUDGET with a clear message when `bytes` exceeds the budget. */
-export function requireBudget(ctx: Pick<FitContext, "memoryBudget">, bytes: number, what: string, hint?: string): void {
-  const budget = memoryBudget(ctx);
-  if (bytes > budget) {
-    throw new TransferLabError("MEMORY_BUDGET", `${what} needs ${formatBytes(bytes)}, above the memory budget of ${formatBytes(budget)}`, {}, hint ?? "subsample the data or raise the budget (--memory-budget)");
-  }
-}
-
-export function formatBytes(b: number): string {
-  if (b >= 1024 ** 3) return `${(b / 1024 ** 3).toFixed(1)} GB`;
-  if (b >= 1024 ** 2) return `${(b / 1024 ** 2).toFixed(1)} MB`;
-  if (b >= 1024) return `${(b / 1024).toFixed(1)} kB`;
-  return `${b} B`;
-}
 
 export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new TransferLabError("ABORTED", "fit was aborted");

@@ -3,7 +3,7 @@
 // which ./model-state.ts rebuilds the same function, so predictions after save/load are bit-identical (the
 // float64/float32 parameters round-trip exactly through JSON, and the same code applies them).
 import type { Matrix } from "../core/matrix.js";
-import { center, matmul, toMat64, toMatrix, type Mat64 } from "./feature/linalg.js";
+import { center, matmul, toMat64, toMatrix, type Mat64 } from "../core/linalg.js";
 
 /** A dense matrix as JSON (row-major numbers). */
 export interface MatrixState { rows: number; cols: number; data: number[] }

@@ -4,7 +4,7 @@
 // experiment room (result, schema, comparison cells) and the report room (figure, page).
 import { join } from "node:path";
 import { TransferLabError } from "../core/errors.js";
-import { writeFileAtomic, writeJsonAtomic } from "../data/io/atomic.js";
+import { writeFileAtomic, writeJsonAtomic } from "../core/atomic.js";
 import { formatComparison, type Comparison, type EvaluateResult } from "../experiment/evaluate.js";
 import { evaluateResultsSchema } from "../experiment/evaluate-schema.js";
 

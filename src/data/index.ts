@@ -7,7 +7,6 @@ export { readCsv, DEFAULT_MISSING_TOKENS, type CsvOptions } from "./io/csv.js";
 export { parseNpy, encodeNpy, unzip, zipStore, type NpyArray } from "./io/npy.js";
 export { encodeParquet } from "./io/parquet.js";
 export { writeDomain, encodeCsv, encodeNpz, formatFloat32, type WriteFormat } from "./io/write.js";
-export { writeFileAtomic, writeJsonAtomic, writeCsvAtomic } from "./io/atomic.js";
 export type { DomainPair, ScalingInfo } from "./pair.js";
 export { encodeGrayPng, imageStrip } from "./image/png.js";
 export { summarizeDomain, summarizeShift, featureMean, type DomainSummary, type ShiftSummary } from "./summary.js";

@@ -1,4 +1,5 @@
 // A first look at a domain pair: sizes, class counts and simple shift statistics, for `datasets show`.
+import { linalg } from "../core/index.js";
 import type { Domain } from "../core/domain.js";
 import { numClasses } from "../core/domain.js";
 import type { DomainPair } from "./pair.js";
@@ -26,23 +27,8 @@ export interface ShiftSummary {
   covarianceShift: number;
 }
 
-/** Population covariance (float64, d × d row-major). */
-export function covariance(d: Domain, mean: Float64Array): Float64Array {
-  const k = d.X.cols;
-  const C = new Float64Array(k * k);
-  const c = new Float64Array(k);
-  for (let i = 0; i < d.X.rows; i++) {
-    const r = d.X.row(i);
-    for (let j = 0; j < k; j++) c[j] = r[j]! - mean[j]!;
-    for (let a = 0; a < k; a++) {
-      const ca = c[a]!;
-      if (ca === 0) continue;
-      for (let b = 0; b < k; b++) C[a * k + b]! += ca * c[b]!;
-    }
-  }
-  for (let j = 0; j < C.length; j++) C[j]! /= Math.max(1, d.X.rows);
-  return C;
-}
+/** Population covariance (float64, d × d row-major), from core's small linear algebra. */
+const covariance = (d: Domain): Float64Array => linalg.covariance(linalg.toMat64(d.X), 0).data;
 
 export function featureMean(d: Domain): Float64Array {
   const m = new Float64Array(d.X.cols);
@@ -99,8 +85,8 @@ export function summarizeShift(p: DomainPair): ShiftSummary {
   };
   const ps = prop(p.source);
   const pt = prop(p.target);
-  const cs = covariance(p.source, ms);
-  const ct = covariance(p.target, mt);
+  const cs = covariance(p.source);
+  const ct = covariance(p.target);
   let diff = 0;
   let norm = 0;
   for (let j = 0; j < cs.length; j++) {

@@ -13,7 +13,7 @@
 //    With one seed the fit-to-fit variance cannot be estimated: no test.
 // A verdict then needs both a small p and a difference outside the practical-equivalence margin.
 import { Rng } from "../core/rng.js";
-import { regularizedIncompleteBeta } from "./stats.js";
+import { regularizedIncompleteBeta } from "../core/stats.js";
 
 /** P(X ≤ k) for X ~ Binomial(n, p). */
 export function binomialCdf(k: number, n: number, p: number): number {

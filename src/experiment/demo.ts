@@ -11,7 +11,9 @@ import { NumpyRandomState } from "../data/numpy-rng.js";
 import { referencePair, REFERENCE_DEFAULTS, type ReferencePair } from "../data/generators/reference.js";
 import { SVC } from "../estimators/svc.js";
 import { MmdTransferNetwork, MMD_TRANSFER_DEFAULTS } from "../adapt/deep/mmd-transfer.js";
-import { summarize, pairedComparison, transferVerdict } from "./stats.js";
+import { summarize, pairedComparison } from "../core/stats.js";
+import { accuracyPct, confusionMatrix } from "../metrics/index.js";
+import { transferVerdict } from "./verdict.js";
 import {
   DEMO_RESULTS_SCHEMA_ID, DEMO_RESULTS_VERSION, METHOD_IDS,
   type DemoResults, type DemoSettings, type MethodId, type SeedResult,
@@ -125,18 +127,6 @@ export function demoData(settings: DemoSettings, seed: number): ReferencePair {
     targetTestN: settings.targetTestN,
     targetUnlabelledN: settings.targetUnlabelledN,
   });
-}
-
-function accuracyPct(pred: Labels, y: Labels): number {
-  let ok = 0;
-  for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) ok++;
-  return (100 * ok) / y.length;
-}
-
-function confusionMatrix(pred: Labels, y: Labels, k: number): number[][] {
-  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let i = 0; i < y.length; i++) m[y[i]!]![pred[i]!]!++;
-  return m;
 }
 
 /** Per class, the class's rows in a seeded random order; the first n/k of each give a nested stratified subset. */

@@ -14,15 +14,15 @@ import type { Adapter, FitData } from "../adapt/types.js";
 import { getMethod, type MethodName } from "../adapt/registry.js";
 import type { DomainPair } from "../data/pair.js";
 import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
-import { splitTargetForProtocol, type Protocol } from "./protocol.js";
+import { splitTargetForProtocol, type Protocol } from "../data/protocol-split.js";
 import { selectionSummary, type SelectionSummary } from "./select-benchmark.js";
 import type { ValidatorName } from "../selection/score.js";
-import { applyScale, resolveScale, scalePair, type Scale, type ScaleInfo } from "./scale.js";
+import { applyScale, resolveScale, scalePair, type Scale, type ScaleInfo } from "../data/prepare.js";
 import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
-import { summarize, type Summary } from "./stats.js";
+import { summarize, type Summary } from "../core/stats.js";
 import { compareCorrectness, comparisonVerdict, type ComparisonVerdict, type CorrectnessComparison, type SeedCorrectness } from "./compare.js";
-import { wilson } from "../metrics/assess.js";
+import { wilson } from "../core/stats.js";
 
 export const EVALUATE_SCHEMA = "transferlab.evaluate/2";
 

@@ -12,8 +12,8 @@ import { getMethod } from "../adapt/registry.js";
 import { restoreFitted } from "../adapt/restore.js";
 import type { FitData, FittedModel, FittedState } from "../adapt/types.js";
 import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
-import { writeFileAtomic } from "../data/io/atomic.js";
-import { applyScale, scalePair, type Scale, type ScaleInfo } from "./scale.js";
+import { writeFileAtomic } from "../core/atomic.js";
+import { applyScale, scalePair, type Scale, type ScaleInfo } from "../data/prepare.js";
 
 export const MODEL_FORMAT = "transferlab/model";
 export const MODEL_VERSION = 1;

@@ -14,7 +14,7 @@
 //    rows (expected calibration error). Otherwise each prediction says reliable: false and why.
 import type { Rng } from "../core/rng.js";
 import { Matrix as MlMatrix, solve } from "ml-matrix";
-import { wilson } from "../metrics/assess.js";
+import { wilson } from "../core/stats.js";
 
 export interface TargetErrorEstimate {
   value: number;

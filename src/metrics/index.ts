@@ -1,4 +1,6 @@
-// metrics/: domain divergences, label shift, transferability scores, the Ben-David bound estimate and `assess`.
+// metrics/: measures only — accuracy, domain divergences, label shift, transferability scores, t-SNE/PCA.
+// (`assess`, the workflow that combines them with the Ben-David bound estimate and a risk verdict, is in experiment/.)
+export { countCorrect, accuracyPct, confusionMatrix } from "./accuracy.js";
 export { tsne, trustworthiness, pca, type TsneOptions, type TsneResult, type PcaResult } from "./tsne.js";
 export {
   medianBandwidth, medianKernel, mixtureKernel, MIXTURE_FACTORS, mmdExact, mmdLinear, mmdRff, drawRff, mmdPermutationTest,
@@ -13,5 +15,3 @@ export {
 } from "./wasserstein.js";
 export { blackBoxShiftEstimation, classPriors, type LabelShiftEstimate } from "./label-shift.js";
 export { logME, leep, hScore, type LogMeResult } from "./transferability.js";
-export { assess, decideVerdict, predictTargetError, type AssessOptions, type AssessReport, type RiskLevel, type DomainSummary as AssessDomainSummary, type Interval as AssessInterval } from "./assess.js";
-export { formatAssessText, assessSections } from "./assess-text.js";

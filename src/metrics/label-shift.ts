@@ -4,6 +4,7 @@
 // importance weights w[j] = q(y = j)/p(y = j) by C·w = μ. Solving it gives the target class priors q = w ⊙ p
 // without a single target label. The classifier is trained on one half of the source and C is estimated on
 // the other half.
+import { countCorrect } from "./accuracy.js";
 import type { Matrix } from "../core/matrix.js";
 import type { LabelledDomain } from "../core/domain.js";
 import type { Rng } from "../core/rng.js";
@@ -40,13 +41,12 @@ export function blackBoxShiftEstimation(source: LabelledDomain, targetX: Matrix,
   const predVal = clf.predict(std.apply(source.X.takeRows(b)));
   const C = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const p = new Array<number>(k).fill(0);
-  let correct = 0;
+  const yVal = Int32Array.from(b, (i) => source.y[i]!);
   for (let t = 0; t < b.length; t++) {
-    const yt = source.y[b[t]!]!;
-    C[predVal[t]!]![yt]! += 1 / b.length;
-    p[yt]! += 1 / b.length;
-    if (predVal[t] === yt) correct++;
+    C[predVal[t]!]![yVal[t]!]! += 1 / b.length;
+    p[yVal[t]!]! += 1 / b.length;
   }
+  const correct = countCorrect(predVal, yVal);
   const predT = clf.predict(std.apply(targetX));
   const mu = new Array<number>(k).fill(0);
   for (const v of predT) mu[v]! += 1 / predT.length;

@@ -16,7 +16,8 @@ import { assertSameColumns } from "../core/validate.js";
 import { kernels } from "../engine/kernels/index.js";
 import { LogisticRegression } from "../estimators/logreg.js";
 import { drawRff, medianBandwidth } from "./mmd.js";
-import { fitStandardizer, halves, subsampleRows, normalQuantile } from "./util.js";
+import { fitStandardizer, halves, subsampleRows } from "./util.js";
+import { normalQuantile } from "../core/stats.js";
 
 export type DomainClassifierFeatures = "linear" | "rbf";
 

@@ -1,6 +1,6 @@
 // One self-contained HTML page from plain sections: inline CSS, figures as data URIs, no scripts and a
 // Content-Security-Policy that forbids every network request, so the report works offline forever.
-import { writeFileAtomic } from "../data/io/atomic.js";
+import { writeFileAtomic } from "../core/atomic.js";
 import { TransferLabError } from "../core/errors.js";
 import type { RenderedFigure } from "./render.js";
 

@@ -1,4 +1,6 @@
-// report/: figure specs, SVG/PNG rendering with the bundled font, and the self-contained HTML report.
+// report/: figure specs, SVG/PNG rendering with the bundled font, the self-contained HTML report, and every
+// command's page built from its results (demo, assess). Importing it loads vega and resvg: the CLI imports it
+// inside the command that writes a page.
 export * from "./figures.js";
 export * from "./render.js";
 export * from "./html.js";
@@ -6,3 +8,6 @@ export { PALETTE, BASELINE_GREYS, SHAPES, CONFIG as FIGURE_CONFIG, type VlSpec }
 export { bundledFontMetrics, loadFontMetrics, fontDir, FONT_FAMILY, type FontMetrics } from "./fontMetrics.js";
 export { evaluationFigure, type EvaluatedMethod } from "./evaluation.js";
 export { selectionPage, type SelectionView } from "./selection-page.js";
+export { formatAssessText, assessSections } from "./assess-text.js";
+export { writeAssessOutputs, writeAssessFigures } from "./assess-page.js";
+export { writeDemoOutputs, writeDemoFigures, demoReportPage, demoJsonSummary, DEMO_FIGURES, type DemoFigure, type WriteDemoOptions } from "./demo-page.js";

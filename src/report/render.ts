@@ -2,7 +2,7 @@
 // so every machine draws the same pixels and text never silently disappears.
 import { Resvg } from "@resvg/resvg-js";
 import { join } from "node:path";
-import { writeFileAtomic } from "../data/io/atomic.js";
+import { writeFileAtomic } from "../core/atomic.js";
 import { TransferLabError } from "../core/errors.js";
 import { fontDir, FONT_FAMILY, FONT_FILES } from "./fontMetrics.js";
 import type { VlSpec } from "./theme.js";

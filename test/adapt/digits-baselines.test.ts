@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { resolveDomainPair } from "../../src/data/registry.js";
 import { evaluate } from "../../src/experiment/evaluate.js";
 import { getMethod } from "../../src/adapt/registry.js";
-import { splitTargetForProtocol } from "../../src/experiment/protocol.js";
-import { scalePair } from "../../src/experiment/scale.js";
+import { splitTargetForProtocol } from "../../src/data/protocol-split.js";
+import { scalePair } from "../../src/data/prepare.js";
 import { Rng } from "../../src/core/rng.js";
 import { estimatorFactory } from "../../src/estimators/registry.js";
 

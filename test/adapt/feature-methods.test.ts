@@ -11,7 +11,7 @@ import { subspaceAlignment } from "../../src/adapt/feature/subspace-alignment.js
 import { tcaFit } from "../../src/adapt/feature/tca.js";
 import { jdaFit } from "../../src/adapt/feature/jda.js";
 import { augmentFeatures } from "../../src/adapt/feature/augment.js";
-import { covariance, generalizedSymEig, invSqrtmSym, matmul, sqrtmSym, toMat64 } from "../../src/adapt/feature/linalg.js";
+import { covariance, generalizedSymEig, invSqrtmSym, matmul, sqrtmSym, toMat64 } from "../../src/core/linalg.js";
 
 const ref = JSON.parse(readFileSync(new URL("../fixtures/adapt/feature/feature_reference.json", import.meta.url), "utf8"));
 const Xs = Matrix.from(ref.Xs), Xt = Matrix.from(ref.Xt), Xnew = Matrix.from(ref.Xnew);

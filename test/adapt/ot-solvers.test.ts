@@ -10,7 +10,7 @@ import { emdPlan } from "../../src/adapt/ot/emd.js";
 import { sinkhornLpl1Plan } from "../../src/adapt/ot/lpl1.js";
 import { linearMongeMap } from "../../src/adapt/ot/linear-map.js";
 import { barycentricMap, displacementMap } from "../../src/adapt/ot/mapping.js";
-import { mat64, type Mat64 } from "../../src/adapt/feature/linalg.js";
+import { mat64, type Mat64 } from "../../src/core/linalg.js";
 import { Rng } from "../../src/core/rng.js";
 
 const ref = JSON.parse(readFileSync(new URL("../fixtures/adapt/ot/ot_reference.json", import.meta.url), "utf8"));

@@ -9,7 +9,7 @@ import { Rng } from "../../src/core/rng.js";
 import { relErr, flat } from "./reference.js";
 import { sqeuclideanCost } from "../../src/adapt/ot/cost.js";
 import { sinkhornPlan, type SinkhornResult } from "../../src/adapt/ot/sinkhorn.js";
-import { mat64, type Mat64 } from "../../src/adapt/feature/linalg.js";
+import { mat64, type Mat64 } from "../../src/core/linalg.js";
 import { getMethod } from "../../src/adapt/registry.js";
 import { KnnClassifier } from "../../src/estimators/knn.js";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { runDemo, resolveDemoSettings } from "../../src/experiment/demo.js";
 import { demoResultsSchema } from "../../src/experiment/demo-schema.js";
-import { writeDemoOutputs, DEMO_FIGURES } from "../../src/cli/demo-report.js";
+import { writeDemoOutputs, DEMO_FIGURES } from "../../src/report/demo-page.js";
 import { demoSeeds, demoOptionsFrom } from "../../src/cli/commands/demo.js";
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

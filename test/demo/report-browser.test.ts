@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runDemo } from "../../src/experiment/demo.js";
-import { writeDemoOutputs, DEMO_FIGURES } from "../../src/cli/demo-report.js";
+import { writeDemoOutputs, DEMO_FIGURES } from "../../src/report/demo-page.js";
 import { browserTestOptions, viewPages } from "../report/chromium.js";
 import { tempDir } from "../tmp.js";
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/core/rng.js";
 import { labelledTargetError, expectedCalibrationError, gateLabelFree } from "../../src/experiment/target-error.js";
-import { wilson } from "../../src/metrics/assess.js";
+import { wilson } from "../../src/core/stats.js";
 
 test("random labelled rows: the error and its Wilson interval", () => {
   const y = Int32Array.from({ length: 40 }, (_, i) => i % 2), pred = y.map((v, i) => (i < 10 ? 1 - v : v));

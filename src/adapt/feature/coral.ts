@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Matrix } from "../../core/matrix.js";
 import { defineFeatureMethod } from "../base.js";
 import { identityMap } from "../target-map.js";
-import { addDiagonal, addRowVector, center, colMeans, covariance, invSqrtmSym, matmul, sqrtmSym, toMat64, toMatrix, type Mat64 } from "./linalg.js";
+import { addDiagonal, addRowVector, center, colMeans, covariance, invSqrtmSym, matmul, sqrtmSym, toMat64, toMatrix, type Mat64 } from "../../core/linalg.js";
 
 export interface CoralOptions {
   /** Regularisation added to both covariance diagonals (the paper's "+ eye(d)" is lambda = 1). */

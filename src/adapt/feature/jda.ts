@@ -9,7 +9,7 @@ import { defineFeatureMethod, numClassesOf, throwIfAborted } from "../base.js";
 import { linearMap, type TargetMap } from "../target-map.js";
 import type { Labels } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
-import { fixSigns, generalizedSymEig, mat64, matmul, toMat64, topColumns, type Mat64 } from "./linalg.js";
+import { fixSigns, generalizedSymEig, mat64, matmul, toMat64, topColumns, type Mat64 } from "../../core/linalg.js";
 
 export interface JdaOptions {
   dim: number;

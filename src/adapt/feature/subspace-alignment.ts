@@ -6,7 +6,7 @@ import type { Matrix } from "../../core/matrix.js";
 import { defineFeatureMethod } from "../base.js";
 import { linearMap, type TargetMap } from "../target-map.js";
 import { TransferLabError } from "../../core/errors.js";
-import { center, colMeans, covariance, fixSigns, matmul, symEig, toMat64, toMatrix, topColumns, type Mat64 } from "./linalg.js";
+import { center, colMeans, covariance, fixSigns, matmul, symEig, toMat64, toMatrix, topColumns, type Mat64 } from "../../core/linalg.js";
 
 export interface SubspaceAlignment {
   /** Source basis Ps (d×k), target basis Pt (d×k), alignment M = Psᵀ·Pt (k×k). */

@@ -7,7 +7,7 @@ import { fitsBudget, formatBytes, requireBudget, throwIfAborted, defineFeatureMe
 import { TransferLabError } from "../../core/errors.js";
 import { rbfMatrix } from "../instance/rbf.js";
 import { matrixState, savableMap, type TargetMap } from "../target-map.js";
-import { fixSigns, generalizedSymEig, mat64, matmul, toMatrix, topColumns, type Mat64 } from "./linalg.js";
+import { fixSigns, generalizedSymEig, mat64, matmul, toMatrix, topColumns, type Mat64 } from "../../core/linalg.js";
 
 export type TcaKernel = { type: "linear" } | { type: "rbf"; gamma: number };
 

@@ -3,7 +3,7 @@ import type { Matrix } from "../../core/matrix.js";
 import { assertSameColumns } from "../../core/validate.js";
 import { kernels } from "../../engine/kernels/index.js";
 import { sqdistUnchecked } from "../../engine/kernels/js.js";
-import { mat64, type Mat64 } from "../feature/linalg.js";
+import { mat64, type Mat64 } from "../../core/linalg.js";
 
 export type CostNorm = "none" | "max" | "median";
 

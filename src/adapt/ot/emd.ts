@@ -7,7 +7,7 @@
 // (last blocking arc from the apex), which guards against cycling on degenerate pivots. Written for this project;
 // it returns an exact vertex of the transport polytope, not an approximation.
 import { TransferLabError } from "../../core/errors.js";
-import { mat64, type Mat64 } from "../feature/linalg.js";
+import { mat64, type Mat64 } from "../../core/linalg.js";
 
 export interface EmdOptions {
   /** Pivot limit (POT's numItermax default is 100000; we scale with the problem size). */

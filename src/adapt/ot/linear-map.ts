@@ -3,7 +3,7 @@
 // A = Σs^{-1/2} (Σs^{1/2} Σt Σs^{1/2})^{1/2} Σs^{-1/2}, b = μt − μs·A. Covariances are the biased (1/n)
 // estimates plus reg·I, as POT's ot.da.OT_mapping_linear.
 import type { Matrix } from "../../core/matrix.js";
-import { addDiagonal, addRowVector, colMeans, covariance, invSqrtmSym, matmul, sqrtmSym, toMat64, toMatrix, type Mat64 } from "../feature/linalg.js";
+import { addDiagonal, addRowVector, colMeans, covariance, invSqrtmSym, matmul, sqrtmSym, toMat64, toMatrix, type Mat64 } from "../../core/linalg.js";
 
 export interface LinearMongeMap {
   A: Mat64;

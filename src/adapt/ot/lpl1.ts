@@ -5,7 +5,7 @@
 // ot.da.sinkhorn_lpl1_mm, so plans agree iterate by iterate.
 import type { Labels } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
-import { mat64, type Mat64 } from "../feature/linalg.js";
+import { mat64, type Mat64 } from "../../core/linalg.js";
 import { sinkhornPlan } from "./sinkhorn.js";
 
 export interface Lpl1Options {

@@ -3,7 +3,7 @@
 // the displacement of their nearest training source point (POT's ot.da out-of-sample transform):
 // x ↦ x + (x̂_k − x_k), k = argmin_k ‖x − x_k‖².
 import { Matrix } from "../../core/matrix.js";
-import type { Mat64 } from "../feature/linalg.js";
+import type { Mat64 } from "../../core/linalg.js";
 
 /** Barycentric images of the training source points (rows with no mass stay at zero, as POT). */
 export function barycentricMap(plan: Mat64, Xt: Matrix): Matrix {

@@ -10,7 +10,7 @@
 // after the first step); kernel: "truncated" (Schmitzer's kernel truncation, below) iterates on the ~1.5 % that
 // is not, with a proven bound on the plan mass it neglects.
 import { TransferLabError } from "../../core/errors.js";
-import { mat64, type Mat64 } from "../feature/linalg.js";
+import { mat64, type Mat64 } from "../../core/linalg.js";
 import { kernels } from "../../engine/kernels/index.js";
 
 export interface SinkhornOptions {

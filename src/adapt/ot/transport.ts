@@ -9,7 +9,7 @@ import type { Labels } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
 import { denseBytes, fitsBudget, formatBytes, memoryBudget, requireBudget, throwIfAborted } from "../base.js";
 import type { FitContext } from "../types.js";
-import type { Mat64 } from "../feature/linalg.js";
+import type { Mat64 } from "../../core/linalg.js";
 import { normalizeCost, sqeuclideanCost, uniformWeights, type CostNorm } from "./cost.js";
 import { barycentricMap, displacementMap, type SourceMap } from "./mapping.js";
 

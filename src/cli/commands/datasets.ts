@@ -7,7 +7,7 @@ import { TransferLabError } from "../../core/errors.js";
 import {
   DATASETS, PAIRS, generators, datasetInfo, parsePairName, resolveDomainPair, writeDomain, isDataFileName, loadDomain, type WriteFormat, type DomainPair,
 } from "../../data/index.js";
-import { writeFileAtomic } from "../../data/io/atomic.js";
+import { writeFileAtomic } from "../../core/atomic.js";
 import { encodeGrayPng, imageStrip } from "../../data/image/png.js";
 import { featureMean, summarizeDomain, summarizeShift } from "../../data/summary.js";
 import { parseInteger } from "../args.js";

@@ -2,8 +2,7 @@
 // (results.json, figures, report.html) and prints the summary table (or JSON with --json).
 import type { Command } from "commander";
 import { invalidParam } from "../../core/errors.js";
-import { runDemo, demoSummaryTable, type DemoOptions } from "../../experiment/demo.js";
-import { writeDemoOutputs, demoJsonSummary } from "../demo-report.js";
+import { runDemo, demoSummaryTable, type DemoOptions } from "../../experiment/index.js";
 
 interface RawOptions {
   seed?: string;
@@ -82,11 +81,14 @@ export function register(program: Command): void {
       let files: string[];
       let run;
       try {
+        // The report room (vega, resvg) loads only now, not at every command start.
+        const { writeDemoOutputs } = await import("../../report/index.js");
         run = await runDemo(options, { onProgress: bar ? (done, total, msg) => bar.update(done, total, msg) : undefined });
         files = await writeDemoOutputs(run, raw.out, { plots: raw.plots, onStage: bar ? (msg) => bar.task(msg) : undefined });
       } finally {
         bar?.stop();
       }
+      const { demoJsonSummary } = await import("../../report/index.js");
       if (raw.json) process.stdout.write(`${JSON.stringify(demoJsonSummary(run.results, raw.out), null, 2)}\n`);
       else if (!raw.quiet) process.stdout.write(`${demoSummaryTable(run.results)}\nWrote ${files.map((f) => `${raw.out}/${f}`).join(", ")}\n`);
     });

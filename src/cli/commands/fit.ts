@@ -3,9 +3,9 @@
 import type { Command } from "commander";
 import { TransferLabError } from "../../core/errors.js";
 import { loadDomain } from "../../data/load.js";
-import { writeCsvAtomic } from "../../data/io/atomic.js";
+import { writeCsvAtomic } from "../../core/atomic.js";
 import { fitModel, TransferModel } from "../../experiment/model.js";
-import type { Scale } from "../../experiment/scale.js";
+import type { Scale } from "../../data/prepare.js";
 import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
 import { parseInteger } from "../args.js";
 import { loadUserData } from "../target-data.js";

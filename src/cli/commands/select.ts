@@ -3,11 +3,11 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { TransferLabError } from "../../core/errors.js";
-import { writeFileAtomic } from "../../data/io/atomic.js";
+import { writeFileAtomic } from "../../core/atomic.js";
 import { buildReportHtml } from "../../report/html.js";
 import { selectionPage } from "../../report/selection-page.js";
 import { expandCandidates, formatSelection, runSelection } from "../../experiment/select.js";
-import { applyScale, scalePair, type Scale } from "../../experiment/scale.js";
+import { applyScale, scalePair, type Scale } from "../../data/prepare.js";
 import { VALIDATORS } from "../../selection/score.js";
 import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
 import { parseGridFlags, parseInteger, parseRule, parseValidators } from "../args.js";

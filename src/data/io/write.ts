@@ -1,7 +1,7 @@
 // Writing domains: CSV (header + label as class name), NPY (X only), NPZ (X, y, names), Parquet. All atomic.
 import type { Domain } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileAtomic } from "../../core/atomic.js";
 import { encodeNpy, zipStore } from "./npy.js";
 import { encodeParquet } from "./parquet.js";
 

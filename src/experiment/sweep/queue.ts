@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { TransferLabError } from "../../core/errors.js";
-import { writeFileAtomic } from "../../data/io/atomic.js";
+import { writeFileAtomic } from "../../core/atomic.js";
 import { createFitPool } from "../fit-pool.js";
 import type { FitOutcome } from "../fit-task.js";
 import { decodeOutcome, encodeOutcome, type WireOutcome } from "./journal.js";

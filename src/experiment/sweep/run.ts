@@ -4,13 +4,13 @@
 // Tasks run here on a fit pool, or through an executor (the BullMQ queue). At the end each evaluation is scored
 // by evaluate's scorer, and the evaluations of one pair × estimator × labels × protocol merge into one table.
 import { join } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../../data/io/atomic.js";
+import { writeFileAtomic, writeJsonAtomic } from "../../core/atomic.js";
 import { TransferLabError } from "../../core/errors.js";
 import type { DomainPair } from "../../data/pair.js";
 import { createFitPool } from "../fit-pool.js";
 import type { FitOutcome, FitTask } from "../fit-task.js";
 import { formatEvaluation, planEvaluation, scoreEvaluation, type EvaluateResult, type EvaluationPlan } from "../evaluate.js";
-import { resolveScale } from "../scale.js";
+import { resolveScale } from "../../data/prepare.js";
 import type { MethodName } from "../../adapt/registry.js";
 import { Journal } from "./journal.js";
 import type { PairEntry, SweepSpec } from "./spec.js";

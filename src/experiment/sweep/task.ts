@@ -16,8 +16,8 @@ import type { FitTask } from "../fit-task.js";
 import { planEvaluation } from "../evaluate.js";
 import type { EstimatorName } from "../../estimators/registry.js";
 import type { MethodName } from "../../adapt/registry.js";
-import type { Protocol } from "../protocol.js";
-import type { Scale } from "../scale.js";
+import type { Protocol } from "../../data/protocol-split.js";
+import type { Scale } from "../../data/prepare.js";
 import type { PairEntry } from "./spec.js";
 
 /** Bumped when a change to the code alters a task's result for the same inputs (journals then start afresh). */

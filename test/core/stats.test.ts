@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { summarize, pairedComparison, studentTCdf, studentTQuantile, transferVerdict } from "../../src/experiment/stats.js";
+import { summarize, pairedComparison, studentTCdf, studentTQuantile } from "../../src/core/stats.js";
+import { transferVerdict } from "../../src/experiment/verdict.js";
 
 // Reference values: standard Student-t tables (scipy.stats.t.ppf / t.cdf give the same digits).
 test("Student t quantiles and CDF match tables", () => {

@@ -15,18 +15,22 @@ import { LogisticRegression } from "../estimators/logreg.js";
 import {
   medianBandwidth, medianKernel, mixtureKernel, mmdLinear, mmdRff, drawRff, mmdPermutationTest, exactTestBytes,
   type MmdEstimates, type LinearMmd, type RffMmd,
-} from "./mmd.js";
-import { proxyADistance, type ProxyADistance } from "./proxy-a-distance.js";
-import { coralDistance } from "./coral.js";
-import { slicedWasserstein, perFeatureShift, type FeatureShift } from "./wasserstein.js";
-import { blackBoxShiftEstimation, classPriors, type LabelShiftEstimate } from "./label-shift.js";
-import { logME, leep, hScore } from "./transferability.js";
-import { checkLabelShift, type LabelShiftValidity } from "./label-shift-check.js";
-import { drawLabelled } from "../experiment/protocol.js";
-import { labelledTargetError, sourceModelTargetError, type SourceModelTargetError } from "../experiment/target-error.js";
-import { fitStandardizer, halves, subsampleRows, normalQuantile } from "./util.js";
+} from "../metrics/mmd.js";
+import { proxyADistance, type ProxyADistance } from "../metrics/proxy-a-distance.js";
+import { coralDistance } from "../metrics/coral.js";
+import { slicedWasserstein, perFeatureShift, type FeatureShift } from "../metrics/wasserstein.js";
+import { blackBoxShiftEstimation, classPriors, type LabelShiftEstimate } from "../metrics/label-shift.js";
+import { logME, leep, hScore } from "../metrics/transferability.js";
+import { checkLabelShift, type LabelShiftValidity } from "../metrics/label-shift-check.js";
+import { drawLabelled } from "../data/protocol-split.js";
+import { labelledTargetError, sourceModelTargetError, type SourceModelTargetError } from "./target-error.js";
+import { fitStandardizer, halves, subsampleRows } from "../metrics/util.js";
+import { DEFAULT_MEMORY_BUDGET } from "../core/budget.js";
+import { wilson } from "../core/stats.js";
+import { countCorrect } from "../metrics/accuracy.js";
 
-export type RiskLevel = "low" | "medium" | "high";
+import type { RiskLevel } from "./verdict.js";
+export type { RiskLevel };
 
 export interface AssessOptions {
   seed?: number;
@@ -152,16 +156,6 @@ function countClasses(y: ArrayLike<number>, k: number): number[] {
   return c;
 }
 
-/** Wilson score interval for a proportion. */
-export function wilson(errors: number, n: number, level = 0.95): [number, number] {
-  if (n === 0) return [0, 1];
-  const z = normalQuantile(1 - (1 - level) / 2);
-  const p = errors / n, z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
-
 /** Largest label (a loop: spreading a million labels into Math.max overflows the call stack). */
 export function maxLabel(y: ArrayLike<number>): number {
   let k = -1;
@@ -169,11 +163,7 @@ export function maxLabel(y: ArrayLike<number>): number {
   return k;
 }
 
-function errorsOf(pred: Int32Array, y: ArrayLike<number>): number {
-  let e = 0;
-  for (let i = 0; i < pred.length; i++) if (pred[i] !== y[i]) e++;
-  return e;
-}
+const errorsOf = (pred: Int32Array, y: ArrayLike<number>): number => pred.length - countCorrect(pred, y);
 
 function takeLabels(y: Int32Array, idx: ArrayLike<number>): Int32Array {
   return Int32Array.from({ length: idx.length }, (_, t) => y[idx[t]!]!);
@@ -220,7 +210,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   const rng = new Rng(seed);
   const alpha = opts.alpha ?? 0.05;
   const level = 1 - alpha;
-  const budget = opts.memoryBudget ?? 2 * GB;
+  const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
   if (!(budget > 0)) throw invalidParam("memoryBudget", `must be a positive number of bytes, got ${budget}`);
   const P = opts.permutations ?? 500;
   if (source.X.cols !== target.X.cols) {

@@ -1,5 +1,6 @@
-// Statistics for results over seeds: summaries with 95 % confidence intervals, and the paired comparison of a
-// method against a baseline (wins/ties/losses, paired t-test) that makes negative transfer visible.
+// Basic statistics (shared service): summaries over seeds with 95 % confidence intervals, the paired comparison
+// of a method against a baseline (wins/ties/losses, paired t-test), Student's t, the normal quantile and the
+// Wilson interval of a proportion. Words for what the numbers mean (verdicts) live in experiment/verdict.ts.
 
 export interface Summary {
   n: number;
@@ -53,14 +54,6 @@ export function pairedComparison(method: readonly number[], baseline: readonly n
     }
   }
   return { wins, ties, losses, meanDiff, pValue: Math.min(1, Math.max(0, pValue)), test: "paired t-test" };
-}
-
-export type TransferVerdict = "positive transfer" | "negative transfer" | "no significant transfer";
-
-export function transferVerdict(cmp: PairedComparison, alpha = 0.05): TransferVerdict {
-  if (cmp.pValue < alpha && cmp.meanDiff > 0) return "positive transfer";
-  if (cmp.pValue < alpha && cmp.meanDiff < 0) return "negative transfer";
-  return "no significant transfer";
 }
 
 /** Student's t CDF via the regularised incomplete beta function. */
@@ -118,4 +111,32 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
     if (Math.abs(delta - 1) < 1e-15) break;
   }
   return (Math.exp(lnFront) * f) / a;
+}
+
+/** Standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (p <= 0) return -Infinity;
+  if (p >= 1) return Infinity;
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const dd = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((dd[0]! * q + dd[1]!) * q + dd[2]!) * q + dd[3]!) * q + 1);
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5, r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+/** Wilson score interval for a proportion. */
+export function wilson(errors: number, n: number, level = 0.95): [number, number] {
+  if (n === 0) return [0, 1];
+  const z = normalQuantile(1 - (1 - level) / 2);
+  const p = errors / n, z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }

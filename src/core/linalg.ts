@@ -1,10 +1,10 @@
-// Small dense float64 linear algebra for the feature and OT methods. Decompositions come from ml-matrix
+// Small dense float64 linear algebra (shared service: feature and OT methods, data summaries). Decompositions come from ml-matrix
 // (symmetric EVD, Cholesky); this file only adapts storage (row-major Float64Array) and adds the few
 // compositions we need (covariance, symmetric matrix functions, generalized symmetric eigenproblem).
 // Float64 throughout: covariance square roots and their inverses amplify float32 rounding.
 import { EigenvalueDecomposition, CholeskyDecomposition, Matrix as MlMatrix } from "ml-matrix";
-import { Matrix } from "../../core/matrix.js";
-import { TransferLabError } from "../../core/errors.js";
+import { Matrix } from "./matrix.js";
+import { TransferLabError } from "./errors.js";
 
 /** A dense row-major float64 matrix. */
 export interface Mat64 {

@@ -8,8 +8,8 @@ import { Matrix } from "../../src/core/matrix.js";
 import { takeDomainRows } from "../../src/core/domain.js";
 import { referencePair } from "../../src/data/generators/reference.js";
 import { resolveDomainPair } from "../../src/data/registry.js";
-import { assess, type RiskLevel } from "../../src/metrics/assess.js";
-import { formatAssessText } from "../../src/metrics/assess-text.js";
+import { assess, type RiskLevel } from "../../src/experiment/assess.js";
+import { formatAssessText } from "../../src/report/assess-text.js";
 import { tempDir } from "../tmp.js";
 
 const rank: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
@@ -167,7 +167,7 @@ test("large labelled domains do not overflow the stack (labels are scanned, not 
 });
 
 test("label-free target-error predictions (ATC, DoC) on a hand-computed case", async () => {
-  const { predictTargetError } = await import("../../src/metrics/assess.js");
+  const { predictTargetError } = await import("../../src/experiment/assess.js");
   const P = (rows: number[][]) => Matrix.from(rows);
   // Source: confidences 0.9, 0.8, 0.7, 0.6; the last is wrong → accuracy 0.75, so t = 0.6 (3 rows above it).
   const src = P([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.6, 0.4]]);

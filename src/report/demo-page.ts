@@ -1,15 +1,13 @@
-// Writes what `transferlab demo` produces: the five figures (SVG + PNG), report.html and results.json.
-// It lives beside the CLI because it joins two rooms: experiment results (src/experiment/demo.ts) and the
-// report builders (src/report/), which may not import each other in that direction.
+// Writes what `transferlab demo` produces: the five figures (SVG + PNG), report.html and results.json, built
+// from the experiment's results (src/experiment/demo.ts).
 import { join } from "node:path";
 import { TransferLabError } from "../core/errors.js";
-import { writeJsonAtomic } from "../data/io/atomic.js";
+import { writeJsonAtomic } from "../core/atomic.js";
 import { demoResultsSchema, type DemoResults } from "../experiment/demo-schema.js";
 import type { DemoRun } from "../experiment/demo.js";
-// The report and t-SNE modules (vega, vega-lite, resvg) are loaded only when figures are made, so a
-// --no-plots run does not pay for importing them.
-import type { RenderedFigure } from "../report/render.js";
-import type { ReportPage, Tone } from "../report/html.js";
+// The figure and t-SNE modules are loaded only when figures are made, so a --no-plots run does not pay for them.
+import type { RenderedFigure } from "./render.js";
+import type { ReportPage, Tone } from "./html.js";
 
 export const DEMO_FIGURES = ["domain_comparison", "performance_comparison", "feature_space_tsne", "confusion_matrices", "label_efficiency"] as const;
 
@@ -35,7 +33,7 @@ export async function writeDemoFigures(run: DemoRun, outDir: string, onStage?: (
   const seedText = nSeeds > 1 ? `${nSeeds} seeds` : `seed ${r.seeds[0]}`;
   const out: DemoFigure[] = [];
   const [{ domainComparison, performanceComparison, featureSpaceTsne, confusionMatrices, labelEfficiency, scatterPoints }, { writeFigure }, { tsne, trustworthiness }] =
-    await Promise.all([import("../report/figures.js"), import("../report/render.js"), import("../metrics/tsne.js")]);
+    await Promise.all([import("./figures.js"), import("./render.js"), import("../metrics/tsne.js")]);
 
   onStage?.("figure: domain comparison");
   out.push({
@@ -205,7 +203,7 @@ export async function writeDemoOutputs(run: DemoRun, outDir: string, opts: Write
     const figures = await writeDemoFigures(run, outDir, opts.onStage);
     for (const f of figures) files.push(`${f.figure.name}.svg`, `${f.figure.name}.png`);
     opts.onStage?.("report.html");
-    const { writeReportHtml } = await import("../report/html.js");
+    const { writeReportHtml } = await import("./html.js");
     writeReportHtml(join(outDir, "report.html"), demoReportPage(run.results, figures));
     files.push("report.html");
     run.results.timings.figuresSeconds = (performance.now() - t0) / 1000;
