@@ -12,7 +12,7 @@ import { Rng } from "../src/core/rng.js";
 import { resolveDomainPair } from "../src/data/registry.js";
 import { evaluate } from "../src/experiment/evaluate.js";
 import { scalePair } from "../src/data/prepare.js";
-import { splitTargetForProtocol } from "../src/data/protocol-split.js";
+import { splitTargetForProtocol } from "../src/data/split.js";
 import { methodNames, type MethodName } from "../src/adapt/registry.js";
 
 /** Issue 6's reference accuracies (%), scikit-learn 1.2.1 + POT 0.8.2. */

@@ -8,7 +8,7 @@ import { resolveDomainPair } from "../src/data/registry.js";
 import { evaluate } from "../src/experiment/evaluate.js";
 import { expandCandidates, runSelection } from "../src/experiment/select.js";
 import { scalePair } from "../src/data/prepare.js";
-import { splitTargetForProtocol } from "../src/data/protocol-split.js";
+import { splitTargetForProtocol } from "../src/data/split.js";
 import { withoutLabels } from "../src/core/domain.js";
 import { Rng } from "../src/core/rng.js";
 import type { MethodName } from "../src/adapt/registry.js";

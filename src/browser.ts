@@ -33,7 +33,7 @@ export { KnnClassifier, type KnnParams } from "./estimators/knn.js";
 export { MlpClassifier, type MlpParams } from "./estimators/mlp.js";
 export { evaluate, formatEvaluation, formatComparison, formatP, notConverged, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
 export { setFitWorkerFactory, type WebWorkerFactory } from "./experiment/fit-pool.js";
-export type { Protocol } from "./data/protocol-split.js";
+export type { Protocol } from "./data/split.js";
 export type { Scale } from "./data/prepare.js";
 
 // SVG figures (Vega-Lite specs → SVG strings).

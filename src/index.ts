@@ -35,7 +35,7 @@ export { MlpClassifier, type MlpParams } from "./estimators/mlp.js";
 
 // Experiments: will transfer help (assess), does it help (evaluate), the reference experiment (demo).
 export { evaluate, formatEvaluation, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
-export type { Protocol } from "./data/protocol-split.js";
+export type { Protocol } from "./data/split.js";
 export type { Scale } from "./data/prepare.js";
 export { assess, type AssessOptions, type AssessReport, type RiskLevel } from "./experiment/assess.js";
 export { formatAssessText } from "./report/assess-text.js";

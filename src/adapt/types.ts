@@ -1,21 +1,15 @@
 // The one method contract (see DESIGN.md): every adaptation method is an Adapter; its family decides what it
 // implements, and the shared base in ./base.ts does the rest (validation, training the final estimator,
 // prediction through the learned map).
-import type { Domain, LabelledDomain, UnlabelledDomain, Labels } from "../core/domain.js";
+import type { Domain, Labels, FitData } from "../core/domain.js";
 import type { Matrix } from "../core/matrix.js";
 import type { Rng } from "../core/rng.js";
 import type { Estimator, EstimatorFactory } from "../estimators/types.js";
 
 export type Family = "baseline" | "instance" | "feature" | "ot" | "deep" | "parameter" | "self-training";
 
-/** What a method may see. The target-test split is not here, and `target` carries no labels. */
-export interface FitData {
-  source: LabelledDomain;
-  /** Unlabelled target inputs (transductive: every target input; inductive: a disjoint unlabelled part). */
-  target: UnlabelledDomain;
-  /** The few labelled target points, when the setting has them. */
-  targetLabelled?: LabelledDomain;
-}
+/** What a method may see (defined in core/domain.ts, where data/'s splits can build it too). */
+export type { FitData };
 
 export interface ProgressReporter {
   (fraction: number, message?: string): void;

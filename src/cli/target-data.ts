@@ -7,7 +7,7 @@ import { Rng } from "../core/rng.js";
 import { TransferLabError } from "../core/errors.js";
 import { isDataFileName, loadSourceTarget, splitByLabel } from "../data/load.js";
 import { resolveDomainPair } from "../data/registry.js";
-import { drawLabelled } from "../data/protocol-split.js";
+import { drawLabelled } from "../data/split.js";
 import type { Scale } from "../data/prepare.js";
 
 export interface UserData {

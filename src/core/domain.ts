@@ -61,3 +61,13 @@ export function checkLabelsLength(d: Domain): void {
     throw shapeMismatch(`domain '${d.name}' has ${d.X.rows} rows but ${d.y.length} labels`);
   }
 }
+
+/** What a method may see (adapt/'s contract; the splits in data/ build it). The target-test split is not here,
+ * and `target` carries no labels. */
+export interface FitData {
+  source: LabelledDomain;
+  /** Unlabelled target inputs (transductive: every target input; inductive: a disjoint unlabelled part). */
+  target: UnlabelledDomain;
+  /** The few labelled target points, when the setting has them. */
+  targetLabelled?: LabelledDomain;
+}

@@ -10,7 +10,7 @@ export { writeDomain, encodeCsv, encodeNpz, formatFloat32, type WriteFormat } fr
 export type { DomainPair, ScalingInfo } from "./pair.js";
 export { encodeGrayPng, imageStrip } from "./image/png.js";
 export { summarizeDomain, summarizeShift, featureMean, type DomainSummary, type ShiftSummary } from "./summary.js";
-export { applyScaling, featureStats, standardizeWith, scaleDomain, type ScalingRule } from "./scaling.js";
+export { applyScaling, featureStats, standardizeWith, scaleDomain, prepare, resolveScale, scalePair, applyScale, type ScalingRule, type Scale, type ScaleInfo } from "./prepare.js";
 export { listDatasets, datasetInfo, loadNamedDomain, resolveDomainPair, parsePairName, parseGeneratorSpec, DATASETS, PAIRS,
   type DatasetInfo, type ResolveOptions, type PairSpec } from "./registry.js";
 export { loadMnist, loadMnist8x8, loadOptdigits, pixelNames } from "./datasets/digits.js";
@@ -19,4 +19,5 @@ export { generators, rotatedGaussians, twoMoons, MOONS_CENTRE, covariateShift, c
   type Generator, type TwoMoonsParams, type CovariateShiftParams, type PriorShiftParams, type ConditionalShiftParams, type SubspaceShiftParams } from "./generators/index.js";
 export { NumpyRandomState } from "./numpy-rng.js";
 export { referencePair, sampleGaussianClasses64, REFERENCE_DEFAULTS, type ReferencePair, type ReferencePairOptions, type NormalSource } from "./generators/reference.js";
-export { splitTarget, makeFitData, assertNoTestLabels, TestSet, type SplitOptions, type TargetSplit, type LabelledSize } from "./split.js";
+export { splitTarget, makeFitData, assertNoTestLabels, TestSet, rowsByClass, splitTargetForProtocol, drawLabelled, splitFromLabelled, nestedStratifiedOrder, nestedStratifiedSubset,
+  type SplitOptions, type TargetSplit, type LabelledSize, type Protocol, type ProtocolSplit } from "./split.js";

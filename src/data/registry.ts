@@ -7,7 +7,7 @@ import { DataError } from "./errors.js";
 import { loadMnist, loadMnist8x8, loadOptdigits } from "./datasets/digits.js";
 import { generators } from "./generators/index.js";
 import { loadSourceTarget, isDataFileName, type LoadOptions } from "./load.js";
-import { applyScaling, type ScalingRule } from "./scaling.js";
+import { applyScaling, type ScalingRule } from "./prepare.js";
 import type { DomainPair } from "./pair.js";
 import { requireLabels } from "../core/domain.js";
 

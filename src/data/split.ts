@@ -1,18 +1,16 @@
-// Target splits: a stratified few-shot labelled set, an unlabelled set and a test set, disjoint by construction
-// (one permutation per class, cut into consecutive pieces). The test set's labels live inside a TestSet and come
-// out only through labelsForScoring(); makeFitData refuses anything that carries them.
-import type { Domain, LabelledDomain, UnlabelledDomain, Labels } from "../core/domain.js";
+// The target splits, in one module:
+//  - splitTarget: a stratified few-shot labelled set, an unlabelled set and a test set, disjoint by construction
+//    (one permutation per class, cut into consecutive pieces). The test set's labels live inside a TestSet and
+//    come out only through labelsForScoring(); makeFitData refuses anything that carries them.
+//  - splitTargetForProtocol: the evaluate protocol's split per seed (K labelled per class, transductive or
+//    inductive), see below.
+//  - nestedStratifiedOrder/Subset: nested stratified subsets of a labelled set (the demo's label-count sweep).
+import type { Domain, LabelledDomain, UnlabelledDomain, Labels, FitData } from "../core/domain.js";
 import { takeDomainRows, withoutLabels, numClasses } from "../core/domain.js";
 import { Matrix } from "../core/matrix.js";
 import type { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 
-/** What a method may see — structurally adapt/types.ts's FitData (data/ may import core only). */
-export interface FitData {
-  source: LabelledDomain;
-  target: UnlabelledDomain;
-  targetLabelled?: LabelledDomain;
-}
 
 /** Held-out target data: features for prediction, labels only for scoring. It has no `y`, so it cannot be
  * passed where a labelled domain is expected. */
@@ -84,11 +82,17 @@ function allocate(total: number, sizes: number[]): number[] {
   return out;
 }
 
+/** Row indices of each class 0..k−1, in row order. */
+export function rowsByClass(y: Labels, k: number): number[][] {
+  const byClass: number[][] = Array.from({ length: k }, () => []);
+  for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
+  return byClass;
+}
+
 export function splitTarget(target: LabelledDomain, opts: SplitOptions): TargetSplit {
   const n = target.X.rows;
   const k = numClasses(target);
-  const byClass: number[][] = Array.from({ length: k }, () => []);
-  for (let i = 0; i < n; i++) byClass[target.y[i]!]!.push(i);
+  const byClass = rowsByClass(target.y, k);
   // One independent shuffle per class.
   for (const rows of byClass) opts.rng.shuffle(rows);
   const sizes = byClass.map((r) => r.length);
@@ -180,4 +184,103 @@ export function makeFitData(source: LabelledDomain, split: TargetSplit, opts: { 
 function concatUnlabelled(a: UnlabelledDomain, b: UnlabelledDomain): UnlabelledDomain {
   const X = a.X.rows === 0 ? b.X : b.X.rows === 0 ? a.X : Matrix.vstack([a.X, b.X]);
   return { name: a.name.replace(/-unlabelled$/, "-inputs"), X, featureNames: a.featureNames, classNames: a.classNames };
+}
+
+// ---- The evaluate protocol ----------------------------------------------------------------------------------
+// The evaluation protocol's target split, per seed: K labelled target points per class (stratified), the
+// unlabelled target the methods may see, and the test set that is only ever scored.
+//  - transductive (default): every target input is available, unlabelled, to the methods; the test set is every
+//    target point not drawn as labelled.
+//  - inductive: the target points not drawn as labelled are shuffled and halved: a disjoint unlabelled half
+//    for the methods, the other half for testing.
+// Labels of the test points never enter FitData: the target pool is stripped with withoutLabels, and test
+// labels live only in `testLabels`, used by the scorer.
+export type Protocol = "transductive" | "inductive";
+
+/** The evaluate protocol's split of one seed. */
+export interface ProtocolSplit {
+  labelled: LabelledDomain;
+  /** What methods see as `target` (no labels, by type and at runtime). */
+  unlabelled: UnlabelledDomain;
+  testX: Matrix;
+  /** For scoring only. */
+  testLabels: Labels;
+  /** The pool the oracle may train on, with labels (never given to a non-oracle method). */
+  oraclePool: LabelledDomain;
+  indices: { labelled: Int32Array; unlabelled: Int32Array; test: Int32Array };
+  /** E.g. classes too small to give K labelled points and still leave one for testing. */
+  notes: string[];
+}
+
+export function splitTargetForProtocol(target: LabelledDomain, perClass: number, protocol: Protocol, rng: Rng): ProtocolSplit {
+  const { labelled, notes } = drawLabelled(target, perClass, rng);
+  return splitFromLabelled(target, labelled, protocol, rng, notes);
+}
+
+/** Stratified draw of K labelled target points per class (keeping at least one per class for testing). */
+export function drawLabelled(target: LabelledDomain, perClass: number, rng: Rng): { labelled: Int32Array; notes: string[] } {
+  if (!Number.isInteger(perClass) || perClass < 0) throw new TransferLabError("INVALID_PARAMETER", `must be a non-negative integer, got ${perClass}`, { param: "target-labels-per-class" });
+  const k = Math.max(0, ...target.y) + 1;
+  const byClass = rowsByClass(target.y, k);
+  const labelled: number[] = [];
+  const shortClasses: string[] = [];
+  for (let c = 0; c < k; c++) {
+    const members = Int32Array.from(byClass[c]!);
+    rng.shuffle(members);
+    const take = Math.min(perClass, Math.max(0, members.length - 1));
+    if (take < perClass && members.length > 0) shortClasses.push(String(c));
+    for (let q = 0; q < take; q++) labelled.push(members[q]!);
+  }
+  labelled.sort((a, b) => a - b);
+  const notes = shortClasses.length ? [`classes ${shortClasses.join(", ")} have fewer than ${perClass + 1} target points: fewer labelled points drawn for them`] : [];
+  return { labelled: Int32Array.from(labelled), notes };
+}
+
+/** The rest of the split given the labelled indices; reads no label except those of the labelled points
+ * (and, for the oracle pool only, of the pool). */
+export function splitFromLabelled(target: LabelledDomain, labIdx: Int32Array, protocol: Protocol, rng: Rng, notes: string[] = []): ProtocolSplit {
+  const n = target.X.rows;
+  const isLab = new Uint8Array(n);
+  for (const i of labIdx) isLab[i] = 1;
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) if (!isLab[i]) rest.push(i);
+  let unl: Int32Array, test: Int32Array;
+  if (protocol === "transductive") {
+    unl = Int32Array.from({ length: n }, (_, i) => i);
+    test = Int32Array.from(rest);
+  } else if (protocol === "inductive") {
+    const r = Int32Array.from(rest);
+    rng.shuffle(r);
+    const half = Math.floor(r.length / 2);
+    unl = r.slice(0, half).sort();
+    test = r.slice(half).sort();
+  } else {
+    throw new TransferLabError("INVALID_PARAMETER", `unknown protocol '${String(protocol)}'`, { param: "protocol" }, "use transductive or inductive");
+  }
+  if (test.length === 0) throw new TransferLabError("TOO_FEW_LABELS", `no target points left for testing after drawing ${labIdx.length} labelled points`, { param: "target-labels-per-class" });
+  const pool = protocol === "transductive" ? unl : Int32Array.from([...labIdx, ...unl]).sort();
+  return {
+    labelled: takeDomainRows(target, labIdx, `${target.name} (labelled)`) as LabelledDomain,
+    unlabelled: withoutLabels(takeDomainRows(target, unl, `${target.name} (unlabelled)`)),
+    testX: target.X.takeRows(test),
+    testLabels: Int32Array.from(test, (i) => target.y[i]!),
+    oraclePool: takeDomainRows(target, pool, `${target.name} (oracle pool)`) as LabelledDomain,
+    indices: { labelled: labIdx, unlabelled: unl, test },
+    notes,
+  };
+}
+
+// ---- Nested stratified subsets (label-count sweeps) ---------------------------------------------------------
+
+/** Per class, the class's rows in a seeded random order; the first n/k of each give a nested stratified subset. */
+export function nestedStratifiedOrder(y: Labels, k: number, rng: Rng): number[][] {
+  return rowsByClass(y, k).map((rows) => Array.from(rng.permutation(rows.length), (j) => rows[j]!));
+}
+
+/** The first n rows of a nested stratified order (⌊n/k⌋ per class, the remainder to the first classes), sorted. */
+export function nestedStratifiedSubset(order: number[][], n: number): number[] {
+  const k = order.length;
+  const out: number[] = [];
+  for (let c = 0; c < k; c++) out.push(...order[c]!.slice(0, Math.floor(n / k) + (c < n % k ? 1 : 0)));
+  return out.sort((a, b) => a - b);
 }

@@ -8,6 +8,7 @@ import { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import type { Labels, LabelledDomain } from "../core/domain.js";
 import { NumpyRandomState } from "../data/numpy-rng.js";
+import { nestedStratifiedOrder, nestedStratifiedSubset } from "../data/index.js";
 import { referencePair, REFERENCE_DEFAULTS, type ReferencePair } from "../data/generators/reference.js";
 import { SVC } from "../estimators/svc.js";
 import { MmdTransferNetwork, MMD_TRANSFER_DEFAULTS } from "../adapt/deep/mmd-transfer.js";
@@ -129,20 +130,6 @@ export function demoData(settings: DemoSettings, seed: number): ReferencePair {
   });
 }
 
-/** Per class, the class's rows in a seeded random order; the first n/k of each give a nested stratified subset. */
-function stratifiedOrder(y: Labels, k: number, rng: Rng): number[][] {
-  const byClass = Array.from({ length: k }, () => [] as number[]);
-  y.forEach((c, i) => byClass[c]!.push(i));
-  return byClass.map((rows) => Array.from(rng.permutation(rows.length), (j) => rows[j]!));
-}
-
-function stratifiedSubset(order: number[][], n: number): number[] {
-  const k = order.length;
-  const out: number[] = [];
-  for (let c = 0; c < k; c++) out.push(...order[c]!.slice(0, Math.floor(n / k) + (c < n % k ? 1 : 0)));
-  return out.sort((a, b) => a - b);
-}
-
 function takeLabelled(d: LabelledDomain, rows: number[]): LabelledDomain {
   return { ...d, X: d.X.takeRows(rows), y: Int32Array.from(rows, (i) => d.y[i]!) };
 }
@@ -217,13 +204,13 @@ export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}):
 
     // Label efficiency: nested stratified subsets of the labelled target points; MMD transfer fine-tunes
     // from the same pretrained network (weights and Adam moments restored) for every subset size.
-    const order = stratifiedOrder(targetLabelled.y, k, root.fork("label-efficiency"));
+    const order = nestedStratifiedOrder(targetLabelled.y, k, root.fork("label-efficiency"));
     const labelEfficiency: SeedResult["labelEfficiency"] = [];
     for (const n of grid) {
       if (n === targetLabelled.X.rows) {
         labelEfficiency.push({ n, accuracy: { ...accuracy } });
       } else {
-        const subset = takeLabelled(targetLabelled, stratifiedSubset(order, n));
+        const subset = takeLabelled(targetLabelled, nestedStratifiedSubset(order, n));
         const s = await svmAccuracy(subset, targetTest);
         net.restore(pretrained);
         net.fineTune(subset.X, subset.y);

@@ -14,7 +14,7 @@ import type { Adapter, FitData } from "../adapt/types.js";
 import { getMethod, type MethodName } from "../adapt/registry.js";
 import type { DomainPair } from "../data/pair.js";
 import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
-import { splitTargetForProtocol, type Protocol } from "../data/protocol-split.js";
+import { splitTargetForProtocol, type Protocol } from "../data/split.js";
 import { selectionSummary, type SelectionSummary } from "./select-benchmark.js";
 import type { ValidatorName } from "../selection/score.js";
 import { applyScale, resolveScale, scalePair, type Scale, type ScaleInfo } from "../data/prepare.js";

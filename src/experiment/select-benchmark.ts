@@ -8,7 +8,7 @@ import type { LabelledDomain } from "../core/domain.js";
 import { withoutLabels } from "../core/domain.js";
 import { isScore, type ValidatorName } from "../selection/score.js";
 import { choose } from "../selection/guard.js";
-import { splitTargetForProtocol } from "../data/protocol-split.js";
+import { splitTargetForProtocol } from "../data/split.js";
 import { expandCandidates, runSelection, type CandidateSpec, type SelectOptions } from "./select.js";
 
 export interface ValidatorQuality {

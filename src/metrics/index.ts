@@ -14,4 +14,5 @@ export {
   type SlicedWasserstein, type SlicedWassersteinOptions, type FeatureShift,
 } from "./wasserstein.js";
 export { blackBoxShiftEstimation, classPriors, type LabelShiftEstimate } from "./label-shift.js";
+export { predictTargetError } from "./predicted-error.js";
 export { logME, leep, hScore, type LogMeResult } from "./transferability.js";

@@ -15,7 +15,7 @@ import type { Adapter, FitData, FitContext } from "../../src/adapt/types.js";
 import { ESTIMATORS } from "../../src/estimators/registry.js";
 import type { EstimatorName } from "../../src/estimators/registry.js";
 import { KnnClassifier } from "../../src/estimators/knn.js";
-import { splitTargetForProtocol, splitFromLabelled } from "../../src/data/protocol-split.js";
+import { splitTargetForProtocol, splitFromLabelled } from "../../src/data/split.js";
 
 const K = 3; // classes
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { resolveDomainPair } from "../../src/data/registry.js";
 import { evaluate } from "../../src/experiment/evaluate.js";
 import { getMethod } from "../../src/adapt/registry.js";
-import { splitTargetForProtocol } from "../../src/data/protocol-split.js";
+import { splitTargetForProtocol } from "../../src/data/split.js";
 import { scalePair } from "../../src/data/prepare.js";
 import { Rng } from "../../src/core/rng.js";
 import { estimatorFactory } from "../../src/estimators/registry.js";

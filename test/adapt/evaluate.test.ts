@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { Matrix, Rng } from "../../src/core/index.js";
 import type { LabelledDomain } from "../../src/core/index.js";
 import { evaluate, type EvaluateOptions } from "../../src/experiment/evaluate.js";
-import { splitTargetForProtocol } from "../../src/data/protocol-split.js";
+import { splitTargetForProtocol } from "../../src/data/split.js";
 import { summarize } from "../../src/core/stats.js";
 import { comparisonVerdict } from "../../src/experiment/compare.js";
 import { KnnClassifier } from "../../src/estimators/knn.js";

@@ -167,7 +167,7 @@ test("large labelled domains do not overflow the stack (labels are scanned, not 
 });
 
 test("label-free target-error predictions (ATC, DoC) on a hand-computed case", async () => {
-  const { predictTargetError } = await import("../../src/experiment/assess.js");
+  const { predictTargetError } = await import("../../src/metrics/predicted-error.js");
   const P = (rows: number[][]) => Matrix.from(rows);
   // Source: confidences 0.9, 0.8, 0.7, 0.6; the last is wrong → accuracy 0.75, so t = 0.6 (3 rows above it).
   const src = P([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3], [0.6, 0.4]]);

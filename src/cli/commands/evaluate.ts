@@ -5,7 +5,7 @@ import { TransferLabError } from "../../core/errors.js";
 import { resolveDomainPair } from "../../data/registry.js";
 import { evaluate, formatEvaluation, EVALUATE_DEFAULTS as D } from "../../experiment/evaluate.js";
 import type { Scale } from "../../data/prepare.js";
-import type { Protocol } from "../../data/protocol-split.js";
+import type { Protocol } from "../../data/split.js";
 import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
 import type { MethodName } from "../../adapt/registry.js";
 import { DEFAULT_MEMORY_BUDGET } from "../../adapt/base.js";

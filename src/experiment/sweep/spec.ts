@@ -11,7 +11,7 @@ import { getMethod } from "../../adapt/registry.js";
 import { estimatorFactory, type EstimatorName } from "../../estimators/registry.js";
 import { parseGeneratorSpec, parsePairName } from "../../data/registry.js";
 import { isDataFileName } from "../../data/load.js";
-import type { Protocol } from "../../data/protocol-split.js";
+import type { Protocol } from "../../data/split.js";
 import type { Scale } from "../../data/prepare.js";
 
 const label = z.union([z.string().min(1), z.number().int().min(0)]);

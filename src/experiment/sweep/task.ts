@@ -16,7 +16,7 @@ import type { FitTask } from "../fit-task.js";
 import { planEvaluation } from "../evaluate.js";
 import type { EstimatorName } from "../../estimators/registry.js";
 import type { MethodName } from "../../adapt/registry.js";
-import type { Protocol } from "../../data/protocol-split.js";
+import type { Protocol } from "../../data/split.js";
 import type { Scale } from "../../data/prepare.js";
 import type { PairEntry } from "./spec.js";
 
