@@ -202,6 +202,8 @@ export async function runWorker(url: string, opts: WorkerOptions = {}): Promise<
     lockDuration: opts.lockDurationMs ?? 30_000, stalledInterval: opts.stalledIntervalMs ?? 30_000, maxStalledCount: 3,
   });
   worker.on("error", (e) => opts.log?.(`queue: ${e.message}`));
+  await worker.waitUntilReady();
+  opts.log?.(`worker ${name} ready (${jobs} fit thread${jobs > 1 ? "s" : ""})`);
   worker.on("failed", (job, e) => opts.log?.(`${job?.id ?? "?"} failed (attempt ${job?.attemptsMade ?? "?"}): ${e.message}`));
   try {
     await new Promise<void>((resolve) => {
