@@ -1,4 +1,6 @@
-// `npm run bench -- sweep [--seeds N]`: one sweep of ≥ 200 tasks over the digit pairs and three generator pairs,
+// `npm run bench -- sweep [--seeds N]`: one sweep of ≥ 200 tasks (220 with the default 20 seeds: per pair and K,
+// source-only and CORAL once, target-only per seed) over the digit pairs and three generator pairs, mostly short
+// fits so that the queue's cost per task shows,
 // run four ways — here with --jobs 1 and --jobs 2, and through a BullMQ queue on a local redis-server (free
 // loopback port) with 1 and 2 `transferlab worker` processes (one fit thread each). Prints wall time, tasks/s
 // and the queue's overhead per task (queue wall − local wall, same parallelism, over the tasks), and checks that
@@ -20,12 +22,12 @@ function cli(args: string[]): { p: ChildProcess; exit: Promise<number | null>; e
 }
 
 export default async function main(args: string[]): Promise<void> {
-  const seeds = Number(args[args.indexOf("--seeds") + 1] ?? 10) || 10;
+  const seeds = Number(args[args.indexOf("--seeds") + 1] ?? 20) || 20;
   const dir = mkdtempSync(join(tmpdir(), "tl-bench-sweep-"));
   const spec = join(dir, "spec.json");
   writeFileSync(spec, JSON.stringify({
     pairs: ["mnist→optdigits", "optdigits→mnist", "moons?angle=40&n=400", "covariate?n=400", "subspace?n=400"],
-    methods: ["coral", "subspace-alignment", "feature-augmentation"],
+    methods: ["coral"],
     estimators: "knn", targetLabelsPerClass: [5, 10], seeds,
   }));
   const redis = await TestRedis.start(dir);
@@ -63,7 +65,7 @@ export default async function main(args: string[]): Promise<void> {
   const ref = runs[0]!;
   const same = runs.every((r) => r.preds.size === ref.preds.size && [...r.preds].every(([id, p]) => ref.preds.get(id) === p));
   const base = (r: Run) => (r.name.includes("2") ? runs[1]! : runs[0]!);
-  console.log(`CPU: ${cpus()[0]?.model} × ${cpus().length}; ${ref.tasks} tasks (2 digit pairs + 3 generator pairs × K 5, 10 × ${seeds} seeds; coral, subspace-alignment, feature-augmentation; knn)`);
+  console.log(`CPU: ${cpus()[0]?.model} × ${cpus().length}; ${ref.tasks} tasks (2 digit pairs + 3 generator pairs × K 5, 10 × ${seeds} seeds; coral beside source-only and target-only; knn)`);
   console.log("| run | wall s | tasks/s | Σ fit s | queue overhead per task (vs local, same parallelism) |");
   console.log("|---|---|---|---|---|");
   for (const r of runs) {

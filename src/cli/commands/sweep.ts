@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { readSweepSpec } from "../../experiment/sweep/spec.js";
 import { runSweep, type TaskExecutor } from "../../experiment/sweep/run.js";
 import { parseInteger } from "../args.js";
+import { writeEvaluateReport } from "../evaluate-report.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -14,7 +15,7 @@ export function register(program: Command): void {
     .command("sweep")
     .description("run a spec of pairs × methods (with parameter grids) × estimators × labels × seeds; a rerun skips finished tasks")
     .argument("<spec>", "the sweep spec, YAML or JSON")
-    .requiredOption("--out <dir>", "folder of the journal (journal.jsonl) and the results (results.json, results.txt)")
+    .requiredOption("--out <dir>", "folder of the journal (journal.jsonl), the results (results.json, results.txt) and evaluate's page per table (tables/*/report.html)")
     .option("--jobs <n>", "fit threads when running here (results do not depend on it)", "1")
     .option("--queue <url>", "enqueue the tasks on Redis (redis://host:port) for `transferlab worker` processes")
     .option("--json", "print {tasks, done, skipped, failed, duplicates, results} as JSON on stdout")
@@ -36,6 +37,12 @@ export function register(program: Command): void {
           progress: interactive ? (done, total, msg) => process.stderr.write(`\r[${done}/${total}] ${msg}`.padEnd(60)) : undefined,
         });
         if (interactive) process.stderr.write("\r".padEnd(61) + "\r");
+        // evaluate's page for each complete table: DIR/tables/<n>-<pair>-<estimator>-k<K>-<protocol>/report.html
+        for (const [n, t] of summary.tables.entries()) {
+          if (!t.evaluation) continue;
+          const slug = `${n + 1}-${t.pair}-${t.estimator}-k${t.targetLabelsPerClass}-${t.protocol}`.replace(/[^\w.-]+/g, "_");
+          await writeEvaluateReport(t.evaluation, join(o.out, "tables", slug));
+        }
         if (o.json) {
           const { tasks, done, skipped, failed, duplicates, results, failures } = summary;
           process.stdout.write(`${JSON.stringify({ tasks, done, skipped, failed, duplicates, results, failures }, null, 2)}\n`);

@@ -61,6 +61,8 @@ export interface SweepSummary {
   /** Per pair, per method variant: accuracies over the seeds. */
   results: { pair: string; estimator: string; targetLabelsPerClass: number; protocol: string; methods: { name: string; mean: number; sd: number; perSeed: number[] }[] }[];
   failures: { task: string; method: string; error: string }[];
+  /** Every table, with evaluate's full result (also in DIR/results.json). */
+  tables: SweepTable[];
 }
 
 interface Group {
@@ -134,8 +136,9 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
       methods: t.evaluation!.methods.map((m) => ({ name: m.name, mean: m.accuracy.mean, sd: m.accuracy.sd, perSeed: m.accuracy.perSeed })),
     })),
     failures: [...failures].map(([id, error]) => ({ task: id, method: refs.get(id)!.ref.method, error })),
+    tables,
   };
-  writeJsonAtomic(join(opts.out, "results.json"), { ...summary, tables });
+  writeJsonAtomic(join(opts.out, "results.json"), summary);
   writeFileAtomic(join(opts.out, "results.txt"), formatSweep(tables));
   return summary;
 }
