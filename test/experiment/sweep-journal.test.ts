@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Journal, JOURNAL_FILE } from "../../src/experiment/sweep/journal.js";
 import { checkSweepSpec } from "../../src/experiment/sweep/spec.js";
@@ -129,4 +129,8 @@ test("SIGKILL at random moments (12 times), rerun each time: every task done exa
   const refPreds = new Map(records(reference).map((r) => [r.id, r.pred]));
   for (const r of recs) assert.equal(r.pred, refPreds.get(r.id), `task ${r.id}`);
   assert.equal(numbers(out), numbers(reference));
+  // evaluate's page for each table (2 pairs × 2 K), each with its results.json.
+  const pages = readdirSync(join(out, "tables"));
+  assert.equal(pages.length, 4);
+  for (const p of pages) assert.match(readFileSync(join(out, "tables", p, "report.html"), "utf8"), /<html/i);
 });

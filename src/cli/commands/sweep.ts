@@ -8,7 +8,7 @@ import { writeEvaluateReport } from "../evaluate-report.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-interface Opts { out: string; jobs: string; queue?: string; json?: boolean }
+interface Opts { out: string; jobs: string; queue?: string; json?: boolean; pages: boolean }
 
 export function register(program: Command): void {
   program
@@ -19,6 +19,7 @@ export function register(program: Command): void {
     .option("--jobs <n>", "fit threads when running here (results do not depend on it)", "1")
     .option("--queue <url>", "enqueue the tasks on Redis (redis://host:port) for `transferlab worker` processes")
     .option("--json", "print {tasks, done, skipped, failed, duplicates, results} as JSON on stdout")
+    .option("--no-pages", "skip evaluate's report page per table")
     .action(async (file: string, o: Opts) => {
       const spec = readSweepSpec(file);
       const jobs = parseInteger(o.jobs, "jobs", 1);
@@ -39,7 +40,7 @@ export function register(program: Command): void {
         if (interactive) process.stderr.write("\r".padEnd(61) + "\r");
         // evaluate's page for each complete table: DIR/tables/<n>-<pair>-<estimator>-k<K>-<protocol>/report.html
         for (const [n, t] of summary.tables.entries()) {
-          if (!t.evaluation) continue;
+          if (!t.evaluation || !o.pages) continue;
           const slug = `${n + 1}-${t.pair}-${t.estimator}-k${t.targetLabelsPerClass}-${t.protocol}`.replace(/[^\w.-]+/g, "_");
           await writeEvaluateReport(t.evaluation, join(o.out, "tables", slug));
         }
