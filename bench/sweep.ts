@@ -38,7 +38,7 @@ export default async function main(args: string[]): Promise<void> {
     const out = join(dir, name.replace(/\W+/g, "-"));
     const ws: ReturnType<typeof cli>[] = [];
     for (let w = 0; w < workers; w++) {
-      const wk = cli(["worker", "--queue", redis.url, "--name", `w${w}`, "--quiet", "--data-cache", join(dir, "cache")]);
+      const wk = cli(["worker", "--queue", redis.url, "--name", `w${w}`, "--data-cache", join(dir, "cache")]);
       ws.push(wk);
     }
     // Workers up (connected, ready) before the clock starts.
@@ -52,33 +52,40 @@ export default async function main(args: string[]): Promise<void> {
     const count = () => (existsSync(join(out, "journal.jsonl")) ? readFileSync(join(out, "journal.jsonl"), "utf8").split("\n").length - 1 : 0);
     while (!exited && count() < tasks) await new Promise((r) => setTimeout(r, 10));
     const wall = (performance.now() - t0) / 1000;
+    // The scoring and tables after the last task are the same in every run: not waited for.
+    if (!exited) s.p.kill("SIGTERM");
     const code = await s.exit;
     for (const w of ws) w.p.kill("SIGTERM");
     await Promise.all(ws.map((w) => w.exit));
-    if (code !== 0) throw new Error(`${name}: exit ${code}: ${s.err()}`);
+    if (count() < tasks) throw new Error(`${name}: exit ${code} before every task finished: ${s.err()}`);
     const recs = journal(out);
     runs.push({ name, wall, tasks: recs.length, fitSeconds: recs.reduce((a, r) => a + r.seconds, 0), preds: new Map(recs.map((r) => [r.id, r.pred])) });
     process.stderr.write(`${name}: ${wall.toFixed(1)} s\n`);
     if (workers > 0) await redis.restart(); // an empty queue for the next run (its jobs would be reused)
   };
   try {
-    await time("local --jobs 1", ["--jobs", "1"], 0);
-    await time("local --jobs 2", ["--jobs", "2"], 0);
-    await time("queue, 1 worker", ["--queue", redis.url], 1);
-    await time("queue, 2 workers", ["--queue", redis.url], 2);
+    // --runs local,queue (default both): which of the four to time.
+    const which = args.includes("--runs") ? args[args.indexOf("--runs") + 1]!.split(",") : ["local", "queue"];
+    if (which.includes("local")) await time("local --jobs 1", ["--jobs", "1"], 0);
+    if (which.includes("local")) await time("local --jobs 2", ["--jobs", "2"], 0);
+    if (which.includes("queue")) await time("queue, 1 worker", ["--queue", redis.url], 1);
+    if (which.includes("queue")) await time("queue, 2 workers", ["--queue", redis.url], 2);
   } finally {
     await redis.stop();
   }
   const ref = runs[0]!;
   const same = runs.every((r) => r.preds.size === ref.preds.size && [...r.preds].every(([id, p]) => ref.preds.get(id) === p));
-  const base = (r: Run) => (r.name.includes("2") ? runs[1]! : runs[0]!);
+  // The local run of the same parallelism; --local-walls A,B gives them from an earlier run.
+  const given = args.includes("--local-walls") ? args[args.indexOf("--local-walls") + 1]!.split(",").map(Number) : [];
+  const localWall = (two: boolean) => runs.find((r) => r.name === (two ? "local --jobs 2" : "local --jobs 1"))?.wall ?? given[two ? 1 : 0] ?? NaN;
+  const base = (r: Run) => localWall(r.name.includes("2"));
   console.log(`CPU: ${cpus()[0]?.model} × ${cpus().length}; ${ref.tasks} tasks (2 digit pairs + 3 generator pairs × K 5, 10 × ${seeds} seeds; coral beside source-only and target-only; knn)`);
   console.log("| run | wall s | tasks/s | Σ fit s | queue overhead per task (vs local, same parallelism) |");
   console.log("|---|---|---|---|---|");
   for (const r of runs) {
-    const over = r.name.startsWith("queue") ? `${(((r.wall - base(r).wall) * 1000) / r.tasks).toFixed(1)} ms` : "—";
+    const over = r.name.startsWith("queue") ? `${(((r.wall - base(r)) * 1000) / r.tasks).toFixed(1)} ms` : "—";
     console.log(`| ${r.name} | ${r.wall.toFixed(1)} | ${(r.tasks / r.wall).toFixed(1)} | ${r.fitSeconds.toFixed(1)} | ${over} |`);
   }
-  console.log(`predictions identical in all four runs: ${same ? "yes" : "NO"}`);
+  console.log(`predictions identical in the ${runs.length} runs: ${same ? "yes" : "NO"}`);
   rmSync(dir, { recursive: true, force: true });
 }
