@@ -11,7 +11,7 @@
 //    Resampling rows inside resampled seeds (Davison & Hinkley 1997, §3.8, strategy 2) counts the row noise a
 //    second time — conservative on purpose: with 5 seeds, resampling seeds alone would understate the variance.
 //    With one seed the fit-to-fit variance cannot be estimated: no test.
-// A verdict then needs both a small p and a difference outside the practical-equivalence margin.
+// A verdict then needs both a small p and a difference outside the practical-equivalence margin (./verdict.ts).
 import { Rng } from "../core/rng.js";
 import { regularizedIncompleteBeta } from "../core/stats.js";
 
@@ -153,17 +153,4 @@ export function resampledDifference(n: number, a: number, b: number, rng: Rng): 
     if (pos >= n) return sum;
     sum += rng.uniform() * m < a ? 1 : -1;
   }
-}
-
-export type ComparisonVerdict = "gain" | "harm" | "no meaningful change" | "no significant change" | "no test";
-
-/**
- * The verdict of one comparison: a difference inside ±margin points is "no meaningful change" whatever its p;
- * outside it, a two-sided p < α says "gain" or "harm"; otherwise "no significant change".
- */
-export function comparisonVerdict(c: Pick<CorrectnessComparison, "meanDiff" | "pValue">, opts: { alpha: number; margin: number }): ComparisonVerdict {
-  if (Math.abs(c.meanDiff) < opts.margin) return "no meaningful change";
-  if (c.pValue === null) return "no test";
-  if (c.pValue < opts.alpha) return c.meanDiff > 0 ? "gain" : "harm";
-  return "no significant change";
 }

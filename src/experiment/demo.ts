@@ -1,20 +1,20 @@
 // The reference experiment (`transferlab demo`): rotated-Gaussian source/target pair, three methods —
-// RBF SVM from scratch on the few target labels, the source SVM applied directly, and MMD feature transfer
-// with fine-tuning — over one or more seeds, with summaries, the paired comparison against from-scratch, a
-// verdict, and a label-efficiency curve. Pure computation: it returns results and figure data; writing files
+// RBF SVM from scratch on the few target labels (target-only), the source SVM applied directly (source-only),
+// both on the protocol runner through the method registry, and MMD feature transfer with fine-tuning — over one
+// or more seeds, with summaries, the paired comparison against from-scratch, a verdict, and a label-count sweep. Pure computation: it returns results and figure data; writing files
 // and figures is the caller's job (cli/demo-report.ts).
 import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import type { Labels, LabelledDomain } from "../core/domain.js";
-import { NumpyRandomState } from "../data/numpy-rng.js";
+import { NumpyRandomState } from "../data/index.js";
 import { nestedStratifiedOrder, nestedStratifiedSubset } from "../data/index.js";
-import { referencePair, REFERENCE_DEFAULTS, type ReferencePair } from "../data/generators/reference.js";
-import { SVC } from "../estimators/svc.js";
-import { MmdTransferNetwork, MMD_TRANSFER_DEFAULTS } from "../adapt/deep/mmd-transfer.js";
+import { referencePair, REFERENCE_DEFAULTS, type ReferencePair } from "../data/index.js";
+import { MmdTransferNetwork, MMD_TRANSFER_DEFAULTS } from "../adapt/index.js";
 import { summarize, pairedComparison } from "../core/stats.js";
 import { accuracyPct, confusionMatrix } from "../metrics/index.js";
 import { transferVerdict } from "./verdict.js";
+import { runProtocol, type RunSpec, type SeedSplit, type MethodRun } from "./runner.js";
 import {
   DEMO_RESULTS_SCHEMA_ID, DEMO_RESULTS_VERSION, METHOD_IDS,
   type DemoResults, type DemoSettings, type MethodId, type SeedResult,
@@ -134,15 +134,71 @@ function takeLabelled(d: LabelledDomain, rows: number[]): LabelledDomain {
   return { ...d, X: d.X.takeRows(rows), y: Int32Array.from(rows, (i) => d.y[i]!) };
 }
 
-async function svmAccuracy(train: LabelledDomain, test: LabelledDomain): Promise<{ acc: number; pred: Labels }> {
-  const svm = new SVC({ kernel: "rbf", C: 1, gamma: "auto" });
-  await svm.fit(train.X, train.y, { numClasses: 2 });
-  const pred = svm.predict(test.X);
-  return { acc: accuracyPct(pred, test.y), pred };
+/** The demo's SVM for both baselines: RBF, C 1, gamma 1/n_features (the tutorial's), as registry parameters. */
+export const DEMO_SVM = { kernel: "rbf", C: 1, gamma: "auto" } as const;
+
+/** One seed's reference pair as the runner reads it: what the methods see, and the target test set. */
+function demoSplit(pair: ReferencePair, settings: DemoSettings, targetLabelled: LabelledDomain = pair.targetLabelled): SeedSplit {
+  const unlabelledX = settings.protocol === "transductive" ? pair.targetTest.X : pair.targetUnlabelled!.X;
+  return {
+    data: { source: pair.source, target: { name: "target (unlabelled)", X: unlabelledX }, targetLabelled },
+    testX: pair.targetTest.X, testLabels: pair.targetTest.y,
+  };
+}
+
+interface MmdSeedRun {
+  pred: Labels;
+  /** Target test accuracy (%) after fine-tuning on each labelled subset, by its size. */
+  accuracyAt: Map<number, number>;
+  training: SeedResult["mmdTraining"];
+  /** Learned features of the source rows, then of the target test rows. */
+  features: Matrix;
+}
+
+/**
+ * The MMD network of one seed: pretrained once on source + unlabelled target, fine-tuned on the labelled target,
+ * then (label-count sweep) restored to the pretrained weights and Adam state and fine-tuned on each subset.
+ * This is the one place the demo knows the network; the registry's "mmd-transfer" method takes its place when
+ * the deep methods run on the runner.
+ */
+function runMmdTransfer(pair: ReferencePair, settings: DemoSettings, fineTuneSteps: number, rng: Rng, subsets: Map<number, LabelledDomain>,
+  tick: (units: number, message: string) => void, seed: number, signal?: AbortSignal): MmdSeedRun {
+  const { source, targetLabelled, targetTest } = pair;
+  const unlabelledX = demoSplit(pair, settings).data.target.X;
+  const tTrain = performance.now();
+  const net = new MmdTransferNetwork(2, 2, { lambda: settings.mmd.lambda, epochs: settings.mmd.epochs, fineTuneSteps }, rng);
+  // Diagnostic MMD² on every 5th source row (both classes, 200 points) against the unlabelled target:
+  // the full 1000-row matrix would cost as much as a hundred training steps.
+  const sourceProbe = source.X.takeRows(Array.from({ length: Math.ceil(source.X.rows / 5) }, (_, i) => 5 * i));
+  const mmdBefore = net.featureMmd2(sourceProbe, unlabelledX);
+  const losses = net.pretrain(source, unlabelledX, { signal, onEpoch: (e) => tick(1, `seed ${seed}: MMD training epoch ${e + 1}/${settings.mmd.epochs}`) });
+  const mmdAfter = net.featureMmd2(sourceProbe, unlabelledX);
+  const pretrained = net.snapshot();
+  net.fineTune(targetLabelled.X, targetLabelled.y);
+  const seconds = (performance.now() - tTrain) / 1000;
+  const pred = net.predict(targetTest.X);
+  const features = Matrix.vstack([net.featuresOf(source.X), net.featuresOf(targetTest.X)]);
+  const accuracyAt = new Map([[targetLabelled.X.rows, accuracyPct(pred, targetTest.y)]]);
+  for (const [n, subset] of subsets) {
+    net.restore(pretrained);
+    net.fineTune(subset.X, subset.y);
+    accuracyAt.set(n, accuracyPct(net.predict(targetTest.X), targetTest.y));
+    tick(1, `seed ${seed}: label efficiency n=${n}`);
+  }
+  tick(1, `seed ${seed}: label efficiency n=${targetLabelled.X.rows}`);
+  return {
+    pred, accuracyAt, features,
+    training: { epochLossFirst: losses[0] ?? null, epochLossLast: losses[losses.length - 1] ?? null, featureMmd2Before: mmdBefore, featureMmd2After: mmdAfter, seconds },
+  };
 }
 
 const fmt = (v: number) => v.toFixed(2);
 
+/**
+ * The demo as a spec on the runner: the SVM baselines (from scratch = target-only, direct = source-only) run on
+ * runProtocol over the seeds, the label-count sweep re-runs from scratch on nested stratified subsets of the
+ * labelled target, and the MMD network (runMmdTransfer) runs beside them on the same splits.
+ */
 export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}): Promise<DemoRun> {
   const t0 = performance.now();
   const { settings, seeds, fineTuneSteps } = resolveDemoSettings(options);
@@ -155,76 +211,64 @@ export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}):
     hooks.onProgress?.(done, total, message);
   };
   const k = 2;
-  const perSeed: SeedResult[] = [];
-  const confusionSum = Object.fromEntries(METHOD_IDS.map((m) => [m, Array.from({ length: k }, () => new Array<number>(k).fill(0))])) as Record<MethodId, number[][]>;
-  let figureData: DemoFigureData | undefined;
-  let trainingSeconds = 0;
+  const full = settings.targetLabelledN;
+  const spec: RunSpec = {
+    methods: ["target-only", "source-only"], estimator: "svc", estimatorParams: { ...DEMO_SVM }, seeds, signal: hooks.signal,
+    split: (seed) => demoSplit(demoData(settings, seed), settings),
+    progress: (_, __, msg) => tick(0.5, `SVMs: ${msg}`),
+  };
+  const svms = await runProtocol(spec);
+  const [scratch, direct] = svms.methods as [MethodRun, MethodRun];
 
+  // Per seed: the nested stratified subsets of the labelled target (one order per seed), and the MMD network.
+  const subsetsBySeed = new Map<number, Map<number, LabelledDomain>>();
+  const mmd: MmdSeedRun[] = [];
   for (const seed of seeds) {
     if (hooks.signal?.aborted) throw new TransferLabError("ABORTED", "demo aborted");
     const pair = demoData(settings, seed);
-    const { source, targetLabelled, targetTest } = pair;
-    const unlabelledX = settings.protocol === "transductive" ? targetTest.X : pair.targetUnlabelled!.X;
     const root = new Rng(seed);
+    const mmdRng = root.fork("mmd");
+    const order = nestedStratifiedOrder(pair.targetLabelled.y, k, root.fork("label-efficiency"));
+    const subsets = new Map(grid.filter((n) => n !== full).map((n) => [n, takeLabelled(pair.targetLabelled, nestedStratifiedSubset(order, n))]));
+    subsetsBySeed.set(seed, subsets);
+    mmd.push(runMmdTransfer(pair, settings, fineTuneSteps, mmdRng, subsets, tick, seed, hooks.signal));
+  }
+  // The label-count sweep of from-scratch: the same spec, the labelled target cut to each size.
+  const sweep = new Map<number, number[]>();
+  for (const n of grid) {
+    if (n === full) continue;
+    const r = await runProtocol({ ...spec, methods: ["target-only"], progress: undefined,
+      split: (seed) => demoSplit(demoData(settings, seed), settings, subsetsBySeed.get(seed)!.get(n)!) });
+    sweep.set(n, r.methods[0]!.accuracy);
+  }
 
-    const scratch = await svmAccuracy(targetLabelled, targetTest);
-    const direct = await svmAccuracy(source, targetTest);
-    tick(1, `seed ${seed}: SVMs`);
-
-    const tTrain = performance.now();
-    const net = new MmdTransferNetwork(2, k, { lambda: settings.mmd.lambda, epochs: settings.mmd.epochs, fineTuneSteps }, root.fork("mmd"));
-    // Diagnostic MMD² on every 5th source row (both classes, 200 points) against the unlabelled target:
-    // the full 1000-row matrix would cost as much as a hundred training steps.
-    const sourceProbe = source.X.takeRows(Array.from({ length: Math.ceil(source.X.rows / 5) }, (_, i) => 5 * i));
-    const mmdBefore = net.featureMmd2(sourceProbe, unlabelledX);
-    const losses = net.pretrain(source, unlabelledX, { signal: hooks.signal, onEpoch: (e) => tick(1, `seed ${seed}: MMD training epoch ${e + 1}/${settings.mmd.epochs}`) });
-    const mmdAfter = net.featureMmd2(sourceProbe, unlabelledX);
-    const pretrained = net.snapshot();
-    net.fineTune(targetLabelled.X, targetLabelled.y);
-    const seconds = (performance.now() - tTrain) / 1000;
-    trainingSeconds += seconds;
-    const mmdPred = net.predict(targetTest.X);
-    const accuracy = { scratch: scratch.acc, direct: direct.acc, mmd: accuracyPct(mmdPred, targetTest.y) };
+  const confusionSum = Object.fromEntries(METHOD_IDS.map((m) => [m, Array.from({ length: k }, () => new Array<number>(k).fill(0))])) as Record<MethodId, number[][]>;
+  let figureData: DemoFigureData | undefined;
+  const perSeed: SeedResult[] = seeds.map((seed, i) => {
+    const m = mmd[i]!;
+    const { source, targetTest } = demoData(settings, seed);
+    const testY = targetTest.y;
+    const accuracy = { scratch: scratch.accuracy[i]!, direct: direct.accuracy[i]!, mmd: m.accuracyAt.get(full)! };
     const confusion = {
-      scratch: confusionMatrix(scratch.pred, targetTest.y, k),
-      direct: confusionMatrix(direct.pred, targetTest.y, k),
-      mmd: confusionMatrix(mmdPred, targetTest.y, k),
+      scratch: confusionMatrix(scratch.predictions[i]!, testY, k),
+      direct: confusionMatrix(direct.predictions[i]!, testY, k),
+      mmd: confusionMatrix(m.pred, testY, k),
     };
-    for (const m of METHOD_IDS) confusion[m].forEach((row, a) => row.forEach((v, p) => (confusionSum[m][a]![p]! += v)));
-
+    for (const id of METHOD_IDS) confusion[id].forEach((row, a) => row.forEach((v, p) => (confusionSum[id][a]![p]! += v)));
     if (options.collectFigureData !== false && !figureData) {
       figureData = {
-        seed, source, targetTest,
-        features: Matrix.vstack([net.featuresOf(source.X), net.featuresOf(targetTest.X)]),
+        seed, source, targetTest, features: m.features,
         featureDomain: [...new Array<string>(source.X.rows).fill("Source"), ...new Array<string>(targetTest.X.rows).fill("Target")],
         featureClass: Int32Array.from([...source.y, ...targetTest.y]),
         confusion: confusionSum,
       };
     }
-
-    // Label efficiency: nested stratified subsets of the labelled target points; MMD transfer fine-tunes
-    // from the same pretrained network (weights and Adam moments restored) for every subset size.
-    const order = nestedStratifiedOrder(targetLabelled.y, k, root.fork("label-efficiency"));
-    const labelEfficiency: SeedResult["labelEfficiency"] = [];
-    for (const n of grid) {
-      if (n === targetLabelled.X.rows) {
-        labelEfficiency.push({ n, accuracy: { ...accuracy } });
-      } else {
-        const subset = takeLabelled(targetLabelled, nestedStratifiedSubset(order, n));
-        const s = await svmAccuracy(subset, targetTest);
-        net.restore(pretrained);
-        net.fineTune(subset.X, subset.y);
-        labelEfficiency.push({ n, accuracy: { scratch: s.acc, direct: direct.acc, mmd: accuracyPct(net.predict(targetTest.X), targetTest.y) } });
-      }
-      tick(1, `seed ${seed}: label efficiency n=${n}`);
-    }
-
-    perSeed.push({
-      seed, accuracy, confusion,
-      mmdTraining: { epochLossFirst: losses[0] ?? null, epochLossLast: losses[losses.length - 1] ?? null, featureMmd2Before: mmdBefore, featureMmd2After: mmdAfter, seconds },
-      labelEfficiency,
-    });
-  }
+    const labelEfficiency = grid.map((n) => ({
+      n, accuracy: n === full ? { ...accuracy } : { scratch: sweep.get(n)![i]!, direct: accuracy.direct, mmd: m.accuracyAt.get(n)! },
+    }));
+    return { seed, accuracy, confusion, mmdTraining: m.training, labelEfficiency };
+  });
+  const trainingSeconds = mmd.reduce((a, m) => a + m.training.seconds, 0);
 
   const acc = (m: MethodId) => perSeed.map((r) => r.accuracy[m]);
   const summary = { scratch: summarize(acc("scratch")), direct: summarize(acc("direct")), mmd: summarize(acc("mmd")) };

@@ -21,7 +21,8 @@ import { applyScale, resolveScale, scalePair, type Scale, type ScaleInfo } from 
 import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
 import { summarize, type Summary } from "../core/stats.js";
-import { compareCorrectness, comparisonVerdict, type ComparisonVerdict, type CorrectnessComparison, type SeedCorrectness } from "./compare.js";
+import { compareCorrectness, type CorrectnessComparison, type SeedCorrectness } from "./compare.js";
+import { comparisonVerdict, type ComparisonVerdict } from "./verdict.js";
 import { wilson } from "../core/stats.js";
 
 export const EVALUATE_SCHEMA = "transferlab.evaluate/2";

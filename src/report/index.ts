@@ -11,3 +11,4 @@ export { selectionPage, type SelectionView } from "./selection-page.js";
 export { formatAssessText, assessSections } from "./assess-text.js";
 export { writeAssessOutputs, writeAssessFigures } from "./assess-page.js";
 export { writeDemoOutputs, writeDemoFigures, demoReportPage, demoJsonSummary, DEMO_FIGURES, type DemoFigure, type WriteDemoOptions } from "./demo-page.js";
+export { formatCurve } from "./curve-text.js";

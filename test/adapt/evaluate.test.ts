@@ -9,7 +9,7 @@ import type { LabelledDomain } from "../../src/core/index.js";
 import { evaluate, type EvaluateOptions } from "../../src/experiment/evaluate.js";
 import { splitTargetForProtocol } from "../../src/data/split.js";
 import { summarize } from "../../src/core/stats.js";
-import { comparisonVerdict } from "../../src/experiment/compare.js";
+import { comparisonVerdict } from "../../src/experiment/verdict.js";
 import { KnnClassifier } from "../../src/estimators/knn.js";
 
 function domain(name: string, n: number, shift: number, seed: number): LabelledDomain {

@@ -1,0 +1,49 @@
+// `transferlab curve`: how many target labels is the source worth? The evaluate protocol on the runner, repeated
+// for a grid of labelled-target sizes K (per class), for source-only, target-only and source+target pooled.
+import type { LabelledDomain } from "../core/domain.js";
+import { Rng } from "../core/rng.js";
+import type { Summary } from "../core/stats.js";
+import { prepare, splitTargetForProtocol, type DomainPair, type Scale } from "../data/index.js";
+import type { EstimatorName } from "../estimators/index.js";
+import { runProtocol, compareWithBaselines } from "./runner.js";
+import type { TransferVerdict } from "./verdict.js";
+
+export interface CurveOptions {
+  firstSeed?: number;
+  /** Labelled target points per class (default 1, 2, 5, 10, 20). */
+  grid?: number[];
+  methods?: string[];
+  estimator?: EstimatorName;
+  seeds?: number;
+  scale?: Scale | "auto";
+  jobs?: number;
+}
+
+export interface CurveResult {
+  schema: "transferlab/curve";
+  version: 1;
+  source: string;
+  target: string;
+  estimator: EstimatorName;
+  seeds: number[];
+  points: { perClass: number; methods: { name: string; accuracy: Summary & { perSeed: number[] }; verdict: TransferVerdict | null }[] }[];
+}
+
+export async function labelCurve(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, o: CurveOptions = {}): Promise<CurveResult> {
+  const { source, target } = prepare(pair, o.scale ?? "auto");
+  const seeds = Array.from({ length: o.seeds ?? 5 }, (_, i) => (o.firstSeed ?? 0) + i);
+  const estimator = o.estimator ?? "svc";
+  const points: CurveResult["points"] = [];
+  for (const K of o.grid ?? [1, 2, 5, 10, 20]) {
+    const run = await runProtocol({
+      methods: ["source-only", "target-only", ...(o.methods ?? ["source-target"])], estimator, seeds, jobs: o.jobs,
+      split(seed) {
+        const s = splitTargetForProtocol(target, K, "transductive", new Rng(seed).fork("split"));
+        return { data: { source, target: s.unlabelled, targetLabelled: s.labelled }, testX: s.testX, testLabels: s.testLabels, notes: s.notes };
+      },
+    });
+    const judged = compareWithBaselines(run);
+    points.push({ perClass: K, methods: judged.methods.map((j) => ({ name: j.run.method.name, accuracy: j.accuracy, verdict: j.verdict })) });
+  }
+  return { schema: "transferlab/curve", version: 1, source: pair.source.name, target: pair.target.name, estimator, seeds, points };
+}

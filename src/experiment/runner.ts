@@ -1,0 +1,239 @@
+// The one protocol runner. Every workflow that fits methods and scores them on a target test set — evaluate,
+// demo, baseline, and the commands still to come (select, sweep) — states its protocol as a RunSpec and calls
+// runProtocol; the runner does the rest the same way for all of them:
+//   1. looks every method up in the registry and validates its parameters and the estimator, before any fit;
+//   2. per seed, asks the spec for that seed's split (what the methods may see, and the test inputs);
+//   3. plans one fit per method and seed — or ONE fit for a method whose inputs do not change with the seed,
+//      which then predicts every row of `sharedTarget` once and each seed reads its own test rows — or, when the
+//      spec cross-fits a method (evaluate's transductive oracle), several fits that each predict part of the rows;
+//   4. runs the fits (in this thread or in `jobs` worker threads; the numbers do not depend on it);
+//   5. scores the predictions on each seed's test labels (the only place test labels are read).
+// The result keeps, per method and seed, the predictions and the per-example correctness on the test rows, so
+// the comparisons (./compare.ts) and verdicts (./verdict.ts) can pair methods row by row. compareWithBaselines
+// is the simple judge (summaries, paired t-test over seeds) the demo and small commands use.
+//
+// Using it: a new command builds a RunSpec (which methods, which estimator, which seeds, and `split(seed)`),
+// calls runProtocol, and hands the result to a page builder in report/. See src/cli/commands/baseline.ts.
+import type { FitData, Labels } from "../core/domain.js";
+import type { Matrix } from "../core/matrix.js";
+import { TransferLabError } from "../core/errors.js";
+import { summarize, pairedComparison, type PairedComparison, type Summary } from "../core/stats.js";
+import { getMethod, type Adapter } from "../adapt/index.js";
+import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
+import { accuracyPct } from "../metrics/index.js";
+import { runFitTasks } from "./fit-pool.js";
+import type { FitOutcome, FitTask } from "./fit-task.js";
+import { transferVerdict, type TransferVerdict } from "./verdict.js";
+
+/** One seed's split, as the protocol draws it. Test labels are read only by the runner's scorer. */
+export interface SeedSplit {
+  /** What every non-oracle method may see: source, unlabelled target, the few labelled target points. */
+  data: FitData;
+  /** What an oracle method sees (needs "oracle"); it is only run when asked for. Default: `data`. */
+  oracleData?: FitData;
+  /** Target-test inputs, predicted by every method fitted for this seed. */
+  testX: Matrix;
+  /** Their labels, for scoring only. */
+  testLabels: Labels;
+  /** The rows of `RunSpec.sharedTarget` that testX holds (needed when some method is seed-invariant). */
+  testRows?: Int32Array;
+  /** Notes the split wants shown with the result (e.g. classes too small for K labels). */
+  notes?: string[];
+}
+
+/** One fit of a cross-fitted method: trained on `data`, it predicts the test rows at positions `testIndex`. */
+export interface CrossFitPart {
+  data: FitData;
+  testIndex: Int32Array;
+}
+
+export interface RunSpec {
+  /** Registry names, run in this order (duplicates dropped). */
+  methods: readonly string[];
+  /** Raw parameters per method name; each method validates its own. Parameters for a method not run are an error. */
+  methodParams?: Readonly<Record<string, Record<string, unknown> | undefined>>;
+  estimator: EstimatorName;
+  estimatorParams?: Record<string, unknown>;
+  seeds: readonly number[];
+  /** The protocol: the split of one seed. Called once per seed, in seed order. */
+  split(seed: number): SeedSplit;
+  /** Methods whose fit does not depend on the seed: fitted once with the first seed's stream. Default: none. */
+  seedInvariant?: (method: Adapter) => boolean;
+  /** Every target input, predicted once by the seed-invariant fits (required when seedInvariant is given). */
+  sharedTarget?: Matrix;
+  /** Methods fitted several times per seed, each fit predicting a disjoint part of the test rows (every test row
+   * exactly once); null for the ordinary single fit. */
+  crossFit?: (method: Adapter, seed: number, split: SeedSplit) => CrossFitPart[] | null;
+  memoryBudget?: number;
+  /** Worker threads for the fits (default 1: all in this thread). Results do not depend on it. */
+  jobs?: number;
+  /** Called after each fit with a short message. */
+  progress?: (done: number, total: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface MethodRun {
+  method: Adapter;
+  /** The parsed parameters (defaults filled in). */
+  params: Record<string, unknown>;
+  /** Fitted once for all seeds. */
+  seedInvariant: boolean;
+  /** Accuracy (%) on each seed's test set, in seed order. */
+  accuracy: number[];
+  /** Predictions on each seed's test inputs, in seed order. */
+  predictions: Int32Array[];
+  /** Per seed: 1 where the prediction equals the test label (the rows compare.ts pairs methods on). */
+  correct: Uint8Array[];
+  /** Per seed: the test rows as row indices of `sharedTarget` (SeedSplit.testRows), else positions 0…n−1. */
+  rows: Int32Array[];
+  /** Distinct notes the method reported over the seeds. */
+  notes: string[];
+  /** Seconds of fit and prediction per seed (a seed-invariant fit has its time on the first seed, 0 after). */
+  secondsPerSeed: number[];
+}
+
+export interface ProtocolRun {
+  seeds: number[];
+  methods: MethodRun[];
+  /** Distinct split notes over the seeds. */
+  notes: string[];
+  /** Sizes of the last seed's split (every seed's split has the same sizes in the standard protocols). */
+  splitSizes: { labelled: number; unlabelled: number; test: number };
+}
+
+/** Looks the methods up and validates their parameters and the estimator; throws before any fit. */
+export function resolveMethods(spec: Pick<RunSpec, "methods" | "methodParams" | "estimator" | "estimatorParams">): { methods: Adapter[]; params: Map<string, Record<string, unknown>> } {
+  const names = [...new Set(spec.methods)];
+  const methods = names.map(getMethod);
+  const params = new Map(methods.map((m) => [m.name, m.parseParams(spec.methodParams?.[m.name] ?? {}) as Record<string, unknown>]));
+  for (const name of Object.keys(spec.methodParams ?? {})) {
+    if (!names.includes(name)) throw new TransferLabError("INVALID_PARAMETER", `parameters given for '${name}', which is not among the methods`, { param: "param" });
+  }
+  estimatorFactory(spec.estimator, spec.estimatorParams ?? {}); // an unknown estimator or bad parameters fail here
+  return { methods, params };
+}
+
+export async function runProtocol(spec: RunSpec): Promise<ProtocolRun> {
+  if (spec.seeds.length === 0) throw new TransferLabError("INVALID_PARAMETER", "need at least one seed", { param: "seeds" });
+  const { methods, params } = resolveMethods(spec);
+  const invariant = (m: Adapter) => spec.seedInvariant?.(m) ?? false;
+  if (methods.some(invariant) && !spec.sharedTarget) throw new TransferLabError("INTERNAL", "seed-invariant methods need RunSpec.sharedTarget");
+  const first = spec.seeds[0]!;
+
+  // Plan every fit first (tasks carry test inputs, never test labels), run them, then score.
+  const tasks: FitTask[] = [];
+  const invariantTask = new Map<string, number>();
+  // A slot is one method on one seed: its predictions for the seed's test rows come from one or more tasks
+  // (pred[to[q]] = outcome.pred[from[q]]).
+  type Part = { task: number; from: Int32Array; to: Int32Array };
+  const slots: { method: Adapter; parts: Part[]; rows: Int32Array; labels: Labels; first: boolean }[] = [];
+  const iota = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
+  const task = (m: Adapter, rngSeed: number, data: FitData, predictX: Matrix) => tasks.push({
+    method: m.name, params: params.get(m.name)!, estimator: spec.estimator, estimatorParams: spec.estimatorParams ?? {},
+    rngSeed, memoryBudget: spec.memoryBudget, data, predictX,
+  }) - 1;
+  const notes = new Set<string>();
+  let splitSizes = { labelled: 0, unlabelled: 0, test: 0 };
+  for (const seed of spec.seeds) {
+    const s = spec.split(seed);
+    s.notes?.forEach((n) => notes.add(n));
+    splitSizes = { labelled: s.data.targetLabelled?.X.rows ?? 0, unlabelled: s.data.target.X.rows, test: s.testX.rows };
+    const rows = s.testRows ?? iota(s.testX.rows);
+    for (const m of methods) {
+      const cross = spec.crossFit?.(m, seed, s);
+      if (cross) {
+        const parts = cross.map((c) => ({ task: task(m, seed, c.data, s.testX.takeRows(c.testIndex)), from: iota(c.testIndex.length), to: c.testIndex }));
+        slots.push({ method: m, parts, rows, labels: s.testLabels, first: true });
+        continue;
+      }
+      const inv = invariant(m);
+      let t = inv ? invariantTask.get(m.name) : undefined;
+      const isFirst = t === undefined;
+      if (t === undefined) {
+        t = task(m, inv ? first : seed, m.needs === "oracle" ? s.oracleData ?? s.data : s.data, inv ? spec.sharedTarget! : s.testX);
+        if (inv) invariantTask.set(m.name, t);
+      }
+      if (inv && !s.testRows) throw new TransferLabError("INTERNAL", "seed-invariant methods need SeedSplit.testRows");
+      // A seed-invariant task predicted every shared row (read this seed's test rows); any other predicted testX.
+      slots.push({ method: m, parts: [{ task: t, from: inv ? s.testRows! : iota(s.testX.rows), to: iota(s.testX.rows) }], rows, labels: s.testLabels, first: isFirst });
+    }
+  }
+  const invariantTasks = new Set(invariantTask.values());
+  // Fits on the whole source (the seed-invariant ones) are usually the longest: start them first, so that with
+  // several jobs the short per-seed fits fill the gaps at the end.
+  const order = [...tasks.keys()].sort((a, b) => Number(invariantTasks.has(b)) - Number(invariantTasks.has(a)) || a - b);
+  let done = 0;
+  const ran = await runFitTasks(order.map((i) => tasks[i]!), {
+    jobs: spec.jobs ?? 1,
+    signal: spec.signal,
+    onDone: (k) => spec.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariantTasks.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
+  });
+  const outcomes = new Array<FitOutcome>(tasks.length);
+  order.forEach((i, k) => (outcomes[i] = ran[k]!));
+
+  const runs = new Map<string, MethodRun>(methods.map((m) => [m.name, {
+    method: m, params: params.get(m.name)!, seedInvariant: invariant(m), accuracy: [], predictions: [], correct: [], rows: [], notes: [], secondsPerSeed: [],
+  }]));
+  const methodNotes = new Map<string, Set<string>>(methods.map((m) => [m.name, new Set()]));
+  for (const slot of slots) {
+    const r = runs.get(slot.method.name)!;
+    const pred = new Int32Array(slot.labels.length);
+    let seconds = 0;
+    for (const part of slot.parts) {
+      const out = outcomes[part.task]!;
+      for (let q = 0; q < part.to.length; q++) pred[part.to[q]!] = out.pred[part.from[q]!]!;
+      seconds += out.seconds;
+      out.notes.forEach((n) => methodNotes.get(slot.method.name)!.add(n));
+    }
+    r.predictions.push(pred);
+    r.correct.push(Uint8Array.from(pred, (p, q) => (p === slot.labels[q] ? 1 : 0)));
+    r.rows.push(slot.rows);
+    r.accuracy.push(accuracyPct(pred, slot.labels));
+    r.secondsPerSeed.push(slot.first ? seconds : 0);
+  }
+  for (const [name, set] of methodNotes) runs.get(name)!.notes = [...set];
+  return { seeds: [...spec.seeds], methods: [...runs.values()], notes: [...notes], splitSizes };
+}
+
+// ---- Judging a run against the baselines ---------------------------------------------------------------------
+
+export interface Comparison extends PairedComparison {
+  baseline: string;
+  verdict: TransferVerdict;
+}
+
+export interface JudgedMethod {
+  run: MethodRun;
+  accuracy: Summary & { perSeed: number[] };
+  vsSourceOnly: Comparison | null;
+  vsTargetOnly: Comparison | null;
+  /** Against the stronger baseline (higher mean accuracy); null for the baselines themselves. */
+  verdict: TransferVerdict | null;
+}
+
+/** Summaries over seeds and paired comparisons with source-only and target-only (both must be in the run). */
+export function compareWithBaselines(run: ProtocolRun, alpha = 0.05): { methods: JudgedMethod[]; strongerBaseline: "source-only" | "target-only" } {
+  const acc = (name: string) => {
+    const m = run.methods.find((r) => r.method.name === name);
+    if (!m) throw new TransferLabError("INTERNAL", `the run has no '${name}' row: every result is judged against source-only and target-only`);
+    return m.accuracy;
+  };
+  const so = acc("source-only"), to = acc("target-only");
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const stronger = mean(to) >= mean(so) ? "target-only" : "source-only";
+  const methods = run.methods.map((r): JudgedMethod => {
+    const xs = r.accuracy;
+    const cmp = (base: string, ys: number[]): Comparison | null => {
+      if (base === r.method.name) return null;
+      const c = pairedComparison(xs, ys);
+      return { ...c, baseline: base, verdict: transferVerdict(c, alpha) };
+    };
+    const vsSourceOnly = cmp("source-only", so), vsTargetOnly = cmp("target-only", to);
+    const isBaseline = r.method.name === "source-only" || r.method.name === "target-only";
+    return {
+      run: r, accuracy: { ...summarize(xs), perSeed: xs }, vsSourceOnly, vsTargetOnly,
+      verdict: isBaseline ? null : (stronger === "target-only" ? vsTargetOnly : vsSourceOnly)!.verdict,
+    };
+  });
+  return { methods, strongerBaseline: stronger };
+}
