@@ -6,6 +6,7 @@ export * from "./rng.js";
 export * from "./domain.js";
 export * from "./validate.js";
 export * from "./budget.js";
-export * from "./atomic.js";
+// atomic.ts (Node file writes) is imported directly by the rooms that write files: re-exporting it here would pull
+// node:fs into the browser bundle, which imports core through this index.
 export * from "./stats.js";
 export * as linalg from "./linalg.js";

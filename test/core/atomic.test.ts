@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import Papa from "papaparse";
-import { writeCsvAtomic, writeJsonAtomic } from "../../src/core/index.js";
+import { writeCsvAtomic, writeJsonAtomic } from "../../src/core/atomic.js";
 import { tempDir } from "../tmp.js";
 
 test("writeCsvAtomic quotes what needs quoting; papaparse reads the same cells; no temp files remain", (t) => {
