@@ -228,7 +228,7 @@ export function drawLabelled(target: LabelledDomain, perClass: number, rng: Rng)
     const members = Int32Array.from(byClass[c]!);
     rng.shuffle(members);
     const take = Math.min(perClass, Math.max(0, members.length - 1));
-    if (take < perClass && members.length > 0) shortClasses.push(String(c));
+    if (take < perClass && members.length > 0) shortClasses.push(target.classNames?.[c] ?? String(c));
     for (let q = 0; q < take; q++) labelled.push(members[q]!);
   }
   labelled.sort((a, b) => a - b);

@@ -137,16 +137,19 @@ export interface DomainSummary {
   labelled: boolean;
   classes: number;
   classCounts: number[] | null;
+  /** The user's class names for labels 0…classes−1 (the source's mapping; the label code when a name is missing). */
+  classNames: string[];
 }
 
 const GB = 2 ** 30;
 /** Row caps for the parts that do not need every row (each is a random subset, noted when applied). */
 const CAPS = { rff: 50_000, coralReference: 100_000, domainClassifier: 5000, featureShift: 100_000, sliced: 20_000, classifier: 20_000, targetScoring: 100_000, targetLabelled: 5000 } as const;
 
-function summarize(d: Domain, k: number): DomainSummary {
+function summarize(d: Domain, k: number, names: readonly string[] | undefined): DomainSummary {
   return {
     name: d.name, rows: d.X.rows, features: d.X.cols, labelled: d.y !== undefined, classes: k,
     classCounts: d.y ? countClasses(d.y, k) : null,
+    classNames: Array.from({ length: k }, (_, j) => names?.[j] ?? String(j)),
   };
 }
 
@@ -404,8 +407,9 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
   return {
     schema: "transferlab.assess/1",
     seed,
-    source: summarize(source, k),
-    target: summarize(target, k),
+    // The target uses the source's class mapping, so both summaries name classes by the source's names.
+    source: summarize(source, k, source.classNames ?? target.classNames),
+    target: summarize(target, k, source.classNames ?? target.classNames),
     scale: { mode: exact ? "exact" : "approximate", memoryBudget: budget, exactBytes, notes: scaleNotes },
     mmd: { bandwidth: sigma, mixtureBandwidths: kMix.sigmas, median, mixture, linear, rff, test, notes: mmdNotes },
     proxyADistance: { linear: padLinear, rbf: padRbf },

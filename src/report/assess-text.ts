@@ -54,7 +54,7 @@ export function formatAssessText(r: AssessReport, topFeatures = 10): string {
   const out: string[] = [];
   out.push(`transferlab assess: source ${domainLine(r.source)} → target ${domainLine(r.target)}`);
   for (const [role, d] of [["source", r.source], ["target", r.target]] as const) {
-    if (d.classCounts) out.push(`  ${role} rows per class: ${d.classCounts.map((c, j) => `${j}:${c}`).join(" ")}`);
+    if (d.classCounts) out.push(`  ${role} rows per class: ${d.classCounts.map((c, j) => `${d.classNames[j] ?? j}:${c}`).join(" ")}`);
   }
   out.push("");
   out.push(`(1) SOURCE MODEL'S TARGET ERROR: ${r.verdict.sourceModel.estimate === null ? "CANNOT BE PREDICTED" : pct(r.verdict.sourceModel.estimate.value)}`);

@@ -8,6 +8,7 @@ import { Matrix } from "../../src/core/matrix.js";
 import { takeDomainRows } from "../../src/core/domain.js";
 import { referencePair } from "../../src/data/generators/reference.js";
 import { resolveDomainPair } from "../../src/data/registry.js";
+import { drawLabelled } from "../../src/data/split.js";
 import { assess, type RiskLevel } from "../../src/experiment/assess.js";
 import { formatAssessText } from "../../src/report/assess-text.js";
 import { tempDir } from "../tmp.js";
@@ -176,4 +177,28 @@ test("label-free target-error predictions (ATC, DoC) on a hand-computed case", a
   assert.ok(Math.abs(r.atc - 0.5) < 1e-6, `ATC ${r.atc}`); // 2 of 4 target rows above 0.6
   // DoC: 0.25 + mean(0.9, 0.8, 0.7, 0.6) − mean(0.95, 0.65, 0.55, 0.5) = 0.25 + 0.75 − 0.6625.
   assert.ok(Math.abs(r.doc - 0.3375) < 1e-6, `DoC ${r.doc}`);
+});
+
+test("class names: assess's summaries and text name classes by the source's names; a short-class note names the class", async () => {
+  const p = referencePair(new Rng(7), { rotationDeg: 30, sourceN: 200, targetLabelledN: 120, targetTestN: 2, targetUnlabelledN: 0 });
+  const names = ["cat", "dog"];
+  // The target carries no names of its own: it uses the source's mapping.
+  const r = await assess({ ...p.source, classNames: names }, p.targetLabelled, { seed: 1, permutations: 50 });
+  assert.deepEqual(r.source.classNames, names);
+  assert.deepEqual(r.target.classNames, names);
+  const counts = (y: Int32Array) => [0, 1].map((c) => y.filter((v) => v === c).length);
+  const text = formatAssessText(r);
+  const [s0, s1] = counts(p.source.y), [t0, t1] = counts(p.targetLabelled.y);
+  assert.ok(text.includes(`source rows per class: cat:${s0} dog:${s1}`), text.split("\n").slice(0, 4).join("\n"));
+  assert.ok(text.includes(`target rows per class: cat:${t0} dog:${t1}`));
+  // Without names, labels are their codes.
+  const plain = await assess(p.source, p.targetLabelled, { seed: 1, permutations: 50 });
+  assert.deepEqual(plain.source.classNames, ["0", "1"]);
+
+  // drawLabelled's note for a class with too few rows names it.
+  const y = new Int32Array([0, 0, 0, 0, 0, 0, 1, 1]);
+  const target = { name: "t", X: new Matrix(8, 1), y, classNames: ["cat", "dog"] };
+  const { notes } = drawLabelled(target, 3, new Rng(0));
+  assert.equal(notes.length, 1);
+  assert.ok(notes[0]!.startsWith("classes dog have fewer than 4"), notes[0]);
 });
