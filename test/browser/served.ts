@@ -1,13 +1,9 @@
 // Serves a few in-memory files on 127.0.0.1 (module workers need http, not file:) and drives one page in headless
 // Chromium (Debian's /usr/bin/chromium via playwright-core), recording console errors and every request.
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { CHROMIUM, chromiumMissing } from "../report/chromium.js";
+import { withChromium } from "../report/chromium.js";
 
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json" };
 
 export async function serve(files: Record<string, string | Uint8Array>): Promise<{ url: string; close(): Promise<void> }> {
@@ -33,11 +29,7 @@ export interface Session {
 
 /** Opens `url` in a fresh headless Chromium, runs `use` on the page, closes everything. */
 export async function withPage<T>(url: string, use: (s: Session) => Promise<T>): Promise<T> {
-  if (chromiumMissing) throw new Error(`${CHROMIUM} is missing but CI=true: .ci/run must install chromium`);
-  const { chromium } = await import("playwright-core");
-  const profile = mkdtempSync(join(tmpdir(), "tl-chromium-profile-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
-  try {
+  return withChromium(async (context) => {
     const page = await context.newPage();
     const errors: string[] = [];
     const requests: string[] = [];
@@ -46,8 +38,5 @@ export async function withPage<T>(url: string, use: (s: Session) => Promise<T>):
     context.on("request", (r) => { if (!r.url().startsWith("data:")) requests.push(r.url()); });
     await page.goto(url, { waitUntil: "load" });
     return await use({ page, errors, requests });
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { BrowserContext } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -27,11 +28,7 @@ export interface PageView {
 
 /** Loads each file in turn in one browser and returns what each page showed. */
 export async function viewPages(paths: string[]): Promise<PageView[]> {
-  if (chromiumMissing) throw new Error(`${CHROMIUM} is missing but CI=true: .ci/run must install chromium`);
-  const { chromium } = await import("playwright-core");
-  const profile = mkdtempSync(join(tmpdir(), "tl-chromium-profile-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
-  try {
+  return withChromium(async (context) => {
     const tab = await context.newPage();
     const views: PageView[] = [];
     for (const path of paths) {
@@ -55,6 +52,17 @@ export async function viewPages(paths: string[]): Promise<PageView[]> {
       tab.off("pageerror", onError);
     }
     return views;
+  });
+}
+
+/** Runs `use` in a fresh headless Chromium with its own profile folder; closes it and removes the profile after. */
+export async function withChromium<T>(use: (context: BrowserContext) => Promise<T>): Promise<T> {
+  if (chromiumMissing) throw new Error(`${CHROMIUM} is missing but CI=true: .ci/run must install chromium`);
+  const { chromium } = await import("playwright-core");
+  const profile = mkdtempSync(join(tmpdir(), "tl-chromium-profile-"));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  try {
+    return await use(context);
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
