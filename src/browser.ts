@@ -9,32 +9,17 @@
 //   await compileWasmKernels();                       // once, before the first kernel call
 //   const r = await evaluate(generators.moons!.make({ angle: 40 }, new Rng(1)), { methods: ["coral"] });
 
-// Errors and the shapes every API takes.
-export { TransferLabError, isTransferLabError, type ErrorCode, type ErrorLocation } from "./core/errors.js";
-export { Matrix } from "./core/matrix.js";
-export { Rng } from "./core/rng.js";
-export type { Domain, LabelledDomain, UnlabelledDomain, Labels } from "./core/domain.js";
+// What both entries share (errors, Matrix/Rng/Domain, generators, methods and estimators by name, the
+// protocol and scale words): one list, src/api-shared.ts, so the Node and browser entries cannot drift apart.
+export * from "./api-shared.js";
 
-// Data from CSV text (the Node loader's parser and missing-value rules) and the shift generators.
+// Data from CSV text (the Node loader's parser and missing-value rules).
 export { parseCsvText, DEFAULT_MISSING_TOKENS, type CsvOptions } from "./data/io/csv-parser.js";
 export { tableToDomain, classOrder, type LoadOptions, type LoadedDomain, type MissingPolicy } from "./data/table-domain.js";
-export { generators, type Generator } from "./data/generators/index.js";
-export type { DomainPair } from "./data/pair.js";
-export { summarizeShift, type ShiftSummary } from "./data/summary.js";
 
-// Methods, estimators, evaluate.
-export { listMethods, getMethod, methodNames, type MethodName } from "./adapt/registry.js";
-export type { Adapter, Family } from "./adapt/types.js";
-export { estimatorNames, getEstimator, type EstimatorName } from "./estimators/registry.js";
-export type { Estimator } from "./estimators/types.js";
-export { SVC, type SVCParams } from "./estimators/svc.js";
-export { LogisticRegression, type LogisticRegressionParams } from "./estimators/logreg.js";
-export { KnnClassifier, type KnnParams } from "./estimators/knn.js";
-export { MlpClassifier, type MlpParams } from "./estimators/mlp.js";
+// evaluate, serial or on Web Workers.
 export { evaluate, formatEvaluation, formatComparison, formatP, notConverged, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
 export { setFitWorkerFactory, type WebWorkerFactory } from "./experiment/fit-pool.js";
-export type { Protocol } from "./data/split.js";
-export type { Scale } from "./data/prepare.js";
 
 // SVG figures (Vega-Lite specs → SVG strings).
 export { specToSvg, type SvgOptions } from "./report/svg.js";

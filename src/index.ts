@@ -10,33 +10,16 @@
 // Adding an export: a user-facing entry point goes under its heading below; anything else belongs in its room's
 // index.ts, where the subpath already reaches it. test/package/exports.test.ts keeps this list deliberate.
 
-// Errors and the shapes every API takes.
-export { TransferLabError, isTransferLabError, type ErrorCode, type ErrorLocation } from "./core/errors.js";
-export { Matrix } from "./core/matrix.js";
-export { Rng } from "./core/rng.js";
-export type { Domain, LabelledDomain, UnlabelledDomain, Labels } from "./core/domain.js";
+// What both entries share (errors, Matrix/Rng/Domain, generators, methods and estimators by name, the
+// protocol and scale words): one list, src/api-shared.ts, so the Node and browser entries cannot drift apart.
+export * from "./api-shared.js";
 
-// Data: files, bundled datasets and shift generators.
+// Data: files and bundled datasets.
 export { loadDomain, loadSourceTarget, type LoadOptions, type LoadedDomain, type MissingPolicy, type SourceTarget, type SourceTargetFiles } from "./data/load.js";
 export { listDatasets, loadNamedDomain, resolveDomainPair, type DatasetInfo, type PairSpec, type ResolveOptions } from "./data/registry.js";
-export { generators, type Generator } from "./data/generators/index.js";
-export type { DomainPair } from "./data/pair.js";
-export { summarizeShift, type ShiftSummary } from "./data/summary.js";
-
-// Methods and estimators by name.
-export { listMethods, getMethod, methodNames, type MethodName } from "./adapt/registry.js";
-export type { Adapter, Family } from "./adapt/types.js";
-export { estimatorNames, getEstimator, type EstimatorName } from "./estimators/registry.js";
-export type { Estimator } from "./estimators/types.js";
-export { SVC, type SVCParams } from "./estimators/svc.js";
-export { LogisticRegression, type LogisticRegressionParams } from "./estimators/logreg.js";
-export { KnnClassifier, type KnnParams } from "./estimators/knn.js";
-export { MlpClassifier, type MlpParams } from "./estimators/mlp.js";
 
 // Experiments: will transfer help (assess), does it help (evaluate), the reference experiment (demo).
 export { evaluate, formatEvaluation, EVALUATE_DEFAULTS, type EvaluateOptions, type EvaluateResult, type MethodResult, type Verdict } from "./experiment/evaluate.js";
-export type { Protocol } from "./data/split.js";
-export type { Scale } from "./data/prepare.js";
 export { assess, type AssessOptions, type AssessReport, type RiskLevel } from "./experiment/assess.js";
 export { formatAssessText } from "./report/assess-text.js";
 export { runDemo, demoSummaryTable, type DemoOptions, type DemoRun } from "./experiment/demo.js";
