@@ -2,6 +2,7 @@
 // assume confidence still tracks correctness on the target.
 import type { Matrix } from "../core/matrix.js";
 import { argmaxRows } from "../engine/index.js";
+import { countCorrect } from "./accuracy.js";
 
 /**
  * Two label-free predictions of a classifier's target error from its max-probability confidence:
@@ -17,8 +18,7 @@ export function predictTargetError(sourceProba: Matrix, sourceY: ArrayLike<numbe
   const n = sourceProba.rows;
   const pred = argmaxRows(sourceProba.data, n, sourceProba.cols);
   const cs = Float64Array.from({ length: n }, (_, i) => conf(sourceProba, i)).sort().reverse();
-  let correct = 0;
-  for (let i = 0; i < n; i++) if (pred[i] === sourceY[i]) correct++;
+  const correct = countCorrect(pred, sourceY);
   // Exactly `correct` source rows lie above t (ties at t fall below).
   const t = correct >= n ? -Infinity : cs[correct]!;
   let above = 0, meanT = 0, meanS = 0;
