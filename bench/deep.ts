@@ -39,8 +39,13 @@ async function ours(method: string, source: LabelledDomain, target: LabelledDoma
   return { cpu: ((c.user + c.system) / 1e6) * (1000 / iterations), wall: ((performance.now() - t0) / 1000) * (1000 / iterations) };
 }
 
-function torch(args: string[]): Timing {
-  const r = spawnSync("/usr/bin/python3", [MIRROR, ...args], { encoding: "utf8" });
+function torch(args: string[], threads: number): Timing {
+  // torch.set_num_threads caps ATen's OpenMP pool only; Debian's torch runs its GEMMs in OpenBLAS, whose own pool
+  // spins extra threads (measured: 12.7 CPU s per 1000 iterations against 6.4 wall at "1 thread"). Both pools
+  // get the thread count, so torch's CPU seconds are its work at that count.
+  const n = String(threads);
+  const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+  const r = spawnSync("/usr/bin/python3", [MIRROR, ...args], { encoding: "utf8", env });
   if (r.status !== 0) throw new Error(`deep_mirror.py failed: ${r.stderr}`);
   const o = JSON.parse(r.stdout.trim()) as { secondsPer1000: number; cpuSecondsPer1000: number };
   return { cpu: o.cpuSecondsPer1000, wall: o.secondsPer1000 };
@@ -71,12 +76,12 @@ export default async function main(args: string[]): Promise<void> {
     methods: {}, mlp: {}, iterations, threads, tier: active, cpu: cpus()[0]?.model ?? "unknown",
   };
   for (const m of methods) {
-    out.methods[m] = row(await ours(m, pair.source, pair.target, iterations), torch([dir, "--time", m, String(iterations), String(threads)]));
+    out.methods[m] = row(await ours(m, pair.source, pair.target, iterations), torch([dir, "--time", m, String(iterations), String(threads)], threads));
     if (!json) console.log(show(m.padEnd(16), out.methods[m]!));
   }
   const s = table(2000, 100, 0, 1), t = table(2000, 100, 0.5, 2);
   for (const m of ["source-only-net", "dann"]) {
-    out.mlp[m] = row(await ours(m, s, t, iterations, { backbone: "mlp" }), torch([dir, "--time-mlp", m, String(iterations), String(threads)]));
+    out.mlp[m] = row(await ours(m, s, t, iterations, { backbone: "mlp" }), torch([dir, "--time-mlp", m, String(iterations), String(threads)], threads));
     if (!json) console.log(show(`MLP 100→256→128 ${m.padEnd(16)}`, out.mlp[m]!));
   }
   if (json) console.log(JSON.stringify(out));

@@ -165,6 +165,156 @@ static napi_value js_rbf(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+
+// ---- fused conv block: geometry in an Int32Array [n, C, H, W, F, kh, kw, stride, pad, relu, pool]; every
+// array's length is checked against it before conv.c touches memory. ----
+static int get_i32(napi_env env, napi_value v, int32_t **data, size_t *len) {
+  napi_typedarray_type type;
+  void *ptr;
+  size_t length;
+  if (napi_get_typedarray_info(env, v, &type, &length, &ptr, NULL, NULL) != napi_ok || type != napi_int32_array) return 0;
+  *data = ptr;
+  *len = length;
+  return 1;
+}
+
+static int is_null(napi_env env, napi_value v) {
+  napi_valuetype t;
+  return napi_typeof(env, v, &t) == napi_ok && (t == napi_null || t == napi_undefined);
+}
+
+// An optional Float32Array of at least `need` elements (NULL when null/undefined): 1 ok, 0 bad.
+static int opt_f32(napi_env env, napi_value v, size_t need, float **out) {
+  size_t len;
+  *out = NULL;
+  if (is_null(env, v)) return 1;
+  return get_f32(env, v, out, &len) && len >= need;
+}
+
+static int conv_geometry(napi_env env, napi_value v, conv_geom *g) {
+  int32_t *q;
+  size_t len;
+  if (!get_i32(env, v, &q, &len) || len < 11) return 0;
+  *g = (conv_geom){q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9] != 0, q[10] < 1 ? 1 : q[10], 0, 0, 0, 0};
+  if (g->n < 1 || g->C < 1 || g->H < 1 || g->W < 1 || g->F < 1 || g->kh < 1 || g->kw < 1 || g->stride < 1 || g->pad < 0) return 0;
+  g->oh = (g->H + 2 * g->pad - g->kh) / g->stride + 1;
+  g->ow = (g->W + 2 * g->pad - g->kw) / g->stride + 1;
+  if (g->H + 2 * g->pad < g->kh || g->W + 2 * g->pad < g->kw) return 0;
+  g->ph = g->pool > 1 ? (g->oh - g->pool) / g->pool + 1 : g->oh;
+  g->pw = g->pool > 1 ? (g->ow - g->pool) / g->pool + 1 : g->ow;
+  if (g->pool > 1 && (g->oh < g->pool || g->ow < g->pool)) return 0;
+  // Every buffer must stay below 2^31 elements (indices are 32-bit in arg).
+  double big = (double)g->n * g->oh * g->ow * ((double)g->C * g->kh * g->kw + g->F) + (double)g->n * g->C * g->H * g->W;
+  return big < 2147483647.0;
+}
+
+// convForward(geom, x, w, b|null, cols, act, arg|null, y, scratch)
+static napi_value js_conv_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  conv_geom g;
+  if (argc < 9 || !conv_geometry(env, argv[0], &g)) return fail(env, "convForward: bad geometry");
+  const long K = (long)g.C * g.kh * g.kw, NP = (long)g.n * g.oh * g.ow;
+  float *x, *w, *b, *cols, *act, *y, *scratch;
+  int32_t *arg = NULL;
+  size_t lx, lw, lc, la, ly, ls, lg;
+  if (!get_f32(env, argv[1], &x, &lx) || lx < (size_t)g.n * g.C * g.H * g.W) return fail(env, "convForward: x is too short");
+  if (!get_f32(env, argv[2], &w, &lw) || lw < (size_t)g.F * K) return fail(env, "convForward: w is too short");
+  if (!opt_f32(env, argv[3], g.F, &b)) return fail(env, "convForward: b must be null or hold F values");
+  if (!get_f32(env, argv[4], &cols, &lc) || lc < (size_t)(NP * K)) return fail(env, "convForward: cols is too short");
+  if (!get_f32(env, argv[5], &act, &la) || la < (size_t)(NP * g.F)) return fail(env, "convForward: act is too short");
+  if (g.pool > 1 && (!get_i32(env, argv[6], &arg, &lg) || lg < (size_t)g.n * g.F * g.ph * g.pw)) return fail(env, "convForward: arg is too short");
+  if (!get_f32(env, argv[7], &y, &ly) || ly < (size_t)g.n * g.F * g.ph * g.pw) return fail(env, "convForward: y is too short");
+  if (!get_f32(env, argv[8], &scratch, &ls) || ls < (size_t)conv_forward_scratch(&g)) return fail(env, "convForward: scratch is too short");
+  conv_forward(&g, x, w, b, cols, act, arg, y, scratch);
+  return NULL;
+}
+
+// convBackward(geom, gy, w, cols, act, arg|null, gw|null, gb|null, gx|null, scratch)
+static napi_value js_conv_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  conv_geom g;
+  if (argc < 10 || !conv_geometry(env, argv[0], &g)) return fail(env, "convBackward: bad geometry");
+  const long K = (long)g.C * g.kh * g.kw, NP = (long)g.n * g.oh * g.ow;
+  float *gy, *w, *cols, *act, *gw, *gb, *gx, *scratch;
+  int32_t *arg = NULL;
+  size_t l, lg;
+  if (!get_f32(env, argv[1], &gy, &l) || l < (size_t)g.n * g.F * g.ph * g.pw) return fail(env, "convBackward: gy is too short");
+  if (!get_f32(env, argv[2], &w, &l) || l < (size_t)g.F * K) return fail(env, "convBackward: w is too short");
+  if (!get_f32(env, argv[3], &cols, &l) || l < (size_t)(NP * K)) return fail(env, "convBackward: cols is too short");
+  if (!get_f32(env, argv[4], &act, &l) || l < (size_t)(NP * g.F)) return fail(env, "convBackward: act is too short");
+  if (g.pool > 1 && (!get_i32(env, argv[5], &arg, &lg) || lg < (size_t)g.n * g.F * g.ph * g.pw)) return fail(env, "convBackward: arg is too short");
+  if (g.pool > 1)  // winners index act: a corrupted arg must not write outside dz
+    for (size_t o = 0; o < (size_t)g.n * g.F * g.ph * g.pw; o++)
+      if (arg[o] < 0 || arg[o] >= NP * g.F) return fail(env, "convBackward: arg holds an index outside the activations");
+  if (!opt_f32(env, argv[6], (size_t)g.F * K, &gw)) return fail(env, "convBackward: gw is too short");
+  if (!opt_f32(env, argv[7], g.F, &gb)) return fail(env, "convBackward: gb is too short");
+  if (!opt_f32(env, argv[8], (size_t)g.n * g.C * g.H * g.W, &gx)) return fail(env, "convBackward: gx is too short");
+  if (!get_f32(env, argv[9], &scratch, &l) || l < (size_t)conv_backward_scratch(&g, gx != NULL)) return fail(env, "convBackward: scratch is too short");
+  conv_backward(&g, gy, w, cols, act, arg, gw, gb, gx, scratch);
+  return NULL;
+}
+
+// sgdStep(d, grad, buf|null, [lr, weightDecay, momentum, dampening, nesterov, first])
+static napi_value js_sgd_step(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  float *d, *g, *buf;
+  size_t ld, lg;
+  napi_typedarray_type type;
+  size_t ls;
+  void *sp;
+  if (argc < 4 || !get_f32(env, argv[0], &d, &ld) || !get_f32(env, argv[1], &g, &lg) || lg < ld) return fail(env, "sgdStep: d and grad must be Float32Arrays, grad at least as long as d");
+  if (!opt_f32(env, argv[2], ld, &buf)) return fail(env, "sgdStep: buf must be null or a Float32Array as long as d");
+  if (napi_get_typedarray_info(env, argv[3], &type, &ls, &sp, NULL, NULL) != napi_ok || type != napi_float64_array || ls < 6) return fail(env, "sgdStep: scalars must be a Float64Array of 6");
+  const double *q = sp;
+  sgd_step(d, g, buf, (long)ld, q[0], q[1], q[2], q[3], q[4] != 0, q[5] != 0);
+  return NULL;
+}
+
+// linearForward(dims Int32Array [n, in, out, relu], x, w, b|null, y)
+static napi_value js_linear_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t *q;
+  size_t lq, l;
+  float *x, *w, *b, *y;
+  if (argc < 5 || !get_i32(env, argv[0], &q, &lq) || lq < 4 || q[0] < 0 || q[1] < 0 || q[2] < 0) return fail(env, "linearForward: bad dimensions");
+  const size_t n = q[0], in = q[1], out = q[2];
+  if (!get_f32(env, argv[1], &x, &l) || l < n * in) return fail(env, "linearForward: x is too short");
+  if (!get_f32(env, argv[2], &w, &l) || l < out * in) return fail(env, "linearForward: w is too short");
+  if (!opt_f32(env, argv[3], out, &b)) return fail(env, "linearForward: b is too short");
+  if (!get_f32(env, argv[4], &y, &l) || l < n * out) return fail(env, "linearForward: y is too short");
+  linear_forward(q[0], q[1], q[2], x, w, b, q[3] != 0, y);
+  return NULL;
+}
+
+// linearBackward(dims, x, w, y, g, gp|null, gx|null, gw|null, gb|null)
+static napi_value js_linear_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t *q;
+  size_t lq, l;
+  float *x, *w, *y, *g, *gp, *gx, *gw, *gb;
+  if (argc < 9 || !get_i32(env, argv[0], &q, &lq) || lq < 4 || q[0] < 0 || q[1] < 0 || q[2] < 0) return fail(env, "linearBackward: bad dimensions");
+  const size_t n = q[0], in = q[1], out = q[2];
+  const int relu = q[3] != 0;
+  if (!get_f32(env, argv[1], &x, &l) || l < n * in) return fail(env, "linearBackward: x is too short");
+  if (!get_f32(env, argv[2], &w, &l) || l < out * in) return fail(env, "linearBackward: w is too short");
+  if (!get_f32(env, argv[3], &y, &l) || l < n * out) return fail(env, "linearBackward: y is too short");
+  if (!get_f32(env, argv[4], &g, &l) || l < n * out) return fail(env, "linearBackward: g is too short");
+  if (!opt_f32(env, argv[5], n * out, &gp) || (relu && !gp)) return fail(env, "linearBackward: gp must hold n×out values with ReLU");
+  if (!opt_f32(env, argv[6], n * in, &gx) || !opt_f32(env, argv[7], out * in, &gw) || !opt_f32(env, argv[8], out, &gb)) return fail(env, "linearBackward: a gradient buffer is too short");
+  linear_backward(q[0], q[1], q[2], x, w, y, g, relu, gp, gx, gw, gb);
+  return NULL;
+}
+
 static napi_value js_set_isa(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -230,6 +380,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"rbf", NULL, js_rbf, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setIsa", NULL, js_set_isa, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"convForward", NULL, js_conv_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"convBackward", NULL, js_conv_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sgdStep", NULL, js_sgd_step, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"linearForward", NULL, js_linear_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"linearBackward", NULL, js_linear_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"svmTrain", NULL, svm_backend_train_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, js_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

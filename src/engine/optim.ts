@@ -1,6 +1,7 @@
 // Optimizers (SGD with momentum/Nesterov, Adam, AdamW — torch's update rules), parameter groups with their
 // own learning rates, and learning-rate schedules as factor functions of the step.
 import { invalidParam } from "../core/errors.js";
+import { kernels } from "./kernels/index.js";
 import type { Parameter } from "./tensor.js";
 
 export interface ParamGroup {
@@ -81,11 +82,19 @@ export class SGD extends Optimizer {
     this.nesterov = opts.nesterov ?? false;
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) throw invalidParam("nesterov", "Nesterov momentum needs momentum > 0 and dampening 0");
   }
+  private readonly scalars = new Float64Array(6);
   protected update(p: Parameter, grad: Float32Array, g: Group): void {
     const d = p.data, n = d.length, wd = g.weightDecay, mu = this.momentum, lr = g.lr;
     let buf = this.bufs.get(p);
     const first = buf === undefined;
     if (mu > 0 && buf === undefined) this.bufs.set(p, (buf = new Float32Array(n)));
+    const step = kernels().sgdStep;
+    if (step !== undefined) {  // the same arithmetic in C (about 10× faster on the digit CNN's 53k weights)
+      const s = this.scalars;
+      s[0] = lr; s[1] = wd; s[2] = mu; s[3] = this.dampening; s[4] = this.nesterov ? 1 : 0; s[5] = first ? 1 : 0;
+      step(d, grad, buf ?? null, s);
+      return;
+    }
     for (let i = 0; i < n; i++) {
       let gi = grad[i]! + wd * d[i]!;
       if (buf !== undefined) {

@@ -5,8 +5,9 @@ import { applyGemmIsa, createNativeKernels, createOpenblasKernels, nativeAddon, 
 import type { Kernels, Tier, TierStatus } from "./types.js";
 import { createWasmKernels } from "./wasm.js";
 
-export type { Kernels, Tier, TierStatus } from "./types.js";
+export type { ConvKernels, Kernels, LinearKernels, Tier, TierStatus } from "./types.js";
 export { compileWasmKernels } from "./wasm.js";
+export { NATIVE_GEMM_MIN_WORK } from "./native.js";
 
 const loaders: Record<Tier, () => Kernels | string> = {
   native: createNativeKernels,

@@ -4,7 +4,7 @@
 import { TransferLabError } from "../../core/errors.js";
 import { checkGemm, checkRbf } from "./check.js";
 import { gemmUnchecked } from "./js.js";
-import type { Kernels } from "./types.js";
+import type { ConvKernels, Kernels, LinearKernels } from "./types.js";
 
 type GemmFn = Kernels["gemm"];
 type SqdistFn = Kernels["sqdist"];
@@ -21,6 +21,12 @@ export interface NativeAddon {
   /** Force a GEMM path (tests cover every one the CPU runs); returns the path now in use, lower than asked when the CPU lacks it. */
   setIsa(isa: GemmIsa): GemmIsa;
   setThreads(n: number): void;
+  /** The fused conv block (absent from addons built before it). */
+  convForward?: ConvKernels["forward"];
+  convBackward?: ConvKernels["backward"];
+  sgdStep?: Kernels["sgdStep"];
+  linearForward?: LinearKernels["forward"];
+  linearBackward?: LinearKernels["backward"];
   info(): { isa: GemmIsa; bestIsa: GemmIsa; threads: number; openblas: boolean; openblasDetail: string };
 }
 
@@ -87,7 +93,7 @@ export const NATIVE_GEMM_MIN_WORK = 32;
 // Layout shared with addon.c: ta, tb, m, n, k, alpha, lda, ldb, beta, ldc.
 let params: Float64Array | null = null;
 
-function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], setParams: NativeAddon["setParams"], sqdistFn: SqdistFn, rbfFn: NativeAddon["rbf"]): Kernels {
+function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], setParams: NativeAddon["setParams"], sqdistFn: SqdistFn, rbfFn: NativeAddon["rbf"], layers: Pick<Kernels, "conv" | "linear" | "sgdStep"> = {}): Kernels {
   if (!params) {
     params = new Float64Array(10);
     setParams(params);
@@ -121,6 +127,7 @@ function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], s
       const g = gammas instanceof Float32Array ? gammas : Float32Array.from(gammas);
       rbfFn(d, len, g, k, dk);
     },
+    ...layers,
   };
 }
 
@@ -147,7 +154,32 @@ export function createNativeKernels(): Kernels | string {
   const a = nativeAddon();
   if (typeof a === "string") return a;
   applyGemmIsa(a);
-  return kernelsOver("native", a.gemm3, a.setParams, a.sqdist, a.rbf);
+  return kernelsOver("native", a.gemm3, a.setParams, a.sqdist, a.rbf, nativeLayers(a));
+}
+
+/** A native function with typed errors (the addon throws RangeError with a code). */
+function guarded<A extends unknown[]>(f: (...args: A) => void): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      f(...args);
+    } catch (e) {
+      typed(e);
+    }
+  };
+}
+
+/**
+ * The addon's fused layers (conv block, linear, SGD step), each undefined when the addon was built before it: the
+ * ops then run their TypeScript paths. Only the native tier offers them: on the openblas tier the layers'
+ * products would not run in OpenBLAS.
+ */
+function nativeLayers(a: NativeAddon): Pick<Kernels, "conv" | "linear" | "sgdStep"> {
+  const { convForward, convBackward, linearForward, linearBackward, sgdStep } = a;
+  return {
+    conv: convForward && convBackward ? { forward: guarded(convForward), backward: guarded(convBackward) } : undefined,
+    linear: linearForward && linearBackward ? { forward: guarded(linearForward), backward: guarded(linearBackward) } : undefined,
+    sgdStep: sgdStep ? guarded(sgdStep) : undefined,
+  };
 }
 
 export function createOpenblasKernels(): Kernels | string {

@@ -23,6 +23,38 @@ export interface Kernels {
    * d ≥ 0 expected; γ_b > 0. Relative error of the exponential ≤ 1e-6.
    */
   rbf(d: Float32Array, len: number, gammas: ArrayLike<number>, k: Float32Array, dk: Float32Array | null): void;
+  /** The fused conv block (conv + bias [+ ReLU] [+ max pool]) when the tier has one; without it the conv2d op
+   *  runs im2col + gemm and the separate activation and pooling ops in TypeScript. */
+  readonly conv?: ConvKernels;
+  /** The fused linear layer with ReLU or no activation, when the tier has it (else TypeScript loops around gemm). */
+  readonly linear?: LinearKernels;
+  /**
+   * One SGD step in place, when the tier has it (the optimizer's TypeScript loop otherwise): torch's rule in the
+   * same double arithmetic as that loop (the same bits). buf: momentum buffer or null; scalars = [lr,
+   * weightDecay, momentum, dampening, nesterov (0/1), first step (0/1)].
+   */
+  readonly sgdStep?: (d: Float32Array, grad: Float32Array, buf: Float32Array | null, scalars: Float64Array) => void;
+}
+
+/**
+ * Fused linear layer y = act(x·Wᵀ + b), x n×in, W out×in, act ReLU or none: dims = [n, in, out, relu (0/1)]. The
+ * element-wise passes match the TypeScript path of the linear op bit for bit (same order, float32 rounding).
+ */
+export interface LinearKernels {
+  forward(dims: Int32Array, x: Float32Array, w: Float32Array, b: Float32Array | null, y: Float32Array): void;
+  /** Adds into gx, gw, gb (each null when not wanted); gp: n×out scratch, needed with ReLU. */
+  backward(dims: Int32Array, x: Float32Array, w: Float32Array, y: Float32Array, g: Float32Array, gp: Float32Array | null, gx: Float32Array | null, gw: Float32Array | null, gb: Float32Array | null): void;
+}
+
+/**
+ * Fused convolution block, NCHW at the boundary. geom = [n, C, H, W, F, kh, kw, stride, pad, relu (0/1),
+ * pool (window = stride; 1: none)]. Saved between the passes: cols (n·oh·ow × C·kh·kw), act (n·oh·ow × F,
+ * after bias and ReLU) and arg (the pool winners, n·F·ph·pw). Scratch sizes: convScratch in ops/nn.ts.
+ */
+export interface ConvKernels {
+  forward(geom: Int32Array, x: Float32Array, w: Float32Array, b: Float32Array | null, cols: Float32Array, act: Float32Array, arg: Int32Array | null, y: Float32Array, scratch: Float32Array): void;
+  /** Adds the gradients into gw, gb and gx (each null when not wanted). */
+  backward(geom: Int32Array, gy: Float32Array, w: Float32Array, cols: Float32Array, act: Float32Array, arg: Int32Array | null, gw: Float32Array | null, gb: Float32Array | null, gx: Float32Array | null, scratch: Float32Array): void;
 }
 
 export interface TierStatus {

@@ -2,7 +2,7 @@
 import { invalidParam } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import { Parameter, Tensor, type Shape } from "../tensor.js";
-import { linear, type Activation, activation, ACTIVATIONS, dropout, batchNorm, conv2d, maxPool2d, avgPool2d, flatten } from "../ops/index.js";
+import { linear, type Activation, activation, checkActivation, dropout, batchNorm, conv2d, maxPool2d, avgPool2d, flatten } from "../ops/index.js";
 
 export type Init = "torch" | "he" | "xavier";
 
@@ -113,11 +113,6 @@ function initWeights(init: Init, rng: Rng, n: number, fanIn: number, fanOut: num
   }
 }
 
-function checkActivation(a: Activation): Activation {
-  if (!ACTIVATIONS.includes(a)) throw invalidParam("activation", `unknown activation '${String(a)}'`, `use one of ${ACTIVATIONS.join(", ")}`);
-  return a;
-}
-
 export interface LinearOptions {
   rng: Rng;
   bias?: boolean;
@@ -214,8 +209,9 @@ export class Conv2d extends Module {
     this.stride = opts.stride ?? 1;
     this.padding = opts.padding ?? 0;
   }
-  forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding });
+  /** The convolution, optionally with a fused activation and max pool (Sequential fuses the layers after it). */
+  forward(x: Tensor, activation: Activation = "none", maxPool = 1): Tensor {
+    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, activation, maxPool });
   }
 }
 
@@ -243,7 +239,11 @@ export class Flatten extends Module {
   }
 }
 
-/** Modules applied in order; children are named "0", "1", ... */
+/**
+ * Modules applied in order; children are named "0", "1", ... A Conv2d followed by a ReLU `Act` and/or a
+ * `MaxPool2d` whose stride equals its window runs as one fused conv2d op (same values; the layers and their
+ * parameter names stay as they are).
+ */
 export class Sequential extends Module {
   readonly layers: Module[];
   constructor(layers: Module[]) {
@@ -253,7 +253,20 @@ export class Sequential extends Module {
   }
   forward(x: Tensor): Tensor {
     let h = x;
-    for (const m of this.layers) h = m.forward(h);
+    const L = this.layers;
+    for (let i = 0; i < L.length; i++) {
+      const m = L[i]!;
+      if (!(m instanceof Conv2d)) {
+        h = m.forward(h);
+        continue;
+      }
+      let next = L[i + 1];
+      const relu = next instanceof Act && next.kind === "relu";
+      if (relu) next = L[i + 2];
+      const pool = next instanceof MaxPool2d && next.stride === next.kernel ? next.kernel : 1;
+      h = m.forward(h, relu ? "relu" : "none", pool);
+      i += (relu ? 1 : 0) + (pool > 1 ? 1 : 0);
+    }
     return h;
   }
 }

@@ -179,6 +179,12 @@ export const div = (a: Tensor, b: Tensor | number): Tensor => binary(Bin.Div, a,
 export type Activation = "none" | "relu" | "leakyRelu" | "tanh" | "sigmoid" | "gelu";
 export const ACTIVATIONS: readonly Activation[] = ["none", "relu", "leakyRelu", "tanh", "sigmoid", "gelu"];
 
+/** A typed error for an activation name outside ACTIVATIONS (names arrive from options and saved configs). */
+export function checkActivation(a: Activation): Activation {
+  if (!ACTIVATIONS.includes(a)) throw invalidParam("activation", `unknown activation '${String(a)}'`, `use one of ${ACTIVATIONS.join(", ")}`);
+  return a;
+}
+
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 

@@ -1,6 +1,6 @@
 // Matrix products: matmul (all transpose combinations) and the fused linear layer act(x·Wᵀ + b).
 import { shapeMismatch } from "../../core/errors.js";
-import { kernels } from "../kernels/index.js";
+import { kernels, NATIVE_GEMM_MIN_WORK, type LinearKernels } from "../kernels/index.js";
 import { gemmUnchecked } from "../kernels/js.js";
 import { Tensor, out, gradOf, needsGrad, record, alloc } from "../tensor.js";
 import { type Activation, activateInto, activateGrad } from "./elementwise.js";
@@ -83,6 +83,9 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
   const rg = needsGrad(x, w, b);
   const y = out([n, outF], rg);
   const yd = y.data;
+  const k = kernels().linear;
+  // Products the tier itself would hand to the TypeScript kernel stay on this path, so the fused layer never changes a bit.
+  if (k !== undefined && (act === "relu" || act === "none") && n * outF * inF > Math.max(smallGemm, NATIVE_GEMM_MIN_WORK - 1)) return linearKernel(k, x, w, b, y, act === "relu", n, inF, outF);
   gemm(false, true, n, outF, inF, 1, x.data, inF, w.data, inF, 0, yd, outF);
   // Pre-activations are needed in backward only where the output does not determine the derivative.
   let pre: Float32Array | null = null;
@@ -113,6 +116,21 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null = null, act: Activ
   if (rg) {
     const p = pre;
     record(() => linearBackward(x, w, b, y, act, slope, p, n, inF, outF));
+  }
+  return y;
+}
+
+/** linear on a tier with the fused layer (ReLU or none): the same values as the loops below, in one call each way. */
+function linearKernel(k: LinearKernels, x: Tensor, w: Tensor, b: Tensor | null, y: Tensor, relu: boolean, n: number, inF: number, outF: number): Tensor {
+  const dims = Int32Array.of(n, inF, outF, relu ? 1 : 0);
+  k.forward(dims, x.data, w.data, b === null ? null : b.data, y.data);
+  if (y.requiresGrad) {
+    record(() => {
+      const g = y.grad;
+      if (g === null) return;
+      const gb = b !== null && b.requiresGrad ? gradOf(b) : null;
+      k.backward(dims, x.data, w.data, y.data, g, relu ? alloc(g.length) : null, x.requiresGrad ? gradOf(x) : null, w.requiresGrad ? gradOf(w) : null, gb);
+    });
   }
   return y;
 }

@@ -2,6 +2,8 @@
 import { invalidParam, shapeMismatch } from "../../core/errors.js";
 import type { Rng } from "../../core/rng.js";
 import { Tensor, out, gradOf, needsGrad, record, alloc } from "../tensor.js";
+import { kernels, type ConvKernels } from "../kernels/index.js";
+import { activation, checkActivation, type Activation } from "./elementwise.js";
 import { gemm } from "./linalg.js";
 import { recordArgmaxBackward } from "./reduce.js";
 
@@ -113,12 +115,20 @@ export function batchNorm(x: Tensor, gamma: Tensor | null, beta: Tensor | null, 
 export interface Conv2dOptions {
   stride?: number;
   padding?: number;
+  /** Activation after the bias, fused (default "none"). */
+  activation?: Activation;
+  /** Max pooling with a k×k window and stride k after the activation, fused (default 1: none). */
+  maxPool?: number;
 }
 
 /**
- * 2-D convolution (cross-correlation, as torch) of x n×C×H×W with w F×C×kh×kw, via im2col + GEMM over the whole
- * batch: cols is K×(n·P) (K = C·kh·kw, P = output pixels), so forward, dW and dcols are one GEMM each instead of
- * three per image (measured: the per-image products of the 8×8 digit CNN were too small to keep the kernel busy).
+ * 2-D convolution (cross-correlation, as torch) of x n×C×H×W with w F×C×kh×kw, plus bias, then optionally an
+ * activation and a k×k max pool (conv → act → maxPool2d in one op: the CNN backbones' block).
+ *
+ * On a tier with a conv kernel (native) the whole block runs there in one call each way, NHWC inside (measured
+ * on the 8×8 digit CNN: im2col, transposes, bias, ReLU and pooling in TypeScript cost about twice the GEMMs).
+ * Elsewhere: im2col + GEMM over the whole batch, cols K×(n·P) (K = C·kh·kw, P = output pixels), so forward, dW and
+ * dcols are one GEMM each instead of three per image, followed by the separate activation and pooling ops.
  */
 export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
   if (x.shape.length !== 4 || w.shape.length !== 4) throw shapeMismatch(`conv2d: x must be n×C×H×W and w F×C×kh×kw, got [${x.shape.join(", ")}] and [${w.shape.join(", ")}]`);
@@ -126,12 +136,63 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, opts: Conv
   const [F, Cw, kh, kw] = w.shape as [number, number, number, number];
   if (Cw !== C) throw shapeMismatch(`conv2d: input has ${C} channels but the filters expect ${Cw}`);
   if (b !== null && b.size !== F) throw shapeMismatch(`conv2d: bias has ${b.size} values, expected ${F}`);
-  const stride = opts.stride ?? 1, pad = opts.padding ?? 0;
+  const stride = opts.stride ?? 1, pad = opts.padding ?? 0, act = opts.activation ?? "none", pool = opts.maxPool ?? 1;
   if (!(Number.isInteger(stride) && stride >= 1)) throw invalidParam("stride", `must be a positive integer, got ${stride}`);
   if (!(Number.isInteger(pad) && pad >= 0)) throw invalidParam("padding", `must be a non-negative integer, got ${pad}`);
+  if (!(Number.isInteger(pool) && pool >= 1)) throw invalidParam("maxPool", `must be a positive integer, got ${pool}`);
+  checkActivation(act);
   const oh = Math.floor((H + 2 * pad - kh) / stride) + 1, ow = Math.floor((W + 2 * pad - kw) / stride) + 1;
   if (oh < 1 || ow < 1) throw shapeMismatch(`conv2d: a ${kh}×${kw} kernel does not fit a ${H}×${W} input with padding ${pad}`);
+  if (pool > oh || pool > ow) throw shapeMismatch(`conv2d: a ${pool}×${pool} pool does not fit the ${oh}×${ow} output`);
   const g: ConvGeometry = { n, C, H, W, kh, kw, oh, ow, stride, pad };
+  const k = kernels().conv;
+  if (k !== undefined && (act === "none" || act === "relu")) return convBlockKernel(k, x, w, b, g, F, act === "relu", pool);
+  let y = convIm2col(x, w, b, g, F);
+  if (act !== "none") y = activation(y, act);
+  return pool > 1 ? maxPool2d(y, pool) : y;
+}
+
+/** Saved-buffer and scratch sizes of the conv kernel (floats), as native/src/conv.c needs them. */
+function convBuffers(g: ConvGeometry, F: number): { cols: number; act: number; forward: number; backward: (withGx: boolean) => number } {
+  const K = g.C * g.kh * g.kw, NP = g.n * g.oh * g.ow, xSize = g.n * g.C * g.H * g.W;
+  return {
+    cols: NP * K,
+    act: NP * F,
+    forward: F * K + (g.C > 1 ? xSize : 0),
+    backward: (withGx) => NP * F + 2 * F * K + (withGx ? NP * K + xSize : 0),
+  };
+}
+
+function convBlockKernel(k: ConvKernels, x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeometry, F: number, relu: boolean, pool: number): Tensor {
+  const ph = pool > 1 ? Math.floor((g.oh - pool) / pool) + 1 : g.oh, pw = pool > 1 ? Math.floor((g.ow - pool) / pool) + 1 : g.ow;
+  const geom = Int32Array.of(g.n, g.C, g.H, g.W, F, g.kh, g.kw, g.stride, g.pad, relu ? 1 : 0, pool);
+  const sizes = convBuffers(g, F);
+  const rg = needsGrad(x, w, b);
+  const y = out([g.n, F, ph, pw], rg);
+  const cols = alloc(sizes.cols), act = alloc(sizes.act);
+  const arg = pool > 1 ? int32View(alloc(y.size)) : null;
+  k.forward(geom, x.data, w.data, b === null ? null : b.data, cols, act, arg, y.data, alloc(sizes.forward));
+  if (rg) {
+    record(() => {
+      const gy = y.grad;
+      if (gy === null) return;
+      const gx = x.requiresGrad ? gradOf(x) : null;
+      const gw = w.requiresGrad ? gradOf(w) : null;
+      const gb = b !== null && b.requiresGrad ? gradOf(b) : null;
+      k.backward(geom, gy, w.data, cols, act, arg, gw, gb, gx, alloc(sizes.backward(gx !== null)));
+    });
+  }
+  return y;
+}
+
+/** The int32 pool winners live in a pooled float buffer of the same length. */
+function int32View(f: Float32Array): Int32Array {
+  return new Int32Array(f.buffer, f.byteOffset, f.length);
+}
+
+/** conv2d without activation or pooling, in TypeScript around the active tier's GEMM. */
+function convIm2col(x: Tensor, w: Tensor, b: Tensor | null, g: ConvGeometry, F: number): Tensor {
+  const { n, C, kh, kw, oh, ow } = g;
   const K = C * kh * kw, P = oh * ow, NP = n * P;
   const rg = needsGrad(x, w, b);
   const y = out([n, F, oh, ow], rg);
