@@ -4,7 +4,10 @@
 // DIR/runs.jsonl (skipped when rerun). Usage:
 //   npm run bench -- deep-fidelity --dump DIR                      write the arrays the mirror reads
 //   npm run bench -- deep-fidelity --study DIR [--seeds 5] [--iterations 1500] [--methods a,b] [--impl ours|torch|both]
-//   npm run bench -- deep-fidelity --table DIR [--out FILE.json]   both tables (mean, sd, SE; diverged runs counted apart)
+//       [--runs FILE.jsonl] [--out FILE.json]   the journal elsewhere than DIR/runs.jsonl; --out rewrites the tables
+//       after every finished run (so a stopped study still has everything it finished)
+//   npm run bench -- deep-fidelity --table DIR [--runs FILE.jsonl] [--replays FILE.jsonl] [--out FILE.json]   both tables
+//       (mean, sd, SE; diverged runs counted apart)
 //   npm run bench -- deep-fidelity --one PAIR METHOD SEED [ITER] [--replay FILE]   one run of ours; with --replay, from
 //     torch's initial weights and batch order (python3 bench/deep_mirror.py DIR --dump-replay FILE PAIR METHOD SEED ITER)
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +17,7 @@ import { resolveDomainPair } from "../src/data/registry.js";
 import { withoutLabels } from "../src/core/domain.js";
 import { Rng } from "../src/core/rng.js";
 import { TransferLabError } from "../src/core/errors.js";
+import { writeFileAtomic } from "../src/core/atomic.js";
 import { getMethod } from "../src/adapt/registry.js";
 import type { DeepAdapter, TrainingSeam } from "../src/adapt/deep/define.js";
 
@@ -77,13 +81,19 @@ function replaySeam(path: string, iterations: number): TrainingSeam {
 }
 
 function runTorch(dir: string, pair: string, method: string, seed: number, iterations: number): Run {
-  const out = execFileSync("/usr/bin/python3", [MIRROR, dir, pair, method, String(seed), String(iterations), "1"], { encoding: "utf8" });
+  // One thread in every pool (torch.set_num_threads covers OpenMP only; OpenBLAS would spin a second thread).
+  const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" };
+  const out = execFileSync("/usr/bin/python3", [MIRROR, dir, pair, method, String(seed), String(iterations), "1"], { encoding: "utf8", env });
   return { impl: "torch", ...(JSON.parse(out.trim().split("\n").pop()!) as Omit<Run, "impl">) };
 }
 
-function readRuns(dir: string): Run[] {
-  const f = join(dir, "runs.jsonl");
-  return existsSync(f) ? readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Run) : [];
+/** The journal of finished runs: --runs FILE, else DIR/runs.jsonl. */
+function runsFile(dir: string, args: string[]): string {
+  return flag(args, "--runs", "") || join(dir, "runs.jsonl");
+}
+
+function readRuns(file: string): Run[] {
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Run) : [];
 }
 
 async function study(dir: string, args: string[]): Promise<void> {
@@ -93,15 +103,17 @@ async function study(dir: string, args: string[]): Promise<void> {
   const methods = flag(args, "--methods", METHODS.join(",")).split(",");
   const impl = flag(args, "--impl", "both");
   const key = (r: Pick<Run, "impl" | "pair" | "method" | "seed" | "iterations">) => `${r.impl}|${r.pair}|${r.method}|${r.seed}|${r.iterations}`;
-  const done = new Set(readRuns(dir).map(key));
+  const journal = runsFile(dir, args);
+  const done = new Set(readRuns(journal).map(key));
   for (let seed = 0; seed < seeds; seed++) {
     for (const method of methods) {
       for (const pair of PAIRS) {
         for (const which of impl === "both" ? (["ours", "torch"] as const) : [impl as "ours" | "torch"]) {
           if (done.has(key({ impl: which, pair, method, seed, iterations }))) continue;
           const r = which === "ours" ? await runOurs(pair, method, seed, iterations) : runTorch(dir, pair, method, seed, iterations);
-          appendFileSync(join(dir, "runs.jsonl"), `${JSON.stringify(r)}\n`);
+          appendFileSync(journal, `${JSON.stringify(r)}\n`);
           console.log(JSON.stringify(r));
+          if (flag(args, "--out", "")) table(dir, args, true);
         }
       }
     }
@@ -118,8 +130,8 @@ function cell(runs: Run[]): Cell {
   return { n, mean, sd, se: sd / Math.sqrt(n), diverged: runs.length - n, perSeed: runs.sort((a, b) => a.seed - b.seed).map((r) => r.accuracy ?? `diverged@${r.diverged!.iteration}:${r.diverged!.term}`) };
 }
 
-function table(dir: string, args: string[]): void {
-  const runs = readRuns(dir);
+function table(dir: string, args: string[], quiet = false): void {
+  const runs = readRuns(runsFile(dir, args));
   const iterations = Number(flag(args, "--iterations", "1500"));
   const rows: Record<string, unknown>[] = [];
   const lines: string[] = ["pair | method | ours mean ± sd (n, diverged) | torch mean ± sd (n, diverged) | diff | 2·SE comb. | within"];
@@ -147,9 +159,9 @@ function table(dir: string, args: string[]): void {
       lines.push(`${r.torch.pair} | ${r.torch.method} | ${r.torch.seed} | ${fmt(r.torch)} | ${fmt(r.ours)} | ${diff}`);
     }
   }
-  console.log(lines.join("\n"));
+  if (!quiet) console.log(lines.join("\n"));
   const out = flag(args, "--out", "");
-  if (out) writeFileSync(out, `${JSON.stringify({ iterations, protocol: "transductive, every target input unlabelled, accuracy on all target points", rows, runs, replays }, null, 1)}\n`);
+  if (out) writeFileAtomic(out, `${JSON.stringify({ iterations, protocol: "transductive, every target input unlabelled, accuracy on all target points", rows, runs, replays }, null, 1)}\n`);
 }
 
 export default async function main(args: string[]): Promise<void> {

@@ -1,4 +1,4 @@
-// `npm run bench -- deep [--json] [--iterations N] [--methods a,b]`: seconds per 1000 training iterations of each
+// `npm run bench -- deep [--json] [--iterations N] [--repeats R] [--methods a,b]`: seconds per 1000 training iterations of each
 // deep method on issue 14's 8×8 spec (CNN, 64 + 64 digits per iteration; mnist→optdigits), ours and the PyTorch
 // mirror (bench/deep_mirror.py) in the same run with the same thread count; then the MLP backbone (100 → 256 → 128)
 // on a 100-feature table, both. Wall time of N iterations after a 5-iteration warm-up, alternating ours and torch
@@ -8,7 +8,7 @@
 // {"methods": {name: {ours, torch, oursWall, torchWall}}, "mlp": {...}}.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { tmpdir, cpus } from "node:os";
+import { tmpdir, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Matrix, Rng } from "../src/core/index.js";
 import type { LabelledDomain } from "../src/core/domain.js";
@@ -52,6 +52,11 @@ function torch(args: string[], threads: number): Timing {
 }
 
 type Row = { ours: number; torch: number; oursWall: number; torchWall: number };
+/** The timing with the median CPU seconds (its wall time comes with it). */
+function median(ts: Timing[]): Timing {
+  return [...ts].sort((x, y) => x.cpu - y.cpu)[Math.floor(ts.length / 2)]!;
+}
+
 const row = (a: Timing, b: Timing): Row => ({ ours: a.cpu, torch: b.cpu, oursWall: a.wall, torchWall: b.wall });
 const show = (label: string, r: Row) => `${label} ours ${r.ours.toFixed(1)} s/1000 it (wall ${r.oursWall.toFixed(1)})   torch ${r.torch.toFixed(1)} (wall ${r.torchWall.toFixed(1)})   torch/ours ${(r.torch / r.ours).toFixed(2)}×`;
 
@@ -65,6 +70,7 @@ function table(n: number, d: number, shift: number, seed: number): LabelledDomai
 export default async function main(args: string[]): Promise<void> {
   const json = args.includes("--json");
   const iterations = Number(flag(args, "--iterations", "100"));
+  const repeats = Number(flag(args, "--repeats", "3"));
   const methods = flag(args, "--methods", ALL.join(",")).split(",");
   // The active tier's thread count (native: its GEMM threads, TRANSFERLAB_THREADS caps them); torch gets the same.
   const active = kernels().tier;
@@ -72,18 +78,28 @@ export default async function main(args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "tl-deep-bench-"));
   await deepFidelity(["--dump", dir]);
   const pair = await resolveDomainPair("mnist→optdigits");
-  const out: { methods: Record<string, Row>; mlp: Record<string, Row>; iterations: number; threads: number; tier: string; cpu: string } = {
-    methods: {}, mlp: {}, iterations, threads, tier: active, cpu: cpus()[0]?.model ?? "unknown",
+  const out: { methods: Record<string, Row>; mlp: Record<string, Row>; iterations: number; repeats: number; threads: number; tier: string; cpu: string; loadAverage: number[] } = {
+    methods: {}, mlp: {}, iterations, repeats, threads, tier: active, cpu: cpus()[0]?.model ?? "unknown", loadAverage: loadavg(),
+  };
+  // Each measurement `repeats` times, ours and torch alternating, and the median of each: one slow stretch of a
+  // shared machine then moves neither side's figure.
+  const repeated = async (o: () => Promise<Timing>, t: () => Timing): Promise<Row> => {
+    const a: Timing[] = [], b: Timing[] = [];
+    for (let r = 0; r < repeats; r++) {
+      a.push(await o());
+      b.push(t());
+    }
+    return row(median(a), median(b));
   };
   for (const m of methods) {
-    out.methods[m] = row(await ours(m, pair.source, pair.target, iterations), torch([dir, "--time", m, String(iterations), String(threads)], threads));
+    out.methods[m] = await repeated(() => ours(m, pair.source, pair.target, iterations), () => torch([dir, "--time", m, String(iterations), String(threads)], threads));
     if (!json) console.log(show(m.padEnd(16), out.methods[m]!));
   }
   const s = table(2000, 100, 0, 1), t = table(2000, 100, 0.5, 2);
   for (const m of ["source-only-net", "dann"]) {
-    out.mlp[m] = row(await ours(m, s, t, iterations, { backbone: "mlp" }), torch([dir, "--time-mlp", m, String(iterations), String(threads)], threads));
+    out.mlp[m] = await repeated(() => ours(m, s, t, iterations, { backbone: "mlp" }), () => torch([dir, "--time-mlp", m, String(iterations), String(threads)], threads));
     if (!json) console.log(show(`MLP 100→256→128 ${m.padEnd(16)}`, out.mlp[m]!));
   }
   if (json) console.log(JSON.stringify(out));
-  else console.log(`(${iterations} iterations per measurement after 5 warm-up, ${threads} thread(s) each, ${out.cpu})`);
+  else console.log(`(median of ${repeats} alternating measurements of ${iterations} iterations after 5 warm-up, ${threads} thread(s) each, ${out.cpu}, load average ${out.loadAverage.map((v) => v.toFixed(1)).join(" ")})`);
 }

@@ -315,6 +315,57 @@ static napi_value js_linear_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// outerForward(dims Int32Array [n, p, q], a, b, y); outerBackward(dims, a, b, g, ga|null, gb|null)
+static int outer_dims(napi_env env, napi_value v, int32_t **q) {
+  size_t l;
+  return get_i32(env, v, q, &l) && l >= 3 && (*q)[0] >= 0 && (*q)[1] >= 0 && (*q)[2] >= 0;
+}
+
+static napi_value js_outer_forward(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t *q;
+  float *a, *b, *y;
+  size_t la, lb, ly;
+  if (argc < 4 || !outer_dims(env, argv[0], &q)) return fail(env, "outerForward: bad dimensions");
+  const size_t n = q[0], p = q[1], r = q[2];
+  if (!get_f32(env, argv[1], &a, &la) || la < n * p || !get_f32(env, argv[2], &b, &lb) || lb < n * r || !get_f32(env, argv[3], &y, &ly) || ly < n * p * r)
+    return fail(env, "outerForward: an array is too short for n×p, n×q, n×p·q");
+  outer_forward(q[0], q[1], q[2], a, b, y);
+  return NULL;
+}
+
+static napi_value js_outer_backward(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t *q;
+  float *a, *b, *g, *ga, *gb;
+  size_t la, lb, lg;
+  if (argc < 6 || !outer_dims(env, argv[0], &q)) return fail(env, "outerBackward: bad dimensions");
+  const size_t n = q[0], p = q[1], r = q[2];
+  if (!get_f32(env, argv[1], &a, &la) || la < n * p || !get_f32(env, argv[2], &b, &lb) || lb < n * r || !get_f32(env, argv[3], &g, &lg) || lg < n * p * r)
+    return fail(env, "outerBackward: an array is too short for n×p, n×q, n×p·q");
+  if (!opt_f32(env, argv[4], n * p, &ga) || !opt_f32(env, argv[5], n * r, &gb)) return fail(env, "outerBackward: a gradient buffer is too short");
+  outer_backward(q[0], q[1], q[2], a, b, g, ga, gb);
+  return NULL;
+}
+
+// axpy(alpha, x, y): y += alpha*x over y's length (x at least as long)
+static napi_value js_axpy(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  double alpha;
+  float *x, *y;
+  size_t lx, ly;
+  if (argc < 3 || napi_get_value_double(env, argv[0], &alpha) != napi_ok) return fail(env, "axpy: alpha must be a number");
+  if (!get_f32(env, argv[1], &x, &lx) || !get_f32(env, argv[2], &y, &ly) || lx < ly) return fail(env, "axpy: x and y must be Float32Arrays, x at least as long as y");
+  axpy_f64((long)ly, alpha, x, y);
+  return NULL;
+}
+
 static napi_value js_set_isa(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -385,6 +436,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sgdStep", NULL, js_sgd_step, NULL, NULL, NULL, napi_enumerable, NULL},
       {"linearForward", NULL, js_linear_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"linearBackward", NULL, js_linear_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"outerForward", NULL, js_outer_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"outerBackward", NULL, js_outer_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"axpy", NULL, js_axpy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"svmTrain", NULL, svm_backend_train_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, js_info, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -46,6 +46,12 @@ long conv_backward_scratch(const conv_geom *g, int with_gx);
 void linear_forward(int n, int in, int out, const float *x, const float *w, const float *b, int relu, float *y);
 void linear_backward(int n, int in, int out, const float *x, const float *w, const float *y, const float *g, int relu, float *gp, float *gx, float *gw, float *gb);
 
+// CDAN's batched outer product y[i, j*q + k] = a[i, j]*b[i, k] and its backward (adds into ga, gb; each may be
+// NULL), and y += alpha*x; each in double with one rounding per stored value (elementwise.c).
+void outer_forward(long n, int p, int q, const float *restrict a, const float *restrict b, float *restrict y);
+void outer_backward(long n, int p, int q, const float *restrict a, const float *restrict b, const float *restrict g, float *restrict ga, float *restrict gb);
+void axpy_f64(long n, double alpha, const float *restrict x, float *restrict y);
+
 // One SGD step in place (optim.c): buf is the momentum buffer (NULL without momentum), first = its first step.
 void sgd_step(float *restrict d, const float *restrict grad, float *restrict buf, long n, double lr, double wd, double mu, double damp, int nesterov, int first);
 

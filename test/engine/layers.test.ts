@@ -162,6 +162,20 @@ test("the native SGD step gives the TypeScript loop's bits (momentum, Nesterov, 
   }
 });
 
+test("CDAN's outer product and the gradient reversal give the TypeScript loops' bits on the native tier", (t) => {
+  if (!availableTiers().includes("native") || kernelsFor("native").outer === undefined || kernelsFor("native").axpy === undefined) return t.skip("no native outer/axpy");
+  const results = (["native", "js"] as const).map((tier) => {
+    useTier(tier);
+    const rng = new Rng(5);
+    const a = new E.Tensor(random(rng, 6 * 7), [6, 7]).requireGrad(), b = new E.Tensor(random(rng, 6 * 3), [6, 3]).requireGrad();
+    const y = E.gradReverse(E.outer(a, b), 0.37);
+    E.sum(E.mul(y, new E.Tensor(random(rng, y.size), y.shape))).backward();
+    return [y.data, a.grad!, b.grad!];
+  });
+  useTier(availableTiers()[0]!);
+  results[0]!.forEach((v, k) => assert.ok(v.every((z, j) => Object.is(z, results[1]![k]![j])), `output ${k}`));
+});
+
 test("a Sequential of Conv2d → ReLU → MaxPool2d (fused) equals the same layers run one by one", () => {
   const rng = new Rng(9);
   const net = new E.Sequential([new E.Conv2d(1, 4, 3, { rng, padding: 1 }), new E.Act("relu"), new E.MaxPool2d(2), new E.Conv2d(4, 3, 3, { rng, padding: 1 }), new E.Act("relu"), new E.Flatten()]);
@@ -191,5 +205,7 @@ test("conv2d's fused options and the native layers' buffers are checked: typed e
   shape(() => k.conv!.backward(geom, f(8), f(18), f(144), f(32), arg, f(18), f(2), null, f(32 + 36)), /arg/);
   shape(() => k.linear!.forward(Int32Array.of(2, 3, 4, 1), f(6), f(11), null, f(8)), /w/);
   shape(() => k.sgdStep!(f(10), f(9), null, new Float64Array(6)), /grad/);
+  if (k.outer !== undefined) shape(() => k.outer!.forward(Int32Array.of(2, 3, 4), f(6), f(8), f(23)), /too short/);
+  if (k.axpy !== undefined) shape(() => k.axpy!(2, f(3), f(4)), /at least as long/);
   assert.equal(kernels().tier, availableTiers()[0]);
 });

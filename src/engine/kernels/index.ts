@@ -5,7 +5,7 @@ import { applyGemmIsa, createNativeKernels, createOpenblasKernels, nativeAddon, 
 import type { Kernels, Tier, TierStatus } from "./types.js";
 import { createWasmKernels } from "./wasm.js";
 
-export type { ConvKernels, Kernels, LinearKernels, Tier, TierStatus } from "./types.js";
+export type { ConvKernels, Kernels, LinearKernels, OuterKernels, Tier, TierStatus } from "./types.js";
 export { compileWasmKernels } from "./wasm.js";
 export { NATIVE_GEMM_MIN_WORK } from "./native.js";
 

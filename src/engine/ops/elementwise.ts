@@ -1,5 +1,6 @@
 // Element-wise ops: broadcasting arithmetic (numpy rules, up to 4-D), unary math and activations.
 import { shapeMismatch, invalidParam } from "../../core/errors.js";
+import { kernels } from "../kernels/index.js";
 import { Tensor, out, gradOf, needsGrad, record, alloc, type Shape } from "../tensor.js";
 
 const enum Bin { Add, Sub, Mul, Div }
@@ -357,8 +358,9 @@ export function gradReverse(x: Tensor, lambda = 1): Tensor {
     record(() => {
       const g = y.grad;
       if (g === null) return;
-      const gx = gradOf(x), n = g.length;
-      for (let i = 0; i < n; i++) gx[i]! -= lambda * g[i]!;
+      const gx = gradOf(x), n = g.length, axpy = kernels().axpy;
+      if (axpy !== undefined) axpy(-lambda, g, gx); // the same bits: x − λg = x + (−λ)g exactly
+      else for (let i = 0; i < n; i++) gx[i]! -= lambda * g[i]!;
     });
   }
   return y;
