@@ -8,7 +8,7 @@ import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
 import { Rng } from "../../core/rng.js";
 import type { Labels } from "../../core/domain.js";
-import { SGD, Tensor, add, gather, softmaxCrossEntropy, tidy, type Parameter } from "../../engine/index.js";
+import { SGD, Tensor, add, gather, noGrad, softmaxCrossEntropy, tidy, type Parameter } from "../../engine/index.js";
 import { numClassesOf, paramDocsOf, parseWith, throwIfAborted, validateFitData, type Named } from "../base.js";
 import type { Adapter, FitContext, FitData, FittedModel } from "../types.js";
 import { BatchStream, DeepNetwork, collapsed, diverged, fittedNetwork, type DeepNetworkState } from "../deep/define.js";
@@ -106,7 +106,10 @@ export function blocksOf(network: DeepNetwork): Block[] {
 export interface ParameterDetails {
   sourceAccuracy: { before: number | null; after: number | null };
   pretrainSeconds: number;
+  /** Wall and process CPU seconds of the fine-tuning phase (the plan's setup — Fisher, teacher — included); CPU is
+   * NaN where the platform does not report it (browsers). */
   finetuneSeconds: number;
+  finetuneCpuSeconds: number;
   pretrainCached: boolean;
 }
 
@@ -131,7 +134,7 @@ export function defineParameterMethod<S extends z.ZodObject, N extends string>(s
       const tl = data.targetLabelled!;
       const numClasses = numClassesOf(data);
       const pre = await pretrainedNetwork(spec.name, data, numClasses, params, ctx);
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = cpuSeconds();
       const network = new DeepNetwork(spec.name, numClasses, pre.network.backbone, pre.network.head);
       const blocks = blocksOf(network);
       const src = data.source;
@@ -144,9 +147,10 @@ export function defineParameterMethod<S extends z.ZodObject, N extends string>(s
       };
       const plan = spec.plan(setup, params);
       fineTune(spec.name, setup, plan, params, ctx, seam);
+      const finetuneSeconds = (performance.now() - t0) / 1000, finetuneCpuSeconds = cpuSeconds() - c0;
       const details: ParameterDetails = {
         sourceAccuracy: { before: pre.sourceBefore, after: heldOutAccuracy(network, src, pre.split) },
-        pretrainSeconds: pre.seconds, finetuneSeconds: (performance.now() - t0) / 1000, pretrainCached: pre.cached,
+        pretrainSeconds: pre.seconds, finetuneSeconds, finetuneCpuSeconds, pretrainCached: pre.cached,
       };
       const fitted = fittedNetwork(network, { ...plan.details, ...details });
       fitted.notes.push(...pre.notes, ...(plan.notes ?? []));
@@ -154,6 +158,12 @@ export function defineParameterMethod<S extends z.ZodObject, N extends string>(s
     },
     restore: (state) => fittedNetwork(DeepNetwork.fromState(state as DeepNetworkState), {}),
   };
+}
+
+/** CPU seconds (user + system) of this process, where the platform reports them (Node); NaN elsewhere. */
+function cpuSeconds(): number {
+  const u = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return u ? (u.user + u.system) / 1e6 : NaN;
 }
 
 /** The fine-tuning loop: SGD over target batches, one learning rate per block, the plan's penalties. */
@@ -166,6 +176,7 @@ function fineTune(method: string, setup: FineTuneSetup, plan: FineTunePlan, para
   network.head.train();
   const T = params.iterations;
   const every = Math.max(1, Math.floor(T / 100));
+  let frozenFeatures: Tensor | null = null;
   try {
     for (let it = 0; it < T; it++) {
       throwIfAborted(ctx.signal);
@@ -179,9 +190,13 @@ function fineTune(method: string, setup: FineTuneSetup, plan: FineTunePlan, para
       });
       const rows = stream.next();
       const y = Int32Array.from(rows, (i) => target.y[i]!);
+      // A fully frozen backbone gives every row the same features at every step: compute them once.
+      const backboneFrozen = factors.slice(0, -1).every((f) => !(f > 0));
+      if (!backboneFrozen) frozenFeatures = null; // the backbone moves: features computed earlier go stale
+      else if (!frozenFeatures) frozenFeatures = noGrad(() => network.backbone.module.forward(x));
       const r = tidy(() => {
         opt.zeroGrad();
-        const f = network.backbone.module.forward(gather(x, rows));
+        const f = backboneFrozen ? gather(frozenFeatures!, rows) : network.backbone.module.forward(gather(x, rows));
         if (rows.length > 1 && collapsed(f)) return { term: "features", value: 0, values: {} };
         const logits = network.head.forward(f);
         const terms: [string, Tensor][] = [["target-classification", softmaxCrossEntropy(logits, y)], ...Object.entries(plan.penalty?.({ logits, rows, progress: p }) ?? {})];

@@ -112,7 +112,9 @@ export async function pretrainedNetwork(method: string, data: FitData, numClasse
     const src = data.source;
     const names = Array.from({ length: numClasses }, (_, c) => src.classNames?.[c] ?? String(c));
     const part: LabelledDomain = { ...src, name: `${src.name} (pretraining rows)`, X: src.X.takeRows(split.train), y: Int32Array.from(split.train, (i) => src.y[i]!), classNames: names };
-    const fit = await trainer.train({ source: part, target: data.target }, {
+    // source-only-net reads no target row (no adaptation term, no batch norm): one row keeps its joint batch 64 + 1.
+    const target = o.pretrain === "mmd" ? data.target : { name: "unused", X: part.X.takeRows([0]), imageShape: src.imageShape };
+    const fit = await trainer.train({ source: part, target }, {
       rng: new Rng(seed).fork("parameter:pretrain"), estimator: ctx.estimator, memoryBudget: ctx.memoryBudget, signal: ctx.signal,
       progress: ctx.progress ? (f, m) => ctx.progress!(0.8 * f, `pretraining: ${m ?? ""}`) : undefined,
     }, { iterations: o.pretrainIterations, backbone: o.backbone, hidden: o.hidden, ...(o.pretrain === "mmd" ? { tradeoff: o.mmdWeight, ramp: true } : {}) }, {});
