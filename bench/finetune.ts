@@ -79,8 +79,12 @@ async function runOurs(dir: string, pair: string, seed: number, K: number, preIt
   return { ...out, methods };
 }
 
-function runTorch(args: string[]): Record<string, unknown> {
-  const r = spawnSync("/usr/bin/python3", [MIRROR, ...args], { encoding: "utf8" });
+/** The mirror with ATen's OpenMP pool and Debian torch's OpenBLAS pool both held to `threads` (as bench/deep.ts:
+ * torch.set_num_threads alone leaves OpenBLAS spinning extra threads, which inflates torch's CPU seconds). */
+function runTorch(args: string[], threads = 1): Record<string, unknown> {
+  const n = String(threads);
+  const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+  const r = spawnSync("/usr/bin/python3", [MIRROR, ...args], { encoding: "utf8", env });
   if (r.status !== 0) throw new Error(`finetune_mirror.py failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
@@ -99,7 +103,7 @@ async function speed(args: string[]): Promise<void> {
   await dumpOnce(dir);
   const pair = "mnist->optdigits";
   const ours = await runOurs(dir, pair, seed, 10, pre, false);
-  const torch = runTorch([dir, "--time", pair, String(seed), String(threads), String(pre)]);
+  const torch = runTorch([dir, "--time", pair, String(seed), String(threads), String(pre)], threads);
   const om = ours.methods as Record<string, { cpu: number }>, tm = torch.methods as Record<string, { cpu: number }>;
   const rows = Object.fromEntries(STRATEGIES.map((m) => [m, { ours: om[m]!.cpu, torch: tm[m]?.cpu ?? null, ratio: tm[m] ? tm[m]!.cpu / om[m]!.cpu : null }]));
   const out = { rows, pretrainIterations: pre, finetuneIterations: 300, threads, tier: active, cpu: cpus()[0]?.model ?? "unknown" };
