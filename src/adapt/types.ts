@@ -23,6 +23,10 @@ export interface FitContext {
   probabilisticEstimator?: EstimatorFactory;
   progress?: ProgressReporter;
   signal?: AbortSignal;
+  /** The protocol seed this fit belongs to, the same for every method of that seed (ctx.rng is forked per method):
+   * work several methods share and cache, such as the parameter family's pretraining, is seeded by it. Absent:
+   * ctx.rng.seed. */
+  sharedSeed?: number;
   /** Memory budget in bytes for O(n²) structures (default 2 GB, see DEFAULT_MEMORY_BUDGET in base.ts). */
   memoryBudget?: number;
 }

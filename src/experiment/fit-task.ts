@@ -46,6 +46,7 @@ export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<F
   const t0 = performance.now();
   const fit = await m.fit(task.data, {
     rng: new Rng(task.rngSeed).fork(`method:${task.method}`),
+    sharedSeed: task.rngSeed,
     estimator: factory,
     probabilisticEstimator: probFactory,
     memoryBudget: task.memoryBudget,

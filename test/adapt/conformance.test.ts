@@ -86,8 +86,11 @@ function checkPredictions(m: Adapter, fit: Awaited<ReturnType<Adapter["fit"]>>, 
 
 const methods = listMethods();
 
-/** Deep methods train for 1500 iterations by default; the suite checks behaviour, not accuracy, with 60. */
-const quick = (m: Adapter): Record<string, unknown> => (m.paramDocs.some((p) => p.name === "iterations") ? { iterations: 60 } : {});
+/** Deep methods train (and parameter methods pretrain) for 1500 iterations by default; the suite checks behaviour, not accuracy, with 60. */
+const quick = (m: Adapter): Record<string, unknown> => ({
+  ...(m.paramDocs.some((p) => p.name === "iterations") ? { iterations: 60 } : {}),
+  ...(m.paramDocs.some((p) => p.name === "pretrainIterations") ? { pretrainIterations: 60 } : {}),
+});
 const fitWith = (m: Adapter) => (d: FitData, c: FitContext, extra: Record<string, unknown> = {}) => m.fit(d, c, { ...quick(m), ...extra });
 
 test("the registry holds the baselines and every family the issue asks for", () => {

@@ -146,7 +146,7 @@ export interface Divergence {
   value: number;
 }
 
-function diverged(d: Divergence): TransferLabError {
+export function diverged(d: Divergence): TransferLabError {
   const what = d.term === "features" ? "the features collapsed (each is constant over the batch: dead ReLU units)" : `the ${d.term} term became ${d.value}`;
   const err = new TransferLabError("DIVERGED", `method '${d.method}' diverged at iteration ${d.iteration}: ${what}`, {}, "lower lr or the trade-off weight; the run is reported as diverged, not scored");
   return Object.assign(err, { divergence: d });
@@ -300,7 +300,7 @@ export function defineDeepMethod<S extends z.ZodObject, N extends string>(spec: 
 }
 
 /** The fitted model of a trained (or restored) network; save() gives the { kind: "method" } state restore reads. */
-function fittedNetwork(network: DeepNetwork, details: Record<string, unknown>): FittedModel {
+export function fittedNetwork(network: DeepNetwork, details: Record<string, unknown>): FittedModel {
   const notes = [`predicts with its own ${network.backbone.config.kind.toUpperCase()} network head; the estimator does not apply`];
   return {
     predict: (X) => network.predict(X),
@@ -313,7 +313,7 @@ function fittedNetwork(network: DeepNetwork, details: Record<string, unknown>): 
 
 /** Dead or collapsed features: every feature takes one value over the whole joint batch (all ReLUs off, or a
  * representation that no longer depends on the input), so every prediction is the same class. */
-function collapsed(f: Tensor): boolean {
+export function collapsed(f: Tensor): boolean {
   const a = f.data, d = f.shape[1]!;
   for (let i = d; i < a.length; i++) if (a[i] !== a[i % d]) return false;
   return true;
