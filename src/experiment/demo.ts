@@ -10,7 +10,7 @@ import type { Labels, LabelledDomain } from "../core/domain.js";
 import { NumpyRandomState } from "../data/index.js";
 import { nestedStratifiedOrder, nestedStratifiedSubset } from "../data/index.js";
 import { referencePair, REFERENCE_DEFAULTS, type ReferencePair } from "../data/index.js";
-import { MmdTransferNetwork, MMD_TRANSFER_DEFAULTS } from "../adapt/index.js";
+import { getMethod, MMD_TRANSFER_DEFAULTS, type MmdNetworkSnapshot, type MmdTransferNetwork } from "../adapt/index.js";
 import { summarize, pairedComparison } from "../core/stats.js";
 import { accuracyPct, confusionMatrix } from "../metrics/index.js";
 import { transferVerdict } from "./verdict.js";
@@ -156,31 +156,37 @@ interface MmdSeedRun {
 }
 
 /**
- * The MMD network of one seed: pretrained once on source + unlabelled target, fine-tuned on the labelled target,
- * then (label-count sweep) restored to the pretrained weights and Adam state and fine-tuned on each subset.
- * This is the one place the demo knows the network; the registry's "mmd-transfer" method takes its place when
- * the deep methods run on the runner.
+ * The MMD network of one seed, trained by the registry's "mmd-transfer" (pretrained on source + unlabelled target,
+ * fine-tuned on the labelled target) with the demo's stream; then, for the label-count sweep, restored to the
+ * pretrained weights and Adam state the fit kept and fine-tuned on each subset (no second pretraining).
  */
-function runMmdTransfer(pair: ReferencePair, settings: DemoSettings, fineTuneSteps: number, rng: Rng, subsets: Map<number, LabelledDomain>,
-  tick: (units: number, message: string) => void, seed: number, signal?: AbortSignal): MmdSeedRun {
+async function runMmdTransfer(pair: ReferencePair, settings: DemoSettings, fineTuneSteps: number, rng: Rng, subsets: Map<number, LabelledDomain>,
+  tick: (units: number, message: string) => void, seed: number, signal?: AbortSignal): Promise<MmdSeedRun> {
   const { source, targetLabelled, targetTest } = pair;
-  const unlabelledX = demoSplit(pair, settings).data.target.X;
+  const data = demoSplit(pair, settings).data;
+  const unlabelledX = data.target.X;
+  const { epochs, lambda } = settings.mmd;
   const tTrain = performance.now();
-  const net = new MmdTransferNetwork(2, 2, { lambda: settings.mmd.lambda, epochs: settings.mmd.epochs, fineTuneSteps }, rng);
-  // Diagnostic MMD² on every 5th source row (both classes, 200 points) against the unlabelled target:
-  // the full 1000-row matrix would cost as much as a hundred training steps.
-  const sourceProbe = source.X.takeRows(Array.from({ length: Math.ceil(source.X.rows / 5) }, (_, i) => 5 * i));
-  const mmdBefore = net.featureMmd2(sourceProbe, unlabelledX);
-  const losses = net.pretrain(source, unlabelledX, { signal, onEpoch: (e) => tick(1, `seed ${seed}: MMD training epoch ${e + 1}/${settings.mmd.epochs}`) });
-  const mmdAfter = net.featureMmd2(sourceProbe, unlabelledX);
-  const pretrained = net.snapshot();
-  net.fineTune(targetLabelled.X, targetLabelled.y);
+  const fit = await getMethod("mmd-transfer").fit(data, {
+    rng, signal,
+    estimator: () => { throw new TransferLabError("INTERNAL", "mmd-transfer predicts with its own head"); },
+    progress: (fraction) => tick(1, `seed ${seed}: MMD training epoch ${Math.round(fraction * epochs)}/${epochs}`),
+  }, { lambda, epochs, fineTuneSteps });
   const seconds = (performance.now() - tTrain) / 1000;
-  const pred = net.predict(targetTest.X);
+  const details = fit.details as { network: MmdTransferNetwork; epochLosses: number[]; initial: MmdNetworkSnapshot; pretrained: MmdNetworkSnapshot };
+  const net = details.network, losses = details.epochLosses;
+  const pred = fit.predict(targetTest.X);
   const features = Matrix.vstack([net.featuresOf(source.X), net.featuresOf(targetTest.X)]);
+  // Diagnostic MMD² on every 5th source row (both classes, 200 points) against the unlabelled target, at the
+  // initial and at the pretrained weights: the full 1000-row matrix would cost as much as a hundred training steps.
+  const sourceProbe = source.X.takeRows(Array.from({ length: Math.ceil(source.X.rows / 5) }, (_, i) => 5 * i));
+  net.restore(details.initial);
+  const mmdBefore = net.featureMmd2(sourceProbe, unlabelledX);
+  net.restore(details.pretrained);
+  const mmdAfter = net.featureMmd2(sourceProbe, unlabelledX);
   const accuracyAt = new Map([[targetLabelled.X.rows, accuracyPct(pred, targetTest.y)]]);
   for (const [n, subset] of subsets) {
-    net.restore(pretrained);
+    net.restore(details.pretrained);
     net.fineTune(subset.X, subset.y);
     accuracyAt.set(n, accuracyPct(net.predict(targetTest.X), targetTest.y));
     tick(1, `seed ${seed}: label efficiency n=${n}`);
@@ -231,7 +237,7 @@ export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}):
     const order = nestedStratifiedOrder(pair.targetLabelled.y, k, root.fork("label-efficiency"));
     const subsets = new Map(grid.filter((n) => n !== full).map((n) => [n, takeLabelled(pair.targetLabelled, nestedStratifiedSubset(order, n))]));
     subsetsBySeed.set(seed, subsets);
-    mmd.push(runMmdTransfer(pair, settings, fineTuneSteps, mmdRng, subsets, tick, seed, hooks.signal));
+    mmd.push(await runMmdTransfer(pair, settings, fineTuneSteps, mmdRng, subsets, tick, seed, hooks.signal));
   }
   // The label-count sweep of from-scratch: the same spec, the labelled target cut to each size.
   const sweep = new Map<number, number[]>();

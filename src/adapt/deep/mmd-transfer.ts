@@ -176,15 +176,19 @@ export const mmdTransfer: Named<Adapter<MmdTransferParams>, "mmd-transfer"> = {
     validateFitData(data, "unlabelled", "mmd-transfer");
     const params = mmdTransfer.parseParams(raw as Record<string, unknown>);
     const net = new MmdTransferNetwork(data.source.X.cols, numClassesOf(data), params, ctx.rng);
+    const initial = net.snapshot();
     const losses = net.pretrain(data.source, data.target.X, {
       signal: ctx.signal,
       onEpoch: (e) => ctx.progress?.((e + 1) / Math.max(1, params.epochs), "MMD training"),
     });
+    const pretrained = net.snapshot();
     const notes: string[] = [];
     let fineTune: number[] = [];
     if (data.targetLabelled && data.targetLabelled.X.rows > 0) fineTune = net.fineTune(data.targetLabelled.X, data.targetLabelled.y);
     else if (params.fineTuneSteps > 0) notes.push("no labelled target points: fine-tuning skipped");
-    return fittedMmdNetwork(net, notes, { epochLosses: losses, fineTuneLosses: fineTune });
+    // The snapshots let a caller inspect the features before and after the MMD training, or fine-tune again from
+    // the pretrained network on other labelled sets (the demo's label-count sweep) without pretraining again.
+    return fittedMmdNetwork(net, notes, { epochLosses: losses, fineTuneLosses: fineTune, initial, pretrained });
   },
   restore: (state) => {
     const s = state as { network: MmdNetworkState; notes: string[] };
