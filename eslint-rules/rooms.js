@@ -2,7 +2,9 @@
 //  1. point down the table (a room may import only the rooms listed for it), and
 //  2. enter the other room through its index (src/<other>/index.ts), never a file behind it.
 // core/ is the one exception to 2: its files are each public vocabulary (Matrix, Rng, errors, ...), with no
-// internals to hide. src/index.ts and src/browser.ts (the package entries) may import anything.
+// internals to hide. data/ has a second door, portable.ts (the part that runs without Node), for room code the
+// browser bundle reaches: its index adds files and bundled datasets, which need node:fs.
+// src/index.ts and src/browser.ts (the package entries) may import anything.
 // test/architecture.test.ts checks that ARCHITECTURE.md's table says the same as ROOMS below.
 import { dirname, join, normalize, relative, sep } from "node:path";
 
@@ -22,6 +24,8 @@ export const ROOMS = {
 
 /** Rooms whose every file is public: importing a file behind the index is fine. */
 const OPEN_ROOMS = new Set(["core"]);
+/** A room's doors besides index.ts. */
+const EXTRA_DOORS = { data: ["portable"] };
 
 function roomOf(srcRel) {
   const parts = srcRel.split(sep);
@@ -61,7 +65,9 @@ const makeRule = (checks) => ({
         if (checks.upward) context.report({ node, messageId: "upward", data: { from, to, allowed: ROOMS[from].join(", ") || "nothing of ours" } });
         return;
       }
-      if (checks.index && !OPEN_ROOMS.has(to) && target.replace(/\.(js|ts)$/, "") !== `${to}${sep}index`) {
+      const door = target.replace(/\.(js|ts)$/, "");
+      const doors = ["index", ...(EXTRA_DOORS[to] ?? [])].map((d) => `${to}${sep}${d}`);
+      if (checks.index && !OPEN_ROOMS.has(to) && !doors.includes(door)) {
         context.report({ node, messageId: "pastIndex", data: { to, index: `${to}/index.js`, target: target.split(sep).join("/") } });
       }
     };

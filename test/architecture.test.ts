@@ -37,3 +37,11 @@ test("docs/ARCHITECTURE.md's room table is the lint rule's table", () => {
   });
   assert.deepEqual(Object.fromEntries(rows), ROOMS);
 });
+
+test("both room checks are errors (lint fails), and data's portable door is a door", async () => {
+  const eslint = new ESLint({ cwd: root });
+  const code = 'import { assess } from "../experiment/index.js";\nimport { splitTarget } from "../data/split.js";\nimport { prepare } from "../data/portable.js";\nexport const f = [assess, splitTarget, prepare];\n';
+  const [r] = await eslint.lintText(code, { filePath: join(root, "src/adapt/both.ts") });
+  const rooms = r!.messages.filter((m) => m.ruleId?.startsWith("rooms/"));
+  assert.deepEqual(rooms.map((m) => [m.ruleId, m.severity, m.line]), [["rooms/room-imports", 2, 1], ["rooms/through-index", 2, 2]]);
+});

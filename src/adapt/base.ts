@@ -8,12 +8,14 @@ import { Matrix } from "../core/matrix.js";
 import type { Labels, LabelledDomain, Domain } from "../core/domain.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite, assertSameFeatures } from "../core/validate.js";
-import type { Estimator } from "../estimators/types.js";
+import type { Estimator } from "../estimators/index.js";
 import type { Adapter, Family, FitContext, FitData, FitDetails, FittedModel, Needs, ParamDoc } from "./types.js";
 import { identityMap, type TargetMap } from "./target-map.js";
 import { checkedMap, constantPredictor, savedState } from "./model-state.js";
 
-export { DEFAULT_MEMORY_BUDGET, memoryBudget, denseBytes, fitsBudget, requireBudget, formatBytes } from "../core/budget.js";
+export {
+  DEFAULT_MEMORY_BUDGET, memoryBudget, denseBytes, fitsBudget, requireBudget, formatBytes,
+} from "../core/budget.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // What each family returns to the base

@@ -5,7 +5,7 @@
 import { Matrix } from "../core/matrix.js";
 import { TransferLabError } from "../core/errors.js";
 import type { FittedModel } from "./types.js";
-import type { EstimatorSnapshot } from "../estimators/types.js";
+import type { EstimatorSnapshot } from "../estimators/index.js";
 import type { MapState, TargetMap } from "./target-map.js";
 
 interface Common {

@@ -3,7 +3,7 @@
 // predictions after a round trip are bit-identical (the conformance suite checks every registered method).
 import { Matrix } from "../core/matrix.js";
 import { TransferLabError } from "../core/errors.js";
-import { loadEstimator } from "../estimators/registry.js";
+import { loadEstimator } from "../estimators/index.js";
 import type { FittedModel } from "./types.js";
 import { checkedMap, constantPredictor, type FittedState } from "./model-state.js";
 import { identityMap, linearMap, type MapState, type MatrixState, type TargetMap } from "./target-map.js";

@@ -4,7 +4,7 @@
 import type { Domain, Labels, FitData } from "../core/domain.js";
 import type { Matrix } from "../core/matrix.js";
 import type { Rng } from "../core/rng.js";
-import type { Estimator, EstimatorFactory } from "../estimators/types.js";
+import type { Estimator, EstimatorFactory } from "../estimators/index.js";
 
 export type Family = "baseline" | "instance" | "feature" | "ot" | "deep" | "parameter" | "self-training";
 

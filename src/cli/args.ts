@@ -1,6 +1,6 @@
 // Reading command-line values (sizes, counts, seeds, parameter grids, validator lists), with one clear INVALID_PARAMETER error.
 import { invalidParam, TransferLabError } from "../core/errors.js";
-import { VALIDATORS, type ValidatorName } from "../selection/score.js";
+import { VALIDATORS, type ValidatorName } from "../selection/index.js";
 
 /** "2GB", "512MB", "1.5G", "2GiB" or a number of bytes; must be positive. */
 export function parseBytes(s: string, param = "memory-budget"): number {

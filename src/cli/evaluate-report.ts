@@ -5,17 +5,16 @@
 import { join } from "node:path";
 import { TransferLabError } from "../core/errors.js";
 import { writeFileAtomic, writeJsonAtomic } from "../core/atomic.js";
-import { formatComparison, type Comparison, type EvaluateResult } from "../experiment/evaluate.js";
-import { evaluateResultsSchema } from "../experiment/evaluate-schema.js";
+import {
+  formatComparison, type EvaluateComparison as Comparison, type EvaluateResult, evaluateResultsSchema,
+} from "../experiment/index.js";
 
 export async function writeEvaluateReport(result: EvaluateResult, outDir: string): Promise<{ results: string; report: string }> {
   const checked = evaluateResultsSchema.safeParse(result);
   if (!checked.success) {
     throw new TransferLabError("INTERNAL", `evaluate's result does not match its schema ${result.schema}: ${checked.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
-  const [{ renderFigure }, { evaluationFigure }, { evaluateReportPage }, { buildReportHtml }] = await Promise.all([
-    import("../report/render.js"), import("../report/evaluation.js"), import("../report/evaluate-page.js"), import("../report/html.js"),
-  ]);
+  const { renderFigure, evaluationFigure, evaluateReportPage, buildReportHtml } = await import("../report/index.js");
   const figure = await renderFigure("accuracy", evaluationFigure(result));
   const html = buildReportHtml(evaluateReportPage(result, figure, (c) => formatComparison(c as Comparison)));
   const results = join(outDir, "results.json");

@@ -5,10 +5,9 @@ import type { LabelledDomain, UnlabelledDomain } from "../core/domain.js";
 import { withoutLabels, takeDomainRows } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError } from "../core/errors.js";
-import { isDataFileName, loadSourceTarget, splitByLabel } from "../data/load.js";
-import { resolveDomainPair } from "../data/registry.js";
-import { drawLabelled } from "../data/split.js";
-import type { Scale } from "../data/prepare.js";
+import {
+  isDataFileName, loadSourceTarget, splitByLabel, resolveDomainPair, drawLabelled, type Scale,
+} from "../data/index.js";
 
 export interface UserData {
   source: LabelledDomain;

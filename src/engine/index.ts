@@ -10,3 +10,6 @@ export * from "./nn/serialize.js";
 export * from "./optim.js";
 export { kernels, availableTiers, useTier, kernelsFor, tierStatus, compileWasmKernels } from "./kernels/index.js";
 export type { Kernels, Tier, TierStatus } from "./kernels/index.js";
+export { sqdistUnchecked } from "./kernels/js.js";
+export { buildNativeHint, nativeAddon } from "./kernels/native.js";
+export { forcedTier } from "./kernels/index.js";

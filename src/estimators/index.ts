@@ -9,3 +9,5 @@ export { KnnClassifier, KNN_DEFAULTS } from "./knn.js";
 export type { KnnParams } from "./knn.js";
 export { MlpClassifier, MLP_DEFAULTS } from "./mlp.js";
 export type { MlpParams } from "./mlp.js";
+export { smallestK } from "./knn.js";
+export { activeSvmBackend, forcedSvmBackend, svmBackendStatus } from "./libsvm-backend.js";

@@ -5,7 +5,7 @@ import { Matrix } from "../core/matrix.js";
 import type { Labels } from "../core/domain.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
-import { kernels } from "../engine/kernels/index.js";
+import { kernels } from "../engine/index.js";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface KnnParams {

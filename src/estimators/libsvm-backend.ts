@@ -6,7 +6,7 @@
 import { TransferLabError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
 import type { Labels } from "../core/domain.js";
-import { buildNativeHint, nativeAddon } from "../engine/kernels/native.js";
+import { buildNativeHint, nativeAddon } from "../engine/index.js";
 
 export type SvmBackend = "native" | "wasm";
 export const SVM_BACKENDS: readonly SvmBackend[] = ["native", "wasm"];

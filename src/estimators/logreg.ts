@@ -24,7 +24,7 @@ import { Matrix } from "../core/matrix.js";
 import type { Labels } from "../core/domain.js";
 import { TransferLabError, invalidParam, shapeMismatch } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
-import { argmaxRows } from "../engine/ops/reduce.js";
+import { argmaxRows } from "../engine/index.js";
 import type { Estimator, EstimatorFactory, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface LogisticRegressionParams {

@@ -11,7 +11,7 @@ import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import type { Labels } from "../core/domain.js";
-import { kernels } from "../engine/kernels/index.js";
+import { kernels } from "../engine/index.js";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 import { activeSvmBackend, trainLibsvm, type SvmBackend } from "./libsvm-backend.js";
 

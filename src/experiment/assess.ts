@@ -10,25 +10,19 @@ import { Rng } from "../core/rng.js";
 import type { Domain, LabelledDomain } from "../core/domain.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
-import { LogisticRegression } from "../estimators/logreg.js";
+import { LogisticRegression } from "../estimators/index.js";
 import {
   medianBandwidth, medianKernel, mixtureKernel, mmdLinear, mmdRff, drawRff, mmdPermutationTest, exactTestBytes,
-  type MmdEstimates, type LinearMmd, type RffMmd,
-} from "../metrics/mmd.js";
-import { proxyADistance, type ProxyADistance } from "../metrics/proxy-a-distance.js";
-import { coralDistance } from "../metrics/coral.js";
-import { slicedWasserstein, perFeatureShift, type FeatureShift } from "../metrics/wasserstein.js";
-import { blackBoxShiftEstimation, classPriors, type LabelShiftEstimate } from "../metrics/label-shift.js";
-import { logME, leep, hScore } from "../metrics/transferability.js";
-import { checkLabelShift, type LabelShiftValidity } from "../metrics/label-shift-check.js";
-import { drawLabelled } from "../data/split.js";
+  type MmdEstimates, type LinearMmd, type RffMmd, proxyADistance, type ProxyADistance, coralDistance,
+  slicedWasserstein, perFeatureShift, type FeatureShift, blackBoxShiftEstimation, classPriors,
+  type LabelShiftEstimate, logME, leep, hScore, checkLabelShift, type LabelShiftValidity, fitStandardizer, halves,
+  subsampleRows, predictTargetError, countCorrect,
+} from "../metrics/index.js";
+import { drawLabelled } from "../data/index.js";
 import { labelledTargetError, sourceModelTargetError, type SourceModelTargetError } from "./target-error.js";
-import { fitStandardizer, halves, subsampleRows } from "../metrics/util.js";
-import { predictTargetError } from "../metrics/predicted-error.js";
 import { decideVerdict } from "./assess-verdict.js";
 import { DEFAULT_MEMORY_BUDGET } from "../core/budget.js";
 import { wilson } from "../core/stats.js";
-import { countCorrect } from "../metrics/accuracy.js";
 
 import type { RiskLevel } from "./verdict.js";
 export type { RiskLevel };

@@ -10,14 +10,14 @@ import type { LabelledDomain } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
 import { takeDomainRows } from "../core/domain.js";
 import { TransferLabError } from "../core/errors.js";
-import type { Adapter, FitData } from "../adapt/types.js";
-import { getMethod, type MethodName } from "../adapt/registry.js";
-import type { DomainPair } from "../data/pair.js";
-import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
-import { splitTargetForProtocol, type Protocol } from "../data/split.js";
+import { type Adapter, type FitData, getMethod, type MethodName } from "../adapt/index.js";
+import {
+  type DomainPair, splitTargetForProtocol, type Protocol, applyScale, resolveScale, scalePair, type Scale,
+  type ScaleInfo,
+} from "../data/portable.js";
+import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
 import { selectionSummary, type SelectionSummary } from "./select-benchmark.js";
-import type { ValidatorName } from "../selection/score.js";
-import { applyScale, resolveScale, scalePair, type Scale, type ScaleInfo } from "../data/prepare.js";
+import type { ValidatorName } from "../selection/index.js";
 import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
 import { summarize, type Summary } from "../core/stats.js";

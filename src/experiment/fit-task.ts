@@ -5,9 +5,8 @@ import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError, type ErrorCode, type ErrorLocation } from "../core/errors.js";
 import type { Domain } from "../core/domain.js";
-import type { FitData } from "../adapt/types.js";
-import { getMethod } from "../adapt/registry.js";
-import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
+import { type FitData, getMethod } from "../adapt/index.js";
+import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
 
 export interface FitTask {
   method: string;

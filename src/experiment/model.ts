@@ -8,12 +8,10 @@ import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError } from "../core/errors.js";
 import type { Domain, LabelledDomain, UnlabelledDomain } from "../core/domain.js";
-import { getMethod } from "../adapt/registry.js";
-import { restoreFitted } from "../adapt/restore.js";
-import type { FitData, FittedModel, FittedState } from "../adapt/types.js";
-import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
+import { getMethod, restoreFitted, type FitData, type FittedModel, type FittedState } from "../adapt/index.js";
+import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
 import { writeFileAtomic } from "../core/atomic.js";
-import { applyScale, scalePair, type Scale, type ScaleInfo } from "../data/prepare.js";
+import { applyScale, scalePair, type Scale, type ScaleInfo } from "../data/index.js";
 
 export const MODEL_FORMAT = "transferlab/model";
 export const MODEL_VERSION = 1;

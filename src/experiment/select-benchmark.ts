@@ -6,9 +6,8 @@
 import { Rng } from "../core/rng.js";
 import type { LabelledDomain } from "../core/domain.js";
 import { withoutLabels } from "../core/domain.js";
-import { isScore, type ValidatorName } from "../selection/score.js";
-import { choose } from "../selection/guard.js";
-import { splitTargetForProtocol } from "../data/split.js";
+import { isScore, type ValidatorName, choose } from "../selection/index.js";
+import { splitTargetForProtocol } from "../data/portable.js";
 import { expandCandidates, runSelection, type CandidateSpec, type SelectOptions } from "./select.js";
 
 export interface ValidatorQuality {

@@ -12,13 +12,12 @@ import { Rng } from "../core/rng.js";
 import { TransferLabError } from "../core/errors.js";
 import type { LabelledDomain, UnlabelledDomain, Labels } from "../core/domain.js";
 import { takeDomainRows } from "../core/domain.js";
-import { getMethod } from "../adapt/registry.js";
-import { numClassesOf } from "../adapt/base.js";
-import { estimatorFactory, type EstimatorName } from "../estimators/registry.js";
-import { LogisticRegression } from "../estimators/logreg.js";
-import { domainClassifierWeights, mixProbes } from "../selection/validators.js";
-import { scoreCandidate, VALIDATORS, type Probes, type ScoreOrWhyNot, type ValidatorName } from "../selection/score.js";
-import { choose, type Choice, type ScoredCandidate } from "../selection/guard.js";
+import { getMethod, numClassesOf } from "../adapt/index.js";
+import { estimatorFactory, type EstimatorName, LogisticRegression } from "../estimators/index.js";
+import {
+  domainClassifierWeights, mixProbes, scoreCandidate, VALIDATORS, type Probes, type ScoreOrWhyNot,
+  type ValidatorName, choose, type Choice, type ScoredCandidate,
+} from "../selection/index.js";
 import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
 

@@ -3,7 +3,7 @@
 import type { Matrix } from "../core/matrix.js";
 import { TransferLabError } from "../core/errors.js";
 import { assertSameColumns } from "../core/validate.js";
-import { kernels } from "../engine/kernels/index.js";
+import { kernels } from "../engine/index.js";
 
 /** Covariance matrix (d×d, float64, n − 1 denominator); centring in float64, the product through the kernel tier. */
 export function covariance(X: Matrix): Float64Array {

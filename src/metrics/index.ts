@@ -7,7 +7,9 @@ export {
   exactTestBytes, type RbfKernel, type MmdEstimates, type LinearMmd, type RffFeatures, type RffMmd, type PermutationTest,
   type PermutationTestOptions, type PermutationTestResult,
 } from "./mmd.js";
-export { proxyADistance, type ProxyADistance, type ProxyADistanceOptions, type DomainClassifierFeatures } from "./proxy-a-distance.js";
+export {
+  proxyADistance, type ProxyADistance, type ProxyADistanceOptions, type DomainClassifierFeatures,
+} from "./proxy-a-distance.js";
 export { coralDistance } from "./coral.js";
 export {
   slicedWasserstein, perFeatureShift, wasserstein1dSorted, ksStatisticSorted, ksPValue, kolmogorovSf, randomDirections,
@@ -16,3 +18,5 @@ export {
 export { blackBoxShiftEstimation, classPriors, type LabelShiftEstimate } from "./label-shift.js";
 export { predictTargetError } from "./predicted-error.js";
 export { logME, leep, hScore, type LogMeResult } from "./transferability.js";
+export { checkLabelShift, type LabelShiftValidity } from "./label-shift-check.js";
+export { fitStandardizer, halves, subsampleRows } from "./util.js";

@@ -10,7 +10,7 @@
 import { Matrix } from "../core/matrix.js";
 import type { LabelledDomain } from "../core/domain.js";
 import type { Rng } from "../core/rng.js";
-import { LogisticRegression } from "../estimators/logreg.js";
+import { LogisticRegression } from "../estimators/index.js";
 import { fitStandardizer, halves, subsampleRows } from "./util.js";
 import type { LabelShiftEstimate } from "./label-shift.js";
 

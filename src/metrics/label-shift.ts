@@ -10,7 +10,7 @@ import type { LabelledDomain } from "../core/domain.js";
 import type { Rng } from "../core/rng.js";
 import { TransferLabError } from "../core/errors.js";
 import { Matrix as MlMatrix, SingularValueDecomposition, solve } from "ml-matrix";
-import { LogisticRegression } from "../estimators/logreg.js";
+import { LogisticRegression } from "../estimators/index.js";
 import { fitStandardizer, halves } from "./util.js";
 
 export interface LabelShiftEstimate {

@@ -15,8 +15,7 @@ import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertSameColumns } from "../core/validate.js";
-import { kernels } from "../engine/kernels/index.js";
-import { erfc } from "../engine/ops/elementwise.js";
+import { kernels, erfc } from "../engine/index.js";
 
 export interface RbfKernel {
   /** Bandwidths σ; the kernel is the mean of exp(−d²/(2σ²)) over them. */

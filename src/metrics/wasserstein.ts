@@ -4,7 +4,7 @@ import { Matrix } from "../core/matrix.js";
 import type { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertSameColumns } from "../core/validate.js";
-import { kernels } from "../engine/kernels/index.js";
+import { kernels } from "../engine/index.js";
 
 /**
  * W_p between two empirical distributions with uniform weights, given SORTED samples:

@@ -5,8 +5,8 @@ import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import type { Domain } from "../core/domain.js";
 import { writeJsonAtomic } from "../core/atomic.js";
-import type { AssessReport } from "../experiment/assess.js";
-import { pca, tsne } from "../metrics/tsne.js";
+import type { AssessReport } from "../experiment/index.js";
+import { pca, tsne } from "../metrics/index.js";
 import { assessSections } from "./assess-text.js";
 import type { ReportSection } from "./html.js";
 

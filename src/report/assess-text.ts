@@ -1,5 +1,5 @@
 // Plain-text and HTML-section renderings of an assess report: every number with what it means.
-import type { AssessReport } from "../experiment/assess.js";
+import type { AssessReport } from "../experiment/index.js";
 
 const f = (x: number | null | undefined, digits = 4): string => {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";

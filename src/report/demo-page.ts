@@ -3,8 +3,7 @@
 import { join } from "node:path";
 import { TransferLabError } from "../core/errors.js";
 import { writeJsonAtomic } from "../core/atomic.js";
-import { demoResultsSchema, type DemoResults } from "../experiment/demo-schema.js";
-import type { DemoRun } from "../experiment/demo.js";
+import { demoResultsSchema, type DemoResults, type DemoRun } from "../experiment/index.js";
 // The figure and t-SNE modules are loaded only when figures are made, so a --no-plots run does not pay for them.
 import type { RenderedFigure } from "./render.js";
 import type { ReportPage, Tone } from "./html.js";
@@ -33,7 +32,7 @@ export async function writeDemoFigures(run: DemoRun, outDir: string, onStage?: (
   const seedText = nSeeds > 1 ? `${nSeeds} seeds` : `seed ${r.seeds[0]}`;
   const out: DemoFigure[] = [];
   const [{ domainComparison, performanceComparison, featureSpaceTsne, confusionMatrices, labelEfficiency, scatterPoints }, { writeFigure }, { tsne, trustworthiness }] =
-    await Promise.all([import("./figures.js"), import("./render.js"), import("../metrics/tsne.js")]);
+    await Promise.all([import("./figures.js"), import("./render.js"), import("../metrics/index.js")]);
 
   onStage?.("figure: domain comparison");
   out.push({

@@ -10,5 +10,11 @@ export { evaluationFigure, type EvaluatedMethod } from "./evaluation.js";
 export { selectionPage, type SelectionView } from "./selection-page.js";
 export { formatAssessText, assessSections } from "./assess-text.js";
 export { writeAssessOutputs, writeAssessFigures } from "./assess-page.js";
-export { writeDemoOutputs, writeDemoFigures, demoReportPage, demoJsonSummary, DEMO_FIGURES, type DemoFigure, type WriteDemoOptions } from "./demo-page.js";
+export {
+  writeDemoOutputs, writeDemoFigures, demoReportPage, demoJsonSummary, DEMO_FIGURES, type DemoFigure,
+  type WriteDemoOptions,
+} from "./demo-page.js";
 export { formatCurve } from "./curve-text.js";
+export {
+  evaluateReportPage, type EvaluatePageInput, type EvaluatePageMethod, type EvaluateComparisonView,
+} from "./evaluate-page.js";

@@ -7,7 +7,7 @@
 import { Matrix } from "../core/matrix.js";
 import { TransferLabError } from "../core/errors.js";
 import type { Labels } from "../core/domain.js";
-import { KnnClassifier } from "../estimators/knn.js";
+import { KnnClassifier } from "../estimators/index.js";
 
 export interface ValidatorScore {
   /** Higher is better. Accuracy-like validators are in [0, 1]. */

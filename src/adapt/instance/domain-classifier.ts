@@ -4,7 +4,7 @@
 // Weights are capped at `maxWeight` (before the base's mean-1 rescale) so one point cannot take the whole mass.
 import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
-import { LogisticRegression } from "../../estimators/logreg.js";
+import { LogisticRegression } from "../../estimators/index.js";
 import { defineInstanceMethod } from "../base.js";
 
 export const domainClassifier = defineInstanceMethod({

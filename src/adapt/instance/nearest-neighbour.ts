@@ -3,8 +3,8 @@
 // their k nearest source points — plus Laplace smoothing, so that source regions without target mass keep a
 // small weight instead of vanishing: w_i = smoothing + #{ j : xs_i ∈ kNN_source(xt_j) }.
 import { z } from "zod";
-import { kernels } from "../../engine/kernels/index.js";
-import { smallestK } from "../../estimators/knn.js";
+import { kernels } from "../../engine/index.js";
+import { smallestK } from "../../estimators/index.js";
 import { defineInstanceMethod, throwIfAborted } from "../base.js";
 
 export const nearestNeighbourWeighting = defineInstanceMethod({

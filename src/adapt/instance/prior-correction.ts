@@ -11,7 +11,7 @@
 // which the notes say when the estimate comes out extreme.
 import { z } from "zod";
 import { defineInstanceMethod } from "../base.js";
-import { blackBoxShiftEstimation } from "../../metrics/label-shift.js";
+import { blackBoxShiftEstimation } from "../../metrics/index.js";
 
 export interface PriorEm {
   priors: number[];

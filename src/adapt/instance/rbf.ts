@@ -2,7 +2,7 @@
 // ‖x‖² + ‖y‖² − 2x·y, so nearby points keep full precision (the fidelity tests compare to 1e-4 relative).
 import type { Matrix } from "../../core/matrix.js";
 import { invalidParam } from "../../core/errors.js";
-import { sqdistUnchecked } from "../../engine/kernels/js.js";
+import { sqdistUnchecked } from "../../engine/index.js";
 
 /** γ from a user value, or scikit-learn's default 1/d for RBF kernels when null. */
 export function resolveGamma(gamma: number | null, d: number, param = "gamma"): number {

@@ -1,8 +1,7 @@
 // Ground costs and marginals for discrete OT between two point clouds.
 import type { Matrix } from "../../core/matrix.js";
 import { assertSameColumns } from "../../core/validate.js";
-import { kernels } from "../../engine/kernels/index.js";
-import { sqdistUnchecked } from "../../engine/kernels/js.js";
+import { kernels, sqdistUnchecked } from "../../engine/index.js";
 import { mat64, type Mat64 } from "../../core/linalg.js";
 
 export type CostNorm = "none" | "max" | "median";

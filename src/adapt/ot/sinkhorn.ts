@@ -11,7 +11,7 @@
 // is not, with a proven bound on the plan mass it neglects.
 import { TransferLabError } from "../../core/errors.js";
 import { mat64, type Mat64 } from "../../core/linalg.js";
-import { kernels } from "../../engine/kernels/index.js";
+import { kernels } from "../../engine/index.js";
 
 export interface SinkhornOptions {
   maxIter?: number;

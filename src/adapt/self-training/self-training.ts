@@ -5,7 +5,7 @@
 // point must also reach the confidence threshold. Pseudo-labels are recomputed from scratch each round.
 import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
-import type { Estimator } from "../../estimators/types.js";
+import type { Estimator } from "../../estimators/index.js";
 import { defineMethod, concatLabels, numClassesOf, throwIfAborted } from "../base.js";
 
 const withProbabilities = (e: Estimator): Estimator => e.withProbabilities?.() ?? e;

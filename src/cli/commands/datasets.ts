@@ -5,11 +5,10 @@ import { join } from "node:path";
 import type { Domain } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
 import {
-  DATASETS, PAIRS, generators, datasetInfo, parsePairName, resolveDomainPair, writeDomain, isDataFileName, loadDomain, type WriteFormat, type DomainPair,
+  encodeGrayPng, imageStrip, featureMean, summarizeDomain, summarizeShift, DATASETS, PAIRS, generators, datasetInfo,
+  parsePairName, resolveDomainPair, writeDomain, isDataFileName, loadDomain, type WriteFormat, type DomainPair,
 } from "../../data/index.js";
 import { writeFileAtomic } from "../../core/atomic.js";
-import { encodeGrayPng, imageStrip } from "../../data/image/png.js";
-import { featureMean, summarizeDomain, summarizeShift } from "../../data/summary.js";
 import { parseInteger } from "../args.js";
 
 const slug = (s: string) => s.replace(/→/g, "-").replace(/[^A-Za-z0-9._=-]+/g, "_").replace(/_+$/, "");

@@ -2,15 +2,11 @@
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { TransferLabError } from "../../core/errors.js";
-import { resolveDomainPair } from "../../data/registry.js";
-import { evaluate, formatEvaluation, EVALUATE_DEFAULTS as D } from "../../experiment/evaluate.js";
-import type { Scale } from "../../data/prepare.js";
-import type { Protocol } from "../../data/split.js";
-import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
-import type { MethodName } from "../../adapt/registry.js";
-import { DEFAULT_MEMORY_BUDGET } from "../../adapt/base.js";
+import { resolveDomainPair, type Scale, type Protocol } from "../../data/index.js";
+import { evaluate, formatEvaluation, EVALUATE_DEFAULTS as D, formatSelectionSummary } from "../../experiment/index.js";
+import { getEstimator, type EstimatorName } from "../../estimators/index.js";
+import { type MethodName, DEFAULT_MEMORY_BUDGET } from "../../adapt/index.js";
 import { parseBytes, parseGridFlags, parseInteger, parseRule, parseValidators } from "../args.js";
-import { formatSelectionSummary } from "../../experiment/select-benchmark.js";
 
 interface Opts {
   source?: string;

@@ -2,11 +2,10 @@
 // write a model file (src/experiment/model.ts); `transferlab predict` applies it to new target rows.
 import type { Command } from "commander";
 import { TransferLabError } from "../../core/errors.js";
-import { loadDomain } from "../../data/load.js";
+import { loadDomain, type Scale } from "../../data/index.js";
 import { writeCsvAtomic } from "../../core/atomic.js";
-import { fitModel, TransferModel } from "../../experiment/model.js";
-import type { Scale } from "../../data/prepare.js";
-import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
+import { fitModel, TransferModel } from "../../experiment/index.js";
+import { getEstimator, type EstimatorName } from "../../estimators/index.js";
 import { parseInteger } from "../args.js";
 import { loadUserData } from "../target-data.js";
 

@@ -1,7 +1,7 @@
 // `transferlab info`: which kernel tier is active, which tiers exist on this machine, and why any is missing.
 import type { Command } from "commander";
-import { forcedTier, kernels, tierStatus } from "../../engine/kernels/index.js";
-import { activeSvmBackend, forcedSvmBackend, svmBackendStatus } from "../../estimators/libsvm-backend.js";
+import { forcedTier, kernels, tierStatus } from "../../engine/index.js";
+import { activeSvmBackend, forcedSvmBackend, svmBackendStatus } from "../../estimators/index.js";
 
 export function register(program: Command): void {
   program

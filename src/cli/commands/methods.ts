@@ -1,7 +1,7 @@
 // `transferlab methods`: every registered method with its family, parameters (with defaults) and paper.
 import type { Command } from "commander";
-import { listMethods } from "../../adapt/registry.js";
-import { ESTIMATORS } from "../../estimators/registry.js";
+import { listMethods } from "../../adapt/index.js";
+import { ESTIMATORS } from "../../estimators/index.js";
 
 export function register(program: Command): void {
   program

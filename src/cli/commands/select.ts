@@ -4,12 +4,10 @@ import type { Command } from "commander";
 import { join } from "node:path";
 import { TransferLabError } from "../../core/errors.js";
 import { writeFileAtomic } from "../../core/atomic.js";
-import { buildReportHtml } from "../../report/html.js";
-import { selectionPage } from "../../report/selection-page.js";
-import { expandCandidates, formatSelection, runSelection } from "../../experiment/select.js";
-import { applyScale, scalePair, type Scale } from "../../data/prepare.js";
-import { VALIDATORS } from "../../selection/score.js";
-import { getEstimator, type EstimatorName } from "../../estimators/registry.js";
+import { expandCandidates, formatSelection, runSelection } from "../../experiment/index.js";
+import { applyScale, scalePair, type Scale } from "../../data/index.js";
+import { VALIDATORS } from "../../selection/index.js";
+import { getEstimator, type EstimatorName } from "../../estimators/index.js";
 import { parseGridFlags, parseInteger, parseRule, parseValidators } from "../args.js";
 import { loadUserData } from "../target-data.js";
 import { parseParamFlags } from "./evaluate.js";
@@ -57,6 +55,7 @@ export function register(program: Command): void {
       if (!o.json && process.stderr.isTTY) process.stderr.write("\r".padEnd(51) + "\r");
       const doc = { ...run, notes: [...data.notes, ...run.notes], candidates: run.candidates.map(({ scores, ...c }) => ({ ...c, scores: Object.fromEntries(Object.entries(scores).map(([k, s]) => [k, s && "score" in s ? { score: s.score, se: s.se } : s])) })) };
       if (o.out) {
+        const { buildReportHtml, selectionPage } = await import("../../report/index.js"); // vega and resvg load only here
         const page = buildReportHtml(selectionPage(doc, `transferlab select: ${o.pair ?? `${o.source} → ${o.target}`}`));
         writeFileAtomic(join(o.out, "select.json"), `${JSON.stringify(doc, null, 2)}\n`);
         writeFileAtomic(join(o.out, "report.html"), page);

@@ -1,8 +1,7 @@
 // `transferlab sweep SPEC --out DIR`: many evaluations from one spec, resumable (see src/experiment/sweep/);
 // `--queue redis://host:port` runs the tasks on `transferlab worker` processes instead of here.
 import type { Command } from "commander";
-import { readSweepSpec } from "../../experiment/sweep/spec.js";
-import { runSweep, type TaskExecutor } from "../../experiment/sweep/run.js";
+import { readSweepSpec, runSweep, type TaskExecutor } from "../../experiment/index.js";
 import { parseInteger } from "../args.js";
 import { writeEvaluateReport } from "../evaluate-report.js";
 import { readFileSync } from "node:fs";
@@ -26,7 +25,7 @@ export function register(program: Command): void {
       let executor: TaskExecutor | undefined;
       let close = async () => {};
       if (o.queue !== undefined) {
-        const { QueueExecutor } = await import("../../experiment/sweep/queue.js");
+        const { QueueExecutor } = await import("../../experiment/index.js");
         const q = new QueueExecutor(o.queue);
         executor = q;
         close = () => q.close();

@@ -1,7 +1,7 @@
 // `transferlab worker --queue redis://host:port`: process sweep tasks from a BullMQ queue until stopped
 // (SIGINT/SIGTERM: the running tasks finish first). See docs/scaling-out.md.
 import type { Command } from "commander";
-import { runWorker } from "../../experiment/sweep/queue.js";
+import { runWorker } from "../../experiment/index.js";
 import { parseInteger } from "../args.js";
 
 interface Opts { queue: string; jobs: string; lockDuration: string; stalledInterval: string; name?: string; dataCache?: string; quiet?: boolean }

@@ -6,15 +6,18 @@
 import { join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../../core/atomic.js";
 import { TransferLabError } from "../../core/errors.js";
-import type { DomainPair } from "../../data/pair.js";
+import { type DomainPair, resolveScale } from "../../data/index.js";
 import { createFitPool } from "../fit-pool.js";
 import type { FitOutcome, FitTask } from "../fit-task.js";
-import { formatEvaluation, planEvaluation, scoreEvaluation, type EvaluateResult, type EvaluationPlan } from "../evaluate.js";
-import { resolveScale } from "../../data/prepare.js";
-import type { MethodName } from "../../adapt/registry.js";
+import {
+  formatEvaluation, planEvaluation, scoreEvaluation, type EvaluateResult, type EvaluationPlan,
+} from "../evaluate.js";
+import type { MethodName } from "../../adapt/index.js";
 import { Journal } from "./journal.js";
 import type { PairEntry, SweepSpec } from "./spec.js";
-import { loadPair, pairFingerprint, pairRefOf, taskId, taskParts, type PairRef, type TaskRef, type TaskSettings } from "./task.js";
+import {
+  loadPair, pairFingerprint, pairRefOf, taskId, taskParts, type PairRef, type TaskRef, type TaskSettings,
+} from "./task.js";
 
 export const SWEEP_SCHEMA = "transferlab.sweep/1";
 

@@ -7,12 +7,9 @@ import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { LineCounter, parseDocument } from "yaml";
 import { TransferLabError } from "../../core/errors.js";
-import { getMethod } from "../../adapt/registry.js";
-import { estimatorFactory, type EstimatorName } from "../../estimators/registry.js";
-import { parseGeneratorSpec, parsePairName } from "../../data/registry.js";
-import { isDataFileName } from "../../data/load.js";
-import type { Protocol } from "../../data/split.js";
-import type { Scale } from "../../data/prepare.js";
+import { getMethod } from "../../adapt/index.js";
+import { estimatorFactory, type EstimatorName } from "../../estimators/index.js";
+import { parseGeneratorSpec, parsePairName, isDataFileName, type Protocol, type Scale } from "../../data/index.js";
 
 const label = z.union([z.string().min(1), z.number().int().min(0)]);
 const params = z.record(z.string(), z.unknown());

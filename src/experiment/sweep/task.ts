@@ -10,14 +10,11 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { LabelledDomain } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
-import { resolveDomainPair } from "../../data/registry.js";
-import type { DomainPair } from "../../data/pair.js";
+import { resolveDomainPair, type DomainPair, type Protocol, type Scale } from "../../data/index.js";
 import type { FitTask } from "../fit-task.js";
 import { planEvaluation } from "../evaluate.js";
-import type { EstimatorName } from "../../estimators/registry.js";
-import type { MethodName } from "../../adapt/registry.js";
-import type { Protocol } from "../../data/split.js";
-import type { Scale } from "../../data/prepare.js";
+import type { EstimatorName } from "../../estimators/index.js";
+import type { MethodName } from "../../adapt/index.js";
 import type { PairEntry } from "./spec.js";
 
 /** Bumped when a change to the code alters a task's result for the same inputs (journals then start afresh). */

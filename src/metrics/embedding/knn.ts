@@ -1,6 +1,6 @@
 // Exact k nearest neighbours (squared Euclidean) through the engine's pairwise-distance kernel,
 // computed in row blocks so memory stays O(block·n) rather than O(n²).
-import { kernels } from "../../engine/kernels/index.js";
+import { kernels } from "../../engine/index.js";
 import type { Matrix } from "../../core/matrix.js";
 import { invalidParam } from "../../core/errors.js";
 

@@ -1,7 +1,7 @@
 // Principal components of a feature matrix by orthogonal (subspace) iteration on the covariance:
 // enough for t-SNE's initialisation and for 2-D views of domains, with no dependency.
 import { Matrix } from "../../core/matrix.js";
-import { kernels } from "../../engine/kernels/index.js";
+import { kernels } from "../../engine/index.js";
 import { invalidParam } from "../../core/errors.js";
 
 export interface PcaResult {
