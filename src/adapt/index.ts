@@ -7,3 +7,4 @@ export { restoreFitted, mapFromState } from "./restore.js";
 export { identityMap, linearMap, savableMap, matrixState, type TargetMap, type MapState, type MatrixState } from "./target-map.js";
 export type { FittedState } from "./model-state.js";
 export { MmdTransferNetwork, mmdTransfer, MMD_TRANSFER_DEFAULTS, type MmdTransferParams, type MmdNetworkSnapshot } from "./deep/mmd-transfer.js";
+export { diverged, divergenceOf, type Divergence } from "./deep/define.js";

@@ -5,7 +5,7 @@ import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError, type ErrorCode, type ErrorLocation } from "../core/errors.js";
 import type { Domain } from "../core/domain.js";
-import { type FitData, getMethod } from "../adapt/index.js";
+import { type Divergence, type FitData, divergenceOf, getMethod } from "../adapt/index.js";
 import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
 
 export interface FitTask {
@@ -24,6 +24,8 @@ export interface FitTask {
   withProba?: boolean;
   /** Held-out source inputs to predict through the method's source map (selection's source validation). */
   predictSourceX?: Matrix;
+  /** Return a diverged fit as an outcome with `diverged` set instead of failing with its DIVERGED error. */
+  keepDiverged?: boolean;
 }
 
 export interface FitOutcome {
@@ -35,6 +37,9 @@ export interface FitOutcome {
   /** False when the method's solver stopped at its iteration cap (FitDetails.converged). */
   converged: boolean;
   seconds: number;
+  /** Set when the fit diverged (a deep method's loss turned non-finite or its features collapsed) and the task kept it
+   * (keepDiverged): then there are no predictions (pred is empty); the caller reports a diverged run, never an accuracy. */
+  diverged?: Divergence;
 }
 
 export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<FitOutcome> {
@@ -43,14 +48,21 @@ export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<F
   // Methods that rank by confidence need probabilities; SVC gives them through Platt scaling.
   const probFactory = task.estimator === "svc" ? estimatorFactory("svc", { ...task.estimatorParams, probability: true }) : factory;
   const t0 = performance.now();
-  const fit = await m.fit(task.data, {
-    rng: new Rng(task.rngSeed).fork(`method:${task.method}`),
-    sharedSeed: task.rngSeed,
-    estimator: factory,
-    probabilisticEstimator: probFactory,
-    memoryBudget: task.memoryBudget,
-    signal,
-  }, task.params);
+  let fit;
+  try {
+    fit = await m.fit(task.data, {
+      rng: new Rng(task.rngSeed).fork(`method:${task.method}`),
+      sharedSeed: task.rngSeed,
+      estimator: factory,
+      probabilisticEstimator: probFactory,
+      memoryBudget: task.memoryBudget,
+      signal,
+    }, task.params);
+  } catch (e) {
+    const diverged = divergenceOf(e);
+    if (diverged === null || !task.keepDiverged) throw e;
+    return { pred: new Int32Array(0), notes: [], converged: true, seconds: (performance.now() - t0) / 1000, diverged };
+  }
   const pred = Int32Array.from(fit.predict(task.predictX));
   let proba: FitOutcome["proba"];
   if (task.withProba) {

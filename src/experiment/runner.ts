@@ -18,7 +18,7 @@ import type { FitData, Labels } from "../core/domain.js";
 import type { Matrix } from "../core/matrix.js";
 import { TransferLabError } from "../core/errors.js";
 import { summarize, pairedComparison, type PairedComparison, type Summary } from "../core/stats.js";
-import { getMethod, type Adapter } from "../adapt/index.js";
+import { getMethod, type Adapter, type Divergence } from "../adapt/index.js";
 import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
 import { accuracyPct } from "../metrics/index.js";
 import { runFitTasks } from "./fit-pool.js";
@@ -70,6 +70,9 @@ export interface RunSpec {
   /** Called after each fit with a short message. */
   progress?: (done: number, total: number, message: string) => void;
   signal?: AbortSignal;
+  /** Keep a diverged fit as a diverged seed of its method (MethodRun.diverged) and go on with the others (evaluate's
+   * table shows it as a diverged row); default false: the run fails with the fit's DIVERGED error. */
+  keepDiverged?: boolean;
 }
 
 export interface MethodRun {
@@ -90,6 +93,9 @@ export interface MethodRun {
   notes: string[];
   /** Seconds of fit and prediction per seed (a seed-invariant fit has its time on the first seed, 0 after). */
   secondsPerSeed: number[];
+  /** Per seed: where the fit diverged (RunSpec.keepDiverged), else null. A diverged seed has no predictions (an empty
+   * array), no correct rows and accuracy NaN: it is reported as diverged, never scored. */
+  diverged: (Divergence | null)[];
 }
 
 export interface ProtocolRun {
@@ -130,7 +136,7 @@ export async function runProtocol(spec: RunSpec): Promise<ProtocolRun> {
   const iota = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
   const task = (m: Adapter, rngSeed: number, data: FitData, predictX: Matrix) => tasks.push({
     method: m.name, params: params.get(m.name)!, estimator: spec.estimator, estimatorParams: spec.estimatorParams ?? {},
-    rngSeed, memoryBudget: spec.memoryBudget, data, predictX,
+    rngSeed, memoryBudget: spec.memoryBudget, data, predictX, keepDiverged: spec.keepDiverged,
   }) - 1;
   const notes = new Set<string>();
   let splitSizes = { labelled: 0, unlabelled: 0, test: 0 };
@@ -172,11 +178,22 @@ export async function runProtocol(spec: RunSpec): Promise<ProtocolRun> {
   order.forEach((i, k) => (outcomes[i] = ran[k]!));
 
   const runs = new Map<string, MethodRun>(methods.map((m) => [m.name, {
-    method: m, params: params.get(m.name)!, seedInvariant: invariant(m), accuracy: [], predictions: [], correct: [], rows: [], notes: [], secondsPerSeed: [],
+    method: m, params: params.get(m.name)!, seedInvariant: invariant(m), accuracy: [], predictions: [], correct: [], rows: [], notes: [], secondsPerSeed: [], diverged: [],
   }]));
   const methodNotes = new Map<string, Set<string>>(methods.map((m) => [m.name, new Set()]));
   for (const slot of slots) {
     const r = runs.get(slot.method.name)!;
+    const failed = slot.parts.map((part) => outcomes[part.task]!.diverged).find((d) => d !== undefined);
+    if (failed !== undefined) {
+      r.predictions.push(new Int32Array(0));
+      r.correct.push(new Uint8Array(0));
+      r.rows.push(slot.rows);
+      r.accuracy.push(NaN);
+      r.secondsPerSeed.push(slot.first ? slot.parts.reduce((a, part) => a + outcomes[part.task]!.seconds, 0) : 0);
+      r.diverged.push(failed);
+      continue;
+    }
+    r.diverged.push(null);
     const pred = new Int32Array(slot.labels.length);
     let seconds = 0;
     for (const part of slot.parts) {

@@ -61,3 +61,26 @@ test("runner: bad method parameters and parameters for a method not run fail bef
   await assert.rejects(runProtocol({ ...spec(), methodParams: { coral: { lambda: -1 } } }), /lambda/);
   await assert.rejects(runProtocol({ ...spec(), methodParams: { kmm: {} } }), /not among the methods/);
 });
+
+test("runner: a diverged fit is kept as a diverged seed (keepDiverged), the other methods keep their numbers; without it the run fails with DIVERGED", async () => {
+  // lr 1e8 makes DANN's loss non-finite within a few iterations on these 2-feature blobs (MLP backbone).
+  const diverging: RunSpec = { ...spec(), methods: ["source-only", "target-only", "dann"], methodParams: { dann: { iterations: 50, batchSize: 8, lr: 1e8 } } };
+  await assert.rejects(runProtocol(diverging), (e: unknown) => (e as { code?: string }).code === "DIVERGED");
+  const baseline = await runProtocol(spec());
+  for (const jobs of [1, 2]) {
+    const run = await runProtocol({ ...diverging, keepDiverged: true, jobs });
+    const dann = run.methods.find((m) => m.method.name === "dann")!;
+    assert.equal(dann.diverged.length, 3);
+    for (const d of dann.diverged) {
+      assert.ok(d !== null && d.method === "dann" && d.iteration >= 1 && d.iteration <= 50, JSON.stringify(d));
+      assert.ok(["classification", "domain", "features"].includes(d.term), d.term);
+    }
+    assert.ok(dann.accuracy.every(Number.isNaN), "a diverged seed has no accuracy");
+    assert.ok(dann.predictions.every((p) => p.length === 0), "nor predictions");
+    for (const name of ["source-only", "target-only"]) {
+      const m = run.methods.find((r) => r.method.name === name)!;
+      assert.deepEqual(m.accuracy, baseline.methods.find((r) => r.method.name === name)!.accuracy, `${name} unchanged (jobs ${jobs})`);
+      assert.deepEqual(m.diverged, [null, null, null]);
+    }
+  }
+});

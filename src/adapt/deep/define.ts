@@ -152,6 +152,12 @@ export function diverged(d: Divergence): TransferLabError {
   return Object.assign(err, { divergence: d });
 }
 
+/** The divergence a DIVERGED error carries (also after crossing a worker thread as plain data), else null. */
+export function divergenceOf(e: unknown): Divergence | null {
+  if (!(e instanceof TransferLabError) || e.code !== "DIVERGED") return null;
+  return (e as { divergence?: Divergence }).divergence ?? null;
+}
+
 /** An endless stream of index batches: shuffled epochs cut into full batches (the last partial batch of an epoch is
  * dropped, as torch's drop_last); with fewer rows than the batch size, each batch is a fresh shuffle of all rows. */
 export class BatchStream {
