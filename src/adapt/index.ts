@@ -8,3 +8,5 @@ export { identityMap, linearMap, savableMap, matrixState, type TargetMap, type M
 export type { FittedState } from "./model-state.js";
 export { MmdTransferNetwork, mmdTransfer, MMD_TRANSFER_DEFAULTS, type MmdTransferParams, type MmdNetworkSnapshot } from "./deep/mmd-transfer.js";
 export { diverged, divergenceOf, type Divergence } from "./deep/define.js";
+export { readPretrainedFile } from "./parameter/pretrain.js";
+export type { ParameterDetails } from "./parameter/define.js";

@@ -36,6 +36,8 @@ export interface FitOutcome {
   notes: string[];
   /** False when the method's solver stopped at its iteration cap (FitDetails.converged). */
   converged: boolean;
+  /** Parameter transfer: accuracy (%) on the held-out source rows before and after fine-tuning (forgetting). */
+  sourceAccuracy?: { before: number | null; after: number | null };
   seconds: number;
   /** Set when the fit diverged (a deep method's loss turned non-finite or its features collapsed) and the task kept it
    * (keepDiverged): then there are no predictions (pred is empty); the caller reports a diverged run, never an accuracy. */
@@ -75,7 +77,11 @@ export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<F
   }
   const sx = task.predictSourceX;
   const sourcePred = sx ? Int32Array.from(fit.predictSource ? fit.predictSource(sx) : fit.predict(sx)) : undefined;
-  return { pred, ...(proba ? { proba } : {}), ...(sourcePred ? { sourcePred } : {}), notes: [...fit.notes], converged: fit.details.converged !== false, seconds: (performance.now() - t0) / 1000 };
+  const sourceAccuracy = fit.details.sourceAccuracy as FitOutcome["sourceAccuracy"] | undefined;
+  return {
+    pred, ...(proba ? { proba } : {}), ...(sourcePred ? { sourcePred } : {}), ...(sourceAccuracy ? { sourceAccuracy } : {}),
+    notes: [...fit.notes], converged: fit.details.converged !== false, seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 // ---- crossing a thread boundary: structured clone keeps typed arrays but not classes -------------------------

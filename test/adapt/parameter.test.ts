@@ -16,7 +16,7 @@ import { DeepNetwork } from "../../src/adapt/deep/define.js";
 import { buildBackbone } from "../../src/adapt/deep/backbone.js";
 import type { FineTuneSetup, ParameterAdapter } from "../../src/adapt/parameter/define.js";
 import { blocksOf } from "../../src/adapt/parameter/define.js";
-import { diagonalFisher, distillationKl } from "../../src/adapt/parameter/penalties.js";
+import { anchoredSquaredDistance, diagonalFisher, distillationKl } from "../../src/adapt/parameter/penalties.js";
 import { l2SpPenalty } from "../../src/adapt/parameter/l2-sp.js";
 import { unfrozenFromTop } from "../../src/adapt/parameter/progressive-unfreezing.js";
 import { clearPretrainCache, sourceHoldout } from "../../src/adapt/parameter/pretrain.js";
@@ -112,6 +112,22 @@ test("L2-SP: penalty α/2‖w − w⁰‖² + β/2‖w_head‖² and its gradien
   assert.ok(Math.abs(value - want) <= 1e-6 * want, `${value} vs ${want}`);
   back.forEach((p, k) => p.grad!.forEach((g, i) => assert.ok(Math.abs(g - alpha * (p.data[i]! - anchors[k]!.data[i]!)) < 1e-6)));
   head[0]!.grad!.forEach((g, i) => assert.ok(Math.abs(g - beta * head[0]!.data[i]!) < 1e-7));
+});
+
+test("EWC's penalty Σ F(θ − θ*)² and its gradient 2F(θ − θ*) equal the closed forms (the fused op, float64 sum)", () => {
+  const rng = new Rng(12);
+  const p = new Parameter(Float32Array.from({ length: 37 }, () => rng.normal()), [37]);
+  const star = new Tensor(Float32Array.from(p.data, (v) => v - 0.5 * rng.normal()), [37]);
+  const F = new Tensor(Float32Array.from({ length: 37 }, () => rng.uniform() * 0.3), [37]);
+  let want = 0;
+  p.data.forEach((v, i) => (want += F.data[i]! * (v - star.data[i]!) ** 2));
+  const value = tidy(() => {
+    const pen = anchoredSquaredDistance([p], [star], [F]);
+    pen.backward();
+    return pen.item();
+  });
+  assert.ok(Math.abs(value - want) <= 1e-6 * want, `${value} vs ${want}`);
+  p.grad!.forEach((g, i) => assert.ok(Math.abs(g - 2 * F.data[i]! * (p.data[i]! - star.data[i]!)) < 1e-6));
 });
 
 test("L2-SP in training: the penalty each step reports equals the closed form on that step's parameters", async () => {

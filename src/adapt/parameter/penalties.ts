@@ -2,16 +2,15 @@
 // distance behind L2-SP and EWC, the diagonal Fisher of EWC, and the distillation term of LwF.
 import type { Labels } from "../../core/domain.js";
 import type { Matrix } from "../../core/matrix.js";
-import { Tensor, add, gather, logSoftmax, mul, noGrad, softmax, softmaxCrossEntropy, sub, sum, tidy, type Parameter } from "../../engine/index.js";
+import { Tensor, add, gather, logSoftmax, mul, noGrad, softmax, softmaxCrossEntropy, sub, sum, tidy, weightedSquaredDistance, type Parameter } from "../../engine/index.js";
 import type { DeepNetwork } from "../deep/define.js";
 
-/** Σₖ Σᵢ wₖᵢ·(pₖᵢ − aₖᵢ)² over parameters p with anchors a (null: towards 0) and optional weights w. */
+/** Σₖ Σᵢ wₖᵢ·(pₖᵢ − aₖᵢ)² over parameters p with anchors a (null: towards 0) and optional weights w (one fused op
+ * per parameter tensor: this runs every fine-tuning step over every weight). */
 export function anchoredSquaredDistance(params: Parameter[], anchors: (Tensor | null)[], weights?: Tensor[]): Tensor {
   let total: Tensor | null = null;
   params.forEach((p, k) => {
-    const d = anchors[k] ? sub(p, anchors[k]!) : p;
-    const sq = mul(d, d);
-    const term = sum(weights ? mul(sq, weights[k]!) : sq);
+    const term = weightedSquaredDistance(p, anchors[k] ?? null, weights?.[k] ?? null);
     total = total ? add(total, term) : term;
   });
   return total!;

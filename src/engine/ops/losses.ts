@@ -113,6 +113,33 @@ export function bceWithLogits(logits: Tensor, targets: Tensor | ArrayLike<number
   return loss;
 }
 
+/** Σᵢ wᵢ·(pᵢ − aᵢ)², fused (one pass forward, one backward; float64 sum): the anchored penalties of parameter
+ * transfer (L2-SP's pull to the pretrained weights, EWC's Fisher-weighted one). `anchor` null means 0, `weights`
+ * null means 1; both are constants (no gradient flows to them). */
+export function weightedSquaredDistance(p: Tensor, anchor: Tensor | null, weights: Tensor | null = null): Tensor {
+  if ((anchor && anchor.size !== p.size) || (weights && weights.size !== p.size)) {
+    throw shapeMismatch(`weightedSquaredDistance: sizes differ (${p.size}, ${anchor?.size ?? "-"}, ${weights?.size ?? "-"})`);
+  }
+  const n = p.size, pd = p.data, ad = anchor?.data ?? null, wd = weights?.data ?? null;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const d = ad ? pd[i]! - ad[i]! : pd[i]!;
+    s += (wd ? wd[i]! : 1) * d * d;
+  }
+  const rg = needsGrad(p);
+  const loss = out([1], rg);
+  loss.data[0] = s;
+  if (rg) {
+    record(() => {
+      const g = loss.grad;
+      if (g === null) return;
+      const f = 2 * g[0]!, gp = gradOf(p);
+      for (let i = 0; i < n; i++) gp[i]! += f * (wd ? wd[i]! : 1) * (ad ? pd[i]! - ad[i]! : pd[i]!);
+    });
+  }
+  return loss;
+}
+
 /** Mean squared error between two tensors of the same size. */
 export function mse(a: Tensor, b: Tensor): Tensor {
   if (a.size !== b.size) throw shapeMismatch(`mse: sizes differ (${a.size} and ${b.size})`);
