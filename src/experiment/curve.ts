@@ -13,6 +13,8 @@ export interface CurveOptions {
   /** Labelled target points per class (default 1, 2, 5, 10, 20). */
   grid?: number[];
   methods?: string[];
+  /** Raw parameters per method name (as evaluate's). */
+  methodParams?: Record<string, Record<string, unknown> | undefined>;
   estimator?: EstimatorName;
   seeds?: number;
   scale?: Scale | "auto";
@@ -36,7 +38,7 @@ export async function labelCurve(pair: { source: LabelledDomain; target: Labelle
   const points: CurveResult["points"] = [];
   for (const K of o.grid ?? [1, 2, 5, 10, 20]) {
     const run = await runProtocol({
-      methods: ["source-only", "target-only", ...(o.methods ?? ["source-target"])], estimator, seeds, jobs: o.jobs,
+      methods: ["source-only", "target-only", ...(o.methods ?? ["source-target"])], methodParams: o.methodParams, estimator, seeds, jobs: o.jobs,
       split(seed) {
         const s = splitTargetForProtocol(target, K, "transductive", new Rng(seed).fork("split"));
         return { data: { source, target: s.unlabelled, targetLabelled: s.labelled }, testX: s.testX, testLabels: s.testLabels, notes: s.notes };

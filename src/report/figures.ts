@@ -219,7 +219,7 @@ export function confusionMatrices(input: {
 /** Accuracy against the number of labelled target points, per method, with CI bands (log₂ x axis). */
 export function labelEfficiency(input: {
   points: readonly { method: string; role?: Role; n: number; mean: number; lo: number; hi: number }[];
-  reference?: { label: string; value: number }; metric?: string; bandLabel?: string; title?: string; subtitle?: string;
+  reference?: { label: string; value: number }; metric?: string; bandLabel?: string; title?: string; subtitle?: string; xTitle?: string;
 }): VlSpec {
   const points = nonEmpty("points", input.points);
   checkFinite("points", points.flatMap((p) => [p.n, p.mean, p.lo, p.hi]));
@@ -227,7 +227,7 @@ export function labelEfficiency(input: {
   const colours = roleColours(points.map((p) => ({ name: p.method, role: p.role })));
   const ns = [...new Set(points.map((p) => p.n))].sort((a, b) => a - b);
   const metric = input.metric ?? "Accuracy (%)";
-  const x = { field: "n", type: "quantitative", title: "Labelled target points", scale: { type: "log", base: 2, domain: [ns[0], ns[ns.length - 1]], nice: false }, axis: { values: ns, format: "d", grid: true } };
+  const x = { field: "n", type: "quantitative", title: input.xTitle ?? "Labelled target points", scale: { type: "log", base: 2, domain: [ns[0], ns[ns.length - 1]], nice: false }, axis: { values: ns, format: "d", grid: true } };
   const color = { field: "method", type: "nominal", title: "Method", scale: colours, legend: { symbolOpacity: 1 } };
   const layers: Record<string, unknown>[] = [
     { mark: { type: "area", opacity: 0.16 }, encoding: { x, y: { field: "lo", type: "quantitative", title: metric, scale: { zero: false, nice: false, padding: 10 } }, y2: { field: "hi" }, color } },

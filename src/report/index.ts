@@ -15,6 +15,7 @@ export {
   type WriteDemoOptions,
 } from "./demo-page.js";
 export { formatCurve } from "./curve-text.js";
+export { curveFigure, writeCurveOutputs } from "./curve-figure.js";
 export {
   evaluateReportPage, type EvaluatePageInput, type EvaluatePageMethod, type EvaluateComparisonView,
 } from "./evaluate-page.js";
