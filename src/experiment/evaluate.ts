@@ -18,8 +18,8 @@ import {
 import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
 import { selectionSummary, type SelectionSummary } from "./select-benchmark.js";
 import type { ValidatorName } from "../selection/index.js";
-import { runFitTasks } from "./fit-pool.js";
-import type { FitOutcome, FitTask } from "./fit-task.js";
+import type { FitOutcome } from "./fit-task.js";
+import { planProtocol, runPlan, scoreProtocol, type CrossFitPart, type ProtocolPlan, type SeedSplit } from "./runner.js";
 import { summarize, type Summary } from "../core/stats.js";
 import { compareCorrectness, type CorrectnessComparison, type SeedCorrectness } from "./compare.js";
 import { comparisonVerdict, type ComparisonVerdict } from "./verdict.js";
@@ -135,46 +135,21 @@ export interface EvaluateResult {
   notes: string[];
 }
 
-type Slot = { seed: number; method: Adapter; parts: { task: number; from: Int32Array; to: Int32Array }[]; rows: Int32Array; labels: Int32Array; first: boolean };
-
-/** Every fit of an evaluation, planned before any runs: the tasks (which carry test inputs, never test labels)
- * and, per seed and method, which task predictions to score against which test labels. */
-export interface EvaluationPlan {
-  tasks: FitTask[];
-  /** Indices of the tasks fitted once for every seed (their inputs do not change with the seed). */
-  invariant: Set<number>;
-  /** A slot is one method on one seed: its predictions for the seed's test rows come from one or more tasks
-   * (pred[to[q]] = outcome.pred[from[q]]); `rows` are the target row indices tested. */
-  slots: Slot[];
+/** Every fit of an evaluation, planned before any runs (the runner's plan, ./runner.ts), with what scoring it
+ * needs. Sweep runs the tasks itself (locally or on a queue) and scores them with scoreEvaluation. */
+export interface EvaluationPlan extends ProtocolPlan {
   methods: Adapter[];
-  params: Map<string, Record<string, unknown>>;
-  seeds: number[];
-  split: EvaluateResult["split"];
   scale: ScaleInfo;
-  notes: string[];
   unsupervised: boolean;
   margin: number;
   alpha: number;
   pair: { source: LabelledDomain; target: LabelledDomain };
   opts: EvaluateOptions & Required<Pick<EvaluateOptions, "methods" | "estimator" | "targetLabelsPerClass" | "seeds" | "firstSeed" | "protocol">> & { scale: Scale };
-  seedInvariant: (m: Adapter) => boolean;
 }
 
 export async function evaluate(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): Promise<EvaluateResult> {
   const plan = planEvaluation(pair, options);
-  const { tasks, invariant } = plan;
-  // Fits on the whole source (the invariant ones) are usually the longest: start them first, so that with
-  // several jobs the short per-seed fits fill the gaps at the end.
-  const order = [...tasks.keys()].sort((a, b) => Number(invariant.has(b)) - Number(invariant.has(a)) || a - b);
-  let done = 0;
-  const ran = await runFitTasks(order.map((i) => tasks[i]!), {
-    jobs: options.jobs ?? EVALUATE_DEFAULTS.jobs,
-    signal: options.signal,
-    onDone: (k) => options.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariant.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
-  });
-  const outcomes = new Array<FitOutcome>(tasks.length);
-  order.forEach((i, k) => (outcomes[i] = ran[k]!));
-  const result = scoreEvaluation(plan, outcomes);
+  const result = scoreEvaluation(plan, await runPlan(plan, { jobs: options.jobs ?? EVALUATE_DEFAULTS.jobs, signal: options.signal, progress: options.progress }));
   if (!options.validators?.length) return result;
   // Selection is measured on its own fits (candidates trained on 80 % of the source), after the evaluation.
   const o = plan.opts;
@@ -183,8 +158,7 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
   return { ...result, selection };
 }
 
-/** Checks the options and plans every fit (nothing is fitted). A task's inputs depend only on its method and
- * seed (rngSeed), never on which other methods or seeds are planned beside it. */
+/** Checks the options and plans every fit on the runner (nothing is fitted): evaluate's protocol as a RunSpec. */
 export function planEvaluation(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): EvaluationPlan {
   const D = EVALUATE_DEFAULTS;
   const opts = {
@@ -207,128 +181,70 @@ export function planEvaluation(pair: { source: LabelledDomain; target: LabelledD
   const names = ["source-only", ...(unsupervised ? [] : ["target-only"]), ...opts.methods.filter((m) => m !== "source-only" && m !== "target-only")];
   // Every deep result has the same network without adaptation beside it.
   if (names.some((n) => getMethod(n).family === "deep") && !names.includes("source-only-net")) names.splice(unsupervised ? 1 : 2, 0, "source-only-net");
-  const methods: Adapter[] = [...new Set(names)].map(getMethod);
-  const params = new Map(methods.map((m) => [m.name, m.parseParams(opts.methodParams?.[m.name as MethodName] ?? {})]));
-  for (const name of Object.keys(opts.methodParams ?? {})) {
-    if (!names.includes(name)) throw new TransferLabError("INVALID_PARAMETER", `parameters given for '${name}', which is not among the methods`, { param: "param" });
-  }
-  estimatorFactory(opts.estimator, opts.estimatorParams ?? {}); // an unknown estimator or bad parameters fail here, before any fit
 
   const scaled = scalePair(pair.source.X, pair.target.X, opts.scale);
   const source: LabelledDomain = { ...pair.source, X: scaled.source };
   const target: LabelledDomain = { ...pair.target, X: scaled.target };
-  const first = opts.firstSeed;
-  const seeds = Array.from({ length: opts.seeds }, (_, i) => first + i);
-  const runNotes = new Set<string>();
-  let split = { labelled: 0, unlabelled: 0, test: 0 };
   // A method whose inputs are the same at every seed — source-only, or (transductive) a method that never sees
   // target labels, so it reads only the source and all target inputs — is fitted once, with the first seed's
   // stream; that model predicts every target row once and each seed scores its own test rows.
   const seedInvariant = (m: Adapter) => m.needs === "none" || (opts.protocol === "transductive" && m.seesTargetLabels === false);
-
-  const tasks: FitTask[] = [];
-  const invariantTask = new Map<string, number>();
-  type Part = Slot["parts"][number];
-  const slots: Slot[] = [];
-  const iota = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
-  for (const seed of seeds) {
+  const split = (seed: number): SeedSplit => {
     const s = splitTargetForProtocol(target, opts.targetLabelsPerClass, opts.protocol, new Rng(seed).fork("split"));
-    s.notes.forEach((n) => runNotes.add(n));
-    split = { labelled: s.labelled.X.rows, unlabelled: s.unlabelled.X.rows, test: s.testX.rows };
-    for (const m of methods) {
-      if (m.needs === "oracle" && opts.protocol === "transductive") {
-        // Every target row is a test row or a labelled one here, so the oracle is cross-fitted: the test rows are
-        // split in two folds and each fold is predicted by an oracle trained on every other target row.
-        const nt = s.indices.test.length;
-        const perm = new Rng(seed).fork("oracle-folds").permutation(nt);
-        const folds = [perm.slice(0, Math.floor(nt / 2)), perm.slice(Math.floor(nt / 2))].map((f) => f.sort()).filter((f) => f.length > 0);
-        const parts: Part[] = folds.map((fold) => {
-          const out = new Uint8Array(target.X.rows);
-          for (const q of fold) out[s.indices.test[q]!] = 1;
-          const train = Int32Array.from({ length: target.X.rows }, (_, i) => i).filter((i) => !out[i]);
-          const task = tasks.push({
-            method: m.name, params: params.get(m.name) as Record<string, unknown>, estimator: opts.estimator,
-            estimatorParams: opts.estimatorParams ?? {}, rngSeed: seed, memoryBudget: opts.memoryBudget,
-            data: { source, target: s.unlabelled, targetLabelled: takeDomainRows(target, train, `${target.name} (oracle fold)`) as LabelledDomain },
-            predictX: target.X.takeRows(Int32Array.from(fold, (q) => s.indices.test[q]!)),
-          }) - 1;
-          return { task, from: iota(fold.length), to: fold };
-        });
-        slots.push({ seed, method: m, parts, rows: s.indices.test, labels: s.testLabels, first: true });
-        continue;
-      }
-      const invariant = seedInvariant(m);
-      let task = invariant ? invariantTask.get(m.name) : undefined;
-      const isFirst = task === undefined;
-      if (task === undefined) {
-        const data: FitData = m.needs === "oracle"
-          ? { source, target: s.unlabelled, targetLabelled: s.oraclePool }
-          : { source, target: s.unlabelled, ...(s.labelled.X.rows > 0 ? { targetLabelled: s.labelled } : {}) };
-        task = tasks.push({
-          method: m.name, params: params.get(m.name) as Record<string, unknown>, estimator: opts.estimator,
-          estimatorParams: opts.estimatorParams ?? {}, rngSeed: invariant ? first : seed, memoryBudget: opts.memoryBudget,
-          data, predictX: invariant ? target.X : s.testX,
-        }) - 1;
-        if (invariant) invariantTask.set(m.name, task);
-      }
-      // An invariant task predicted every target row (read this seed's test rows); any other predicted s.testX.
-      slots.push({ seed, method: m, parts: [{ task, from: invariant ? s.indices.test : iota(s.testX.rows), to: iota(s.testX.rows) }], rows: s.indices.test, labels: s.testLabels, first: isFirst });
-    }
-  }
-
-  return {
-    tasks, invariant: new Set(invariantTask.values()), slots, methods, params: params as Map<string, Record<string, unknown>>, seeds, split,
-    scale: scaled.info, notes: [...runNotes], unsupervised, margin, alpha, pair, opts, seedInvariant,
+    return {
+      data: { source, target: s.unlabelled, ...(s.labelled.X.rows > 0 ? { targetLabelled: s.labelled } : {}) },
+      oracleData: { source, target: s.unlabelled, targetLabelled: s.oraclePool },
+      testX: s.testX, testLabels: s.testLabels, testRows: s.indices.test, notes: s.notes,
+    };
   };
+  // Every target row is a test row or a labelled one in the transductive protocol, so the oracle is cross-fitted:
+  // the test rows are split in two folds and each fold is predicted by an oracle trained on every other target row.
+  const crossFit = (m: Adapter, seed: number, s: SeedSplit): CrossFitPart[] | null => {
+    if (m.needs !== "oracle" || opts.protocol !== "transductive") return null;
+    const test = s.testRows!, nt = test.length;
+    const perm = new Rng(seed).fork("oracle-folds").permutation(nt);
+    const folds = [perm.slice(0, Math.floor(nt / 2)), perm.slice(Math.floor(nt / 2))].map((f) => f.sort()).filter((f) => f.length > 0);
+    return folds.map((fold) => {
+      const out = new Uint8Array(target.X.rows);
+      for (const q of fold) out[test[q]!] = 1;
+      const train = Int32Array.from({ length: target.X.rows }, (_, i) => i).filter((i) => !out[i]);
+      return { data: { source, target: s.data.target, targetLabelled: takeDomainRows(target, train, `${target.name} (oracle fold)`) as LabelledDomain }, testIndex: fold };
+    });
+  };
+  const plan = planProtocol({
+    methods: names, methodParams: opts.methodParams, estimator: opts.estimator, estimatorParams: opts.estimatorParams,
+    seeds: Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i), split, seedInvariant, sharedTarget: target.X, crossFit,
+    memoryBudget: opts.memoryBudget,
+  });
+  return { ...plan, methods: plan.entries.map((e) => e.method), scale: scaled.info, unsupervised, margin, alpha, pair, opts };
 }
 
 /** Scores a plan's predictions (outcomes[i] from tasks[i]) on the test labels: the evaluation's result. */
 export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutcome[]): EvaluateResult {
-  const { methods, params, slots, opts, pair, seedInvariant, unsupervised, margin, alpha, seeds, split } = plan;
+  const { methods, opts, pair, seedInvariant, unsupervised, margin, alpha, seeds } = plan;
+  const run = scoreProtocol(plan, outcomes);
+  const byName = new Map(run.methods.map((r) => [r.id, r]));
+  const correct = (name: string) => byName.get(name)!.correct.map((bits, i) => ({ rows: byName.get(name)!.rows[i]!, bits }));
   const first = opts.firstSeed;
-  const acc = new Map<string, number[]>(methods.map((m) => [m.name, []]));
-  const correct = new Map<string, { rows: Int32Array; bits: Uint8Array }[]>(methods.map((m) => [m.name, []]));
-  const predicted = new Map<string, Set<number>>(methods.map((m) => [m.name, new Set()]));
-  const secs = new Map<string, number[]>(methods.map((m) => [m.name, []]));
-  const notes = new Map<string, Set<string>>(methods.map((m) => [m.name, new Set()]));
-  const unconverged = new Map<string, number>(methods.map((m) => [m.name, 0]));
-  for (const slot of slots) {
-    const bits = new Uint8Array(slot.labels.length);
-    let seconds = 0;
-    for (const part of slot.parts) {
-      const out = outcomes[part.task]!;
-      for (let q = 0; q < part.to.length; q++) {
-        const p = out.pred[part.from[q]!]!;
-        predicted.get(slot.method.name)!.add(p);
-        bits[part.to[q]!] = p === slot.labels[part.to[q]!] ? 1 : 0;
-      }
-      seconds += out.seconds;
-      out.notes.forEach((n) => notes.get(slot.method.name)!.add(n));
-      if (!out.converged && slot.first) unconverged.set(slot.method.name, unconverged.get(slot.method.name)! + 1);
-    }
-    let c = 0;
-    for (const b of bits) c += b;
-    acc.get(slot.method.name)!.push((100 * c) / bits.length);
-    correct.get(slot.method.name)!.push({ rows: slot.rows, bits });
-    secs.get(slot.method.name)!.push(slot.first ? seconds : 0);
-  }
-
-  const so = acc.get("source-only")!, to = acc.get("target-only");
+  const so = byName.get("source-only")!.accuracy, to = byName.get("target-only")?.accuracy;
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const stronger = to && mean(to) >= mean(so) ? "target-only" : "source-only";
   const results: MethodResult[] = methods.map((m) => {
-    const xs = acc.get(m.name)!;
+    const r = byName.get(m.name)!;
+    const xs = r.accuracy;
     const isBaseline = m.name === "source-only" || m.name === "target-only";
     const cmp = (base: string): Comparison | null => {
       if (base === m.name) return null;
-      const a = correct.get(m.name)!, b = correct.get(base)!;
+      const a = correct(m.name), b = correct(base);
       const seedsC: SeedCorrectness[] = a.map((x, i) => ({ rows: x.rows, method: x.bits, baseline: b[i]!.bits }));
       const sameModels = seedInvariant(m) && m.needs !== "oracle" && seedInvariant(getMethod(base));
       const c = compareCorrectness(seedsC, { sameModels, rng: new Rng(first).fork(`compare:${m.name}:${base}`) });
       return { ...c, baseline: base, verdict: comparisonVerdict(c, { alpha, margin }) };
     };
     const vsS = cmp("source-only"), vsT = to ? cmp("target-only") : null;
-    const classes = [...predicted.get(m.name)!];
+    const predicted = new Set<number>();
+    for (const p of r.predictions) for (const c of p) predicted.add(c);
+    const classes = [...predicted];
     const degenerate: Degenerate | null = classes.length === 1
       ? { kind: "one class", class: classes[0]!, message: `predicts class ${classes[0]} for every test row: its accuracy is that class's share of the test rows` }
       : null;
@@ -336,15 +252,15 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
       name: m.name,
       family: m.family,
       oracle: m.needs === "oracle",
-      params: params.get(m.name) as Record<string, unknown>,
-      accuracy: { ...accuracyInterval(xs, correct.get(m.name)!, seedInvariant(m) && m.needs !== "oracle"), perSeed: xs },
+      params: r.params,
+      accuracy: { ...accuracyInterval(xs, correct(m.name), seedInvariant(m) && m.needs !== "oracle"), perSeed: xs },
       degenerate,
       vsSourceOnly: vsS,
       vsTargetOnly: vsT,
       verdict: m.needs === "oracle" ? "oracle" : isBaseline ? "baseline" : (stronger === "target-only" ? vsT : vsS)!.verdict,
-      notes: [...notes.get(m.name)!],
-      unconvergedFits: unconverged.get(m.name)!,
-      secondsPerSeed: secs.get(m.name)!,
+      notes: r.notes,
+      unconvergedFits: r.unconvergedFits,
+      secondsPerSeed: r.secondsPerSeed,
     };
   });
   return {
@@ -356,11 +272,11 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
     scale: plan.scale,
     targetLabelsPerClass: opts.targetLabelsPerClass,
     seeds,
-    split,
+    split: run.splitSizes,
     margin,
     alpha,
     methods: results,
-    notes: [...plan.notes, ...(unsupervised ? ["target-only not run: no target labels (--target-labels-per-class 0, the unsupervised protocol)"] : []), ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) on per-example correctness over the same test rows — McNemar's mid-p test on the distinct test rows when both models are fitted once, otherwise a paired bootstrap over seeds and test rows — and say gain/harm only when p < ${alpha} and the difference is at least ${margin} point${margin === 1 ? "" : "s"} (the practical-equivalence margin, --margin); a smaller difference is "no meaningful change" whatever its p`,
+    notes: [...run.notes, ...(unsupervised ? ["target-only not run: no target labels (--target-labels-per-class 0, the unsupervised protocol)"] : []), ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) on per-example correctness over the same test rows — McNemar's mid-p test on the distinct test rows when both models are fitted once, otherwise a paired bootstrap over seeds and test rows — and say gain/harm only when p < ${alpha} and the difference is at least ${margin} point${margin === 1 ? "" : "s"} (the practical-equivalence margin, --margin); a smaller difference is "no meaningful change" whatever its p`,
       ...(methods.some((m) => m.needs === "oracle") && opts.protocol === "transductive" ? ["oracle: cross-fitted on two folds of each seed's test rows, each fold predicted by an oracle trained on every other target row (never on a row it is scored on)"] : [])],
   };
 }

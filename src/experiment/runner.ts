@@ -47,10 +47,22 @@ export interface CrossFitPart {
   testIndex: Int32Array;
 }
 
+/** One run of a method under its own name: a candidate of a grid (select) or a method with fixed parameters. */
+export interface RunEntry {
+  /** The row's name in the result (e.g. "coral(lambda=0.1)"); unique within a run. */
+  id: string;
+  /** Registry name. */
+  method: string;
+  /** Raw parameters, validated by the method. */
+  params?: Record<string, unknown>;
+}
+
 export interface RunSpec {
-  /** Registry names, run in this order (duplicates dropped). */
-  methods: readonly string[];
-  /** Raw parameters per method name; each method validates its own. Parameters for a method not run are an error. */
+  /** Registry names (parameters from `methodParams`) or entries with their own id and parameters, run in this
+   * order (a repeated id is dropped). */
+  methods: readonly (string | RunEntry)[];
+  /** Raw parameters per method name, for the methods given by name; each method validates its own. Parameters
+   * for a method not run are an error. */
   methodParams?: Readonly<Record<string, Record<string, unknown> | undefined>>;
   estimator: EstimatorName;
   estimatorParams?: Record<string, unknown>;
@@ -76,6 +88,8 @@ export interface RunSpec {
 }
 
 export interface MethodRun {
+  /** The row's name: the method's registry name, or RunEntry.id. */
+  id: string;
   method: Adapter;
   /** The parsed parameters (defaults filled in). */
   params: Record<string, unknown>;
@@ -93,6 +107,8 @@ export interface MethodRun {
   notes: string[];
   /** Seconds of fit and prediction per seed (a seed-invariant fit has its time on the first seed, 0 after). */
   secondsPerSeed: number[];
+  /** Fits whose solver stopped at its iteration cap (FitOutcome.converged false), each fit counted once. */
+  unconvergedFits: number;
   /** Per seed: where the fit diverged (RunSpec.keepDiverged), else null. A diverged seed has no predictions (an empty
    * array), no correct rows and accuracy NaN: it is reported as diverged, never scored. */
   diverged: (Divergence | null)[];
@@ -107,35 +123,61 @@ export interface ProtocolRun {
   splitSizes: { labelled: number; unlabelled: number; test: number };
 }
 
+/** A run entry with its method looked up and its parameters parsed. */
+export interface ResolvedEntry { id: string; method: Adapter; params: Record<string, unknown> }
+
 /** Looks the methods up and validates their parameters and the estimator; throws before any fit. */
-export function resolveMethods(spec: Pick<RunSpec, "methods" | "methodParams" | "estimator" | "estimatorParams">): { methods: Adapter[]; params: Map<string, Record<string, unknown>> } {
-  const names = [...new Set(spec.methods)];
-  const methods = names.map(getMethod);
-  const params = new Map(methods.map((m) => [m.name, m.parseParams(spec.methodParams?.[m.name] ?? {}) as Record<string, unknown>]));
+export function resolveMethods(spec: Pick<RunSpec, "methods" | "methodParams" | "estimator" | "estimatorParams">): ResolvedEntry[] {
+  const seen = new Set<string>();
+  const entries: ResolvedEntry[] = [];
+  for (const e of spec.methods) {
+    const id = typeof e === "string" ? e : e.id;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const method = getMethod(typeof e === "string" ? e : e.method);
+    const raw = typeof e === "string" ? spec.methodParams?.[e] ?? {} : e.params ?? {};
+    entries.push({ id, method, params: method.parseParams(raw) as Record<string, unknown> });
+  }
   for (const name of Object.keys(spec.methodParams ?? {})) {
-    if (!names.includes(name)) throw new TransferLabError("INVALID_PARAMETER", `parameters given for '${name}', which is not among the methods`, { param: "param" });
+    if (!spec.methods.includes(name)) throw new TransferLabError("INVALID_PARAMETER", `parameters given for '${name}', which is not among the methods`, { param: "param" });
   }
   estimatorFactory(spec.estimator, spec.estimatorParams ?? {}); // an unknown estimator or bad parameters fail here
-  return { methods, params };
+  return entries;
 }
 
-export async function runProtocol(spec: RunSpec): Promise<ProtocolRun> {
-  if (spec.seeds.length === 0) throw new TransferLabError("INVALID_PARAMETER", "need at least one seed", { param: "seeds" });
-  const { methods, params } = resolveMethods(spec);
-  const invariant = (m: Adapter) => spec.seedInvariant?.(m) ?? false;
-  if (methods.some(invariant) && !spec.sharedTarget) throw new TransferLabError("INTERNAL", "seed-invariant methods need RunSpec.sharedTarget");
-  const first = spec.seeds[0]!;
+/** One method on one seed: its predictions of the seed's test rows come from one or more tasks
+ * (pred[to[q]] = outcome.pred[from[q]]). */
+interface Slot { entry: ResolvedEntry; parts: { task: number; from: Int32Array; to: Int32Array }[]; rows: Int32Array; labels: Labels; first: boolean }
 
-  // Plan every fit first (tasks carry test inputs, never test labels), run them, then score.
+/** Every fit of a run, planned before any runs: the tasks (which carry test inputs, never test labels) and, per
+ * seed and method, which task predictions to score against which test labels. A task's inputs depend only on its
+ * method, parameters and seed, never on which other methods or seeds are planned beside it (sweep relies on it). */
+export interface ProtocolPlan {
+  entries: ResolvedEntry[];
+  tasks: FitTask[];
+  /** Indices of the tasks fitted once for every seed. */
+  invariant: Set<number>;
+  seeds: number[];
+  notes: string[];
+  splitSizes: ProtocolRun["splitSizes"];
+  /** Test labels per slot: the plan is only scored in this process, never sent with the tasks. */
+  readonly slots: readonly Slot[];
+  seedInvariant: (m: Adapter) => boolean;
+}
+
+/** Checks the spec and plans every fit (nothing is fitted). */
+export function planProtocol(spec: RunSpec): ProtocolPlan {
+  if (spec.seeds.length === 0) throw new TransferLabError("INVALID_PARAMETER", "need at least one seed", { param: "seeds" });
+  const entries = resolveMethods(spec);
+  const invariant = (m: Adapter) => spec.seedInvariant?.(m) ?? false;
+  if (entries.some((e) => invariant(e.method)) && !spec.sharedTarget) throw new TransferLabError("INTERNAL", "seed-invariant methods need RunSpec.sharedTarget");
+  const first = spec.seeds[0]!;
   const tasks: FitTask[] = [];
   const invariantTask = new Map<string, number>();
-  // A slot is one method on one seed: its predictions for the seed's test rows come from one or more tasks
-  // (pred[to[q]] = outcome.pred[from[q]]).
-  type Part = { task: number; from: Int32Array; to: Int32Array };
-  const slots: { method: Adapter; parts: Part[]; rows: Int32Array; labels: Labels; first: boolean }[] = [];
+  const slots: Slot[] = [];
   const iota = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
-  const task = (m: Adapter, rngSeed: number, data: FitData, predictX: Matrix) => tasks.push({
-    method: m.name, params: params.get(m.name)!, estimator: spec.estimator, estimatorParams: spec.estimatorParams ?? {},
+  const task = (e: ResolvedEntry, rngSeed: number, data: FitData, predictX: Matrix) => tasks.push({
+    method: e.method.name, params: e.params, estimator: spec.estimator, estimatorParams: spec.estimatorParams ?? {},
     rngSeed, memoryBudget: spec.memoryBudget, data, predictX, keepDiverged: spec.keepDiverged,
   }) - 1;
   const notes = new Set<string>();
@@ -145,44 +187,54 @@ export async function runProtocol(spec: RunSpec): Promise<ProtocolRun> {
     s.notes?.forEach((n) => notes.add(n));
     splitSizes = { labelled: s.data.targetLabelled?.X.rows ?? 0, unlabelled: s.data.target.X.rows, test: s.testX.rows };
     const rows = s.testRows ?? iota(s.testX.rows);
-    for (const m of methods) {
+    for (const e of entries) {
+      const m = e.method;
       const cross = spec.crossFit?.(m, seed, s);
       if (cross) {
-        const parts = cross.map((c) => ({ task: task(m, seed, c.data, s.testX.takeRows(c.testIndex)), from: iota(c.testIndex.length), to: c.testIndex }));
-        slots.push({ method: m, parts, rows, labels: s.testLabels, first: true });
+        const parts = cross.map((c) => ({ task: task(e, seed, c.data, s.testX.takeRows(c.testIndex)), from: iota(c.testIndex.length), to: c.testIndex }));
+        slots.push({ entry: e, parts, rows, labels: s.testLabels, first: true });
         continue;
       }
       const inv = invariant(m);
-      let t = inv ? invariantTask.get(m.name) : undefined;
+      let t = inv ? invariantTask.get(e.id) : undefined;
       const isFirst = t === undefined;
       if (t === undefined) {
-        t = task(m, inv ? first : seed, m.needs === "oracle" ? s.oracleData ?? s.data : s.data, inv ? spec.sharedTarget! : s.testX);
-        if (inv) invariantTask.set(m.name, t);
+        t = task(e, inv ? first : seed, m.needs === "oracle" ? s.oracleData ?? s.data : s.data, inv ? spec.sharedTarget! : s.testX);
+        if (inv) invariantTask.set(e.id, t);
       }
       if (inv && !s.testRows) throw new TransferLabError("INTERNAL", "seed-invariant methods need SeedSplit.testRows");
       // A seed-invariant task predicted every shared row (read this seed's test rows); any other predicted testX.
-      slots.push({ method: m, parts: [{ task: t, from: inv ? s.testRows! : iota(s.testX.rows), to: iota(s.testX.rows) }], rows, labels: s.testLabels, first: isFirst });
+      slots.push({ entry: e, parts: [{ task: t, from: inv ? s.testRows! : iota(s.testX.rows), to: iota(s.testX.rows) }], rows, labels: s.testLabels, first: isFirst });
     }
   }
-  const invariantTasks = new Set(invariantTask.values());
+  return { entries, tasks, invariant: new Set(invariantTask.values()), seeds: [...spec.seeds], notes: [...notes], splitSizes, slots, seedInvariant: invariant };
+}
+
+/** Runs a plan's fits here or on `jobs` worker threads; outcomes[i] is tasks[i]'s. */
+export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> = {}): Promise<FitOutcome[]> {
+  const { tasks, invariant } = plan;
   // Fits on the whole source (the seed-invariant ones) are usually the longest: start them first, so that with
   // several jobs the short per-seed fits fill the gaps at the end.
-  const order = [...tasks.keys()].sort((a, b) => Number(invariantTasks.has(b)) - Number(invariantTasks.has(a)) || a - b);
+  const order = [...tasks.keys()].sort((a, b) => Number(invariant.has(b)) - Number(invariant.has(a)) || a - b);
   let done = 0;
   const ran = await runFitTasks(order.map((i) => tasks[i]!), {
-    jobs: spec.jobs ?? 1,
-    signal: spec.signal,
-    onDone: (k) => spec.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariantTasks.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
+    jobs: opts.jobs ?? 1,
+    signal: opts.signal,
+    onDone: (k) => opts.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariant.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
   });
   const outcomes = new Array<FitOutcome>(tasks.length);
   order.forEach((i, k) => (outcomes[i] = ran[k]!));
+  return outcomes;
+}
 
-  const runs = new Map<string, MethodRun>(methods.map((m) => [m.name, {
-    method: m, params: params.get(m.name)!, seedInvariant: invariant(m), accuracy: [], predictions: [], correct: [], rows: [], notes: [], secondsPerSeed: [], diverged: [],
+/** Scores a plan's predictions on each seed's test labels (the only place test labels are read). */
+export function scoreProtocol(plan: ProtocolPlan, outcomes: readonly FitOutcome[]): ProtocolRun {
+  const runs = new Map<string, MethodRun>(plan.entries.map((e) => [e.id, {
+    id: e.id, method: e.method, params: e.params, seedInvariant: plan.seedInvariant(e.method), accuracy: [], predictions: [], correct: [], rows: [], notes: [], secondsPerSeed: [], unconvergedFits: 0, diverged: [],
   }]));
-  const methodNotes = new Map<string, Set<string>>(methods.map((m) => [m.name, new Set()]));
-  for (const slot of slots) {
-    const r = runs.get(slot.method.name)!;
+  const methodNotes = new Map<string, Set<string>>(plan.entries.map((e) => [e.id, new Set()]));
+  for (const slot of plan.slots) {
+    const r = runs.get(slot.entry.id)!;
     const failed = slot.parts.map((part) => outcomes[part.task]!.diverged).find((d) => d !== undefined);
     if (failed !== undefined) {
       r.predictions.push(new Int32Array(0));
@@ -200,7 +252,8 @@ export async function runProtocol(spec: RunSpec): Promise<ProtocolRun> {
       const out = outcomes[part.task]!;
       for (let q = 0; q < part.to.length; q++) pred[part.to[q]!] = out.pred[part.from[q]!]!;
       seconds += out.seconds;
-      out.notes.forEach((n) => methodNotes.get(slot.method.name)!.add(n));
+      out.notes.forEach((n) => methodNotes.get(slot.entry.id)!.add(n));
+      if (!out.converged && slot.first) r.unconvergedFits++;
     }
     r.predictions.push(pred);
     r.correct.push(Uint8Array.from(pred, (p, q) => (p === slot.labels[q] ? 1 : 0)));
@@ -208,8 +261,14 @@ export async function runProtocol(spec: RunSpec): Promise<ProtocolRun> {
     r.accuracy.push(accuracyPct(pred, slot.labels));
     r.secondsPerSeed.push(slot.first ? seconds : 0);
   }
-  for (const [name, set] of methodNotes) runs.get(name)!.notes = [...set];
-  return { seeds: [...spec.seeds], methods: [...runs.values()], notes: [...notes], splitSizes };
+  for (const [id, set] of methodNotes) runs.get(id)!.notes = [...set];
+  return { seeds: plan.seeds, methods: [...runs.values()], notes: plan.notes, splitSizes: plan.splitSizes };
+}
+
+/** The runner: plan every fit, run them, score them. */
+export async function runProtocol(spec: RunSpec): Promise<ProtocolRun> {
+  const plan = planProtocol(spec);
+  return scoreProtocol(plan, await runPlan(plan, spec));
 }
 
 // ---- Judging a run against the baselines ---------------------------------------------------------------------
@@ -231,7 +290,7 @@ export interface JudgedMethod {
 /** Summaries over seeds and paired comparisons with source-only and target-only (both must be in the run). */
 export function compareWithBaselines(run: ProtocolRun, alpha = 0.05): { methods: JudgedMethod[]; strongerBaseline: "source-only" | "target-only" } {
   const acc = (name: string) => {
-    const m = run.methods.find((r) => r.method.name === name);
+    const m = run.methods.find((r) => r.id === name);
     if (!m) throw new TransferLabError("INTERNAL", `the run has no '${name}' row: every result is judged against source-only and target-only`);
     return m.accuracy;
   };
@@ -241,12 +300,12 @@ export function compareWithBaselines(run: ProtocolRun, alpha = 0.05): { methods:
   const methods = run.methods.map((r): JudgedMethod => {
     const xs = r.accuracy;
     const cmp = (base: string, ys: number[]): Comparison | null => {
-      if (base === r.method.name) return null;
+      if (base === r.id) return null;
       const c = pairedComparison(xs, ys);
       return { ...c, baseline: base, verdict: transferVerdict(c, alpha) };
     };
     const vsSourceOnly = cmp("source-only", so), vsTargetOnly = cmp("target-only", to);
-    const isBaseline = r.method.name === "source-only" || r.method.name === "target-only";
+    const isBaseline = r.id === "source-only" || r.id === "target-only";
     return {
       run: r, accuracy: { ...summarize(xs), perSeed: xs }, vsSourceOnly, vsTargetOnly,
       verdict: isBaseline ? null : (stronger === "target-only" ? vsTargetOnly : vsSourceOnly)!.verdict,
