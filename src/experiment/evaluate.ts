@@ -10,12 +10,12 @@ import type { LabelledDomain } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
 import { takeDomainRows } from "../core/domain.js";
 import { TransferLabError } from "../core/errors.js";
-import { type Adapter, type FitData, getMethod, type MethodName } from "../adapt/index.js";
+import { type Adapter, getMethod, type MethodName } from "../adapt/index.js";
 import {
   type DomainPair, splitTargetForProtocol, type Protocol, applyScale, resolveScale, scalePair, type Scale,
   type ScaleInfo,
 } from "../data/portable.js";
-import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
+import type { EstimatorName } from "../estimators/index.js";
 import { selectionSummary, type SelectionSummary } from "./select-benchmark.js";
 import type { ValidatorName } from "../selection/index.js";
 import type { FitOutcome } from "./fit-task.js";
