@@ -1,5 +1,5 @@
-// The one protocol runner. Every workflow that fits methods and scores them on a target test set — evaluate,
-// demo, baseline, and the commands still to come (select, sweep) — states its protocol as a RunSpec and calls
+// The one protocol runner. Every workflow that fits methods and scores them on a target test set — evaluate (and
+// sweep through it), demo, curve, and select still to come — states its protocol as a RunSpec and calls
 // runProtocol; the runner does the rest the same way for all of them:
 //   1. looks every method up in the registry and validates its parameters and the estimator, before any fit;
 //   2. per seed, asks the spec for that seed's split (what the methods may see, and the test inputs);
@@ -13,7 +13,8 @@
 // is the simple judge (summaries, paired t-test over seeds) the demo and small commands use.
 //
 // Using it: a new command builds a RunSpec (which methods, which estimator, which seeds, and `split(seed)`),
-// calls runProtocol, and hands the result to a page builder in report/. See src/cli/commands/baseline.ts.
+// calls runProtocol, and hands the result to a text or page builder in report/ (see ./curve.ts). A workflow that
+// runs the fits elsewhere (sweep: a queue) uses the three steps apart: planProtocol, runPlan, scoreProtocol.
 import type { FitData, Labels } from "../core/domain.js";
 import type { Matrix } from "../core/matrix.js";
 import { TransferLabError } from "../core/errors.js";
