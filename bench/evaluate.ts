@@ -72,7 +72,7 @@ export default async function (args: string[]): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
     const rows = r.methods.map((m) => {
-      const ours = m.accuracy.mean;
+      const ours = m.accuracy?.mean ?? NaN; // NaN (null in JSON): the method diverged
       const pyMean = "methods" in py && py.methods[m.name] ? mean(py.methods[m.name]!) : null;
       const ref = ISSUE_REFERENCE[pairName]?.[m.name] ?? null;
       return { method: m.name, ours, python: pyMean, issueReference: ref, withinTwoOfReference: ref === null ? null : Math.abs(ours - ref) <= 2, oursSecondsPerSeed: mean(m.secondsPerSeed), pythonSecondsPerSeed: "seconds" in py ? (py.seconds[m.name] ?? 0) / seeds : null };

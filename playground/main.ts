@@ -63,8 +63,8 @@ function show(r: EvaluateResult): void {
     if (m.family === "baseline") tr.className = "baseline";
     tr.append(
       cell(m.oracle ? `${m.name} (oracle)` : m.name), cell(m.family),
-      cell(`${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}`, true),
-      cell(`[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]`, true),
+      cell(m.accuracy ? `${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}` : "diverged", true),
+      cell(m.accuracy ? `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]` : "—", true),
       cell(formatComparison(m.vsSourceOnly)), cell(formatComparison(m.vsTargetOnly)),
       cell(m.verdict + (m.degenerate ? " (degenerate: one class)" : "") + notConverged(m)),
     );

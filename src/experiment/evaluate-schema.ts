@@ -27,7 +27,9 @@ const method = z.looseObject({
   family: z.string(),
   oracle: z.boolean(),
   params: z.record(z.string(), z.unknown()),
-  accuracy: z.looseObject({ n: z.number().int().positive(), mean: pct, sd: z.number().min(0), ci95: z.tuple([pct, pct]), perSeed: z.array(pct), ciMethod: z.string() }),
+  /** Null for a method whose fit diverged (then `diverged` lists the seeds): never scored. */
+  accuracy: z.looseObject({ n: z.number().int().positive(), mean: pct, sd: z.number().min(0), ci95: z.tuple([pct, pct]), perSeed: z.array(pct), ciMethod: z.string() }).nullable(),
+  diverged: z.array(z.looseObject({ seed: z.number().int(), iteration: z.number().int().positive(), term: z.string().min(1), value: z.string() })).default([]),
   degenerate: z.looseObject({ kind: z.string(), class: z.number().int(), message: z.string() }).nullable(),
   vsSourceOnly: comparison.nullable(),
   vsTargetOnly: comparison.nullable(),

@@ -94,20 +94,32 @@ export interface Degenerate {
   message: string;
 }
 
+/** A seed whose fit diverged: the deep base's DIVERGED report (the term that turned non-finite, or "features"). */
+export interface DivergedSeed {
+  seed: number;
+  iteration: number;
+  term: string;
+  /** The term's value as text ("NaN", "Infinity"; "0" for collapsed features). */
+  value: string;
+}
+
 export interface MethodResult {
   name: string;
   family: string;
   /** True for the oracle row, which reads target labels no user has. */
   oracle: boolean;
   params: Record<string, unknown>;
-  /** `ci95` is clipped to [0, 100]; `ciMethod` says which interval it is. */
-  accuracy: Summary & { perSeed: number[]; ciMethod: string };
+  /** `ci95` is clipped to [0, 100]; `ciMethod` says which interval it is. Null when a fit diverged: a diverged
+   * method is reported with where it diverged (`diverged`), never with an accuracy. */
+  accuracy: (Summary & { perSeed: number[]; ciMethod: string }) | null;
+  /** The seeds whose fit diverged (empty when none). */
+  diverged: DivergedSeed[];
   /** Non-null when the method predicted a single class on every test row of every seed. */
   degenerate: Degenerate | null;
   vsSourceOnly: Comparison | null;
   vsTargetOnly: Comparison | null;
   /** Against the stronger of source-only and target-only (higher mean accuracy): the negative-transfer view. */
-  verdict: Verdict | "baseline" | "oracle";
+  verdict: Verdict | "baseline" | "oracle" | "diverged";
   /** Distinct notes the method reported over the seeds. */
   notes: string[];
   /** Fits whose solver stopped at its iteration cap (FitDetails.converged false); the verdict line shows it. */
@@ -214,7 +226,7 @@ export function planEvaluation(pair: { source: LabelledDomain; target: LabelledD
   const plan = planProtocol({
     methods: names, methodParams: opts.methodParams, estimator: opts.estimator, estimatorParams: opts.estimatorParams,
     seeds: Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i), split, seedInvariant, sharedTarget: target.X, crossFit,
-    memoryBudget: opts.memoryBudget,
+    memoryBudget: opts.memoryBudget, keepDiverged: true,
   });
   return { ...plan, methods: plan.entries.map((e) => e.method), scale: scaled.info, unsupervised, margin, alpha, pair, opts };
 }
@@ -231,6 +243,13 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
   const stronger = to && mean(to) >= mean(so) ? "target-only" : "source-only";
   const results: MethodResult[] = methods.map((m) => {
     const r = byName.get(m.name)!;
+    const diverged = r.diverged.flatMap((d, i) => (d ? [{ seed: seeds[i]!, iteration: d.iteration, term: d.term, value: String(d.value) }] : []));
+    if (diverged.length > 0) {
+      return {
+        name: m.name, family: m.family, oracle: m.needs === "oracle", params: r.params, accuracy: null, diverged, degenerate: null,
+        vsSourceOnly: null, vsTargetOnly: null, verdict: "diverged", notes: r.notes, unconvergedFits: r.unconvergedFits, secondsPerSeed: r.secondsPerSeed,
+      };
+    }
     const xs = r.accuracy;
     const isBaseline = m.name === "source-only" || m.name === "target-only";
     const cmp = (base: string): Comparison | null => {
@@ -254,6 +273,7 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
       oracle: m.needs === "oracle",
       params: r.params,
       accuracy: { ...accuracyInterval(xs, correct(m.name), seedInvariant(m) && m.needs !== "oracle"), perSeed: xs },
+      diverged: [],
       degenerate,
       vsSourceOnly: vsS,
       vsTargetOnly: vsT,
@@ -290,20 +310,28 @@ export function formatEvaluation(r: EvaluateResult): string {
   const rows = r.methods.map((m) => [
     m.oracle ? `${m.name} (ORACLE)` : m.name,
     m.family,
-    `${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}`,
-    `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]${ciMark(m.accuracy.ciMethod)}`,
+    m.accuracy ? `${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}` : "diverged",
+    m.accuracy ? `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]${ciMark(m.accuracy.ciMethod)}` : "—",
     formatComparison(m.vsSourceOnly),
     formatComparison(m.vsTargetOnly),
-    (m.oracle ? "oracle (upper bound, not a method)" : m.verdict) + (m.degenerate ? ` — DEGENERATE: class ${m.degenerate.class} only` : "") + notConverged(m),
+    m.accuracy === null ? `DIVERGED on ${m.diverged.length}/${r.seeds.length} seed${r.seeds.length === 1 ? "" : "s"}`
+      : (m.oracle ? "oracle (upper bound, not a method)" : m.verdict) + (m.degenerate ? ` — DEGENERATE: class ${m.degenerate.class} only` : "") + notConverged(m),
   ]);
   const w = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
   const fmt = (row: string[]) => row.map((c, j) => c.padEnd(w[j]!)).join("  ").trimEnd();
   lines.push(fmt(head), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(fmt));
   lines.push(`95% CI: ${CI_MARKS.map(([mark, what]) => `${mark} ${what}`).join("; ")}. Δ = method − baseline in points; p: McNemar mid-p (M) or paired bootstrap (B).`);
+  for (const m of r.methods) for (const d of m.diverged) lines.push(`diverged (${m.name}): ${divergedText(d)}`);
   for (const m of r.methods) if (m.degenerate) lines.push(`warning (${m.name}): ${m.degenerate.message}`);
   for (const m of r.methods) for (const n of m.notes) lines.push(`note (${m.name}): ${n}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Where one seed's fit diverged, in words (the table's "diverged" lines and the page's notes). */
+export function divergedText(d: DivergedSeed): string {
+  const what = d.term === "features" ? "the features collapsed (constant over the batch: dead ReLU units)" : `the ${d.term} term became ${d.value}`;
+  return `seed ${d.seed}, iteration ${d.iteration}: ${what}; not scored (lower lr or the trade-off weight)`;
 }
 
 /** The verdict's warning when a solver stopped at its iteration cap: the numbers are of an unfinished fit. */

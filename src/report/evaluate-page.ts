@@ -15,7 +15,9 @@ export interface EvaluateComparisonView {
 
 export interface EvaluatePageMethod extends EvaluatedMethod {
   family: string;
-  accuracy: EvaluatedMethod["accuracy"] & { sd: number };
+  accuracy: (NonNullable<EvaluatedMethod["accuracy"]> & { sd: number }) | null;
+  /** Seeds whose fit diverged (the method then has no accuracy). */
+  diverged: readonly { seed: number; iteration: number; term: string; value: string }[];
   vsSourceOnly: EvaluateComparisonView | null;
   vsTargetOnly: EvaluateComparisonView | null;
   verdict: string;
@@ -63,13 +65,14 @@ export function evaluateReportPage(r: EvaluatePageInput, figure: RenderedFigure,
   const cmp = (c: EvaluateComparisonView | null): string => (c ? formatComparison(c) : "—");
   const rows: Cell[][] = r.methods.map((m) => [
     m.oracle ? `${m.name} (oracle)` : m.name, m.family,
-    `${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}`,
-    `[${m.accuracy.ci95[0]!.toFixed(1)}, ${m.accuracy.ci95[1]!.toFixed(1)}]`,
+    m.accuracy ? `${m.accuracy.mean.toFixed(1)} ± ${m.accuracy.sd.toFixed(1)}` : "diverged",
+    m.accuracy ? `[${m.accuracy.ci95[0]!.toFixed(1)}, ${m.accuracy.ci95[1]!.toFixed(1)}]` : "—",
     cmp(m.vsSourceOnly), wtl(m.vsSourceOnly), cmp(m.vsTargetOnly), wtl(m.vsTargetOnly),
     m.verdict + (m.degenerate ? " — degenerate" : "") + (m.unconvergedFits > 0 ? ` — not converged (${m.unconvergedFits} fit${m.unconvergedFits === 1 ? "" : "s"} at the iteration cap)` : ""),
   ]);
-  const ciMethods = [...new Set(r.methods.map((m) => m.accuracy.ciMethod).filter((c): c is string => !!c))];
+  const ciMethods = [...new Set(r.methods.map((m) => m.accuracy?.ciMethod).filter((c): c is string => !!c))];
   const notes = [
+    ...r.methods.flatMap((m) => m.diverged.map((d) => `${m.name} diverged on seed ${d.seed} at iteration ${d.iteration}: ${d.term === "features" ? "the features collapsed (constant over the batch)" : `the ${d.term} term became ${d.value}`} — not scored`)),
     ...r.methods.filter((m) => m.degenerate).map((m) => `${m.name}: ${m.degenerate!.message}`),
     ...r.methods.flatMap((m) => m.notes.map((n) => `${m.name}: ${n}`)),
     ...r.notes,

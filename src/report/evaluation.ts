@@ -9,16 +9,18 @@ const BASELINES = new Set(["source-only", "target-only", "source-only-net"]);
 export interface EvaluatedMethod {
   name: string;
   oracle: boolean;
-  accuracy: { mean: number; ci95: readonly [number, number] | number[]; perSeed: readonly number[]; ciMethod?: string };
+  /** Null for a method whose fit diverged: it has no bar. */
+  accuracy: { mean: number; ci95: readonly [number, number] | number[]; perSeed: readonly number[]; ciMethod?: string } | null;
 }
 
 export function evaluationFigure(input: { methods: readonly EvaluatedMethod[]; source: { name: string }; target: { name: string }; estimator: string }): VlSpec {
-  const bars = input.methods.map((m) => ({
+  const scored = input.methods.flatMap((m) => (m.accuracy ? [{ ...m, accuracy: m.accuracy }] : []));
+  const bars = scored.map((m) => ({
     method: m.oracle ? `${m.name} (oracle)` : m.name,
     role: (BASELINES.has(m.name) ? "baseline" : "method") as Role,
     mean: m.accuracy.mean, lo: m.accuracy.ci95[0]!, hi: m.accuracy.ci95[1]!, seeds: m.accuracy.perSeed,
   }));
-  const seeds = Math.max(...input.methods.map((m) => m.accuracy.perSeed.length));
+  const seeds = Math.max(...scored.map((m) => m.accuracy.perSeed.length));
   return performanceComparison({
     bars, domain: [0, 100],
     title: `${input.source.name} → ${input.target.name}`,

@@ -36,22 +36,22 @@ test("per-seed accuracies equal an estimator trained by hand on the same split",
       const p = m.predict(s.testX);
       return (100 * p.filter((v, i) => v === s.testLabels[i]).length) / p.length;
     };
-    assert.equal(so.accuracy.perSeed[k], score(pair.source.X, pair.source.y));
-    assert.equal(to.accuracy.perSeed[k], score(s.labelled.X, s.labelled.y));
+    assert.equal(so.accuracy!.perSeed[k], score(pair.source.X, pair.source.y));
+    assert.equal(to.accuracy!.perSeed[k], score(s.labelled.X, s.labelled.y));
   });
-  const sum = summarize(so.accuracy.perSeed);
-  assert.equal(so.accuracy.mean, sum.mean);
+  const sum = summarize(so.accuracy!.perSeed);
+  assert.equal(so.accuracy!.mean, sum.mean);
   // target-only is refitted per seed, source-only once: their fits differ, so the paired bootstrap compares them.
   const c = to.vsSourceOnly!;
   assert.equal(c.test, "paired bootstrap");
-  const diffs = to.accuracy.perSeed.map((a, k) => a - so.accuracy.perSeed[k]!);
+  const diffs = to.accuracy!.perSeed.map((a, k) => a - so.accuracy!.perSeed[k]!);
   assert.ok(Math.abs(c.meanDiff - diffs.reduce((a, b) => a + b, 0) / diffs.length) < 1e-9);
   assert.equal(c.wins, diffs.filter((d) => d > 0).length);
   assert.equal(c.verdict, comparisonVerdict(c, { alpha: 0.05, margin: 1 }));
   // Intervals are clipped to [0, 100] and named: source-only is one fitted model (Wilson over its test rows).
-  assert.match(so.accuracy.ciMethod, /Wilson/);
-  assert.match(to.accuracy.ciMethod, /Student t/);
-  for (const m of r.methods) assert.ok(m.accuracy.ci95[0] >= 0 && m.accuracy.ci95[1] <= 100);
+  assert.match(so.accuracy!.ciMethod, /Wilson/);
+  assert.match(to.accuracy!.ciMethod, /Student t/);
+  for (const m of r.methods) assert.ok(m.accuracy!.ci95[0] >= 0 && m.accuracy!.ci95[1] <= 100);
   assert.deepEqual(r.split, { labelled: 9, unlabelled: 60, test: 51 });
 });
 
@@ -59,7 +59,7 @@ test("worker threads (jobs 2) give the same numbers and notes as one thread, and
   const opts: EvaluateOptions = { ...base, methods: ["coral", "kmm", "self-training", "ot-emd"] };
   const one = await evaluate(pair, opts);
   const two = await evaluate(pair, { ...opts, jobs: 2 });
-  const view = (x: typeof one) => JSON.stringify(x.methods.map((m) => [m.name, m.accuracy.perSeed, m.notes, m.verdict]));
+  const view = (x: typeof one) => JSON.stringify(x.methods.map((m) => [m.name, m.accuracy!.perSeed, m.notes, m.verdict]));
   assert.equal(view(two), view(one));
   assert.deepEqual(two.notes, one.notes);
   // A fit that fails inside a worker surfaces as the same TransferLabError (code and text) as in this thread.
@@ -74,7 +74,7 @@ test("SVC with Platt scaling (self-training) on the libsvm-js backend: the same 
   process.env.TRANSFERLAB_SVM = "wasm"; // worker threads copy the environment when they start
   try {
     const opts: EvaluateOptions = { ...base, estimator: "svc" as const, methods: ["self-training"] };
-    const view = (x: Awaited<ReturnType<typeof evaluate>>) => JSON.stringify(x.methods.map((m) => [m.name, m.accuracy.perSeed]));
+    const view = (x: Awaited<ReturnType<typeof evaluate>>) => JSON.stringify(x.methods.map((m) => [m.name, m.accuracy!.perSeed]));
     const one = view(await evaluate(pair, opts));
     assert.equal(view(await evaluate(pair, { ...opts, jobs: 2 })), one);
     assert.equal(view(await evaluate(pair, opts)), one);
@@ -92,7 +92,7 @@ test("inductive protocol: disjoint unlabelled half; oracle only when asked, flag
   assert.equal(r.methods.find((m) => m.name === "oracle")!.oracle, true);
   assert.ok(r.methods.filter((m) => m.name !== "oracle").every((m) => !m.oracle));
   const again = await evaluate(pair, opts);
-  const strip = (x: typeof r) => JSON.stringify(x.methods.map((m) => m.accuracy.perSeed));
+  const strip = (x: typeof r) => JSON.stringify(x.methods.map((m) => m.accuracy!.perSeed));
   assert.equal(strip(again), strip(r));
   const plain = await evaluate(pair, { ...opts, methods: ["kmm"] });
   assert.ok(!plain.methods.some((m) => m.oracle), "no oracle unless asked");
@@ -126,7 +126,7 @@ test("the oracle is never scored on a row it trained on (transductive: cross-fit
   const r = await evaluate(noise, { ...base, estimator: "knn", estimatorParams: { k: 1 }, methods: ["oracle"] });
   const o = r.methods.find((m) => m.name === "oracle")!;
   assert.equal(o.verdict, "oracle");
-  assert.ok(o.accuracy.mean < 65, `oracle accuracy ${o.accuracy.mean} on coin-flip labels`);
+  assert.ok(o.accuracy!.mean < 65, `oracle accuracy ${o.accuracy!.mean} on coin-flip labels`);
   assert.ok(r.notes.some((t) => /cross-fitted/.test(t)));
 });
 
@@ -141,7 +141,30 @@ test("degenerate predictors are flagged; a difference inside the margin is never
   for (const m of wide.methods.slice(2)) assert.equal(m.verdict, "no meaningful change");
   const narrow = await evaluate(pair, { ...base, methods: ["coral", "kmm", "self-training"], margin: 0 });
   for (const m of narrow.methods.slice(2)) {
-    const c = (narrow.methods[0]!.accuracy.mean <= narrow.methods[1]!.accuracy.mean ? m.vsTargetOnly : m.vsSourceOnly)!;
+    const c = (narrow.methods[0]!.accuracy!.mean <= narrow.methods[1]!.accuracy!.mean ? m.vsTargetOnly : m.vsSourceOnly)!;
     assert.equal(m.verdict, c.pValue === null ? "no test" : c.pValue < 0.05 ? (c.meanDiff > 0 ? "gain" : "harm") : "no significant change");
+  }
+});
+
+test("a diverged deep fit is a 'diverged' row (seed, iteration, term) in the table and JSON; the other methods keep their numbers", async () => {
+  const { evaluateResultsSchema } = await import("../../src/experiment/evaluate-schema.js");
+  const { formatEvaluation } = await import("../../src/experiment/evaluate.js");
+  // lr 1e8 makes DANN's loss non-finite within a few iterations (MLP backbone on these 2-feature rows).
+  const opts: EvaluateOptions = { ...base, methods: ["source-only-net", "dann"], methodParams: { dann: { iterations: 40, batchSize: 8, lr: 1e8 }, "source-only-net": { iterations: 40, batchSize: 8 } } };
+  const clean = await evaluate(pair, { ...opts, methods: ["source-only-net"], methodParams: { "source-only-net": { iterations: 40, batchSize: 8 } } });
+  for (const jobs of [1, 2]) {
+    const r = await evaluate(pair, { ...opts, jobs });
+    const dann = r.methods.find((m) => m.name === "dann")!;
+    assert.equal(dann.accuracy, null, "never an accuracy");
+    assert.equal(dann.verdict, "diverged");
+    assert.deepEqual(dann.diverged.map((d) => d.seed), r.seeds);
+    for (const d of dann.diverged) assert.ok(d.iteration >= 1 && d.iteration <= 40 && ["classification", "domain", "features"].includes(d.term), JSON.stringify(d));
+    for (const name of ["source-only", "target-only", "source-only-net"]) {
+      assert.deepEqual(r.methods.find((m) => m.name === name)!.accuracy, clean.methods.find((m) => m.name === name)!.accuracy, `${name} (jobs ${jobs})`);
+    }
+    assert.ok(evaluateResultsSchema.safeParse(JSON.parse(JSON.stringify(r))).success, "the JSON document passes the schema");
+    const text = formatEvaluation(r);
+    assert.match(text, /dann\s+deep\s+diverged\s+—/);
+    assert.match(text, new RegExp(`diverged \\(dann\\): seed ${r.seeds[0]}, iteration ${dann.diverged[0]!.iteration}: `));
   }
 });

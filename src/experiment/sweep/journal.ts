@@ -21,12 +21,15 @@ const outcomeSchema = z.strictObject({
   seconds: z.number(),
   /** Who ran it: "local" or the queue worker's name. */
   by: z.string(),
+  /** Where the fit diverged (FitOutcome.diverged; its value as text, since JSON has no NaN). */
+  diverged: z.strictObject({ method: z.string(), iteration: z.number().int(), term: z.string(), value: z.string() }).optional(),
 });
 const recordSchema = outcomeSchema.extend({ id: z.string().min(1) });
 export type WireOutcome = z.infer<typeof outcomeSchema>;
 
 export function encodeOutcome(o: FitOutcome, by: string): WireOutcome {
-  return { pred: Buffer.from(o.pred.buffer, o.pred.byteOffset, o.pred.byteLength).toString("base64"), notes: o.notes, converged: o.converged, seconds: o.seconds, by };
+  const diverged = o.diverged ? { ...o.diverged, value: String(o.diverged.value) } : undefined;
+  return { pred: Buffer.from(o.pred.buffer, o.pred.byteOffset, o.pred.byteLength).toString("base64"), notes: o.notes, converged: o.converged, seconds: o.seconds, by, ...(diverged ? { diverged } : {}) };
 }
 
 /** The outcome of a wire record; throws on a malformed one. */
@@ -36,7 +39,8 @@ export function decodeOutcome(raw: unknown): { outcome: FitOutcome; by: string }
   if (bytes.length % 4 !== 0) throw new TransferLabError("DATA_FORMAT", "predictions are not whole int32 values");
   const pred = new Int32Array(bytes.length / 4);
   new Uint8Array(pred.buffer).set(bytes);
-  return { outcome: { pred, notes: r.notes, converged: r.converged, seconds: r.seconds }, by: r.by };
+  const diverged = r.diverged ? { ...r.diverged, value: Number(r.diverged.value) } : undefined;
+  return { outcome: { pred, notes: r.notes, converged: r.converged, seconds: r.seconds, ...(diverged ? { diverged } : {}) }, by: r.by };
 }
 
 export class Journal {

@@ -136,7 +136,8 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
     schema: SWEEP_SCHEMA, tasks: refs.size, done, skipped, failed: failures.size, duplicates: journal.duplicates,
     results: tables.filter((t) => t.evaluation).map((t) => ({
       pair: t.pair, estimator: t.estimator, targetLabelsPerClass: t.targetLabelsPerClass, protocol: t.protocol,
-      methods: t.evaluation!.methods.map((m) => ({ name: m.name, mean: m.accuracy.mean, sd: m.accuracy.sd, perSeed: m.accuracy.perSeed })),
+      // A diverged method has no accuracy: it is in the table (tables[].evaluation) with where it diverged.
+      methods: t.evaluation!.methods.flatMap((m) => (m.accuracy ? [{ name: m.name, mean: m.accuracy.mean, sd: m.accuracy.sd, perSeed: m.accuracy.perSeed }] : [])),
     })),
     failures: [...failures].map(([id, error]) => ({ task: id, method: refs.get(id)!.ref.method, error })),
     tables,
