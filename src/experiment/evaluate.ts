@@ -82,6 +82,21 @@ export interface EvaluateOptions {
 
 export type Verdict = ComparisonVerdict;
 
+type BeforeAfter = { before: number | null; after: number | null };
+export interface SourceAccuracy extends BeforeAfter {
+  perSeed: (BeforeAfter | null)[];
+}
+
+/** Means over the seeds that report a value (null when none does); undefined when no seed reports anything. */
+export function sourceAccuracyOf(perSeed: (BeforeAfter | null)[]): SourceAccuracy | undefined {
+  if (!perSeed.some((s) => s !== null)) return undefined;
+  const mean = (k: keyof BeforeAfter) => {
+    const xs = perSeed.flatMap((s) => (s?.[k] != null ? [s[k]!] : []));
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  };
+  return { before: mean("before"), after: mean("after"), perSeed };
+}
+
 export interface Comparison extends CorrectnessComparison {
   baseline: string;
   verdict: Verdict;
@@ -114,6 +129,9 @@ export interface MethodResult {
   unconvergedFits: number;
   /** Seconds of the fit and prediction per seed; a model fitted once (seed-invariant) has its time on the first seed and 0 after. */
   secondsPerSeed: number[];
+  /** Parameter transfer (forgetting): the mean over seeds of the accuracy (%) on the method's held-out source rows
+   * before and after fine-tuning, and each seed's; absent for methods that do not report it. */
+  sourceAccuracy?: SourceAccuracy;
 }
 
 export interface EvaluateResult {
@@ -261,6 +279,7 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
       notes: r.notes,
       unconvergedFits: r.unconvergedFits,
       secondsPerSeed: r.secondsPerSeed,
+      ...(sourceAccuracyOf(r.sourceAccuracy) ? { sourceAccuracy: sourceAccuracyOf(r.sourceAccuracy)! } : {}),
     };
   });
   return {
@@ -286,7 +305,10 @@ export function formatEvaluation(r: EvaluateResult): string {
   const lines: string[] = [];
   lines.push(`${r.source.name} → ${r.target.name}: ${r.protocol}, estimator ${r.estimator}, scale ${r.scale.rule}, ${r.targetLabelsPerClass} target labels/class, ${r.seeds.length} seeds`);
   lines.push(`per seed: ${r.split.labelled} labelled, ${r.split.unlabelled} unlabelled, ${r.split.test} test target points`);
-  const head = ["method", "family", "accuracy %", "95% CI", "vs source-only Δ p", "vs target-only Δ p", "verdict"];
+  // Forgetting (parameter transfer): a column only when some method measured it.
+  const forgetting = r.methods.some((m) => m.sourceAccuracy);
+  const pt = (v: number | null | undefined) => (v == null ? "—" : v.toFixed(1));
+  const head = ["method", "family", "accuracy %", "95% CI", "vs source-only Δ p", "vs target-only Δ p", ...(forgetting ? ["source acc. before → after"] : []), "verdict"];
   const rows = r.methods.map((m) => [
     m.oracle ? `${m.name} (ORACLE)` : m.name,
     m.family,
@@ -294,12 +316,14 @@ export function formatEvaluation(r: EvaluateResult): string {
     `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]${ciMark(m.accuracy.ciMethod)}`,
     formatComparison(m.vsSourceOnly),
     formatComparison(m.vsTargetOnly),
+    ...(forgetting ? [m.sourceAccuracy ? `${pt(m.sourceAccuracy.before)} → ${pt(m.sourceAccuracy.after)}` : "—"] : []),
     (m.oracle ? "oracle (upper bound, not a method)" : m.verdict) + (m.degenerate ? ` — DEGENERATE: class ${m.degenerate.class} only` : "") + notConverged(m),
   ]);
   const w = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j]!.length)));
   const fmt = (row: string[]) => row.map((c, j) => c.padEnd(w[j]!)).join("  ").trimEnd();
   lines.push(fmt(head), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(fmt));
   lines.push(`95% CI: ${CI_MARKS.map(([mark, what]) => `${mark} ${what}`).join("; ")}. Δ = method − baseline in points; p: McNemar mid-p (M) or paired bootstrap (B).`);
+  if (forgetting) lines.push("source acc.: accuracy % on the source rows held out of pretraining, before and after fine-tuning (mean over seeds): what fine-tuning forgot.");
   for (const m of r.methods) if (m.degenerate) lines.push(`warning (${m.name}): ${m.degenerate.message}`);
   for (const m of r.methods) for (const n of m.notes) lines.push(`note (${m.name}): ${n}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
