@@ -258,6 +258,12 @@ export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext,
     predict: (Xt) => est.predict(toFeatures(Xt)),
     predictProba: (Xt) => est.predictProba(toFeatures(Xt)),
     predictSource: (Xs) => est.predict(toSourceFeatures(Xs)),
+    ...(est.calibrated ? {
+      calibrateOnSource: (Xs: Matrix, ys: Labels) => {
+        const c = est.calibrated!(toSourceFeatures(Xs), ys);
+        return (Xt: Matrix) => c.predictProba(toFeatures(Xt));
+      },
+    } : {}),
   };
 }
 
