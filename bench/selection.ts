@@ -1,9 +1,10 @@
 // `npm run bench -- selection [--pairs "a;b"] [--k 10,0] [--seeds 0,1,2] [--estimator svc] [--methods a,b]
-//   [--dump DIR] [--from DIR]`: how well selection works where test labels exist — per pair and K, per validator
+//   [--probability] [--dump DIR] [--from DIR]`: how well selection works where test labels exist — per pair and K, per validator
 // the mean Spearman correlation of its scores with the candidates' true target accuracy and its regret, and the
 // guarded pick's accuracy beside source-only, target-only and the best candidate (src/experiment/select-benchmark.ts).
 // Prints a markdown table. --dump writes each (pair, K)'s per-seed records (validator scores; test accuracies kept
-// apart) to DIR; --from rebuilds the table from such records, re-running the choice without refitting.
+// apart) to DIR; --probability fits the SVC with libsvm's own Platt scaling (-b 1) instead of the default, which
+// calibrates on the source hold-out; --from rebuilds the table from such records, re-running the choice without refitting.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveDomainPair } from "../src/data/registry.js";
@@ -41,6 +42,7 @@ export default async function (args: string[]): Promise<void> {
   const seeds = opt("seeds", "0,1,2").split(",").map(Number);
   const estimator = opt("estimator", "svc") as EstimatorName;
   const jobs = Number(opt("jobs", "2"));
+  const estimatorParams = args.includes("--probability") ? { probability: true } : {};
   const dump = opt("dump", "");
   if (dump) mkdirSync(dump, { recursive: true });
   for (const spec of pairs) {
@@ -54,8 +56,8 @@ export default async function (args: string[]): Promise<void> {
     });
     for (const K of ks) {
       const t0 = performance.now(), c0 = process.cpuUsage();
-      const records = await selectionRecords({ source: { ...pair.source, X: scaled.source }, target: { ...pair.target, X: scaled.target } }, candidates, { seeds, targetLabelsPerClass: K, estimator, jobs });
-      if (dump) writeFileSync(join(dump, fileName(spec, K)), JSON.stringify({ pair: spec, K, estimator, seeds, methods, records }));
+      const records = await selectionRecords({ source: { ...pair.source, X: scaled.source }, target: { ...pair.target, X: scaled.target } }, candidates, { seeds, targetLabelsPerClass: K, estimator, estimatorParams, jobs });
+      if (dump) writeFileSync(join(dump, fileName(spec, K)), JSON.stringify({ pair: spec, K, estimator, estimatorParams, seeds, methods, records }));
       console.log(row(spec, K, records));
       const cpu = process.cpuUsage(c0);
       console.error(`${spec} K=${K}: ${((performance.now() - t0) / 1000).toFixed(0)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU (user+sys, whole process)`);
