@@ -22,19 +22,19 @@ function row(spec: string, K: number, records: SeedRecord[]): string {
   const cell = (v: string) => { const q = r.validators[v]; return q ? `${Number.isNaN(q.spearman) ? "—" : q.spearman.toFixed(2)} / ${q.regret.toFixed(1)}` : "—"; };
   const best = r.candidates.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
   const bar = Math.max(r.baselines.sourceOnly, r.baselines.targetOnly ?? -Infinity);
-  return `| ${spec} | ${K} | ${VALIDATORS.map(cell).join(" | ")} | ${r.guard.rule} | ${r.guard.accuracy.toFixed(1)} (${r.guard.pick.join(", ")}) | ${r.baselines.sourceOnly.toFixed(1)} | ${r.baselines.targetOnly?.toFixed(1) ?? "—"} | ${(r.guard.accuracy - bar).toFixed(1)} | ${best.label} ${best.accuracy.toFixed(1)} |`;
+  return `| ${spec} | ${K} | ${VALIDATORS.map(cell).join(" | ")} | ${r.guard.rule} | ${r.guard.accuracy.toFixed(1)} (${r.guard.pick.join(", ")}) | ${r.baselines.sourceOnly.toFixed(1)} | ${r.baselines.targetOnly?.toFixed(1) ?? "—"} | ${(r.guard.accuracy - bar).toFixed(1)} / ${Math.min(...r.guard.vsBaselines).toFixed(1)} | ${best.label} ${best.accuracy.toFixed(1)} |`;
 }
 
 export default async function (args: string[]): Promise<void> {
   const opt = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1]! : dflt; };
-  console.log(`| pair | K | ${VALIDATORS.map((v) => `${v} ρ / regret`).join(" | ")} | rule | guarded pick acc (picks per seed) | source-only | target-only | pick − max baseline | best candidate |`);
+  console.log(`| pair | K | ${VALIDATORS.map((v) => `${v} ρ / regret`).join(" | ")} | rule | guarded pick acc (picks per seed) | source-only | target-only | pick − max baseline: mean / worst seed | best candidate |`);
   console.log(`|${"---|".repeat(VALIDATORS.length + 8)}`);
   const from = opt("from", "");
   if (from) {
-    for (const f of readdirSync(from).filter((n) => n.endsWith(".json")).sort()) {
-      const d = JSON.parse(readFileSync(join(from, f), "utf8")) as { pair: string; K: number; records: SeedRecord[] };
-      console.log(row(d.pair, d.K, d.records));
-    }
+    const docs = readdirSync(from).filter((n) => n.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(from, f), "utf8")) as { pair: string; K: number; records: SeedRecord[] });
+    const rank = (p: string) => (DEFAULT_PAIRS.indexOf(p) + DEFAULT_PAIRS.length + 1) % (DEFAULT_PAIRS.length + 1); // unknown pairs last
+    docs.sort((a, b) => rank(a.pair) - rank(b.pair) || a.pair.localeCompare(b.pair) || b.K - a.K);
+    for (const d of docs) console.log(row(d.pair, d.K, d.records));
     return;
   }
   const pairs = opt("pairs", DEFAULT_PAIRS.join(";")).split(";");

@@ -21,7 +21,7 @@ export interface ValidatorQuality {
 
 export interface SelectionBenchmark {
   validators: Record<string, ValidatorQuality>;
-  guard: { rule: ValidatorName; pick: string[]; accuracy: number; regret: number; perSeed: number[] };
+  guard: { rule: ValidatorName; pick: string[]; accuracy: number; regret: number; perSeed: number[]; /** Per seed: the pick's accuracy − max(source-only, target-only) of that seed (points). */ vsBaselines: number[] };
   baselines: { sourceOnly: number; targetOnly: number | null };
   /** Best candidate by true accuracy, mean over seeds (the oracle choice, for reference). */
   bestAccuracy: number;
@@ -93,7 +93,7 @@ const asScored = (c: SeedRecord["candidates"][number]): ScoredCandidate => ({
  * recorded test accuracies. Test labels enter only through `testAccuracy`; nothing here feeds back into a choice. */
 export function summarizeSelection(records: SeedRecord[]): SelectionBenchmark {
   const per = new Map<string, { rho: number[]; regret: number[]; pick: string[] }>();
-  const guard = { pick: [] as string[], acc: [] as number[], regret: [] as number[] };
+  const guard = { pick: [] as string[], acc: [] as number[], regret: [] as number[], vsBaselines: [] as number[] };
   const so: number[] = [], to: number[] = [], best: number[] = [];
   const accByLabel = new Map<string, number[]>();
   let rule: ValidatorName = "dev";
@@ -119,12 +119,13 @@ export function summarizeSelection(records: SeedRecord[]): SelectionBenchmark {
     guard.pick.push(pick);
     guard.acc.push(acc.get(pick)!);
     guard.regret.push(top - acc.get(pick)!);
+    guard.vsBaselines.push(acc.get(pick)! - Math.max(acc.get("source-only")!, acc.get("target-only") ?? -Infinity));
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const meanFinite = (xs: number[]) => { const f = xs.filter(Number.isFinite); return f.length ? mean(f) : NaN; };
   return {
     validators: Object.fromEntries([...per].map(([v, q]) => [v, { spearman: meanFinite(q.rho), regret: mean(q.regret), pick: q.pick }])),
-    guard: { rule, pick: guard.pick, accuracy: mean(guard.acc), regret: mean(guard.regret), perSeed: guard.acc },
+    guard: { rule, pick: guard.pick, accuracy: mean(guard.acc), regret: mean(guard.regret), perSeed: guard.acc, vsBaselines: guard.vsBaselines },
     baselines: { sourceOnly: mean(so), targetOnly: to.length ? mean(to) : null },
     bestAccuracy: mean(best),
     candidates: [...accByLabel].map(([label, a]) => ({ label, accuracy: mean(a) })),
