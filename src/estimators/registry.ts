@@ -53,8 +53,8 @@ export function estimatorNames(): EstimatorName[] {
 }
 
 export function getEstimator(name: string): EstimatorEntry {
-  const e = (ESTIMATORS as Record<string, EstimatorEntry>)[name];
-  if (!e) throw new TransferLabError("INVALID_PARAMETER", `unknown estimator '${name}'`, { param: "estimator" }, `use one of ${estimatorNames().join(", ")}`);
+  const e = typeof name === "string" && Object.hasOwn(ESTIMATORS, name) ? (ESTIMATORS as Record<string, EstimatorEntry>)[name] : undefined;
+  if (!e) throw new TransferLabError("INVALID_PARAMETER", `unknown estimator '${String(name)}'`, { param: "estimator" }, `use one of ${estimatorNames().join(", ")}`);
   return e;
 }
 

@@ -12,6 +12,7 @@ import { assertFinite } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import type { Labels } from "../core/domain.js";
 import { kernels } from "../engine/index.js";
+import { checkEstimatorParams, checkFitArgs, checkInputs } from "./check.js";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 import { activeSvmBackend, trainLibsvm, type SvmBackend } from "./libsvm-backend.js";
 import { sigmoidPredict, sigmoidTrain } from "./platt.js";
@@ -74,6 +75,7 @@ export class SVC implements Estimator {
   backendUsed: SvmBackend | null = null;
 
   constructor(params: Partial<SVCParams> = {}, options: { backend?: SvmBackend } = {}) {
+    checkEstimatorParams("SVC", params, SVC_DEFAULTS);
     this.requestedBackend = options.backend;
     const p = { ...SVC_DEFAULTS, ...Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) } as SVCParams;
     if (p.kernel !== "rbf" && p.kernel !== "linear") throw invalidParam("kernel", `must be 'rbf' or 'linear', got ${String(p.kernel)}`);
@@ -91,6 +93,7 @@ export class SVC implements Estimator {
    * about twice. This approximates libsvm's per-sample C_i = C·w_i; it is exact in expectation only.
    */
   async fit(X: Matrix, y: Labels, opts: FitOptions = {}): Promise<void> {
+    checkFitArgs("SVC", X, y, opts);
     if (X.rows !== y.length) throw new TransferLabError("SHAPE_MISMATCH", `X has ${X.rows} rows but y has ${y.length} labels`);
     if (X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", "cannot fit an SVC on zero rows");
     assertFinite(X, "SVC training data");
@@ -283,6 +286,7 @@ export class SVC implements Estimator {
   }
 
   predict(X: Matrix): Labels {
+    checkInputs("SVC", X);
     const s = this.fitted();
     this.checkInput(X);
     const out = new Int32Array(X.rows);
@@ -304,6 +308,7 @@ export class SVC implements Estimator {
 
   /** Platt-scaled probabilities (libsvm's sigmoid + pairwise coupling); needs `probability: true`. */
   predictProba(X: Matrix): Matrix {
+    checkInputs("SVC", X);
     const s = this.fitted();
     this.checkInput(X);
     const out = new Matrix(X.rows, s.numClasses);

@@ -24,6 +24,7 @@ import { summarize, type Summary } from "../core/stats.js";
 import { compareCorrectness, type CorrectnessComparison, type SeedCorrectness } from "./compare.js";
 import { comparisonVerdict, type ComparisonVerdict } from "./verdict.js";
 import { wilson } from "../core/stats.js";
+import { checkEvaluatePair, checkPlanMemory, checkTestPointsPerClass, MIN_TEST_PER_CLASS, parseEvaluateOptions } from "./evaluate-options.js";
 
 export const EVALUATE_SCHEMA = "transferlab.evaluate/2";
 
@@ -71,6 +72,12 @@ export interface EvaluateOptions {
   alpha?: number;
   /** Called after each fit with a short message. */
   progress?: (done: number, total: number, message: string) => void;
+  /** Called during a long fit (KMM, JDA, Sinkhorn, Lp-L1, self-training, ...) with its fraction done and a message;
+   *  with jobs > 1 the fits run in worker threads and report only through `progress`. */
+  fitProgress?: (fraction: number, message?: string) => void;
+  /** Fewer test points than this in any target class is an error (default MIN_TEST_PER_CLASS = 5); 0 or 1 accepts
+   *  a K that leaves almost no test points, which the notes then say. */
+  minTestPerClass?: number;
   signal?: AbortSignal;
   /** Also measure label-free selection over the candidates methods × grid: per validator Spearman and regret
    * against true test accuracy, and the guarded pick (the test labels only score; see select-benchmark.ts). */
@@ -167,7 +174,8 @@ export interface EvaluationPlan extends ProtocolPlan {
 
 export async function evaluate(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): Promise<EvaluateResult> {
   const plan = planEvaluation(pair, options);
-  const result = scoreEvaluation(plan, await runPlan(plan, { jobs: options.jobs ?? EVALUATE_DEFAULTS.jobs, signal: options.signal, progress: options.progress }));
+  options = plan.opts;
+  const result = scoreEvaluation(plan, await runPlan(plan, { jobs: options.jobs ?? EVALUATE_DEFAULTS.jobs, signal: options.signal, progress: options.progress, fitProgress: options.fitProgress }));
   if (!options.validators?.length) return result;
   // Selection is measured on its own fits (candidates trained on 80 % of the source), after the evaluation.
   const o = plan.opts;
@@ -177,8 +185,10 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
 }
 
 /** Checks the options and plans every fit on the runner (nothing is fitted): evaluate's protocol as a RunSpec. */
-export function planEvaluation(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): EvaluationPlan {
+export function planEvaluation(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, rawOptions: EvaluateOptions = {}): EvaluationPlan {
   const D = EVALUATE_DEFAULTS;
+  checkEvaluatePair(pair);
+  const options = parseEvaluateOptions(rawOptions) as EvaluateOptions;
   const opts = {
     ...options,
     methods: options.methods ?? D.methods, estimator: options.estimator ?? D.estimator,
@@ -186,12 +196,13 @@ export function planEvaluation(pair: { source: LabelledDomain; target: LabelledD
     firstSeed: options.firstSeed ?? D.firstSeed, scale: resolveScale(options.scale ?? D.scale, pair.kind),
     protocol: options.protocol ?? D.protocol, jobs: options.jobs ?? D.jobs,
   };
-  if (!Number.isInteger(opts.seeds) || opts.seeds < 1) throw new TransferLabError("INVALID_PARAMETER", `must be a positive integer, got ${opts.seeds}`, { param: "seeds" });
+  checkTestPointsPerClass(pair.target, opts.targetLabelsPerClass, opts.protocol, options.minTestPerClass ?? MIN_TEST_PER_CLASS);
+  checkPlanMemory(pair.target, opts.seeds, opts);
   const margin = opts.margin ?? D.margin, alpha = opts.alpha ?? D.alpha;
   if (!(margin >= 0) || !Number.isFinite(margin)) throw new TransferLabError("INVALID_PARAMETER", `must be a non-negative number of accuracy points, got ${margin}`, { param: "margin" });
   if (!(alpha > 0 && alpha < 1)) throw new TransferLabError("INVALID_PARAMETER", `must be in (0, 1), got ${alpha}`, { param: "alpha" });
   if (pair.source.X.cols !== pair.target.X.cols) {
-    throw new TransferLabError("FEATURE_MISMATCH", `source '${pair.source.name}' has ${pair.source.X.cols} features but target '${pair.target.name}' has ${pair.target.X.cols}`);
+    throw new TransferLabError("FEATURE_MISMATCH", `source '${pair.source.name}' has ${pair.source.X.cols} features but target '${pair.target.name}' has ${pair.target.X.cols}`, { param: "target.X" });
   }
   // Baselines first, each method once, in the order asked. With no target labels (K = 0, the unsupervised protocol)
   // there is nothing to train target-only on: it is not run, and the output says so.

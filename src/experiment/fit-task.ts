@@ -50,7 +50,7 @@ export interface FitOutcome {
   diverged?: Divergence;
 }
 
-export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<FitOutcome> {
+export async function runFitTask(task: FitTask, signal?: AbortSignal, progress?: (fraction: number, message?: string) => void): Promise<FitOutcome> {
   const m = getMethod(task.method);
   const factory = estimatorFactory(task.estimator, task.estimatorParams);
   // Methods that rank by confidence need probabilities; SVC gives them through Platt scaling.
@@ -65,6 +65,7 @@ export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<F
       probabilisticEstimator: probFactory,
       memoryBudget: task.memoryBudget,
       signal,
+      ...(progress ? { progress } : {}),
     }, task.params);
   } catch (e) {
     const diverged = divergenceOf(e);

@@ -215,7 +215,7 @@ export function planProtocol(spec: RunSpec): ProtocolPlan {
 }
 
 /** Runs a plan's fits here or on `jobs` worker threads; outcomes[i] is tasks[i]'s. */
-export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> = {}): Promise<FitOutcome[]> {
+export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> & { fitProgress?: (fraction: number, message?: string) => void } = {}): Promise<FitOutcome[]> {
   const { tasks, invariant } = plan;
   // Fits on the whole source (the seed-invariant ones) are usually the longest: start them first, so that with
   // several jobs the short per-seed fits fill the gaps at the end.
@@ -224,6 +224,7 @@ export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "
   const ran = await runFitTasks(order.map((i) => tasks[i]!), {
     jobs: opts.jobs ?? 1,
     signal: opts.signal,
+    fitProgress: opts.fitProgress,
     onDone: (k) => opts.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariant.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
   });
   const outcomes = new Array<FitOutcome>(tasks.length);

@@ -22,6 +22,8 @@ export interface SinkhornOptions {
    */
   tau?: number;
   signal?: AbortSignal;
+  /** Called every 10 iterations with the iteration, maxIter and the marginal error ‖Pᵀ1 − b‖₂. */
+  onCheck?: (iteration: number, maxIter: number, error: number) => void;
   /**
    * "float64" (default) keeps the scaled kernel in double precision with TypeScript loops; "float32" stores it
    * in single precision and runs the two matrix–vector products per iteration on the engine's kernels
@@ -222,6 +224,7 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       let e = 0;
       for (let j = 0; j < m; j++) { const t = colSum[j]! * v[j]! - b[j]!; e += t * t; }
       error = Math.sqrt(e);
+      opts.onCheck?.(it, maxIter, error);
       if (error < tol) { converged = true; break; }
     }
   }
@@ -503,6 +506,7 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       let e = 0;
       for (let j = 0; j < m; j++) { const t = colSum[j]! * v[j]! - b[j]!; e += t * t; }
       error = Math.sqrt(e);
+      opts.onCheck?.(it, maxIter, error);
       if (error < tol) { converged = true; break; }
     }
   }
