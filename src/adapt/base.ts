@@ -8,7 +8,7 @@ import { Matrix } from "../core/matrix.js";
 import type { Labels, LabelledDomain, Domain } from "../core/domain.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite, assertSameFeatures } from "../core/validate.js";
-import { bytesSchema, checkDomainArg, describe, fnSchema, rngSchema, signalSchema } from "../core/args.js";
+import { bytesSchema, checkDomainArg, describe, fnSchema, rejectPrototypeKeys, rngSchema, signalSchema } from "../core/args.js";
 import type { Estimator } from "../estimators/index.js";
 import type { Adapter, Family, FitContext, FitData, FitDetails, FittedModel, Needs, ParamDoc } from "./types.js";
 import { identityMap, type TargetMap } from "./target-map.js";
@@ -221,7 +221,7 @@ export function numClassesOf(data: FitData): number {
 export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext, method: string, inputs?: number): Promise<FittedModel> {
   const { X, y } = plan;
   if (X.rows !== y.length) throw new TransferLabError("INTERNAL", `method '${method}' planned ${X.rows} rows but ${y.length} labels`);
-  if (X.rows === 0) throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' has no labelled rows to train on`);
+  if (X.rows === 0) throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' has no labelled rows to train on`, { param: "data.source" });
   assertFinite(X, `method '${method}' training features`);
   const notes = [...(plan.notes ?? [])];
   const details: FitDetails = { ...(plan.details ?? {}) };
@@ -317,13 +317,13 @@ export function validateFitData(data: FitData, needs: Needs, method: string): vo
     checkLabels(targetLabelled, "targetLabelled");
   }
   if ((needs === "labelled" || needs === "oracle") && (!targetLabelled || targetLabelled.X.rows === 0)) {
-    throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' needs labelled target points, none were given`, {}, "give target labels (e.g. --target-labels-per-class K with K ≥ 1)");
+    throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' needs labelled target points, none were given`, { param: "data.targetLabelled" }, "give target labels (e.g. --target-labels-per-class K with K ≥ 1)");
   }
 }
 
 function checkDomain(d: Domain, role: string): void {
-  if (d.X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no rows`);
-  if (d.X.cols === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no features`);
+  if (d.X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no rows`, { param: `data.${role}` });
+  if (d.X.cols === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no features`, { param: `data.${role}` });
   assertFinite(d.X, `${role} domain '${d.name}'`);
 }
 
@@ -395,6 +395,7 @@ export function paramDocsOf(schema: z.ZodObject, method: string): ParamDoc[] {
 }
 
 export function parseWith<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>, method: string): z.output<S> {
+  rejectPrototypeKeys(raw, `method '${method}'`);
   const r = schema.strict().safeParse(raw ?? {});
   if (r.success) return r.data as z.output<S>;
   const issue = r.error.issues[0]!;
@@ -412,5 +413,5 @@ export function parseWith<S extends z.ZodObject>(schema: S, raw: Record<string, 
 // ---------------------------------------------------------------------------------------------------------
 
 export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new TransferLabError("ABORTED", "fit was aborted");
+  if (signal?.aborted) throw new TransferLabError("ABORTED", "fit was aborted", { param: "signal" });
 }

@@ -5,7 +5,9 @@
 import { z } from "zod";
 import { Matrix } from "./matrix.js";
 import { Rng } from "./rng.js";
-import { TransferLabError, type ErrorCode } from "./errors.js";
+import { TransferLabError, describe, type ErrorCode } from "./errors.js";
+
+export { describe };
 import type { Domain } from "./domain.js";
 
 /** Seeds are integers in [0, 2³²): the Rng's state is seeded from 32 bits, so a larger seed would alias another. */
@@ -23,6 +25,7 @@ export const paramRecord = z.record(z.string(), z.unknown());
 
 /** Parses `value` with `schema`; the first problem becomes INVALID_PARAMETER naming `fn` and the argument's path. */
 export function parseArgs<S extends z.ZodType>(schema: S, value: unknown, fn: string, root = "options"): z.output<S> {
+  rejectPrototypeKeys(value, fn);
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
@@ -37,22 +40,24 @@ export function parseArgs<S extends z.ZodType>(schema: S, value: unknown, fn: st
   throw new TransferLabError("INVALID_PARAMETER", `${fn}: ${issue.message.replace(/^Invalid input: /, "")}, got ${got}`, { param });
 }
 
+/** zod skips an own "__proto__" key (as JSON.parse makes from user text) instead of reporting it: refuse it here,
+ *  at any depth of plain objects and arrays. */
+export function rejectPrototypeKeys(value: unknown, fn: string, path: string[] = []): void {
+  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value) || path.length > 8) return;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null && !Array.isArray(value)) return; // class instances (Matrix, Rng, AbortSignal)
+  if (Object.hasOwn(value, "__proto__")) {
+    const param = [...path, "__proto__"].join(".");
+    throw new TransferLabError("INVALID_PARAMETER", `${fn}: '__proto__' is not an option`, { param });
+  }
+  for (const [k, v] of Object.entries(value)) rejectPrototypeKeys(v, fn, [...path, k]);
+}
+
 function knownKeys(schema: z.ZodType, path: string[]): string | undefined {
   let s: unknown = schema;
   for (const k of path) s = (s as { shape?: Record<string, unknown> }).shape?.[k];
   const shape = (s as { shape?: Record<string, unknown> } | undefined)?.shape;
   return shape ? `known: ${Object.keys(shape).join(", ")}` : undefined;
-}
-
-/** A short, safe description of a bad value for an error message. */
-export function describe(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (typeof v === "object") return v.constructor && v.constructor !== Object ? `a ${v.constructor.name}` : "an object";
-  if (typeof v === "function") return "a function";
-  return String(v);
 }
 
 /** More classes than this is a corrupt label column, not a task (estimators allocate per class). */

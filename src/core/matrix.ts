@@ -1,5 +1,5 @@
 // Matrix: row-major Float32Array + shape. The engine's tensors share this storage, so data never converts.
-import { shapeMismatch, invalidParam, TransferLabError } from "./errors.js";
+import { shapeMismatch, invalidParam, describe, TransferLabError } from "./errors.js";
 
 /** The most entries a Float32Array may hold (V8: 2³² − 1 bytes / 4 on 64-bit builds, rounded down for safety). */
 const MAX_ENTRIES = 2 ** 31 - 1;
@@ -11,11 +11,11 @@ export class Matrix {
 
   constructor(rows: number, cols: number, data?: Float32Array) {
     if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
-      throw invalidParam("shape", `matrix shape must be non-negative integers, got ${rows}×${cols}`);
+      throw invalidParam("shape", `matrix shape must be non-negative integers, got ${describe(rows)}×${describe(cols)}`);
     }
     const size = rows * cols;
     if (data !== undefined && !(data instanceof Float32Array)) {
-      throw invalidParam("data", `matrix data must be a Float32Array, got ${Array.isArray(data) ? "an array" : (data as object)?.constructor?.name ?? String(data)}`, "Float32Array.from(values), or Matrix.from(rows) for nested arrays");
+      throw invalidParam("data", `matrix data must be a Float32Array, got ${describe(data)}`, "Float32Array.from(values), or Matrix.from(rows) for nested arrays");
     }
     if (size > MAX_ENTRIES) throw new TransferLabError("MEMORY_BUDGET", `a ${rows}×${cols} matrix has ${size} entries, above the ${MAX_ENTRIES} a Float32Array can hold`, { param: "shape" });
     if (data !== undefined && data.length !== size) {
@@ -32,9 +32,11 @@ export class Matrix {
 
   /** From nested arrays; every row must have the same length. */
   static from(rows: ArrayLike<ArrayLike<number>>): Matrix {
-    if (rows === null || typeof rows !== "object" || typeof rows.length !== "number") throw invalidParam("rows", `Matrix.from needs an array of rows, got ${String(rows)}`);
+    if (rows === null || typeof rows !== "object" || typeof rows.length !== "number") throw invalidParam("rows", `Matrix.from needs an array of rows, got ${describe(rows)}`);
     const n = rows.length;
-    const d = n === 0 ? 0 : rows[0]!.length;
+    const first = rows[0];
+    if (n > 0 && (first === null || typeof first !== "object" || typeof first.length !== "number")) throw shapeMismatch("row 1 is not an array of numbers", { row: 1 });
+    const d = n === 0 ? 0 : first!.length;
     const m = new Matrix(n, d);
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;

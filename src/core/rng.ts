@@ -2,7 +2,7 @@
 // gives the same numbers. Generator: xoshiro128** (fast, 32-bit state words, good statistical quality),
 // seeded through splitmix32 so nearby seeds give unrelated streams.
 
-import { TransferLabError } from "./errors.js";
+import { TransferLabError, describe } from "./errors.js";
 
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -21,7 +21,7 @@ export class Rng {
   readonly seed: number;
 
   constructor(seed: number) {
-    if (typeof seed !== "number" || !Number.isFinite(seed)) throw new TransferLabError("INVALID_PARAMETER", `Rng seed must be a finite number, got ${String(seed)}`, { param: "seed" });
+    if (typeof seed !== "number" || !Number.isFinite(seed)) throw new TransferLabError("INVALID_PARAMETER", `Rng seed must be a finite number, got ${describe(seed)}`, { param: "seed" });
     this.seed = seed;
     const st = { s: (Math.floor(seed) ^ Math.floor(seed / 0x100000000)) | 0 };
     this.a = splitmix32(st);

@@ -13,6 +13,8 @@ export function checkEstimatorParams(name: string, raw: unknown, defaults: objec
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalidParam("params", `${name}: parameters must be an object, got ${describe(raw)}`);
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(defaults, key)) throw invalidParam(key, `${name} has no parameter '${key}'`, `its parameters: ${Object.keys(defaults).join(", ")}`);
+    const v = (raw as Record<string, unknown>)[key];
+    if (typeof v === "symbol" || typeof v === "function" || typeof v === "bigint") throw invalidParam(key, `${name}: parameter '${key}' must be a number, string, boolean or array, got ${describe(v)}`);
   }
 }
 
@@ -25,6 +27,8 @@ export function checkInputs(name: string, X: unknown, what = "X"): asserts X is 
 export function checkFitArgs(name: string, X: unknown, y: unknown, opts: unknown): asserts y is Labels {
   checkInputs(name, X);
   if (!(y instanceof Int32Array)) throw invalidParam("y", `${name}: labels must be an Int32Array of class indices, got ${describe(y)}`, "Int32Array.from(labels)");
+  if (X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `${name}: no training rows`, { param: "X" });
+  if (X.cols === 0) throw new TransferLabError("EMPTY_DOMAIN", `${name}: no features`, { param: "X" });
   if (y.length !== X.rows) throw new TransferLabError("SHAPE_MISMATCH", `${name}: X has ${X.rows} rows but y has ${y.length} labels`, { param: "y" });
   for (let i = 0; i < y.length; i++) {
     if (y[i]! < 0 || y[i]! >= MAX_CLASSES) throw new TransferLabError("LABEL_MISMATCH", `${name}: label ${y[i]} at row ${i + 1} is not a class index 0..k-1`, { row: i + 1, param: "y" });

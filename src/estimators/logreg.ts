@@ -290,7 +290,7 @@ function lbfgs(
   };
   if (maxAbs(g) <= tol) return { iterations: 0, converged: true };
   for (let it = 1; it <= maxIter; it++) {
-    if (signal?.aborted) throw new TransferLabError("ABORTED", "logistic regression fit was aborted");
+    if (signal?.aborted) throw new TransferLabError("ABORTED", "logistic regression fit was aborted", { param: "signal" });
     // Two-loop recursion: dir = −H g.
     for (let i = 0; i < n; i++) dir[i] = -g[i]!;
     const h = S.length;

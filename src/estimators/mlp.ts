@@ -80,7 +80,7 @@ export class MlpClassifier implements Estimator {
     let best = Infinity, stale = 0, epoch = 0;
     net.train();
     for (; epoch < this.params.maxEpochs; epoch++) {
-      if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "mlp fit aborted");
+      if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "mlp fit aborted", { param: "signal" });
       const perm = order.permutation(n);
       let epochLoss = 0;
       for (let b0 = 0; b0 < n; b0 += bs) {

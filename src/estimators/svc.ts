@@ -118,7 +118,7 @@ export class SVC implements Estimator {
     }
     this.svCache = null;
     const backend = this.requestedBackend ?? activeSvmBackend();
-    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "SVC fit aborted");
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "SVC fit aborted", { param: "signal" });
     const p = this.params;
     const model = await trainLibsvm(X, rows, y, { kernel: p.kernel, C: p.C, gamma, tol: p.tol, shrinking: p.shrinking, cacheSizeMB: p.cacheSizeMB, probability: p.probability }, backend);
     // Exact coordinates from the training rows.

@@ -215,11 +215,11 @@ export async function assess(source: Domain, target: Domain, rawOpts: AssessOpti
   if (source.X.cols !== target.X.cols) {
     throw new TransferLabError("FEATURE_MISMATCH", `source '${source.name}' has ${source.X.cols} features but target '${target.name}' has ${target.X.cols}`, {}, "both domains must describe rows with the same features");
   }
-  if (source.X.rows < 4 || target.X.rows < 4) throw new TransferLabError("EMPTY_DOMAIN", `assess needs at least 4 rows per domain, got ${source.X.rows} and ${target.X.rows}`);
+  if (source.X.rows < 4 || target.X.rows < 4) throw new TransferLabError("EMPTY_DOMAIN", `assess needs at least 4 rows per domain, got ${source.X.rows} and ${target.X.rows}`, { param: source.X.rows < 4 ? "source" : "target" });
   assertFinite(source.X, `source '${source.name}'`);
   assertFinite(target.X, `target '${target.name}'`);
   const progress = (f: number, msg: string) => {
-    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "assess was aborted");
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "assess was aborted", { param: "signal" });
     opts.progress?.(f, msg);
   };
   const notes: string[] = [];

@@ -240,7 +240,7 @@ export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}):
   const subsetsBySeed = new Map<number, Map<number, LabelledDomain>>();
   const mmd: MmdSeedRun[] = [];
   for (const seed of seeds) {
-    if (hooks.signal?.aborted) throw new TransferLabError("ABORTED", "demo aborted");
+    if (hooks.signal?.aborted) throw new TransferLabError("ABORTED", "demo aborted", { param: "signal" });
     const pair = demoData(settings, seed);
     const root = new Rng(seed);
     const mmdRng = root.fork("mmd");

@@ -53,7 +53,7 @@ export function checkEvaluatePair(pair: unknown): asserts pair is { source: Labe
   checkDomainArg(source, "source", "required");
   checkDomainArg(target, "target", "required");
   const s = source as LabelledDomain, t = target as LabelledDomain;
-  if (s.X.rows === 0 || t.X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `evaluate needs rows in both domains, got ${s.X.rows} source and ${t.X.rows} target rows`);
+  if (s.X.rows === 0 || t.X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `evaluate needs rows in both domains, got ${s.X.rows} source and ${t.X.rows} target rows`, { param: s.X.rows === 0 ? "source" : "target" });
   const sourceCounts = classCounts(s.y);
   const k = sourceCounts.length;
   checkLabelsBelow(t.y, k, "target", `the source's classes are 0…${k - 1}`);

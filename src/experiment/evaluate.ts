@@ -313,6 +313,9 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
 
 /** A plain-text table of an evaluation, for the terminal. */
 export function formatEvaluation(r: EvaluateResult): string {
+  if (r === null || typeof r !== "object" || r.schema !== EVALUATE_SCHEMA || !Array.isArray(r.methods)) {
+    throw new TransferLabError("INVALID_PARAMETER", `formatEvaluation needs the result of evaluate() (schema ${EVALUATE_SCHEMA})`, { param: "result" });
+  }
   const lines: string[] = [];
   lines.push(`${r.source.name} → ${r.target.name}: ${r.protocol}, estimator ${r.estimator}, scale ${r.scale.rule}, ${r.targetLabelsPerClass} target labels/class, ${r.seeds.length} seeds`);
   lines.push(`per seed: ${r.split.labelled} labelled, ${r.split.unlabelled} unlabelled, ${r.split.test} test target points`);

@@ -31,7 +31,7 @@ interface WorkerLike {
   terminate(): Promise<number>;
 }
 
-const aborted = () => new TransferLabError("ABORTED", "the fits were aborted");
+const aborted = () => new TransferLabError("ABORTED", "the fits were aborted", { param: "signal" });
 
 export async function runFitTasks(tasks: FitTask[], opts: PoolOptions): Promise<FitOutcome[]> {
   const jobs = Math.min(Math.max(1, Math.floor(opts.jobs)), tasks.length);

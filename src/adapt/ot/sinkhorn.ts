@@ -155,7 +155,7 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   let colSumFresh = false; // colSum = Kᵀu for the current K and u
   let error = Infinity, converged = false, it = 0;
   for (it = 0; it < maxIter; it++) {
-    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted");
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted", { param: "signal" });
     // v = b / (Kᵀu); the first step is done exactly for every column, which also builds the kernel.
     badCols.length = 0;
     if (it === 0) {
@@ -462,7 +462,7 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   let rowAbsorptions = 0, columnAbsorptions = 0;
   let error = Infinity, converged = false, it = 0;
   for (it = 0; it < maxIter; it++) {
-    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted");
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted", { param: "signal" });
     // v = b / (Kᵀu), Kᵀu from the previous row pass; the first step absorbs every column and builds the kernel.
     if (it === 0) {
       // Every column exactly, which builds the kernel column by column (entries append at the rows' ends);
