@@ -1,4 +1,4 @@
-// `npm run bench -- fit-speed [--methods kmm,ot-lpl1,self-training] [--params kmm.approximation=exact]`: one fit
+// `npm run bench -- fit-speed [--methods kmm,ot-lpl1,self-training] [--params kmm.approximation=exact] [--source-rows n]`: one fit
 // per method on mnist→optdigits (10,000 source rows, seed 0, K = 10, transductive, svc, scale auto), each in
 // this process: first the baselines alone (source-only, target-only), then the baselines plus the method; the
 // method's CPU seconds (user+sys) are the difference, so they count its fit and prediction only. Also the wall
@@ -18,7 +18,10 @@ export default async function (args: string[]): Promise<void> {
     const [m, p] = key.split(".") as [string, string];
     (methodParams[m] ??= {})[p] = Number.isNaN(Number(v)) ? v : Number(v);
   }
-  const pair = await resolveDomainPair("mnist→optdigits", { seed: 0 });
+  const full = await resolveDomainPair("mnist→optdigits", { seed: 0 });
+  const rows = Number(opt("source-rows", String(full.source.X.rows)));
+  // --source-rows n: the first n source rows (to compare an approximation with the exact solver where both run).
+  const pair = { ...full, source: { ...full.source, X: full.source.X.sliceRows(0, rows), y: full.source.y.subarray(0, rows) } };
   console.log(`CPU: ${cpus()[0]?.model} × ${cpus().length}; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}; ${pair.source.X.rows} source rows`);
   const b0 = process.cpuUsage();
   await evaluate(pair, { seeds: 1 });
