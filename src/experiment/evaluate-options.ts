@@ -6,7 +6,7 @@ import { TransferLabError } from "../core/errors.js";
 import { bytesSchema, checkDomainArg, checkLabelsBelow, parseArgs, paramRecord, positiveInt, fnSchema, seedSchema, signalSchema, SEED_LIMIT } from "../core/args.js";
 import { memoryBudget, requireBudget } from "../core/budget.js";
 import type { LabelledDomain } from "../core/domain.js";
-import { VALIDATORS } from "../selection/score.js";
+import { VALIDATORS } from "../selection/index.js";
 
 /** Fewer test points than this in a target class is an error unless `minTestPerClass` says otherwise: an accuracy
  *  over 2 test points per class is noise (issue 13: K = 150 on 100-point classes left 2). */
