@@ -77,7 +77,7 @@ export function checkTestPointsPerClass(target: LabelledDomain, K: number, proto
     if (test < min) {
       const name = target.classNames?.[c] ?? String(c);
       throw new TransferLabError("TOO_FEW_LABELS", `${K} target labels per class leave ${test} test point${test === 1 ? "" : "s"} in class ${name} (${n} rows${K >= n ? `; K would be capped at ${n - 1}` : ""}), fewer than the minimum of ${min}`, { param: "targetLabelsPerClass" },
-        `lower it to at most ${Math.max(0, protocol === "inductive" ? n - 2 * min : n - min)}, or accept fewer test points explicitly (minTestPerClass, --min-test-per-class)`);
+        `use at most ${Math.max(0, protocol === "inductive" ? n - 2 * min : n - min)} target labels per class (library: minTestPerClass accepts fewer test points explicitly)`);
     }
   }
 }
