@@ -8,6 +8,7 @@ import { Matrix } from "../core/matrix.js";
 import type { Labels, LabelledDomain, Domain } from "../core/domain.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite, assertSameFeatures } from "../core/validate.js";
+import { bytesSchema, checkDomainArg, describe, fnSchema, rejectPrototypeKeys, rngSchema, signalSchema } from "../core/args.js";
 import type { Estimator } from "../estimators/index.js";
 import type { Adapter, Family, FitContext, FitData, FitDetails, FittedModel, Needs, ParamDoc } from "./types.js";
 import { identityMap, type TargetMap } from "./target-map.js";
@@ -121,6 +122,7 @@ export function defineMethod<S extends z.ZodObject, N extends string>(spec: Meth
     paramDocs,
     parseParams,
     async fit(data, ctx, raw = {}) {
+      checkFitContext(ctx, spec.name);
       const params = parseParams(raw as Record<string, unknown>);
       validateFitData(data, spec.needs, spec.name);
       throwIfAborted(ctx.signal);
@@ -219,7 +221,7 @@ export function numClassesOf(data: FitData): number {
 export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext, method: string, inputs?: number): Promise<FittedModel> {
   const { X, y } = plan;
   if (X.rows !== y.length) throw new TransferLabError("INTERNAL", `method '${method}' planned ${X.rows} rows but ${y.length} labels`);
-  if (X.rows === 0) throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' has no labelled rows to train on`);
+  if (X.rows === 0) throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' has no labelled rows to train on`, { param: "data.source" });
   assertFinite(X, `method '${method}' training features`);
   const notes = [...(plan.notes ?? [])];
   const details: FitDetails = { ...(plan.details ?? {}) };
@@ -258,6 +260,12 @@ export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext,
     predict: (Xt) => est.predict(toFeatures(Xt)),
     predictProba: (Xt) => est.predictProba(toFeatures(Xt)),
     predictSource: (Xs) => est.predict(toSourceFeatures(Xs)),
+    ...(est.calibrated ? {
+      calibrateOnSource: (Xs: Matrix, ys: Labels) => {
+        const c = est.calibrated!(toSourceFeatures(Xs), ys);
+        return (Xt: Matrix) => c.predictProba(toFeatures(Xt));
+      },
+    } : {}),
   };
 }
 
@@ -265,14 +273,35 @@ export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext,
 // Validation
 // ---------------------------------------------------------------------------------------------------------
 
+/** The context a library caller passes to Adapter.fit: an Rng and an estimator factory are required. */
+export function checkFitContext(ctx: unknown, method: string, needsEstimator = true): asserts ctx is FitContext {
+  const parse = (needsEstimator ? fitContextSchema : fitContextSchema.partial({ estimator: true })).safeParse(ctx);
+  if (parse.success) return;
+  const issue = parse.error.issues[0]!;
+  const param = issue.path.map(String).join(".") || "ctx";
+  throw new TransferLabError("INVALID_PARAMETER", `method '${method}': the fit context's ${param} ${issue.message.replace(/^Invalid input: /, "")}`, { param: `ctx.${param}` }, "fit(data, { rng: new Rng(seed), estimator: () => new SVC() })");
+}
+
+const fitContextSchema = z.object({
+  rng: rngSchema,
+  estimator: fnSchema<() => Estimator>(),
+  probabilisticEstimator: fnSchema<() => Estimator>().optional(),
+  progress: fnSchema<(fraction: number, message?: string) => void>().optional(),
+  signal: signalSchema.optional(),
+  memoryBudget: bytesSchema.optional(),
+});
+
 /** The checks every method gets before it runs: typed errors for the usual ways data goes wrong. */
 export function validateFitData(data: FitData, needs: Needs, method: string): void {
+  if (data === null || typeof data !== "object") throw new TransferLabError("INVALID_PARAMETER", `method '${method}' needs data { source, target, targetLabelled? }, got ${describe(data)}`, { param: "data" });
   const { source, target, targetLabelled } = data;
-  if (!source || !source.X) throw new TransferLabError("MISSING_LABELS", `method '${method}' needs a labelled source domain`);
-  if (source.y === undefined) throw new TransferLabError("MISSING_LABELS", `source domain '${source.name}' has no labels`);
+  if (!source) throw new TransferLabError("MISSING_LABELS", `method '${method}' needs a labelled source domain`, { param: "data.source" });
+  checkDomainArg(source, "source", "required");
+  if (!target) throw new TransferLabError("EMPTY_DOMAIN", `method '${method}' needs target inputs`, { param: "data.target" });
+  checkDomainArg(target, "target", "optional");
+  if (targetLabelled !== undefined) checkDomainArg(targetLabelled, "targetLabelled", "required");
   checkDomain(source, "source");
   checkLabels(source as LabelledDomain, "source");
-  if (!target || !target.X) throw new TransferLabError("EMPTY_DOMAIN", `method '${method}' needs target inputs`);
   // The methods never see target labels through `target`: a labelled target here means test labels leaked.
   if ((target as Domain).y !== undefined) {
     throw new TransferLabError("TEST_LABEL_LEAK", `target domain '${target.name}' passed to '${method}' carries labels`, {}, "pass target inputs without labels (withoutLabels); labelled target points go in targetLabelled");
@@ -288,13 +317,13 @@ export function validateFitData(data: FitData, needs: Needs, method: string): vo
     checkLabels(targetLabelled, "targetLabelled");
   }
   if ((needs === "labelled" || needs === "oracle") && (!targetLabelled || targetLabelled.X.rows === 0)) {
-    throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' needs labelled target points, none were given`, {}, "give target labels (e.g. --target-labels-per-class K with K ≥ 1)");
+    throw new TransferLabError("TOO_FEW_LABELS", `method '${method}' needs labelled target points, none were given`, { param: "data.targetLabelled" }, "give target labels (e.g. --target-labels-per-class K with K ≥ 1)");
   }
 }
 
 function checkDomain(d: Domain, role: string): void {
-  if (d.X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no rows`);
-  if (d.X.cols === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no features`);
+  if (d.X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no rows`, { param: `data.${role}` });
+  if (d.X.cols === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} domain '${d.name}' has no features`, { param: `data.${role}` });
   assertFinite(d.X, `${role} domain '${d.name}'`);
 }
 
@@ -366,6 +395,7 @@ export function paramDocsOf(schema: z.ZodObject, method: string): ParamDoc[] {
 }
 
 export function parseWith<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>, method: string): z.output<S> {
+  rejectPrototypeKeys(raw, `method '${method}'`);
   const r = schema.strict().safeParse(raw ?? {});
   if (r.success) return r.data as z.output<S>;
   const issue = r.error.issues[0]!;
@@ -383,5 +413,5 @@ export function parseWith<S extends z.ZodObject>(schema: S, raw: Record<string, 
 // ---------------------------------------------------------------------------------------------------------
 
 export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new TransferLabError("ABORTED", "fit was aborted");
+  if (signal?.aborted) throw new TransferLabError("ABORTED", "fit was aborted", { param: "signal" });
 }

@@ -42,6 +42,7 @@ export function methodNames(): MethodName[] {
 
 /** The method registered as `name`; an unknown name is an INVALID_PARAMETER error listing the close ones. */
 export function getMethod(name: string): Adapter {
+  if (typeof name !== "string") throw new TransferLabError("INVALID_PARAMETER", `a method name must be a string, got ${name === null ? "null" : typeof name}`, { param: "methods" }, `known methods: ${methodNames().join(", ")}`);
   const m = listMethods().find((a) => a.name === name);
   if (m) return m;
   const names = methodNames();

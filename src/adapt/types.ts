@@ -38,6 +38,10 @@ export interface FittedModel {
   /** Predicts held-out SOURCE-domain inputs through the method's source map (for source validation); absent
    * on restored models, which serve target rows. */
   predictSource?(X: Matrix): Labels;
+  /** Target probabilities calibrated on held-out SOURCE rows (X, y) through the method's source map, for an
+   * estimator whose predictProba needs calibration (SVC without `probability`: Platt scaling on those rows, no
+   * refit). Absent when the estimator gives probabilities anyway, and on restored models. */
+  calibrateOnSource?(X: Matrix, y: Labels): (Xt: Matrix) => Matrix;
   /** Notes the method wants shown with its result (e.g. "switched to Nyström approximation"). */
   notes: string[];
   /** What the method learned, for inspection and fidelity tests. */

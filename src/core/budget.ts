@@ -10,8 +10,21 @@ export interface HasMemoryBudget {
   memoryBudget?: number;
 }
 
+/** The budget in force: the one asked for (default 2 GB), capped by the machine's memory — a budget the machine
+ *  cannot give (--memory-budget 1TB on a 23 GB machine) would only move the failure to an allocation error. */
 export function memoryBudget(ctx: HasMemoryBudget): number {
-  return ctx.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  return Math.min(ctx.memoryBudget ?? DEFAULT_MEMORY_BUDGET, machineMemory());
+}
+
+let machine: number | undefined;
+/** Physical memory in bytes (Node: os.totalmem(); browsers: navigator.deviceMemory when given; else unbounded). */
+export function machineMemory(): number {
+  if (machine !== undefined) return machine;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.("node:os") as { totalmem(): number } | undefined;
+  const nav = (globalThis as { navigator?: { deviceMemory?: number } }).navigator;
+  machine = os ? os.totalmem() : nav?.deviceMemory ? nav.deviceMemory * 1024 ** 3 : Infinity;
+  return machine;
 }
 
 /** Bytes of a dense rows×cols array of `bytesPerEntry`-byte numbers (8 = Float64, 4 = Float32). */
@@ -28,7 +41,8 @@ export function fitsBudget(ctx: HasMemoryBudget, bytes: number): boolean {
 export function requireBudget(ctx: HasMemoryBudget, bytes: number, what: string, hint?: string): void {
   const budget = memoryBudget(ctx);
   if (bytes > budget) {
-    throw new TransferLabError("MEMORY_BUDGET", `${what} needs ${formatBytes(bytes)}, above the memory budget of ${formatBytes(budget)}`, {}, hint ?? "subsample the data or raise the budget (--memory-budget)");
+    const capped = (ctx.memoryBudget ?? DEFAULT_MEMORY_BUDGET) > budget ? " (capped at the machine's memory)" : "";
+    throw new TransferLabError("MEMORY_BUDGET", `${what} needs ${formatBytes(bytes)}, above the memory budget of ${formatBytes(budget)}${capped}`, { param: "memoryBudget" }, hint ?? "subsample the data or raise the budget (--memory-budget)");
   }
 }
 

@@ -1,5 +1,6 @@
 // Domain D = {X, P(X)}: a feature matrix drawn from one distribution, with labels when the task is known.
 import { Matrix } from "./matrix.js";
+import type { Rng } from "./rng.js";
 import { TransferLabError, shapeMismatch } from "./errors.js";
 
 /** Integer class labels 0..k-1; the names of the classes live on the Domain. */
@@ -70,4 +71,24 @@ export interface FitData {
   target: UnlabelledDomain;
   /** The few labelled target points, when the setting has them. */
   targetLabelled?: LabelledDomain;
+}
+
+/** Per class, the class's rows in a seeded random order; the first n/k of each give a nested stratified subset. */
+export function nestedStratifiedOrder(y: Labels, k: number, rng: Rng): number[][] {
+  return rowsByClass(y, k).map((rows) => Array.from(rng.permutation(rows.length), (j) => rows[j]!));
+}
+
+/** The first n rows of a nested stratified order (⌊n/k⌋ per class, the remainder to the first classes), sorted. */
+export function nestedStratifiedSubset(order: number[][], n: number): number[] {
+  const k = order.length;
+  const out: number[] = [];
+  for (let c = 0; c < k; c++) out.push(...order[c]!.slice(0, Math.floor(n / k) + (c < n % k ? 1 : 0)));
+  return out.sort((a, b) => a - b);
+}
+
+/** Row indices of each class 0..k−1, in row order. */
+export function rowsByClass(y: Labels, k: number): number[][] {
+  const byClass: number[][] = Array.from({ length: k }, () => []);
+  for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
+  return byClass;
 }

@@ -72,3 +72,14 @@ export function shapeMismatch(message: string, where: ErrorLocation = {}): Trans
 export function isTransferLabError(e: unknown): e is TransferLabError {
   return e instanceof TransferLabError;
 }
+
+/** A short, safe description of a bad value for an error message. */
+export function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === "object") { const c = (v as { constructor?: { name?: string } }).constructor; return c && c !== Object && typeof c.name === "string" ? `a ${c.name}` : "an object"; }
+  if (typeof v === "function") return "a function";
+  return typeof v === "symbol" ? v.toString() : String(v);
+}

@@ -1,5 +1,8 @@
 // Matrix: row-major Float32Array + shape. The engine's tensors share this storage, so data never converts.
-import { shapeMismatch, invalidParam } from "./errors.js";
+import { shapeMismatch, invalidParam, describe, TransferLabError } from "./errors.js";
+
+/** The most entries a Float32Array may hold (V8: 2³² − 1 bytes / 4 on 64-bit builds, rounded down for safety). */
+const MAX_ENTRIES = 2 ** 31 - 1;
 
 export class Matrix {
   readonly data: Float32Array;
@@ -8,9 +11,13 @@ export class Matrix {
 
   constructor(rows: number, cols: number, data?: Float32Array) {
     if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 0) {
-      throw invalidParam("shape", `matrix shape must be non-negative integers, got ${rows}×${cols}`);
+      throw invalidParam("shape", `matrix shape must be non-negative integers, got ${describe(rows)}×${describe(cols)}`);
     }
     const size = rows * cols;
+    if (data !== undefined && !(data instanceof Float32Array)) {
+      throw invalidParam("data", `matrix data must be a Float32Array, got ${describe(data)}`, "Float32Array.from(values), or Matrix.from(rows) for nested arrays");
+    }
+    if (size > MAX_ENTRIES) throw new TransferLabError("MEMORY_BUDGET", `a ${rows}×${cols} matrix has ${size} entries, above the ${MAX_ENTRIES} a Float32Array can hold`, { param: "shape" });
     if (data !== undefined && data.length !== size) {
       throw shapeMismatch(`data has ${data.length} values but shape ${rows}×${cols} needs ${size}`);
     }
@@ -25,13 +32,21 @@ export class Matrix {
 
   /** From nested arrays; every row must have the same length. */
   static from(rows: ArrayLike<ArrayLike<number>>): Matrix {
+    if (rows === null || typeof rows !== "object" || typeof rows.length !== "number") throw invalidParam("rows", `Matrix.from needs an array of rows, got ${describe(rows)}`);
     const n = rows.length;
-    const d = n === 0 ? 0 : rows[0]!.length;
+    const first = rows[0];
+    if (n > 0 && (first === null || typeof first !== "object" || typeof first.length !== "number")) throw shapeMismatch("row 1 is not an array of numbers", { row: 1 });
+    const d = n === 0 ? 0 : first!.length;
     const m = new Matrix(n, d);
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
+      if (r === null || typeof r !== "object") throw shapeMismatch(`row ${i + 1} is not an array of numbers`, { row: i + 1 });
       if (r.length !== d) throw shapeMismatch(`row ${i + 1} has ${r.length} values, expected ${d}`, { row: i + 1 });
-      for (let j = 0; j < d; j++) m.data[i * d + j] = r[j]!;
+      for (let j = 0; j < d; j++) {
+        const v = r[j];
+        if (typeof v !== "number") throw shapeMismatch(`row ${i + 1}, column ${j + 1} is ${typeof v}, not a number`, { row: i + 1, column: j + 1 });
+        m.data[i * d + j] = v;
+      }
     }
     return m;
   }

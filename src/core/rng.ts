@@ -2,6 +2,8 @@
 // gives the same numbers. Generator: xoshiro128** (fast, 32-bit state words, good statistical quality),
 // seeded through splitmix32 so nearby seeds give unrelated streams.
 
+import { TransferLabError, describe } from "./errors.js";
+
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
   let z = state.s;
@@ -19,7 +21,7 @@ export class Rng {
   readonly seed: number;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`Rng seed must be a finite number, got ${seed}`);
+    if (typeof seed !== "number" || !Number.isFinite(seed)) throw new TransferLabError("INVALID_PARAMETER", `Rng seed must be a finite number, got ${describe(seed)}`, { param: "seed" });
     this.seed = seed;
     const st = { s: (Math.floor(seed) ^ Math.floor(seed / 0x100000000)) | 0 };
     this.a = splitmix32(st);

@@ -140,7 +140,7 @@ export async function resolveDomainPair(spec: PairSpec, opts: ResolveOptions = {
     };
   }
   const [name, params] = parseGeneratorSpec(spec);
-  const g = generators[name];
+  const g = Object.hasOwn(generators, name) ? generators[name] : undefined;
   if (!g) throw unknownName(spec);
   const p = g.make(params as Record<string, any>, new Rng(opts.seed ?? 0));
   if (rule === "auto" || rule === "none") return { ...p, notes: [...p.notes, `seed ${opts.seed ?? 0}`] };

@@ -6,7 +6,7 @@
 //    inductive), see below.
 //  - nestedStratifiedOrder/Subset: nested stratified subsets of a labelled set (the demo's label-count sweep).
 import type { Domain, LabelledDomain, UnlabelledDomain, Labels, FitData } from "../core/domain.js";
-import { takeDomainRows, withoutLabels, numClasses } from "../core/domain.js";
+import { takeDomainRows, withoutLabels, numClasses, rowsByClass } from "../core/domain.js";
 import { Matrix } from "../core/matrix.js";
 import type { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
@@ -82,12 +82,7 @@ function allocate(total: number, sizes: number[]): number[] {
   return out;
 }
 
-/** Row indices of each class 0..k−1, in row order. */
-export function rowsByClass(y: Labels, k: number): number[][] {
-  const byClass: number[][] = Array.from({ length: k }, () => []);
-  for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
-  return byClass;
-}
+export { rowsByClass };
 
 export function splitTarget(target: LabelledDomain, opts: SplitOptions): TargetSplit {
   const n = target.X.rows;
@@ -272,15 +267,5 @@ export function splitFromLabelled(target: LabelledDomain, labIdx: Int32Array, pr
 
 // ---- Nested stratified subsets (label-count sweeps) ---------------------------------------------------------
 
-/** Per class, the class's rows in a seeded random order; the first n/k of each give a nested stratified subset. */
-export function nestedStratifiedOrder(y: Labels, k: number, rng: Rng): number[][] {
-  return rowsByClass(y, k).map((rows) => Array.from(rng.permutation(rows.length), (j) => rows[j]!));
-}
-
-/** The first n rows of a nested stratified order (⌊n/k⌋ per class, the remainder to the first classes), sorted. */
-export function nestedStratifiedSubset(order: number[][], n: number): number[] {
-  const k = order.length;
-  const out: number[] = [];
-  for (let c = 0; c < k; c++) out.push(...order[c]!.slice(0, Math.floor(n / k) + (c < n % k ? 1 : 0)));
-  return out.sort((a, b) => a - b);
-}
+// nestedStratifiedOrder / nestedStratifiedSubset live in core/domain.ts (the self-training rounds use them too).
+export { nestedStratifiedOrder, nestedStratifiedSubset } from "../core/domain.js";

@@ -2,6 +2,10 @@
 import { linalg } from "../core/index.js";
 import type { Domain } from "../core/domain.js";
 import { numClasses } from "../core/domain.js";
+import { TransferLabError } from "../core/errors.js";
+import { checkDomainArg } from "../core/args.js";
+import { assertFinite, assertSameColumns } from "../core/validate.js";
+import { denseBytes, requireBudget } from "../core/budget.js";
 import type { DomainPair } from "./pair.js";
 
 export interface DomainSummary {
@@ -72,6 +76,15 @@ function rmsSpread(d: Domain, m: Float64Array): number {
 }
 
 export function summarizeShift(p: DomainPair): ShiftSummary {
+  if (p === null || typeof p !== "object") throw new TransferLabError("INVALID_PARAMETER", "summarizeShift needs a pair { source, target }", { param: "pair" });
+  checkDomainArg(p.source, "source", "optional");
+  checkDomainArg(p.target, "target", "optional");
+  assertSameColumns(p.source.X, p.target.X);
+  for (const [role, d] of [["source", p.source], ["target", p.target]] as const) {
+    if (d.X.rows === 0) throw new TransferLabError("EMPTY_DOMAIN", `${role} has no rows`, { param: role });
+    assertFinite(d.X, role);
+  }
+  requireBudget({}, 2 * denseBytes(p.source.X.cols, p.source.X.cols), `summarizeShift's two ${p.source.X.cols}×${p.source.X.cols} covariances`);
   const ms = featureMean(p.source);
   const mt = featureMean(p.target);
   let d2 = 0;

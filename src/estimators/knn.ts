@@ -6,6 +6,7 @@ import type { Labels } from "../core/domain.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
 import { kernels } from "../engine/index.js";
+import { checkEstimatorParams, checkFitArgs, checkInputs } from "./check.js";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface KnnParams {
@@ -30,12 +31,14 @@ export class KnnClassifier implements Estimator {
   private classes = 0;
 
   constructor(params: Partial<KnnParams> = {}) {
+    checkEstimatorParams("knn", params, KNN_DEFAULTS);
     this.params = { ...KNN_DEFAULTS, ...params };
     if (!Number.isInteger(this.params.k) || this.params.k < 1) throw invalidParam("k", `k must be a positive integer, got ${this.params.k}`);
     if (this.params.weighting !== "uniform" && this.params.weighting !== "distance") throw invalidParam("weighting", `must be uniform or distance, got ${String(this.params.weighting)}`);
   }
 
   fit(X: Matrix, y: Labels, opts: FitOptions = {}): void {
+    checkFitArgs("knn", X, y, opts);
     if (X.rows !== y.length) throw new TransferLabError("SHAPE_MISMATCH", `knn: ${X.rows} rows but ${y.length} labels`);
     if (X.rows === 0) throw new TransferLabError("TOO_FEW_LABELS", "knn: no training rows");
     assertFinite(X, "knn training inputs");
@@ -57,6 +60,7 @@ export class KnnClassifier implements Estimator {
   }
 
   predictProba(Xq: Matrix): Matrix {
+    checkInputs("knn", Xq);
     const { X, y, w } = this.fitted();
     if (Xq.cols !== X.cols) throw new TransferLabError("FEATURE_MISMATCH", `knn was fitted on ${X.cols} features, got ${Xq.cols}`);
     const n = X.rows, k = Math.min(this.params.k, n), C = this.classes;
@@ -86,6 +90,7 @@ export class KnnClassifier implements Estimator {
   }
 
   predict(Xq: Matrix): Labels {
+    checkInputs("knn", Xq);
     const P = this.predictProba(Xq);
     const C = P.cols;
     const out = new Int32Array(Xq.rows);

@@ -25,6 +25,7 @@ import type { Labels } from "../core/domain.js";
 import { TransferLabError, invalidParam, shapeMismatch } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
 import { argmaxRows } from "../engine/index.js";
+import { checkEstimatorParams, checkFitArgs, checkInputs } from "./check.js";
 import type { Estimator, EstimatorFactory, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface LogisticRegressionParams {
@@ -50,6 +51,7 @@ export class LogisticRegression implements Estimator {
   converged = false;
 
   constructor(params: Partial<LogisticRegressionParams> = {}) {
+    checkEstimatorParams("logistic regression", params, DEFAULTS);
     this.params = { ...DEFAULTS, ...params };
     const { C, tol, maxIter } = this.params;
     if (!(C > 0) || !Number.isFinite(C)) throw invalidParam("C", `must be a positive number, got ${C}`);
@@ -58,6 +60,7 @@ export class LogisticRegression implements Estimator {
   }
 
   fit(X: Matrix, y: Labels, opts: FitOptions = {}): void {
+    checkFitArgs("logistic regression", X, y, opts);
     const n = X.rows, d = X.cols;
     if (y.length !== n) throw shapeMismatch(`X has ${n} rows but y has ${y.length} labels`);
     if (n === 0) throw new TransferLabError("EMPTY_DOMAIN", "cannot fit logistic regression on 0 rows");
@@ -202,10 +205,12 @@ export class LogisticRegression implements Estimator {
   }
 
   predictProba(X: Matrix): Matrix {
+    checkInputs("logistic regression", X);
     return new Matrix(X.rows, this.numClasses, Float32Array.from(this.predictProba64(X)));
   }
 
   predict(X: Matrix): Labels {
+    checkInputs("logistic regression", X);
     return argmaxRows(this.decisionFunction(X), X.rows, this.numClasses);
   }
 
@@ -285,7 +290,7 @@ function lbfgs(
   };
   if (maxAbs(g) <= tol) return { iterations: 0, converged: true };
   for (let it = 1; it <= maxIter; it++) {
-    if (signal?.aborted) throw new TransferLabError("ABORTED", "logistic regression fit was aborted");
+    if (signal?.aborted) throw new TransferLabError("ABORTED", "logistic regression fit was aborted", { param: "signal" });
     // Two-loop recursion: dir = −H g.
     for (let i = 0; i < n; i++) dir[i] = -g[i]!;
     const h = S.length;

@@ -11,6 +11,7 @@ import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
 import { Tensor, tidy, noGrad, argmaxRows, softmax, softmaxCrossEntropy, mul, mlp, Adam, saveWeights, loadWeights } from "../engine/index.js";
 import type { Sequential } from "../engine/index.js";
+import { checkEstimatorParams, checkFitArgs, checkInputs } from "./check.js";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface MlpParams {
@@ -35,6 +36,7 @@ export class MlpClassifier implements Estimator {
   epochs = 0;
 
   constructor(params: Partial<MlpParams> = {}) {
+    checkEstimatorParams("MLP", params, MLP_DEFAULTS);
     this.params = { ...MLP_DEFAULTS, ...params };
     const p = this.params;
     if (!Array.isArray(p.hidden) || p.hidden.some((h) => !Number.isInteger(h) || h < 1)) throw invalidParam("hidden", `hidden sizes must be positive integers, got ${JSON.stringify(p.hidden)}`);
@@ -45,6 +47,7 @@ export class MlpClassifier implements Estimator {
   }
 
   fit(X: Matrix, y: Labels, opts: FitOptions = {}): void {
+    checkFitArgs("MLP", X, y, opts);
     const n = X.rows, d = X.cols;
     if (y.length !== n) throw new TransferLabError("SHAPE_MISMATCH", `mlp: ${n} rows but ${y.length} labels`);
     if (n === 0) throw new TransferLabError("TOO_FEW_LABELS", "mlp: no training rows");
@@ -77,7 +80,7 @@ export class MlpClassifier implements Estimator {
     let best = Infinity, stale = 0, epoch = 0;
     net.train();
     for (; epoch < this.params.maxEpochs; epoch++) {
-      if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "mlp fit aborted");
+      if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "mlp fit aborted", { param: "signal" });
       const perm = order.permutation(n);
       let epochLoss = 0;
       for (let b0 = 0; b0 < n; b0 += bs) {
@@ -115,6 +118,7 @@ export class MlpClassifier implements Estimator {
   }
 
   predictProba(X: Matrix): Matrix {
+    checkInputs("MLP", X);
     const net = this.fitted();
     if (X.cols !== this.dims!.d) throw new TransferLabError("FEATURE_MISMATCH", `mlp was fitted on ${this.dims!.d} features, got ${X.cols}`);
     const out = new Matrix(X.rows, this.dims!.k);
@@ -126,6 +130,7 @@ export class MlpClassifier implements Estimator {
   }
 
   predict(X: Matrix): Labels {
+    checkInputs("MLP", X);
     const P = this.predictProba(X);
     return argmaxRows(P.data, P.rows, P.cols);
   }

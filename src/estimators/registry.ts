@@ -1,5 +1,5 @@
 // The estimator registry: names the CLI and the experiment runner use (--estimator svc|logreg|knn|mlp).
-import { TransferLabError } from "../core/errors.js";
+import { TransferLabError, describe } from "../core/errors.js";
 import { SVC } from "./svc.js";
 import { LogisticRegression } from "./logreg.js";
 import { KnnClassifier } from "./knn.js";
@@ -53,8 +53,8 @@ export function estimatorNames(): EstimatorName[] {
 }
 
 export function getEstimator(name: string): EstimatorEntry {
-  const e = (ESTIMATORS as Record<string, EstimatorEntry>)[name];
-  if (!e) throw new TransferLabError("INVALID_PARAMETER", `unknown estimator '${name}'`, { param: "estimator" }, `use one of ${estimatorNames().join(", ")}`);
+  const e = typeof name === "string" && Object.hasOwn(ESTIMATORS, name) ? (ESTIMATORS as Record<string, EstimatorEntry>)[name] : undefined;
+  if (!e) throw new TransferLabError("INVALID_PARAMETER", `unknown estimator ${typeof name === "string" ? `'${name}'` : describe(name)}`, { param: "estimator" }, `use one of ${estimatorNames().join(", ")}`);
   return e;
 }
 

@@ -22,6 +22,9 @@ export interface Estimator {
   predictProba(X: Matrix): Matrix;
   /** An unfitted copy configured so predictProba works (SVC: Platt scaling); absent when it always works. */
   withProbabilities?(): Estimator;
+  /** A copy whose predictProba is calibrated on held-out rows (SVC: Platt scaling, no refit); absent when
+   * predictProba always works. */
+  calibrated?(X: Matrix, y: Labels): Estimator;
   /** A JSON-serialisable snapshot from which `load` restores the fitted estimator. */
   save(): EstimatorSnapshot;
 }

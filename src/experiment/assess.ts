@@ -21,7 +21,8 @@ import {
 import { drawLabelled } from "../data/index.js";
 import { labelledTargetError, sourceModelTargetError, type SourceModelTargetError } from "./target-error.js";
 import { decideVerdict } from "./assess-verdict.js";
-import { DEFAULT_MEMORY_BUDGET } from "../core/budget.js";
+import { memoryBudget } from "../core/budget.js";
+import { parseAssessArgs, transferabilityFits } from "./assess-options.js";
 import { wilson } from "../core/stats.js";
 
 import type { RiskLevel } from "./verdict.js";
@@ -203,22 +204,22 @@ function crossValidatedError(X: Matrix, y: Int32Array, k: number, rng: Rng, fold
   return { errors, n };
 }
 
-export async function assess(source: Domain, target: Domain, opts: AssessOptions = {}): Promise<AssessReport> {
+export async function assess(source: Domain, target: Domain, rawOpts: AssessOptions = {}): Promise<AssessReport> {
+  const opts: AssessOptions = parseAssessArgs(source, target, rawOpts);
   const seed = opts.seed ?? 0;
   const rng = new Rng(seed);
   const alpha = opts.alpha ?? 0.05;
   const level = 1 - alpha;
-  const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
-  if (!(budget > 0)) throw invalidParam("memoryBudget", `must be a positive number of bytes, got ${budget}`);
+  const budget = memoryBudget(opts);
   const P = opts.permutations ?? 500;
   if (source.X.cols !== target.X.cols) {
     throw new TransferLabError("FEATURE_MISMATCH", `source '${source.name}' has ${source.X.cols} features but target '${target.name}' has ${target.X.cols}`, {}, "both domains must describe rows with the same features");
   }
-  if (source.X.rows < 4 || target.X.rows < 4) throw new TransferLabError("EMPTY_DOMAIN", `assess needs at least 4 rows per domain, got ${source.X.rows} and ${target.X.rows}`);
+  if (source.X.rows < 4 || target.X.rows < 4) throw new TransferLabError("EMPTY_DOMAIN", `assess needs at least 4 rows per domain, got ${source.X.rows} and ${target.X.rows}`, { param: source.X.rows < 4 ? "source" : "target" });
   assertFinite(source.X, `source '${source.name}'`);
   assertFinite(target.X, `target '${target.name}'`);
   const progress = (f: number, msg: string) => {
-    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "assess was aborted");
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "assess was aborted", { param: "signal" });
     opts.progress?.(f, msg);
   };
   const notes: string[] = [];
@@ -369,7 +370,7 @@ export async function assess(source: Domain, target: Domain, opts: AssessOptions
       const joint = fitClassifier(Matrix.vstack([Xs.takeRows(a), Yl.takeRows(ta)]), Int32Array.from([...takeLabels(ys, a), ...takeLabels(yl, ta)]), k);
       lambda = errorsOf(joint.predict(Xs.takeRows(b)), takeLabels(ys, b)) / b.length + errorsOf(joint.predict(Yl.takeRows(tb)), takeLabels(yl, tb)) / tb.length;
       const present = new Set(yl).size;
-      if (present >= 2) {
+      if (present >= 2 && transferabilityFits(Yl.cols, opts, notes)) {
         transferability = { logME: logME(Yl, yl).value, leep: leep(h.proba(Yl), yl), hScore: hScore(Yl, yl), rows: Yl.rows };
       }
     }

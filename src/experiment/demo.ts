@@ -3,6 +3,8 @@
 // both on the protocol runner through the method registry, and MMD feature transfer with fine-tuning — over one
 // or more seeds, with summaries, the paired comparison against from-scratch, a verdict, and a label-count sweep. Pure computation: it returns results and figure data; writing files
 // and figures is the caller's job (cli/demo-report.ts).
+import { z } from "zod";
+import { fnSchema, parseArgs, seedSchema, signalSchema } from "../core/args.js";
 import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
@@ -77,8 +79,15 @@ function checkInt(name: string, v: number, lo: number, hi: number): number {
   return v;
 }
 
-/** Validates options and fills the tutorial's defaults. */
-export function resolveDemoSettings(o: DemoOptions): { settings: DemoSettings; seeds: number[]; fineTuneSteps: number } {
+const demoOptionsSchema = z.strictObject({
+  seeds: z.array(seedSchema).optional(), rotationDeg: z.number().optional(), targetLabels: z.number().optional(), lambda: z.number().optional(),
+  epochs: z.number().optional(), transductive: z.boolean().optional(), numpyCompatible: z.boolean().optional(), fineTuneSteps: z.number().optional(),
+  labelGrid: z.array(z.number()).optional(), collectFigureData: z.boolean().optional(),
+});
+
+/** Validates options (types here, ranges below) and fills the tutorial's defaults. */
+export function resolveDemoSettings(raw: DemoOptions): { settings: DemoSettings; seeds: number[]; fineTuneSteps: number } {
+  const o: DemoOptions = parseArgs(demoOptionsSchema, raw ?? {}, "runDemo");
   const seeds = o.seeds ?? [42];
   if (seeds.length === 0) throw invalidParam("seeds", "need at least one seed");
   for (const s of seeds) checkInt("seed", s, 0, 0xffffffff);
@@ -207,6 +216,7 @@ const fmt = (v: number) => v.toFixed(2);
  */
 export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}): Promise<DemoRun> {
   const t0 = performance.now();
+  hooks = parseArgs(z.strictObject({ onProgress: fnSchema<NonNullable<DemoHooks["onProgress"]>>().optional(), signal: signalSchema.optional() }), hooks ?? {}, "runDemo", "hooks");
   const { settings, seeds, fineTuneSteps } = resolveDemoSettings(options);
   const grid = settings.labelGrid;
   const unitsPerSeed = settings.mmd.epochs + 1 + grid.length;
@@ -230,7 +240,7 @@ export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}):
   const subsetsBySeed = new Map<number, Map<number, LabelledDomain>>();
   const mmd: MmdSeedRun[] = [];
   for (const seed of seeds) {
-    if (hooks.signal?.aborted) throw new TransferLabError("ABORTED", "demo aborted");
+    if (hooks.signal?.aborted) throw new TransferLabError("ABORTED", "demo aborted", { param: "signal" });
     const pair = demoData(settings, seed);
     const root = new Rng(seed);
     const mmdRng = root.fork("mmd");

@@ -37,6 +37,8 @@ const method = z.looseObject({
   notes: z.array(z.string()),
   unconvergedFits: z.number().int().min(0),
   secondsPerSeed: z.array(z.number().min(0)),
+  /** Parameter transfer: mean source accuracy on held-out source rows before/after fine-tuning, and per seed. */
+  sourceAccuracy: z.looseObject({ before: pct.nullable(), after: pct.nullable(), perSeed: z.array(z.looseObject({ before: pct.nullable(), after: pct.nullable() }).nullable()) }).optional(),
 });
 
 const domain = z.looseObject({ name: z.string(), rows: z.number().int().min(0), features: z.number().int().positive() });

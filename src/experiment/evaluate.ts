@@ -24,6 +24,7 @@ import { summarize, type Summary } from "../core/stats.js";
 import { compareCorrectness, type CorrectnessComparison, type SeedCorrectness } from "./compare.js";
 import { comparisonVerdict, type ComparisonVerdict } from "./verdict.js";
 import { wilson } from "../core/stats.js";
+import { checkEvaluatePair, checkPlanMemory, checkTestPointsPerClass, MIN_TEST_PER_CLASS, parseEvaluateOptions } from "./evaluate-options.js";
 
 export const EVALUATE_SCHEMA = "transferlab.evaluate/2";
 
@@ -71,6 +72,12 @@ export interface EvaluateOptions {
   alpha?: number;
   /** Called after each fit with a short message. */
   progress?: (done: number, total: number, message: string) => void;
+  /** Called during a long fit (KMM, JDA, Sinkhorn, Lp-L1, self-training, ...) with its fraction done and a message;
+   *  with jobs > 1 the fits run in worker threads and report only through `progress`. */
+  fitProgress?: (fraction: number, message?: string) => void;
+  /** Fewer test points than this in any target class is an error (default MIN_TEST_PER_CLASS = 5); 0 or 1 accepts
+   *  a K that leaves almost no test points, which the notes then say. */
+  minTestPerClass?: number;
   signal?: AbortSignal;
   /** Also measure label-free selection over the candidates methods × grid: per validator Spearman and regret
    * against true test accuracy, and the guarded pick (the test labels only score; see select-benchmark.ts). */
@@ -81,6 +88,21 @@ export interface EvaluateOptions {
 }
 
 export type Verdict = ComparisonVerdict;
+
+type BeforeAfter = { before: number | null; after: number | null };
+export interface SourceAccuracy extends BeforeAfter {
+  perSeed: (BeforeAfter | null)[];
+}
+
+/** Means over the seeds that report a value (null when none does); undefined when no seed reports anything. */
+export function sourceAccuracyOf(perSeed: (BeforeAfter | null)[]): SourceAccuracy | undefined {
+  if (!perSeed.some((s) => s !== null)) return undefined;
+  const mean = (k: keyof BeforeAfter) => {
+    const xs = perSeed.flatMap((s) => (s?.[k] != null ? [s[k]!] : []));
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+  };
+  return { before: mean("before"), after: mean("after"), perSeed };
+}
 
 export interface Comparison extends CorrectnessComparison {
   baseline: string;
@@ -126,6 +148,9 @@ export interface MethodResult {
   unconvergedFits: number;
   /** Seconds of the fit and prediction per seed; a model fitted once (seed-invariant) has its time on the first seed and 0 after. */
   secondsPerSeed: number[];
+  /** Parameter transfer (forgetting): the mean over seeds of the accuracy (%) on the method's held-out source rows
+   * before and after fine-tuning, and each seed's; absent for methods that do not report it. */
+  sourceAccuracy?: SourceAccuracy;
 }
 
 export interface EvaluateResult {
@@ -161,7 +186,8 @@ export interface EvaluationPlan extends ProtocolPlan {
 
 export async function evaluate(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): Promise<EvaluateResult> {
   const plan = planEvaluation(pair, options);
-  const result = scoreEvaluation(plan, await runPlan(plan, { jobs: options.jobs ?? EVALUATE_DEFAULTS.jobs, signal: options.signal, progress: options.progress }));
+  options = plan.opts;
+  const result = scoreEvaluation(plan, await runPlan(plan, { jobs: options.jobs ?? EVALUATE_DEFAULTS.jobs, signal: options.signal, progress: options.progress, fitProgress: options.fitProgress }));
   if (!options.validators?.length) return result;
   // Selection is measured on its own fits (candidates trained on 80 % of the source), after the evaluation.
   const o = plan.opts;
@@ -171,8 +197,10 @@ export async function evaluate(pair: { source: LabelledDomain; target: LabelledD
 }
 
 /** Checks the options and plans every fit on the runner (nothing is fitted): evaluate's protocol as a RunSpec. */
-export function planEvaluation(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, options: EvaluateOptions = {}): EvaluationPlan {
+export function planEvaluation(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, rawOptions: EvaluateOptions = {}): EvaluationPlan {
   const D = EVALUATE_DEFAULTS;
+  checkEvaluatePair(pair);
+  const options = parseEvaluateOptions(rawOptions) as EvaluateOptions;
   const opts = {
     ...options,
     methods: options.methods ?? D.methods, estimator: options.estimator ?? D.estimator,
@@ -180,12 +208,13 @@ export function planEvaluation(pair: { source: LabelledDomain; target: LabelledD
     firstSeed: options.firstSeed ?? D.firstSeed, scale: resolveScale(options.scale ?? D.scale, pair.kind),
     protocol: options.protocol ?? D.protocol, jobs: options.jobs ?? D.jobs,
   };
-  if (!Number.isInteger(opts.seeds) || opts.seeds < 1) throw new TransferLabError("INVALID_PARAMETER", `must be a positive integer, got ${opts.seeds}`, { param: "seeds" });
+  checkTestPointsPerClass(pair.target, opts.targetLabelsPerClass, opts.protocol, options.minTestPerClass ?? MIN_TEST_PER_CLASS);
+  checkPlanMemory(pair.target, opts.seeds, opts);
   const margin = opts.margin ?? D.margin, alpha = opts.alpha ?? D.alpha;
   if (!(margin >= 0) || !Number.isFinite(margin)) throw new TransferLabError("INVALID_PARAMETER", `must be a non-negative number of accuracy points, got ${margin}`, { param: "margin" });
   if (!(alpha > 0 && alpha < 1)) throw new TransferLabError("INVALID_PARAMETER", `must be in (0, 1), got ${alpha}`, { param: "alpha" });
   if (pair.source.X.cols !== pair.target.X.cols) {
-    throw new TransferLabError("FEATURE_MISMATCH", `source '${pair.source.name}' has ${pair.source.X.cols} features but target '${pair.target.name}' has ${pair.target.X.cols}`);
+    throw new TransferLabError("FEATURE_MISMATCH", `source '${pair.source.name}' has ${pair.source.X.cols} features but target '${pair.target.name}' has ${pair.target.X.cols}`, { param: "target.X" });
   }
   // Baselines first, each method once, in the order asked. With no target labels (K = 0, the unsupervised protocol)
   // there is nothing to train target-only on: it is not run, and the output says so.
@@ -281,6 +310,7 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
       notes: r.notes,
       unconvergedFits: r.unconvergedFits,
       secondsPerSeed: r.secondsPerSeed,
+      ...(sourceAccuracyOf(r.sourceAccuracy) ? { sourceAccuracy: sourceAccuracyOf(r.sourceAccuracy)! } : {}),
     };
   });
   return {
@@ -303,10 +333,16 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
 
 /** A plain-text table of an evaluation, for the terminal. */
 export function formatEvaluation(r: EvaluateResult): string {
+  if (r === null || typeof r !== "object" || r.schema !== EVALUATE_SCHEMA || !Array.isArray(r.methods)) {
+    throw new TransferLabError("INVALID_PARAMETER", `formatEvaluation needs the result of evaluate() (schema ${EVALUATE_SCHEMA})`, { param: "result" });
+  }
   const lines: string[] = [];
   lines.push(`${r.source.name} → ${r.target.name}: ${r.protocol}, estimator ${r.estimator}, scale ${r.scale.rule}, ${r.targetLabelsPerClass} target labels/class, ${r.seeds.length} seeds`);
   lines.push(`per seed: ${r.split.labelled} labelled, ${r.split.unlabelled} unlabelled, ${r.split.test} test target points`);
-  const head = ["method", "family", "accuracy %", "95% CI", "vs source-only Δ p", "vs target-only Δ p", "verdict"];
+  // Forgetting (parameter transfer): a column only when some method measured it.
+  const forgetting = r.methods.some((m) => m.sourceAccuracy);
+  const pt = (v: number | null | undefined) => (v == null ? "—" : v.toFixed(1));
+  const head = ["method", "family", "accuracy %", "95% CI", "vs source-only Δ p", "vs target-only Δ p", ...(forgetting ? ["source acc. before → after"] : []), "verdict"];
   const rows = r.methods.map((m) => [
     m.oracle ? `${m.name} (ORACLE)` : m.name,
     m.family,
@@ -314,6 +350,7 @@ export function formatEvaluation(r: EvaluateResult): string {
     m.accuracy ? `[${m.accuracy.ci95[0].toFixed(1)}, ${m.accuracy.ci95[1].toFixed(1)}]${ciMark(m.accuracy.ciMethod)}` : "—",
     formatComparison(m.vsSourceOnly),
     formatComparison(m.vsTargetOnly),
+    ...(forgetting ? [m.sourceAccuracy ? `${pt(m.sourceAccuracy.before)} → ${pt(m.sourceAccuracy.after)}` : "—"] : []),
     m.accuracy === null ? `DIVERGED on ${m.diverged.length}/${r.seeds.length} seed${r.seeds.length === 1 ? "" : "s"}`
       : (m.oracle ? "oracle (upper bound, not a method)" : m.verdict) + (m.degenerate ? ` — DEGENERATE: class ${m.degenerate.class} only` : "") + notConverged(m),
   ]);
@@ -321,6 +358,7 @@ export function formatEvaluation(r: EvaluateResult): string {
   const fmt = (row: string[]) => row.map((c, j) => c.padEnd(w[j]!)).join("  ").trimEnd();
   lines.push(fmt(head), w.map((n) => "-".repeat(n)).join("  "), ...rows.map(fmt));
   lines.push(`95% CI: ${CI_MARKS.map(([mark, what]) => `${mark} ${what}`).join("; ")}. Δ = method − baseline in points; p: McNemar mid-p (M) or paired bootstrap (B).`);
+  if (forgetting) lines.push("source acc.: accuracy % on the source rows held out of pretraining, before and after fine-tuning (mean over seeds): what fine-tuning forgot.");
   for (const m of r.methods) for (const d of m.diverged) lines.push(`diverged (${m.name}): ${divergedText(d)}`);
   for (const m of r.methods) if (m.degenerate) lines.push(`warning (${m.name}): ${m.degenerate.message}`);
   for (const m of r.methods) for (const n of m.notes) lines.push(`note (${m.name}): ${n}`);

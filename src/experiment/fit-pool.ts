@@ -11,12 +11,14 @@ export interface PoolOptions {
   signal?: AbortSignal;
   /** Called as each task finishes (in completion order). */
   onDone?: (index: number, outcome: FitOutcome) => void;
+  /** A running fit's progress (fraction, "method: message"); reported by fits in this thread only. */
+  fitProgress?: (fraction: number, message?: string) => void;
 }
 
 export interface FitPool {
   /** How many tasks run at once. */
   readonly size: number;
-  run(task: FitTask, signal?: AbortSignal): Promise<FitOutcome>;
+  run(task: FitTask, signal?: AbortSignal, progress?: (fraction: number, message?: string) => void): Promise<FitOutcome>;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ interface WorkerLike {
   terminate(): Promise<number>;
 }
 
-const aborted = () => new TransferLabError("ABORTED", "the fits were aborted");
+const aborted = () => new TransferLabError("ABORTED", "the fits were aborted", { param: "signal" });
 
 export async function runFitTasks(tasks: FitTask[], opts: PoolOptions): Promise<FitOutcome[]> {
   const jobs = Math.min(Math.max(1, Math.floor(opts.jobs)), tasks.length);
@@ -45,7 +47,8 @@ export async function runFitTasks(tasks: FitTask[], opts: PoolOptions): Promise<
       const id = next++;
       try {
         if (opts.signal?.aborted) throw aborted();
-        results[id] = await pool.run(tasks[id]!, opts.signal);
+        const t = tasks[id]!, report = opts.fitProgress;
+        results[id] = await pool.run(t, opts.signal, report && ((f, msg) => report(f, `${t.method}${msg ? `: ${msg}` : ""}`)));
         opts.onDone?.(id, results[id]);
       } catch (e) {
         failures.set(id, e);
@@ -68,7 +71,7 @@ export async function runFitTasks(tasks: FitTask[], opts: PoolOptions): Promise<
 export async function createFitPool(jobs: number, opts: { threads?: boolean } = {}): Promise<FitPool> {
   const size = Math.max(1, Math.floor(jobs));
   const spawn = size > 1 || opts.threads ? await workerFactory() : null;
-  if (!spawn) return { size, run: (task, signal) => runFitTask(task, signal), close: async () => {} };
+  if (!spawn) return { size, run: (task, signal, progress) => runFitTask(task, signal, progress), close: async () => {} };
 
   interface Pending { task: FitTask; resolve: (o: FitOutcome) => void; reject: (e: unknown) => void; signal?: AbortSignal }
   interface Slot { worker: WorkerLike; busy?: Pending & { id: number } }

@@ -4,7 +4,7 @@
 import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import { TransferLabError, type ErrorCode, type ErrorLocation } from "../core/errors.js";
-import type { Domain } from "../core/domain.js";
+import type { Domain, Labels } from "../core/domain.js";
 import { type Divergence, type FitData, divergenceOf, getMethod } from "../adapt/index.js";
 import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
 
@@ -20,10 +20,14 @@ export interface FitTask {
   data: FitData;
   /** Target inputs to predict. */
   predictX: Matrix;
-  /** Also the class probabilities of predictX (selection's entropy/SND); skipped when the estimator has none. */
-  withProba?: boolean;
+  /** Also the class probabilities of predictX's first `probaRows` rows (selection's entropy/SND: the target
+   * inputs, not its other probes); skipped when the estimator has none and cannot be calibrated. */
+  probaRows?: number;
   /** Held-out source inputs to predict through the method's source map (selection's source validation). */
   predictSourceX?: Matrix;
+  /** Their labels: when probaRows is set and the estimator gives no probabilities (SVC without Platt scaling),
+   * the probabilities are calibrated on these held-out source rows instead (FittedModel.calibrateOnSource). */
+  predictSourceY?: Labels;
   /** Return a diverged fit as an outcome with `diverged` set instead of failing with its DIVERGED error. */
   keepDiverged?: boolean;
 }
@@ -32,6 +36,8 @@ export interface FitOutcome {
   pred: Int32Array;
   /** predictX's probabilities (rows × cols), when asked for and available. */
   proba?: { cols: number; data: Float32Array };
+  /** The probabilities were Platt-scaled on the held-out source rows (FitTask.predictSourceY). */
+  probaCalibratedOnSource?: boolean;
   sourcePred?: Int32Array;
   notes: string[];
   /** False when the method's solver stopped at its iteration cap (FitDetails.converged). */
@@ -44,7 +50,7 @@ export interface FitOutcome {
   diverged?: Divergence;
 }
 
-export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<FitOutcome> {
+export async function runFitTask(task: FitTask, signal?: AbortSignal, progress?: (fraction: number, message?: string) => void): Promise<FitOutcome> {
   const m = getMethod(task.method);
   const factory = estimatorFactory(task.estimator, task.estimatorParams);
   // Methods that rank by confidence need probabilities; SVC gives them through Platt scaling.
@@ -59,6 +65,7 @@ export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<F
       probabilisticEstimator: probFactory,
       memoryBudget: task.memoryBudget,
       signal,
+      ...(progress ? { progress } : {}),
     }, task.params);
   } catch (e) {
     const diverged = divergenceOf(e);
@@ -67,20 +74,28 @@ export async function runFitTask(task: FitTask, signal?: AbortSignal): Promise<F
   }
   const pred = Int32Array.from(fit.predict(task.predictX));
   let proba: FitOutcome["proba"];
-  if (task.withProba) {
+  const sx = task.predictSourceX, sy = task.predictSourceY;
+  let calibrated = false;
+  if (task.probaRows) {
+    const X = task.predictX.rows === task.probaRows ? task.predictX : task.predictX.sliceRows(0, task.probaRows);
     try {
-      const P = fit.predictProba(task.predictX);
+      const P = fit.predictProba(X);
       proba = { cols: P.cols, data: P.data };
     } catch (e) {
       if (!(e instanceof TransferLabError && e.code === "UNSUPPORTED")) throw e;
+      if (fit.calibrateOnSource && sx && sy) {
+        const P = fit.calibrateOnSource(sx, sy)(X);
+        proba = { cols: P.cols, data: P.data };
+        calibrated = true;
+      }
     }
   }
-  const sx = task.predictSourceX;
   const sourcePred = sx ? Int32Array.from(fit.predictSource ? fit.predictSource(sx) : fit.predict(sx)) : undefined;
   const sourceAccuracy = fit.details.sourceAccuracy as FitOutcome["sourceAccuracy"] | undefined;
   return {
     pred, ...(proba ? { proba } : {}), ...(sourcePred ? { sourcePred } : {}), ...(sourceAccuracy ? { sourceAccuracy } : {}),
-    notes: [...fit.notes], converged: fit.details.converged !== false, seconds: (performance.now() - t0) / 1000,
+    notes: [...fit.notes], ...(calibrated ? { probaCalibratedOnSource: true } : {}), converged: fit.details.converged !== false,
+    seconds: (performance.now() - t0) / 1000,
   };
 }
 

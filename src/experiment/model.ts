@@ -2,6 +2,7 @@
 // rows) and keep what prediction needs in one model file — the scaling, feature names, class names, method and
 // parameters, the fitted model (FittedModel.save) and a schema version. Loading checks the version and the
 // features by name; predictions carry the user's class names.
+import { bytesSchema, checkDomainArg, paramRecord, parseArgs, seedSchema, signalSchema } from "../core/args.js";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { Matrix } from "../core/matrix.js";
@@ -127,6 +128,7 @@ export class TransferModel {
 
   /** Rows in the training feature order, scaled as the training rows were. */
   private inputs(X: Matrix | Domain): Matrix {
+    if (!(X instanceof Matrix)) checkDomainArg(X, "X", "optional");
     const M = X instanceof Matrix ? X : alignByName(X, this.file.features);
     if (M.cols !== this.file.features.length) {
       throw new TransferLabError("FEATURE_MISMATCH", `the model was fitted on ${this.file.features.length} features, got ${M.cols}`);
@@ -155,7 +157,18 @@ export function alignByName(d: Domain, names: readonly string[]): Matrix {
 }
 
 /** Fits `opts.method` on everything given and returns a model that predicts, saves and loads. */
-export async function fitModel(data: FitModelData, opts: FitModelOptions): Promise<TransferModel> {
+const fitModelOptionsSchema = z.strictObject({
+  method: z.string(), params: paramRecord.optional(), estimator: z.string().optional(), estimatorParams: paramRecord.optional(),
+  scale: z.enum(["global", "standard", "none"]).optional(), seed: seedSchema.optional(), memoryBudget: bytesSchema.optional(),
+  signal: signalSchema.optional(), probabilities: z.boolean().optional(),
+});
+
+export async function fitModel(data: FitModelData, rawOpts: FitModelOptions): Promise<TransferModel> {
+  const opts = parseArgs(fitModelOptionsSchema, rawOpts, "fit") as FitModelOptions;
+  if (data === null || typeof data !== "object") throw new TransferLabError("INVALID_PARAMETER", "fit needs data { source, target, targetLabelled? }", { param: "data" });
+  checkDomainArg(data.source, "source", "required");
+  checkDomainArg(data.target, "target", "optional");
+  if (data.targetLabelled !== undefined) checkDomainArg(data.targetLabelled, "targetLabelled", "required");
   const m = getMethod(opts.method);
   const params = m.parseParams(opts.params ?? {}) as Record<string, unknown>;
   const estimator = opts.estimator ?? "svc";

@@ -113,6 +113,9 @@ export interface MethodRun {
   /** Per seed: where the fit diverged (RunSpec.keepDiverged), else null. A diverged seed has no predictions (an empty
    * array), no correct rows and accuracy NaN: it is reported as diverged, never scored. */
   diverged: (Divergence | null)[];
+  /** Per seed: parameter transfer's source accuracy (%) on held-out source rows before and after fine-tuning
+   * (FitOutcome.sourceAccuracy), else null. */
+  sourceAccuracy: ({ before: number | null; after: number | null } | null)[];
 }
 
 export interface ProtocolRun {
@@ -212,7 +215,7 @@ export function planProtocol(spec: RunSpec): ProtocolPlan {
 }
 
 /** Runs a plan's fits here or on `jobs` worker threads; outcomes[i] is tasks[i]'s. */
-export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> = {}): Promise<FitOutcome[]> {
+export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> & { fitProgress?: (fraction: number, message?: string) => void } = {}): Promise<FitOutcome[]> {
   const { tasks, invariant } = plan;
   // Fits on the whole source (the seed-invariant ones) are usually the longest: start them first, so that with
   // several jobs the short per-seed fits fill the gaps at the end.
@@ -221,6 +224,7 @@ export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "
   const ran = await runFitTasks(order.map((i) => tasks[i]!), {
     jobs: opts.jobs ?? 1,
     signal: opts.signal,
+    fitProgress: opts.fitProgress,
     onDone: (k) => opts.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariant.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
   });
   const outcomes = new Array<FitOutcome>(tasks.length);
@@ -231,7 +235,7 @@ export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "
 /** Scores a plan's predictions on each seed's test labels (the only place test labels are read). */
 export function scoreProtocol(plan: ProtocolPlan, outcomes: readonly FitOutcome[]): ProtocolRun {
   const runs = new Map<string, MethodRun>(plan.entries.map((e) => [e.id, {
-    id: e.id, method: e.method, params: e.params, seedInvariant: plan.seedInvariant(e.method), accuracy: [], predictions: [], correct: [], rows: [], notes: [], secondsPerSeed: [], unconvergedFits: 0, diverged: [],
+    id: e.id, method: e.method, params: e.params, seedInvariant: plan.seedInvariant(e.method), accuracy: [], predictions: [], correct: [], rows: [], notes: [], secondsPerSeed: [], unconvergedFits: 0, diverged: [], sourceAccuracy: [],
   }]));
   const methodNotes = new Map<string, Set<string>>(plan.entries.map((e) => [e.id, new Set()]));
   for (const slot of plan.slots) {
@@ -244,9 +248,11 @@ export function scoreProtocol(plan: ProtocolPlan, outcomes: readonly FitOutcome[
       r.accuracy.push(NaN);
       r.secondsPerSeed.push(slot.first ? slot.parts.reduce((a, part) => a + outcomes[part.task]!.seconds, 0) : 0);
       r.diverged.push(failed);
+      r.sourceAccuracy.push(null);
       continue;
     }
     r.diverged.push(null);
+    r.sourceAccuracy.push(outcomes[slot.parts[0]!.task]!.sourceAccuracy ?? null);
     const pred = new Int32Array(slot.labels.length);
     let seconds = 0;
     for (const part of slot.parts) {

@@ -6,7 +6,7 @@
 import { Rng } from "../core/rng.js";
 import type { LabelledDomain } from "../core/domain.js";
 import { withoutLabels } from "../core/domain.js";
-import { isScore, type ValidatorName, choose } from "../selection/index.js";
+import { isScore, type ValidatorName, choose, type ScoredCandidate } from "../selection/index.js";
 import { splitTargetForProtocol } from "../data/portable.js";
 import { expandCandidates, runSelection, type CandidateSpec, type SelectOptions } from "./select.js";
 
@@ -21,7 +21,7 @@ export interface ValidatorQuality {
 
 export interface SelectionBenchmark {
   validators: Record<string, ValidatorQuality>;
-  guard: { rule: ValidatorName; pick: string[]; accuracy: number; regret: number; perSeed: number[] };
+  guard: { rule: ValidatorName; pick: string[]; accuracy: number; regret: number; perSeed: number[]; /** Per seed: the pick's accuracy − max(source-only, target-only) of that seed (points). */ vsBaselines: number[] };
   baselines: { sourceOnly: number; targetOnly: number | null };
   /** Best candidate by true accuracy, mean over seeds (the oracle choice, for reference). */
   bestAccuracy: number;
@@ -49,29 +49,65 @@ export function spearman(a: readonly number[], b: readonly number[]): number {
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
 }
 
-export async function benchmarkSelection(pair: { source: LabelledDomain; target: LabelledDomain }, candidates: CandidateSpec[], opts: Omit<SelectOptions, "candidates" | "seed" | "extraX"> & { seeds: number[]; targetLabelsPerClass: number }): Promise<SelectionBenchmark> {
-  const per = new Map<string, { rho: number[]; regret: number[]; pick: string[] }>();
-  const guard = { pick: [] as string[], acc: [] as number[], regret: [] as number[] };
-  const so: number[] = [], to: number[] = [], best: number[] = [];
-  const accByLabel = new Map<string, number[]>();
-  let rule: ValidatorName = "dev";
+/** One seed's selection run as the benchmark keeps it: what the chooser sees (each candidate's validator scores,
+ * no test labels) and, apart, each candidate's test accuracy (for scoring only). Plain JSON, so a table can be
+ * rebuilt — and the choice re-run — without refitting (bench/selection.ts --dump / --from). */
+export interface SeedRecord {
+  seed: number;
+  validators: ValidatorName[];
+  rule: ValidatorName;
+  candidates: { label: string; baseline?: "source-only" | "target-only"; scores: Partial<Record<ValidatorName, { score: number; se: number | null; perSample?: number[] } | { unavailable: string }>> }[];
+  /** Test accuracy (%) by candidate label — read only by summarizeSelection's scoring. */
+  testAccuracy: Record<string, number>;
+}
+
+/** Runs selection once per seed on the evaluate protocol's split and records scores and test accuracies. */
+export async function selectionRecords(pair: { source: LabelledDomain; target: LabelledDomain }, candidates: CandidateSpec[], opts: Omit<SelectOptions, "candidates" | "seed" | "extraX"> & { seeds: number[]; targetLabelsPerClass: number }): Promise<SeedRecord[]> {
+  const records: SeedRecord[] = [];
   for (const seed of opts.seeds) {
     const s = splitTargetForProtocol(pair.target, opts.targetLabelsPerClass, "transductive", new Rng(seed).fork("split"));
     const run = await runSelection({ source: pair.source, target: withoutLabels(s.unlabelled), ...(s.labelled.X.rows > 0 ? { targetLabelled: s.labelled } : {}) }, { ...opts, candidates, seed, extraX: s.testX });
-    rule = run.choice.rule;
-    // Test labels enter here, for scoring only: nothing below feeds back into a choice.
-    const acc = new Map(run.candidates.map((c) => {
+    const testAccuracy: Record<string, number> = {};
+    for (const c of run.candidates) {
       let k = 0;
       c.extraPred!.forEach((p, i) => { if (p === s.testLabels[i]) k++; });
-      return [c.label, (100 * k) / s.testLabels.length] as const;
-    }));
+      testAccuracy[c.label] = (100 * k) / s.testLabels.length;
+    }
+    records.push({
+      seed, validators: run.validators, rule: run.choice.rule, testAccuracy,
+      candidates: run.candidates.map((c) => ({
+        label: c.label, ...(c.baseline ? { baseline: c.baseline } : {}),
+        scores: Object.fromEntries(Object.entries(c.scores).map(([v, q]) => [v, isScore(q) ? { score: q.score, se: q.se, ...(q.perSample ? { perSample: [...q.perSample] } : {}) } : q])),
+      })),
+    });
+  }
+  return records;
+}
+
+const asScored = (c: SeedRecord["candidates"][number]): ScoredCandidate => ({
+  label: c.label, ...(c.baseline ? { baseline: c.baseline } : {}),
+  scores: Object.fromEntries(Object.entries(c.scores).map(([v, q]) => [v, "score" in q ? { score: q.score, se: q.se, ...(q.perSample ? { perSample: Float64Array.from(q.perSample) } : {}) } : q])),
+});
+
+/** Per validator Spearman and regret, and the guarded choice (re-run here from the recorded scores), scored on the
+ * recorded test accuracies. Test labels enter only through `testAccuracy`; nothing here feeds back into a choice. */
+export function summarizeSelection(records: SeedRecord[]): SelectionBenchmark {
+  const per = new Map<string, { rho: number[]; regret: number[]; pick: string[] }>();
+  const guard = { pick: [] as string[], acc: [] as number[], regret: [] as number[], vsBaselines: [] as number[] };
+  const so: number[] = [], to: number[] = [], best: number[] = [];
+  const accByLabel = new Map<string, number[]>();
+  let rule: ValidatorName = "dev";
+  for (const r of records) {
+    rule = r.rule;
+    const cands = r.candidates.map(asScored);
+    const acc = new Map(Object.entries(r.testAccuracy));
     for (const [l, a] of acc) (accByLabel.get(l) ?? accByLabel.set(l, []).get(l)!).push(a);
     const top = Math.max(...acc.values());
     best.push(top);
     so.push(acc.get("source-only")!);
     if (acc.has("target-only")) to.push(acc.get("target-only")!);
-    for (const v of run.validators) {
-      const scored = run.candidates.filter((c) => isScore(c.scores[v]));
+    for (const v of r.validators) {
+      const scored = cands.filter((c) => isScore(c.scores[v]));
       if (scored.length < 2) continue;
       const q = per.get(v) ?? per.set(v, { rho: [], regret: [], pick: [] }).get(v)!;
       q.rho.push(spearman(scored.map((c) => (c.scores[v] as { score: number }).score), scored.map((c) => acc.get(c.label)!)));
@@ -79,20 +115,26 @@ export async function benchmarkSelection(pair: { source: LabelledDomain; target:
       q.pick.push(pick);
       q.regret.push(top - acc.get(pick)!);
     }
-    guard.pick.push(run.choice.pick);
-    guard.acc.push(acc.get(run.choice.pick)!);
-    guard.regret.push(top - acc.get(run.choice.pick)!);
+    const pick = choose(cands, r.rule).pick;
+    guard.pick.push(pick);
+    guard.acc.push(acc.get(pick)!);
+    guard.regret.push(top - acc.get(pick)!);
+    guard.vsBaselines.push(acc.get(pick)! - Math.max(acc.get("source-only")!, acc.get("target-only") ?? -Infinity));
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const meanFinite = (xs: number[]) => { const f = xs.filter(Number.isFinite); return f.length ? mean(f) : NaN; };
   return {
     validators: Object.fromEntries([...per].map(([v, q]) => [v, { spearman: meanFinite(q.rho), regret: mean(q.regret), pick: q.pick }])),
-    guard: { rule, pick: guard.pick, accuracy: mean(guard.acc), regret: mean(guard.regret), perSeed: guard.acc },
+    guard: { rule, pick: guard.pick, accuracy: mean(guard.acc), regret: mean(guard.regret), perSeed: guard.acc, vsBaselines: guard.vsBaselines },
     baselines: { sourceOnly: mean(so), targetOnly: to.length ? mean(to) : null },
     bestAccuracy: mean(best),
     candidates: [...accByLabel].map(([label, a]) => ({ label, accuracy: mean(a) })),
-    seeds: opts.seeds,
+    seeds: records.map((r) => r.seed),
   };
+}
+
+export async function benchmarkSelection(pair: { source: LabelledDomain; target: LabelledDomain }, candidates: CandidateSpec[], opts: Omit<SelectOptions, "candidates" | "seed" | "extraX"> & { seeds: number[]; targetLabelsPerClass: number }): Promise<SelectionBenchmark> {
+  return summarizeSelection(await selectionRecords(pair, candidates, opts));
 }
 
 /** evaluate's `selection` block: per validator {spearman, regret, pick}, and the guard's {pick, accuracy, regret}

@@ -22,8 +22,8 @@ import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
 
 export const SELECT_SCHEMA = "transferlab.select/1";
-/** Most labelled target points for which target-only is validated leave-one-out (one tiny fit per point). */
-const LOO_MAX = 300;
+/** Most folds for target-only's cross-validation (one per point of its smallest class, up to this). */
+const TARGET_ONLY_FOLDS = 20;
 
 export interface CandidateSpec { method: string; params: Record<string, unknown> }
 
@@ -163,34 +163,41 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
   }
   const folds = tl ? Math.max(2, Math.min(opts.folds ?? 5, ...countsPerClass(tl.y))) : 0;
   const fold = tl ? stratifiedFolds(tl.y, folds, rng.fork("folds")) : new Int32Array(0);
-  const nl0 = tl?.X.rows ?? 0;
+  // Target-only trains on the labelled points alone (cheap fits), so it gets as many folds as its smallest class has
+  // points (up to TARGET_ONLY_FOLDS): each fold holds out one point per class, so every fit trains on nearly all
+  // of them with the classes still balanced. Leave-one-out would unbalance every fit against the held-out point's
+  // class — a pessimistic bias of LOO for classifiers with an intercept (measured in docs/selection.md).
+  const targetOnlyFolds = tl ? (() => {
+    const count = Math.min(TARGET_ONLY_FOLDS, ...countsPerClass(tl.y));
+    return { assign: stratifiedFolds(tl.y, count, rng.fork("folds:target-only")), count };
+  })() : { assign: new Int32Array(0), count: 0 };
+  const targetOnlyWhyNot = tl && targetOnlyFolds.count < 2 ? "target-only cannot be cross-validated: a class has only one labelled point (each fold would train without it)" : undefined;
   const predictX = Matrix.vstack([target.X, mixed, ...(tl ? [tl.X] : []), ...(opts.extraX ? [opts.extraX] : [])]);
   const base = { estimator, estimatorParams, rngSeed: seed, memoryBudget: opts.memoryBudget };
   const tasks: FitTask[] = [];
   const main: number[] = [];
   const foldTasks: number[][] = [];
+  const foldOf: Int32Array[] = [];
   for (const c of specs) {
     const m = getMethod(c.method);
     const params = m.parseParams(c.params) as Record<string, unknown>;
-    main.push(tasks.push({ ...base, method: m.name, params, data: { source: sourceTrain, target, ...(tl ? { targetLabelled: tl } : {}) }, predictX, predictSourceX: sourceVal.X, withProba: true }) - 1);
+    main.push(tasks.push({ ...base, method: m.name, params, data: { source: sourceTrain, target, ...(tl ? { targetLabelled: tl } : {}) }, predictX, predictSourceX: sourceVal.X, predictSourceY: sourceVal.y, probaRows: nt }) - 1);
     const ft: number[] = [];
-    if (tl && m.seesTargetLabels !== false) {
-      // Target-only trains on the labelled points alone (cheap fits): leave-one-out, so its evidence comes from
-      // models trained on n − 1 points, not 80 % of them — k-fold would understate the baseline the guard uses.
-      // (Up to LOO_MAX labelled points; above, the k folds.)
-      const loo = m.name === "target-only" && nl0 <= LOO_MAX;
-      const assign = loo ? Int32Array.from({ length: nl0 }, (_, i) => i) : fold;
-      for (let f = 0; f < (loo ? nl0 : folds); f++) {
+    if (tl && m.seesTargetLabels !== false && !(m.name === "target-only" && targetOnlyWhyNot)) {
+      const { assign, count } = m.name === "target-only" ? targetOnlyFolds : { assign: fold, count: folds };
+      for (let f = 0; f < count; f++) {
         const inIdx: number[] = [], outIdx: number[] = [];
         assign.forEach((g, i) => (g === f ? outIdx : inIdx).push(i));
         ft.push(tasks.push({ ...base, method: m.name, params, data: { source: sourceTrain, target, targetLabelled: takeDomainRows(tl, inIdx) as LabelledDomain }, predictX: tl.X.takeRows(outIdx) }) - 1);
       }
-    }
+      foldOf.push(assign);
+    } else foldOf.push(new Int32Array(0));
     foldTasks.push(ft);
   }
   let done = 0;
   const outs: FitOutcome[] = await runFitTasks(tasks, { jobs: opts.jobs ?? 1, signal: opts.signal, onDone: (k) => opts.progress?.(++done, tasks.length, tasks[k]!.method) });
 
+  if (main.some((t) => outs[t]!.probaCalibratedOnSource)) notes.push(`entropy and snd: the ${estimator} gives no probabilities, so each candidate's are Platt-scaled on the held-out source rows (no refit)`);
   // 4. Score and choose.
   const names = (opts.validators ?? VALIDATORS).filter((v) => v !== "cv-target" || tl);
   const probes: Probes = { sourceValX: sourceVal.X, sourceValY: sourceVal.y, weights, targetX: target.X, numClasses, sndRows, mixPerm, ...(tl ? { targetLabelledY: tl.y } : {}) };
@@ -198,18 +205,18 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
   const candidates: CandidateResult[] = specs.map((c, s) => {
     const o = outs[main[s]!]!;
     let cvPred: Int32Array | undefined;
-    if (tl) {
+    if (tl && !(specs[s]!.method === "target-only" && targetOnlyWhyNot)) {
       if (foldTasks[s]!.length === 0) cvPred = o.pred.slice(2 * nt, 2 * nt + nl); // blind to target labels: its fit never saw them
       else {
         cvPred = new Int32Array(nl);
-        const loo = specs[s]!.method === "target-only" && nl <= LOO_MAX;
-        foldTasks[s]!.forEach((t, f) => { if (loo) cvPred![f] = outs[t]!.pred[0]!; else { let q = 0; fold.forEach((g, i) => { if (g === f) cvPred![i] = outs[t]!.pred[q++]!; }); } });
+        foldTasks[s]!.forEach((t, f) => { let q = 0; foldOf[s]!.forEach((g, i) => { if (g === f) cvPred![i] = outs[t]!.pred[q++]!; }); });
       }
     }
     const targetProba = o.proba ? new Matrix(nt, o.proba.cols, o.proba.data.slice(0, nt * o.proba.cols)) : undefined;
     const scores: Partial<Record<ValidatorName, ScoreOrWhyNot>> = scoreCandidate({
       sourceValPred: o.sourcePred!, targetPred: o.pred.subarray(0, nt), mixPred: o.pred.subarray(nt, 2 * nt),
       ...(targetProba ? { targetProba } : {}), ...(cvPred ? { cvPred } : {}),
+      ...(specs[s]!.method === "target-only" && targetOnlyWhyNot ? { cvWhyNot: targetOnlyWhyNot } : {}),
     }, probes, names);
     const seconds = o.seconds + foldTasks[s]!.reduce((a, t) => a + outs[t]!.seconds, 0);
     return {

@@ -437,7 +437,7 @@ export function mmdPermutationTest(X: Matrix, Y: Matrix, kernel: RbfKernel, opts
   const members: Int32Array[] = [];
   const base = Int32Array.from({ length: N }, (_, i) => i);
   for (let c0 = 0; c0 <= P; c0 += batch) {
-    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "the permutation test was aborted");
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "the permutation test was aborted", { param: "signal" });
     const bc = Math.min(batch, P + 1 - c0);
     U.fill(0);
     members.length = 0;

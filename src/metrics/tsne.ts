@@ -96,7 +96,7 @@ function optimise(n: number, P: SparseP, Y: Float64Array, pool: ForcePool | null
   let lastZ = 1;
 
   for (let iter = 0; iter < maxIter; iter++) {
-    if (s.signal?.aborted) throw new TransferLabError("ABORTED", "t-SNE was aborted");
+    if (s.signal?.aborted) throw new TransferLabError("ABORTED", "t-SNE was aborted", { param: "signal" });
     if (iter === exIter) { update.fill(0); gains.fill(1); } // sklearn restarts the optimiser after exaggeration
     const ex = iter < exIter ? exaggeration : 1;
     const momentum = iter < exIter ? 0.5 : 0.8;

@@ -1,11 +1,12 @@
-// Choosing a candidate, and the negative-transfer guard. The rule: the candidate with the highest score under
-// one declared validator. The guard: that pick must beat source-only — and target-only when labelled target
-// points exist — under the same validator by more than the uncertainty of the difference: the half-width of its
-// 95 % interval, 1.96 standard errors (paired over the shared probes when both have per-sample values, else
-// √(se₁² + se₂²)); otherwise a baseline
-// is chosen. The default baseline is target-only when target labels exist (negative transfer is "worse than
-// training on the target alone", DESIGN.md), else source-only; source-only replaces target-only only when it
-// beats it by more than that uncertainty too — it is itself a transfer. Every step is said in `reasons`.
+// Choosing a candidate, and the negative-transfer guard (docs/selection.md explains the rule and what it was
+// measured against). The rule: the candidate with the highest score under one declared validator. The guard:
+// that pick must beat source-only — and target-only when labelled target points exist — under the same
+// validator by more than the uncertainty of the difference, the half-width of its 95 % interval: 1.96 standard
+// errors, paired over the shared probes when both have per-sample values, else √(se₁² + se₂²). Otherwise a
+// baseline is chosen, by the same evidence: target-only when it has a score (negative transfer is "worse than
+// training on the target alone", DESIGN.md), unless source-only beats it by more than that uncertainty too —
+// source-only is itself a transfer, so it needs the same proof as any other. A baseline the rule could not score
+// (target-only with a single labelled point in some class) is not compared, and the reasons say so.
 import { TransferLabError } from "../core/errors.js";
 import type { ValidatorScore } from "./validators.js";
 import { isScore, type ScoreOrWhyNot, type ValidatorName } from "./score.js";
@@ -58,6 +59,10 @@ export function choose(cands: readonly ScoredCandidate[], rule: ValidatorName, z
   for (const c of scored) if (s(c).score > s(best).score) best = c;
   const reasons = [`rule: highest ${rule}; best is ${best.label} (${fmt(s(best).score)}${s(best).se !== null ? ` ± ${fmt(s(best).se!)}` : ""})`];
   const baselines = scored.filter((c) => c.baseline);
+  for (const c of cands) {
+    const q = c.scores[rule];
+    if (c.baseline && q && !isScore(q)) reasons.push(`${c.label} has no ${rule} score (${q.unavailable}): not compared`);
+  }
   const compare = (a: ScoredCandidate, b: ScoredCandidate): GuardComparison => {
     const u = differenceUncertainty(s(a), s(b));
     const d = s(a).score - s(b).score;

@@ -44,6 +44,8 @@ export interface CandidateOutputs {
   targetProba?: Matrix;
   mixPred: Labels;
   cvPred?: Labels;
+  /** Why cvPred is absent although labelled target points exist. */
+  cvWhyNot?: string;
 }
 
 export type ScoreOrWhyNot = ValidatorScore | { unavailable: string };
@@ -65,7 +67,7 @@ export function scoreCandidate(out: CandidateOutputs, p: Probes, names: readonly
       case "circular": r[v] = circularValidation(p.targetX, out.targetPred, p.sourceValX, p.sourceValY, p.numClasses); break;
       case "mixval": { const { intra: _a, inter: _b, ...s } = mixvalScore(out.targetPred, p.mixPerm, out.mixPred); r[v] = s; break; }
       case "cv-target":
-        r[v] = out.cvPred && p.targetLabelledY && p.targetLabelledY.length > 0 ? heldOutAccuracy(out.cvPred, p.targetLabelledY) : { unavailable: "no labelled target points" };
+        r[v] = out.cvPred && p.targetLabelledY && p.targetLabelledY.length > 0 ? heldOutAccuracy(out.cvPred, p.targetLabelledY) : { unavailable: out.cvWhyNot ?? "no labelled target points" };
         break;
     }
   }

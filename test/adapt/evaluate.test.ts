@@ -131,8 +131,12 @@ test("the oracle is never scored on a row it trained on (transductive: cross-fit
 });
 
 test("degenerate predictors are flagged; a difference inside the margin is never gain or harm", async () => {
-  // A source with one class: source-only predicts it everywhere.
-  const one = { source: { ...pair.source, y: new Int32Array(pair.source.X.rows) }, target: pair.target };
+  // A source with one class near the target (classes 1 and 2 are one row each, far away, since a target class the source lacks
+  // is refused): source-only predicts class 0 everywhere.
+  const far = pair.source.X.clone();
+  const oneY = new Int32Array(pair.source.X.rows);
+  for (let c = 1; c < 3; c++) { oneY[c - 1] = c; far.data.fill(c * 1e3, (c - 1) * far.cols, c * far.cols); }
+  const one = { source: { ...pair.source, X: far, y: oneY }, target: pair.target };
   const r = await evaluate(one, { ...base, methods: ["coral"] });
   const so = r.methods.find((m) => m.name === "source-only")!;
   assert.deepEqual(so.degenerate && [so.degenerate.kind, so.degenerate.class], ["one class", 0]);

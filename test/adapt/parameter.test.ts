@@ -20,6 +20,10 @@ import { anchoredSquaredDistance, diagonalFisher, distillationKl } from "../../s
 import { l2SpPenalty } from "../../src/adapt/parameter/l2-sp.js";
 import { unfrozenFromTop } from "../../src/adapt/parameter/progressive-unfreezing.js";
 import { clearPretrainCache, sourceHoldout } from "../../src/adapt/parameter/pretrain.js";
+import { evaluate, formatEvaluation } from "../../src/experiment/evaluate.js";
+import { splitTargetForProtocol } from "../../src/data/split.js";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 
 const K = 3;
 
@@ -276,4 +280,46 @@ test("bad input: no target labels, pretrained files of another feature count or 
   writeFileSync(bad, JSON.stringify({ ...st, weights: st.weights.slice(0, st.weights.length / 2) }));
   await code(() => ft.fit(data, ctx(), { ...quick, pretrained: bad }), "DATA_FORMAT");
   await code(() => ft.fit(data, ctx(), { ...quick, pretrained: join(dir, "missing.json") }), "FILE_NOT_FOUND");
+});
+
+test("evaluate reports each strategy's forgetting: per seed the fit's own source accuracy before/after, their means, a table column", async () => {
+  const source = images("s", 90, 1, 0), target = images("t", 60, 2, 0.2);
+  const params = { finetune: quick, "linear-probe": quick };
+  const r = await evaluate({ source, target }, { methods: ["finetune", "linear-probe"], methodParams: params, targetLabelsPerClass: 2, seeds: 2, scale: "none", estimator: "knn" });
+  for (const name of ["finetune", "linear-probe"] as const) {
+    const m = r.methods.find((x) => x.name === name)!;
+    const want = await Promise.all([0, 1].map(async (seed) => {
+      const s = splitTargetForProtocol(target, 2, "transductive", new Rng(seed).fork("split"));
+      const fit = await getMethod(name).fit({ source, target: s.unlabelled, targetLabelled: s.labelled }, { rng: new Rng(seed).fork(`method:${name}`), sharedSeed: seed, estimator: () => { throw new Error("unused"); } }, quick);
+      return fit.details.sourceAccuracy as { before: number; after: number };
+    }));
+    assert.deepEqual(m.sourceAccuracy!.perSeed, want, `${name}: per seed`);
+    assert.equal(m.sourceAccuracy!.after, (want[0]!.after + want[1]!.after) / 2);
+  }
+  assert.equal(r.methods.find((x) => x.name === "source-only")!.sourceAccuracy, undefined);
+  const text = formatEvaluation(r);
+  assert.match(text, /source acc\. before → after/);
+  const ft = r.methods.find((x) => x.name === "finetune")!.sourceAccuracy!;
+  assert.ok(text.includes(`${ft.before!.toFixed(1)} → ${ft.after!.toFixed(1)}`));
+});
+
+test("CLI: evaluate --pretrained with a corrupt file or no parameter method is one line and exit 2; a label list writes the sweep and its figure", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tl-eval-pretrained-"));
+  const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
+  const bad = join(dir, "bad.json");
+  writeFileSync(bad, "not json");
+  const base = ["evaluate", "--pair", "moons?n=60", "--seeds", "1", "--jobs", "1"];
+  for (const args of [[...base, "--methods", "finetune", "--pretrained", bad], [...base, "--methods", "coral", "--pretrained", bad]]) {
+    const r = cli(args);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  }
+  const out = join(dir, "sweep");
+  const r = cli([...base, "--methods", "linear-probe", "--target-labels-per-class", "1,3", "--param", "linear-probe.pretrainIterations=20", "--param", "linear-probe.iterations=10", "--param", "source-only-net.iterations=5", "--out", out, "--json"]);
+  assert.equal(r.status, 0, r.stderr);
+  const curve = JSON.parse(readFileSync(join(out, "curve.json"), "utf8"));
+  assert.deepEqual(curve.points.map((p: { perClass: number }) => p.perClass), [1, 3]);
+  assert.deepEqual(curve.points[0].methods.map((m: { name: string }) => m.name), ["source-only", "target-only", "source-only-net", "linear-probe"]);
+  assert.deepEqual(JSON.parse(r.stdout), curve);
+  assert.ok(existsSync(join(out, "label_efficiency.svg")) && existsSync(join(out, "label_efficiency.png")));
 });

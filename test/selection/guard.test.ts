@@ -86,3 +86,34 @@ test("selection end to end: all validators scored, a reasoned choice, identical 
   assert.equal(noLabels.choice.rule, "dev");
   assert.ok(!noLabels.candidates.some((c) => c.label === "target-only"));
 });
+
+test("target-only is cross-validated with one labelled point per class held out per fold, not leave-one-out", async () => {
+  // A kNN whose k covers every training point predicts the training set's majority class. Leave-one-out leaves the
+  // held-out point's class one short in every fit, so it would score 0 (the pessimistic bias of LOO for
+  // classifiers with an intercept); with one point of each class out per fold the classes stay balanced, the
+  // vote ties, the tie goes to class 0, and exactly half of the labelled points (class 0) are right: 0.5.
+  const source = moons(60, 0, 1), t = moons(40, 0.3, 2);
+  const lab = Int32Array.from({ length: 10 }, (_, i) => i); // 5 per class (moons alternates classes)
+  const data = { source, target: { name: "t", X: t.X }, targetLabelled: { name: "tl", X: t.X.takeRows(lab), y: Int32Array.from(lab, (i) => t.y[i]!) } };
+  const r = await runSelection(data, { candidates: [], estimator: "knn", estimatorParams: { k: 1000 }, seed: 0, validators: ["cv-target"] });
+  const to = r.candidates.find((c) => c.label === "target-only")!;
+  assert.equal((to.scores["cv-target"] as { score: number }).score, 0.5);
+});
+
+test("with one labelled point in a class, target-only has no cv-target score and the guard says it was not compared", async () => {
+  const source = moons(60, 0, 1), t = moons(40, 0.3, 2);
+  const lab = Int32Array.from([0, 1, 3]); // classes 0, 1, 1
+  const data = { source, target: { name: "t", X: t.X }, targetLabelled: { name: "tl", X: t.X.takeRows(lab), y: Int32Array.from(lab, (i) => t.y[i]!) } };
+  const r = await runSelection(data, { candidates: expandCandidates(["coral"]), estimator: "logreg", seed: 0, validators: ["cv-target"] });
+  const to = r.candidates.find((c) => c.label === "target-only")!;
+  assert.match((to.scores["cv-target"] as { unavailable: string }).unavailable, /only one labelled point/);
+  assert.match(r.choice.reasons.join("\n"), /target-only has no cv-target score .*not compared/);
+  assert.notEqual(r.choice.pick, "target-only");
+});
+
+test("with the default SVC (no Platt scaling of its own), entropy and SND are scored from probabilities calibrated on the held-out source rows", async () => {
+  const source = moons(120, 0, 1), t = moons(80, 0.5, 2);
+  const r = await runSelection({ source, target: { name: "t", X: t.X } }, { candidates: expandCandidates(["coral"]), seed: 0, validators: ["entropy", "snd", "dev"] });
+  for (const c of r.candidates) for (const v of ["entropy", "snd"] as const) assert.ok(c.scores[v] && "score" in c.scores[v]!, `${c.label}: ${v}`);
+  assert.match(r.notes.join("\n"), /Platt-scaled on the held-out source rows/);
+});

@@ -14,7 +14,7 @@ import {
   Linear, Module, SGD, Tensor, concat, dannCoefficient, gather, noGrad, saveWeightsBase64, loadWeightsBase64, slice, softmax,
   softmaxCrossEntropy, tidy, add, argmaxRows,
 } from "../../engine/index.js";
-import { numClassesOf, paramDocsOf, parseWith, requireBudget, throwIfAborted, validateFitData, type Named } from "../base.js";
+import { checkFitContext, numClassesOf, paramDocsOf, parseWith, requireBudget, throwIfAborted, validateFitData, type Named } from "../base.js";
 import type { Adapter, FitContext, FitData, FittedModel, Needs } from "../types.js";
 import { buildBackbone, chooseBackbone, type Backbone, type BackboneConfig } from "./backbone.js";
 
@@ -222,6 +222,7 @@ export function defineDeepMethod<S extends z.ZodObject, N extends string>(spec: 
     },
     async train(data: FitData, ctx: FitContext, raw: Record<string, unknown>, seam: TrainingSeam): Promise<FittedModel> {
       const params = parseParams(raw);
+      checkFitContext(ctx, spec.name, false);
       validateFitData(data, needs, spec.name);
       const numClasses = numClassesOf(data);
       const present = new Set(data.source.y);

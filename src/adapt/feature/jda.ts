@@ -12,6 +12,8 @@ import { TransferLabError } from "../../core/errors.js";
 import { fixSigns, generalizedSymEig, mat64, matmul, toMat64, topColumns, type Mat64 } from "../../core/linalg.js";
 
 export interface JdaOptions {
+  /** Called after each pseudo-label round (1-based). */
+  onRound?: (round: number, of: number) => void;
   dim: number;
   lambda: number;
   iterations: number;
@@ -47,6 +49,7 @@ export function jdaFit(Xs: Matrix, ys: Labels, Xt: Matrix, opts: JdaOptions): Jd
   let A = mat64(d, opts.dim);
   const changes: number[] = [];
   for (let it = 0; it < Math.max(1, opts.iterations); it++) {
+    if (it > 0) opts.onRound?.(it, Math.max(1, opts.iterations));
     // M as a sum of rank-one terms e·eᵀ; Xᵀ·e·eᵀ·X = (Xᵀe)(Xᵀe)ᵀ, so only d-vectors are formed.
     const terms: Float64Array[] = [];
     const weights: Float64Array[] = [];
@@ -140,7 +143,7 @@ export const jda = defineFeatureMethod({
     const { source, target } = data;
     const k = Math.min(p.dim, source.X.cols);
     throwIfAborted(ctx.signal);
-    const m = jdaFit(source.X, source.y, target.X, { dim: k, lambda: p.lambda, iterations: p.iterations, numClasses: numClassesOf(data) });
+    const m = jdaFit(source.X, source.y, target.X, { dim: k, lambda: p.lambda, iterations: p.iterations, numClasses: numClassesOf(data), onRound: (r, of) => { throwIfAborted(ctx.signal); ctx.progress?.(r / of, `JDA: pseudo-label round ${r + 1}/${of}`); } });
     const notes = k < p.dim ? [`jda: dim ${p.dim} capped at ${k} features`] : [];
     return { mappedSource: m.map(source.X), mapTarget: m.map, mapSource: m.map, notes, details: { A: m.A, changes: m.changes } };
   },

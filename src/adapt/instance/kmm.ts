@@ -20,7 +20,8 @@ export const kmmParams = z.object({
   eps: z.number().nonnegative().nullable().default(null).describe("slack of the sum constraint |Σβ − n_s| ≤ n_s·eps; null = (√n_s − 1)/√n_s"),
   maxIter: z.number().int().positive().default(3000).describe("iterations of the QP solver"),
   tol: z.number().positive().default(1e-8).describe("QP stopping tolerance (relative change of β)"),
-  approximation: z.enum(["auto", "exact", "nystrom"]).default("auto").describe("auto = exact kernel if it fits the memory budget, else Nyström"),
+  approximation: z.enum(["auto", "exact", "nystrom"]).default("auto").describe("auto = exact kernel up to exactMaxRows source rows when it fits the memory budget, else Nyström"),
+  exactMaxRows: z.number().int().positive().default(4000).describe("auto: largest source size solved with the exact kernel (the QP's cost grows as n_s² per iteration)"),
   landmarks: z.number().int().positive().default(256).describe("Nyström landmarks (when approximating)"),
 });
 
@@ -34,7 +35,7 @@ export const kmm = defineInstanceMethod({
     const gamma = resolveGamma(p.gamma, source.X.cols);
     const eps = p.eps ?? (Math.sqrt(ns) - 1) / Math.sqrt(ns);
     const denseNeed = denseBytes(ns, ns);
-    const exact = p.approximation === "exact" || (p.approximation === "auto" && fitsBudget(ctx, denseNeed));
+    const exact = p.approximation === "exact" || (p.approximation === "auto" && ns <= p.exactMaxRows && fitsBudget(ctx, denseNeed));
     const notes: string[] = [];
     let qp: BoxSumQp;
     if (exact) {
@@ -46,9 +47,13 @@ export const kmm = defineInstanceMethod({
       qp = { n: ns, mul: denseMul(K, ns), kappa, upper: p.B, sumLo: ns * (1 - eps), sumHi: ns * (1 + eps) };
     } else {
       qp = nystromQp(source.X, target.X, gamma, p.landmarks, ctx, p.B, eps);
-      notes.push(`KMM: the exact ${ns}×${ns} kernel needs ${formatBytes(denseNeed)}${p.approximation === "auto" ? `, above the memory budget of ${formatBytes(memoryBudget(ctx))}` : ""}; used a Nyström approximation with ${Math.min(p.landmarks, ns + nt)} landmarks`);
+      const why = p.approximation !== "auto" ? "as asked"
+        : ns > p.exactMaxRows ? `because ${ns} source rows exceed exactMaxRows=${p.exactMaxRows} (the exact QP costs n_s² per iteration)`
+        : `because the exact ${ns}×${ns} kernel needs ${formatBytes(denseNeed)}, above the memory budget of ${formatBytes(memoryBudget(ctx))}`;
+      notes.push(`KMM: used a Nyström approximation of the kernel with ${Math.min(p.landmarks, ns + nt)} landmarks ${why}; approximation: "exact" forces the exact kernel`);
     }
-    const r = solveBoxSumQp(qp, { maxIter: p.maxIter, tol: p.tol, signal: ctx.signal, onIter: (k) => { if (k % 50 === 0) ctx.progress?.(k / p.maxIter, "KMM"); } });
+    ctx.progress?.(0, `KMM: solving the ${exact ? "exact" : "Nyström"} QP on ${ns} source points`);
+    const r = solveBoxSumQp(qp, { maxIter: p.maxIter, tol: p.tol, signal: ctx.signal, onIter: (k) => { if (k % 50 === 0) ctx.progress?.(k / p.maxIter, `KMM: QP iteration ${k}/${p.maxIter}`); } });
     throwIfAborted(ctx.signal);
     if (!r.converged) notes.push(`KMM: QP stopped at maxIter=${p.maxIter} before reaching tol=${p.tol}`);
     return { weights: r.beta, notes, details: { objective: r.objective, iterations: r.iterations, converged: r.converged, approximation: exact ? "exact" : "nystrom" } };

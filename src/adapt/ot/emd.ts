@@ -254,7 +254,7 @@ export function emdPlan(aIn: Float64Array, bIn: Float64Array, M: Mat64, opts: Em
   // loop; the pivot loop reads them through plain locals instead (6–12% less CPU on the digits problems).
   const CL = C, potL = pot, potColL = potCol, parentL = parent, parentArcL = parentArc, markL = mark, posL = pos, flowL = flow;
   while (true) {
-    if ((pivots & 1023) === 0 && opts.signal?.aborted) throw new TransferLabError("ABORTED", "EMD was aborted");
+    if ((pivots & 1023) === 0 && opts.signal?.aborted) throw new TransferLabError("ABORTED", "EMD was aborted", { param: "signal" });
     // Minor pricing: re-price the candidate list (dropping cells no longer negative) and take its most negative.
     let best = -eps, bestCell = -1;
     if (nCand > 0) {

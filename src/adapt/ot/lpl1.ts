@@ -6,7 +6,7 @@
 import type { Labels } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
 import { mat64, type Mat64 } from "../../core/linalg.js";
-import { sinkhornPlan } from "./sinkhorn.js";
+import { sinkhornPlan, type SinkhornResult } from "./sinkhorn.js";
 
 export interface Lpl1Options {
   /** Outer majorisation–minimisation steps (POT default 10). */
@@ -15,8 +15,11 @@ export interface Lpl1Options {
   maxInnerIter?: number;
   innerTol?: number;
   signal?: AbortSignal;
-  /** Passed to each inner Sinkhorn solve (see SinkhornOptions.precision). */
+  /** Passed to each inner Sinkhorn solve (see SinkhornOptions.precision and .kernel). */
   precision?: "float64" | "float32";
+  kernel?: "dense" | "truncated";
+  /** Called after each majorisation–minimisation step (1-based) with that step's Sinkhorn solve. */
+  onStep?: (step: number, of: number, solve: SinkhornResult) => void;
 }
 
 export function sinkhornLpl1Plan(a: Float64Array, ys: Labels, b: Float64Array, M: Mat64, reg: number, eta: number, opts: Lpl1Options = {}): Mat64 {
@@ -32,7 +35,9 @@ export function sinkhornLpl1Plan(a: Float64Array, ys: Labels, b: Float64Array, M
   const maxIter = opts.maxIter ?? 10;
   for (let it = 0; it < maxIter; it++) {
     for (let k = 0; k < M.data.length; k++) Mreg.data[k] = M.data[k]! + eta * W.data[k]!;
-    plan = sinkhornPlan(a, b, Mreg, reg, { maxIter: opts.maxInnerIter ?? 200, tol: opts.innerTol ?? 1e-9, signal: opts.signal, precision: opts.precision }).plan;
+    const solved = sinkhornPlan(a, b, Mreg, reg, { maxIter: opts.maxInnerIter ?? 200, tol: opts.innerTol ?? 1e-9, signal: opts.signal, precision: opts.precision, kernel: opts.kernel });
+    plan = solved.plan;
+    opts.onStep?.(it + 1, maxIter, solved);
     // W_ij = p·(Σ_{i'∈class(i)} P_i'j + ε)^{p−1}
     for (const idx of members) {
       const mass = new Float64Array(m);

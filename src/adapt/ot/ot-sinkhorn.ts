@@ -24,7 +24,7 @@ export const otSinkhorn = defineFeatureMethod({
       // kernel are kept, and the plan mass this neglects is < (#dropped)·theta·tau² ≤ 1e-3·tol (reported below).
       // If the kernel is not sparse at this reg, the solver falls back to the dense float32 kernel.
       const large = a.length * b.length > 1e6;
-      const s = sinkhornPlan(a, b, M, p.reg, { maxIter: p.maxIter, tol: p.tol, signal: ctx.signal, ...(large ? { kernel: "truncated", precision: "float32" } : {}) });
+      const s = sinkhornPlan(a, b, M, p.reg, { maxIter: p.maxIter, tol: p.tol, signal: ctx.signal, onCheck: (it, of, err) => ctx.progress?.(it / of, `Sinkhorn iteration ${it}/${of}, marginal error ${err.toExponential(1)} (tol ${p.tol})`), ...(large ? { kernel: "truncated", precision: "float32" } : {}) });
       const notes = s.converged ? [] : [`ot-sinkhorn: stopped at maxIter=${p.maxIter} with marginal error ${s.error.toExponential(2)} > tol=${p.tol}`];
       const t = s.truncation;
       if (t) {

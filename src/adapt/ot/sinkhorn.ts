@@ -22,6 +22,8 @@ export interface SinkhornOptions {
    */
   tau?: number;
   signal?: AbortSignal;
+  /** Called every 10 iterations with the iteration, maxIter and the marginal error ‖Pᵀ1 − b‖₂. */
+  onCheck?: (iteration: number, maxIter: number, error: number) => void;
   /**
    * "float64" (default) keeps the scaled kernel in double precision with TypeScript loops; "float32" stores it
    * in single precision and runs the two matrix–vector products per iteration on the engine's kernels
@@ -153,7 +155,7 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   let colSumFresh = false; // colSum = Kᵀu for the current K and u
   let error = Infinity, converged = false, it = 0;
   for (it = 0; it < maxIter; it++) {
-    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted");
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted", { param: "signal" });
     // v = b / (Kᵀu); the first step is done exactly for every column, which also builds the kernel.
     badCols.length = 0;
     if (it === 0) {
@@ -222,6 +224,7 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       let e = 0;
       for (let j = 0; j < m; j++) { const t = colSum[j]! * v[j]! - b[j]!; e += t * t; }
       error = Math.sqrt(e);
+      opts.onCheck?.(it, maxIter, error);
       if (error < tol) { converged = true; break; }
     }
   }
@@ -459,7 +462,7 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   let rowAbsorptions = 0, columnAbsorptions = 0;
   let error = Infinity, converged = false, it = 0;
   for (it = 0; it < maxIter; it++) {
-    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted");
+    if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "Sinkhorn was aborted", { param: "signal" });
     // v = b / (Kᵀu), Kᵀu from the previous row pass; the first step absorbs every column and builds the kernel.
     if (it === 0) {
       // Every column exactly, which builds the kernel column by column (entries append at the rows' ends);
@@ -503,6 +506,7 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       let e = 0;
       for (let j = 0; j < m; j++) { const t = colSum[j]! * v[j]! - b[j]!; e += t * t; }
       error = Math.sqrt(e);
+      opts.onCheck?.(it, maxIter, error);
       if (error < tol) { converged = true; break; }
     }
   }

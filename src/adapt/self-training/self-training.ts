@@ -5,6 +5,7 @@
 // point must also reach the confidence threshold. Pseudo-labels are recomputed from scratch each round.
 import { z } from "zod";
 import { Matrix } from "../../core/matrix.js";
+import { nestedStratifiedOrder, nestedStratifiedSubset } from "../../core/domain.js";
 import type { Estimator } from "../../estimators/index.js";
 import { defineMethod, concatLabels, numClassesOf, throwIfAborted } from "../base.js";
 
@@ -21,13 +22,20 @@ export const selfTraining = defineMethod({
     rounds: z.number().int().positive().default(5).describe("pseudo-labelling rounds"),
     balance: z.boolean().default(true).describe("class balancing: per class at most the top r/rounds fraction in round r"),
     useSource: z.boolean().default(true).describe("train on the labelled source too (false: target labels + pseudo-labels only)"),
+    rankingRows: z.number().int().nonnegative().default(2000).describe("big sources: the rounds' ranking models train on a stratified sample of this many source rows (0 = all); the final model uses every row"),
   }),
   async plan(data, p, ctx) {
     const { source, target, targetLabelled } = data;
     const k = numClassesOf(data);
     const baseX: Matrix[] = [];
     const baseY: Int32Array[] = [];
-    if (p.useSource) { baseX.push(source.X); baseY.push(source.y); }
+    // A probabilistic SVC costs ~6 plain fits (libsvm's Platt scaling cross-validates 5 folds) and grows ~n² with the
+    // rows: on a big source the rounds, which only rank target points, train on a stratified source sample.
+    const notes: string[] = [];
+    const rankSource = p.useSource && p.rankingRows > 0 && source.X.rows > p.rankingRows
+      ? Int32Array.from(nestedStratifiedSubset(nestedStratifiedOrder(source.y, k, ctx.rng.fork("self-training:ranking-rows")), p.rankingRows)) : null;
+    if (rankSource) notes.push(`self-training: the ranking models of the rounds trained on a stratified sample of ${rankSource.length} of ${source.X.rows} source rows (rankingRows); the final model on every source row`);
+    if (p.useSource) { baseX.push(rankSource ? source.X.takeRows(rankSource) : source.X); baseY.push(rankSource ? Int32Array.from(rankSource, (i) => source.y[i]!) : source.y); }
     if (targetLabelled && targetLabelled.X.rows > 0) { baseX.push(targetLabelled.X); baseY.push(targetLabelled.y); }
     if (baseX.length === 0) { baseX.push(source.X); baseY.push(source.y); }
     const X0 = Matrix.vstack(baseX);
@@ -67,14 +75,18 @@ export const selfTraining = defineMethod({
       chosen = Int32Array.from(take);
       pseudo = Int32Array.from(take, (i) => pred[i]!);
       perRound.push(take.length);
-      ctx.progress?.(r / p.rounds, "self-training");
+      ctx.progress?.(r / p.rounds, `self-training: round ${r}/${p.rounds}, ${take.length} target points pseudo-labelled`);
     }
-    const X = chosen.length ? Matrix.vstack([X0, target.X.takeRows(chosen)]) : X0;
-    const y = chosen.length ? concatLabels(y0, pseudo) : y0;
+    // The final training set: every source row (not only the ranking sample), the target labels, the pseudo-labels.
+    const full = rankSource ? Matrix.vstack([source.X, ...baseX.slice(1)]) : X0;
+    const fullY = rankSource ? baseY.slice(1).reduce((a, b) => concatLabels(a, b), source.y) : y0;
+    const X = chosen.length ? Matrix.vstack([full, target.X.takeRows(chosen)]) : full;
+    const y = chosen.length ? concatLabels(fullY, pseudo) : fullY;
     return {
       X, y,
-      notes: [`self-training: ${chosen.length} of ${nt} target points pseudo-labelled (per round: ${perRound.join(", ")})`],
+      notes: [...notes, `self-training: ${chosen.length} of ${nt} target points pseudo-labelled (per round: ${perRound.join(", ")})`],
       details: { pseudoLabelled: chosen, pseudoLabels: pseudo, perRound },
     };
   },
 });
+

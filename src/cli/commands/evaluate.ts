@@ -3,9 +3,9 @@ import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { TransferLabError } from "../../core/errors.js";
 import { resolveDomainPair, type Scale, type Protocol } from "../../data/index.js";
-import { evaluate, formatEvaluation, EVALUATE_DEFAULTS as D, formatSelectionSummary } from "../../experiment/index.js";
+import { evaluate, formatEvaluation, EVALUATE_DEFAULTS as D, formatSelectionSummary, labelCurve } from "../../experiment/index.js";
 import { getEstimator, type EstimatorName } from "../../estimators/index.js";
-import { type MethodName, DEFAULT_MEMORY_BUDGET } from "../../adapt/index.js";
+import { type MethodName, DEFAULT_MEMORY_BUDGET, getMethod, readPretrainedFile } from "../../adapt/index.js";
 import { parseBytes, parseGridFlags, parseInteger, parseRule, parseValidators } from "../args.js";
 
 interface Opts {
@@ -16,6 +16,7 @@ interface Opts {
   methods: string;
   estimator: string;
   targetLabelsPerClass: string;
+  pretrained?: string;
   seeds: string;
   firstSeed: string;
   scale: string;
@@ -37,6 +38,15 @@ export function parseImageShape(s: string): [number, number] {
   const m = /^(\d+)[x×](\d+)$/.exec(s.trim());
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new TransferLabError("INVALID_PARAMETER", `expected HxW (e.g. 28x28), got '${s}'`, { param: "image-shape" });
   return [Number(m[1]), Number(m[2])];
+}
+
+/** `--pretrained FILE`: every parameter-transfer method asked for fine-tunes the saved network (read once here, so a
+ * missing or corrupt file stops the run before any fit). */
+function usePretrained(methods: string[], params: Record<string, Record<string, unknown>>, file: string): void {
+  const targets = methods.filter((m) => getMethod(m).family === "parameter");
+  if (targets.length === 0) throw new TransferLabError("INVALID_PARAMETER", "--pretrained applies to parameter-transfer methods, and none was asked for", { param: "pretrained" }, "e.g. --methods finetune,ewc (transferlab methods lists the parameter family)");
+  readPretrainedFile(file);
+  for (const m of targets) (params[m] ??= {}).pretrained = file;
 }
 
 /** One worker per core, at most 4 (each holds its own copy of the data and of libsvm). */
@@ -65,7 +75,8 @@ export function register(program: Command): void {
     .option("--label <column>", "label column when source and target are files")
     .option("--methods <list>", "comma-separated methods (transferlab methods lists them); source-only and target-only always run", D.methods.join(","))
     .option("--estimator <name>", "svc | logreg | knn | mlp", D.estimator)
-    .option("--target-labels-per-class <K>", "labelled target points per class (stratified); 0 = unsupervised (no target labels, target-only not run)", String(D.targetLabelsPerClass))
+    .option("--target-labels-per-class <K>", "labelled target points per class (stratified); 0 = unsupervised (no target labels, target-only not run); a list (1,2,5,10,20) runs the label-efficiency sweep", String(D.targetLabelsPerClass))
+    .option("--pretrained <file>", "parameter-transfer methods fine-tune this saved network instead of pretraining (e.g. from transferlab fit --method source-only-net --out FILE)")
     .option("--seeds <N>", "number of seeds", String(D.seeds))
     .option("--first-seed <s>", "first seed", String(D.firstSeed))
     .option("--scale <rule>", "global | standard | none | auto (images: global, files: standard, synthetic: none)", D.scale)
@@ -79,7 +90,7 @@ export function register(program: Command): void {
     .option("--grid <method.key=v1,v2>", "with --validators: parameter values to try (candidates are methods × grid; repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--rule <validator>", "with --validators: the validator the guarded pick uses")
     .option("--json", "print the result as one JSON document on stdout")
-    .option("--out <dir>", "also write DIR/results.json (schema transferlab.evaluate) and DIR/report.html (self-contained)")
+    .option("--out <dir>", "also write DIR/results.json (schema transferlab.evaluate) and DIR/report.html (self-contained); a label sweep writes DIR/curve.json and DIR/label_efficiency.svg/.png")
     .action(async (o: Opts) => {
       const methods = o.methods.split(",").map((s) => s.trim()).filter(Boolean);
       getEstimator(o.estimator);
@@ -88,7 +99,8 @@ export function register(program: Command): void {
       const seeds = parseInteger(o.seeds, "seeds", 1);
       const firstSeed = parseInteger(o.firstSeed, "first-seed", 0);
       const jobs = parseInteger(o.jobs, "jobs", 1);
-      const K = parseInteger(o.targetLabelsPerClass, "target-labels-per-class", 0);
+      const Ks = o.targetLabelsPerClass.split(",").map((k) => parseInteger(k, "target-labels-per-class", o.targetLabelsPerClass.includes(",") ? 1 : 0));
+      const K = Ks[0]!;
       const margin = Number(o.margin);
       if (o.margin.trim() === "" || !Number.isFinite(margin) || margin < 0) throw new TransferLabError("INVALID_PARAMETER", `must be a non-negative number of accuracy points, got '${o.margin}'`, { param: "margin" }, "e.g. --margin 1");
       if (o.pair === undefined && (o.source === undefined || o.target === undefined)) {
@@ -99,9 +111,25 @@ export function register(program: Command): void {
       const shape = o.imageShape !== undefined ? parseImageShape(o.imageShape) : undefined;
       const pair = shape ? { ...loaded, source: { ...loaded.source, imageShape: shape }, target: { ...loaded.target, imageShape: shape } } : loaded;
       const scale = o.scale as Scale | "auto"; // evaluate resolves auto by pair.kind
+      const methodParams = parseParamFlags(o.param);
+      if (o.pretrained !== undefined) usePretrained(methods, methodParams, o.pretrained);
+      if (Ks.length > 1) {
+        // The label-efficiency sweep: transferlab curve's runner (experiment/curve.ts) over the list, with the network
+        // without adaptation beside deep and parameter methods; its figure is the demo's (report/curve-figure.ts).
+        if (o.validators !== undefined || o.protocol !== "transductive") throw new TransferLabError("INVALID_PARAMETER", "a list of target labels per class runs the transductive label sweep, without --validators or another protocol", { param: "target-labels-per-class" });
+        const nets = methods.some((m) => ["deep", "parameter"].includes(getMethod(m).family)) && !methods.includes("source-only-net") ? ["source-only-net"] : [];
+        const curve = await labelCurve(pair, { grid: Ks, methods: [...nets, ...methods], methodParams, estimator: o.estimator as EstimatorName, seeds, firstSeed, scale, jobs });
+        const { formatCurve, writeCurveOutputs } = await import("../../report/index.js"); // vega and resvg load only here
+        process.stdout.write(o.json ? `${JSON.stringify(curve, null, 2)}\n` : formatCurve(curve));
+        if (o.out !== undefined) {
+          const written = await writeCurveOutputs(curve, o.out);
+          process.stderr.write(`Wrote ${written.results} and ${written.figure}\n`);
+        }
+        return;
+      }
       const interactive = !o.json && process.stderr.isTTY;
       const result = await evaluate(pair, {
-        methods: methods as MethodName[], methodParams: parseParamFlags(o.param), estimator: o.estimator as EstimatorName,
+        methods: methods as MethodName[], methodParams, estimator: o.estimator as EstimatorName,
         targetLabelsPerClass: K, seeds, firstSeed, scale, protocol: o.protocol as Protocol,
         memoryBudget: o.memoryBudget !== undefined ? parseBytes(o.memoryBudget) : undefined,
         jobs, margin,

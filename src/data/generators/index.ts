@@ -1,6 +1,8 @@
 // Seeded shift generators by name. Each takes documented parameters and an Rng and returns a DomainPair.
 import { Matrix } from "../../core/matrix.js";
-import type { Rng } from "../../core/rng.js";
+import { Rng } from "../../core/rng.js";
+import { requireBudget } from "../../core/budget.js";
+import { MAX_CLASSES, describe } from "../../core/args.js";
 import type { DomainPair } from "../pair.js";
 import { twoMoons } from "./moons.js";
 import { covariateShift, priorShift, conditionalShift, subspaceShift } from "./shifts.js";
@@ -47,11 +49,40 @@ export function rotatedGaussians(params: GaussiansParams, rng: Rng): DomainPair 
 
 export type Generator = (params: Record<string, any>, rng: Rng) => DomainPair;
 
+/** Parameter names per generator (anything else is refused) and the features each draws (subspace: dim). */
+const KEYS: Record<string, { keys: string[]; dim: (p: Record<string, unknown>) => number; n: number; classes?: (p: Record<string, unknown>) => number }> = {
+  gaussians: { keys: ["n", "angle", "sourceSigma", "targetSigma", "offset"], dim: () => 2, n: 1000 },
+  moons: { keys: ["n", "noise", "angle"], dim: () => 2, n: 500 },
+  covariate: { keys: ["n", "bias", "labelNoise"], dim: () => 2, n: 500 },
+  prior: { keys: ["n", "sourcePriors", "targetPriors", "separation"], dim: () => 2, n: 600 },
+  conditional: { keys: ["n", "classes", "separation", "shift", "targetStd"], dim: () => 2, n: 500, classes: (p) => Number(p.classes ?? 2) },
+  subspace: { keys: ["n", "dim", "informative", "separation", "angle"], dim: (p) => Number(p.dim ?? 10), n: 500 },
+};
+
+/** A generator behind the library boundary: params a plain object of known keys, an Rng, and the pair's memory
+ *  (two n×d float32 domains plus float64 working copies) within the default budget before anything is drawn. */
+function guarded(name: string, make: Generator): Generator {
+  const spec = KEYS[name]!;
+  return (params, rng) => {
+    if (params === null || typeof params !== "object" || Array.isArray(params)) throw invalidParam("params", `generator '${name}': parameters must be an object, got ${describe(params)}`);
+    for (const key of Object.keys(params)) {
+      if (!spec.keys.includes(key)) throw invalidParam(key, `generator '${name}' has no parameter '${key}'`, `its parameters: ${spec.keys.join(", ")}`);
+    }
+    if (!(rng instanceof Rng)) throw invalidParam("rng", `generator '${name}' needs an Rng (new Rng(seed)), got ${describe(rng)}`);
+    const n = Number(params.n ?? spec.n), d = spec.dim(params), k = spec.classes?.(params) ?? 2;
+    if (Number.isFinite(n) && Number.isFinite(d) && n > 0 && d > 0) {
+      requireBudget({}, 2 * n * d * (4 + 8) + 2 * n * 4, `generator '${name}' with n=${n} and ${d} features`, "lower n (or dim)");
+    }
+    if (Number.isFinite(k) && (k > MAX_CLASSES || (Number.isFinite(n) && k > n))) throw invalidParam("classes", `generator '${name}': ${k} classes for ${n} points`, `at most min(n, ${MAX_CLASSES})`);
+    return make(params, rng);
+  };
+}
+
 export const generators: Record<string, { make: Generator; description: string }> = {
-  gaussians: { make: rotatedGaussians, description: "the reference pair: two Gaussian classes, target closer, wider, rotated and offset (n, angle, sourceSigma, targetSigma, offset)" },
-  moons: { make: twoMoons, description: "two moons, target rotated (n, noise, angle)" },
-  covariate: { make: covariateShift, description: "covariate shift: biased sampling of one pool, same P(y|x) (n, bias, labelNoise)" },
-  prior: { make: priorShift, description: "prior/target shift: class proportions change (n, sourcePriors, targetPriors, separation)" },
-  conditional: { make: conditionalShift, description: "conditional shift: P(x|y) changes (n, classes, separation, shift, targetStd)" },
-  subspace: { make: subspaceShift, description: "subspace shift: the informative subspace rotates (n, dim, informative, separation, angle)" },
+  gaussians: { make: guarded("gaussians", rotatedGaussians), description: "the reference pair: two Gaussian classes, target closer, wider, rotated and offset (n, angle, sourceSigma, targetSigma, offset)" },
+  moons: { make: guarded("moons", twoMoons), description: "two moons, target rotated (n, noise, angle)" },
+  covariate: { make: guarded("covariate", covariateShift), description: "covariate shift: biased sampling of one pool, same P(y|x) (n, bias, labelNoise)" },
+  prior: { make: guarded("prior", priorShift), description: "prior/target shift: class proportions change (n, sourcePriors, targetPriors, separation)" },
+  conditional: { make: guarded("conditional", conditionalShift), description: "conditional shift: P(x|y) changes (n, classes, separation, shift, targetStd)" },
+  subspace: { make: guarded("subspace", subspaceShift), description: "subspace shift: the informative subspace rotates (n, dim, informative, separation, angle)" },
 };

@@ -79,7 +79,7 @@ export class QueueExecutor implements TaskExecutor {
       await this.enqueue([...pending.values()], files, true);
       let lastReconcile = 0; // a full look first: some jobs may have finished before this run
       while (pending.size > 0) {
-        if (signal?.aborted) throw new TransferLabError("ABORTED", "the sweep was aborted");
+        if (signal?.aborted) throw new TransferLabError("ABORTED", "the sweep was aborted", { param: "signal" });
         const full = Date.now() - lastReconcile >= (this.opts.reconcileMs ?? 2000);
         const ids = full ? [...pending.keys()] : [...finished];
         finished.clear();

@@ -165,7 +165,7 @@ async function runHere(tasks: FitTask[], ids: string[], jobs: number, record: (i
   let next = 0;
   const lane = async () => {
     while (next < tasks.length) {
-      if (signal?.aborted) throw new TransferLabError("ABORTED", "the sweep was aborted");
+      if (signal?.aborted) throw new TransferLabError("ABORTED", "the sweep was aborted", { param: "signal" });
       const k = next++;
       try {
         record(ids[k]!, await pool.run(tasks[k]!, signal), "local");
