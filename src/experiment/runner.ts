@@ -17,6 +17,7 @@
 // runs the fits elsewhere (sweep: a queue) uses the three steps apart: planProtocol, runPlan, scoreProtocol.
 import type { FitData, Labels } from "../core/domain.js";
 import type { Matrix } from "../core/matrix.js";
+import { fitTracker, type Progress } from "../core/progress.js";
 import { TransferLabError } from "../core/errors.js";
 import { summarize, pairedComparison, type PairedComparison, type Summary } from "../core/stats.js";
 import { getMethod, type Adapter, type Divergence } from "../adapt/index.js";
@@ -80,8 +81,8 @@ export interface RunSpec {
   memoryBudget?: number;
   /** Worker threads for the fits (default 1: all in this thread). Results do not depend on it. */
   jobs?: number;
-  /** Called after each fit with a short message. */
-  progress?: (done: number, total: number, message: string) => void;
+  /** Fits done of all, and the fits running now ("seed 3/10 kmm"). */
+  progress?: Progress;
   signal?: AbortSignal;
   /** Keep a diverged fit as a diverged seed of its method (MethodRun.diverged) and go on with the others (evaluate's
    * table shows it as a diverged row); default false: the run fails with the fit's DIVERGED error. */
@@ -214,19 +215,19 @@ export function planProtocol(spec: RunSpec): ProtocolPlan {
   return { entries, tasks, invariant: new Set(invariantTask.values()), seeds: [...spec.seeds], notes: [...notes], splitSizes, slots, seedInvariant: invariant };
 }
 
+/** How progress names a fit: "seed 3/10 kmm", or "kmm (all seeds)" for a seed-invariant fit. */
+export function fitLabel(task: { method: string; rngSeed: number }, seeds: readonly number[], invariant: boolean): string {
+  return invariant ? `${task.method} (all seeds)` : `seed ${seeds.indexOf(task.rngSeed) + 1}/${seeds.length} ${task.method}`;
+}
+
 /** Runs a plan's fits here or on `jobs` worker threads; outcomes[i] is tasks[i]'s. */
 export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> & { fitProgress?: (fraction: number, message?: string) => void } = {}): Promise<FitOutcome[]> {
   const { tasks, invariant } = plan;
   // Fits on the whole source (the seed-invariant ones) are usually the longest: start them first, so that with
   // several jobs the short per-seed fits fill the gaps at the end.
   const order = [...tasks.keys()].sort((a, b) => Number(invariant.has(b)) - Number(invariant.has(a)) || a - b);
-  let done = 0;
-  const ran = await runFitTasks(order.map((i) => tasks[i]!), {
-    jobs: opts.jobs ?? 1,
-    signal: opts.signal,
-    fitProgress: opts.fitProgress,
-    onDone: (k) => opts.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariant.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
-  });
+  const fits = fitTracker(tasks.length, (k) => fitLabel(tasks[order[k]!]!, plan.seeds, invariant.has(order[k]!)), opts.progress);
+  const ran = await runFitTasks(order.map((i) => tasks[i]!), { jobs: opts.jobs ?? 1, signal: opts.signal, fitProgress: opts.fitProgress, onStart: fits.start, onDone: fits.finish });
   const outcomes = new Array<FitOutcome>(tasks.length);
   order.forEach((i, k) => (outcomes[i] = ran[k]!));
   return outcomes;

@@ -9,6 +9,7 @@
 // Fits go through the same fit tasks and worker pool as evaluate, so the cost is evaluate's fits plus the folds.
 import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
+import { fitTracker, type Progress } from "../core/progress.js";
 import { TransferLabError } from "../core/errors.js";
 import type { LabelledDomain, UnlabelledDomain, Labels } from "../core/domain.js";
 import { takeDomainRows } from "../core/domain.js";
@@ -42,7 +43,8 @@ export interface SelectOptions {
   jobs?: number;
   memoryBudget?: number;
   signal?: AbortSignal;
-  progress?: (done: number, total: number, message: string) => void;
+  /** Fits done of all, and the fits running now. */
+  progress?: Progress;
   /** Extra target rows every candidate also predicts (evaluate --validators: the test rows). Never scored here. */
   extraX?: Matrix;
 }
@@ -194,8 +196,8 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
     } else foldOf.push(new Int32Array(0));
     foldTasks.push(ft);
   }
-  let done = 0;
-  const outs: FitOutcome[] = await runFitTasks(tasks, { jobs: opts.jobs ?? 1, signal: opts.signal, onDone: (k) => opts.progress?.(++done, tasks.length, tasks[k]!.method) });
+  const fits = fitTracker(tasks.length, (k) => `fit ${k + 1}/${tasks.length} ${tasks[k]!.method}`, opts.progress);
+  const outs: FitOutcome[] = await runFitTasks(tasks, { jobs: opts.jobs ?? 1, signal: opts.signal, onStart: fits.start, onDone: fits.finish });
 
   if (main.some((t) => outs[t]!.probaCalibratedOnSource)) notes.push(`entropy and snd: the ${estimator} gives no probabilities, so each candidate's are Platt-scaled on the held-out source rows (no refit)`);
   // 4. Score and choose.
