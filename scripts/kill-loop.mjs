@@ -1,5 +1,5 @@
 // The kill -9 loop of issue 13: runs `transferlab evaluate --out DIR` over an existing run folder and kills it with
-// SIGKILL at a random moment, again and again (default 24 times), then starts two runs on the same folder at once.
+// SIGKILL at a random moment, again and again (until 24 runs were really killed), then starts two runs on the same folder at once.
 // After every kill the folder must hold one run's complete output — the previous run's or the killed one's if it
 // had finished — and never a mix: exactly the run files, results.json valid JSON of the evaluate schema, and the
 // page showing the same accuracies as that results.json. At the end, a clean run leaves no lock or temporary folder.
@@ -16,7 +16,7 @@ const RUN_FILES = [".transferlab-run", "report.html", "results.json"];
 let seed = 0;
 
 function start(firstSeed) {
-  const args = ["--import", "tsx", "src/cli/main.ts", "evaluate", "--pair", "moons?n=80", "--methods", "coral,kmm", "--seeds", "3",
+  const args = ["--import", "tsx", "src/cli/main.ts", "evaluate", "--pair", "moons?n=80", "--methods", "coral", "--seeds", "2",
     "--first-seed", String(firstSeed), "--jobs", "1", "--json", "--out", out];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -42,37 +42,43 @@ function check() {
 }
 
 const t0 = performance.now();
-// A first complete run, timed: kills fall anywhere in [0, 1.3 × its duration].
+// A first complete run, timed. Kills then alternate between anywhere in the run and its last third (where the files
+// are written and swapped in); the run time is re-estimated from every run that finished. The loop goes on until
+// `kills` runs were really killed (a run that finished first is checked too, and not counted).
 let r = start(seed);
 const first = await r.done;
 if (first.code !== 0) throw new Error(`the first run failed: ${first.stderr}`);
-const runMs = performance.now() - t0;
-let finished = new Set([check()]);
-const outcomes = { killedBeforeCommit: 0, finishedBeforeKill: 0 };
+let runMs = performance.now() - t0;
+check();
+const outcomes = { killedBeforeCommit: 0, killedAfterCommit: 0, finishedBeforeKill: 0 };
 let violations = 0;
-for (let k = 1; k <= kills; k++) {
-  seed += 3;
+let killed = 0;
+for (let k = 1; killed < kills && k <= 4 * kills; k++) {
+  seed += 2;
   const before = check();
+  const started = performance.now();
   r = start(seed);
-  const at = Math.random() * runMs * 1.3;
+  const at = k % 2 ? Math.random() * runMs : runMs * (0.67 + 0.4 * Math.random());
   await new Promise((res) => setTimeout(res, at));
   r.child.kill("SIGKILL");
   const end = await r.done;
-  if (end.code === 0) finished.add(seed);
+  if (end.code === 0) runMs = 0.7 * runMs + 0.3 * (performance.now() - started);
+  else killed++;
   try {
     const now = check();
     if (now !== before && now !== seed) throw new Error(`holds the run of seed ${now}, neither the previous (${before}) nor the killed one (${seed})`);
-    if (now === seed) outcomes.finishedBeforeKill++;
+    if (end.code === 0) outcomes.finishedBeforeKill++;
+    else if (now === seed) outcomes.killedAfterCommit++;
     else outcomes.killedBeforeCommit++;
-    console.log(`kill ${k}: at ${Math.round(at)} ms, ${end.signal ?? `exit ${end.code}`}: folder holds the ${now === seed ? "new" : "previous"} run (first seed ${now}), complete`);
+    console.log(`run ${k}: kill at ${Math.round(at)} ms, ${end.signal ?? `exit ${end.code}`}: the folder holds the ${now === seed ? "new" : "previous"} run (first seed ${now}), complete`);
   } catch (e) {
     violations++;
-    console.log(`kill ${k}: at ${Math.round(at)} ms: VIOLATION: ${e.message}`);
+    console.log(`run ${k}: kill at ${Math.round(at)} ms: VIOLATION: ${e.message}`);
   }
 }
 
 // Two runs on one folder at once: one runs, the other is refused by the lock (or runs after it); never a mix.
-seed += 3;
+seed += 2;
 const a = start(seed);
 const b = start(seed + 100);
 const [ea, eb] = await Promise.all([a.done, b.done]);
@@ -97,6 +103,6 @@ if (last.code !== 0 || leftovers.length > 0) {
   violations++;
   console.log(`clean-up: VIOLATION: exit ${last.code}, left ${leftovers.join(", ")}`);
 }
-console.log(`${kills} kills (one evaluate run ≈ ${Math.round(runMs)} ms): ${outcomes.killedBeforeCommit} left the previous run, ${outcomes.finishedBeforeKill} the new one; ${violations} violations; leftovers after a clean run: ${leftovers.length}`);
+console.log(`${killed} runs killed with SIGKILL (${outcomes.killedBeforeCommit} left the previous run, ${outcomes.killedAfterCommit} had already swapped in the new one), ${outcomes.finishedBeforeKill} finished before their kill; one run ≈ ${Math.round(runMs)} ms; ${violations} violations; leftovers after a clean run: ${leftovers.length}`);
 rmSync(root, { recursive: true, force: true });
 process.exit(violations > 0 ? 1 : 0);
