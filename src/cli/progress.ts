@@ -15,18 +15,23 @@ const PLAIN_INTERVAL_MS = 2000;
 export async function progressView(command: string, stream: NodeJS.WriteStream = process.stderr): Promise<ProgressView> {
   if (stream.isTTY) {
     const { SingleBar, Presets } = (await import("cli-progress")).default;
-    const bar = new SingleBar({
-      stream, format: ` {bar} {percentage}% | ETA {eta_formatted} | {now}`, hideCursor: true, clearOnComplete: true, etaBuffer: 20, fps: 5,
-    }, Presets.shades_classic);
+    const bar = new SingleBar({ stream, format: " {bar} {percentage}% | ETA {remaining} | {now}", hideCursor: true, clearOnComplete: true, fps: 5 }, Presets.shades_classic);
     let started = false;
+    const t0 = performance.now();
+    // ETA from the average pace so far (cli-progress's own needs steady updates, and shows "NF" before them).
+    const eta = (done: number, total: number) => {
+      if (!(done > 0)) return "…";
+      const s = ((performance.now() - t0) / 1000) * ((total - done) / done);
+      return s < 90 ? `${Math.round(s)}s` : s < 5400 ? `${Math.round(s / 60)}min` : `${(s / 3600).toFixed(1)}h`;
+    };
     return {
       update(done, total, now) {
         if (!started) {
-          bar.start(total, done, { now });
+          bar.start(total, done, { now, remaining: eta(done, total) });
           started = true;
         }
         bar.setTotal(total);
-        bar.update(done, { now });
+        bar.update(done, { now, remaining: eta(done, total) });
       },
       stage(now) {
         if (started) bar.update({ now });

@@ -71,7 +71,13 @@ const label = fc.oneof(fc.constantFrom("a", "b", "c", "0", "1", "1.0", "01", "",
 const row = fc.tuple(fc.array(number, { minLength: 1, maxLength: 4 }), label).map(([xs, y]) => [...xs, y].join(","));
 /** Bytes that damage a file: invalid UTF-8, a lone quote, a stray delimiter, NUL, a CR. */
 const damage = fc.constantFrom(Buffer.from([0xe9]), Buffer.from([0xff, 0xfe]), Buffer.from([0xc3]), Buffer.from('"'), Buffer.from(","), Buffer.from([0]), Buffer.from("\r"), Buffer.from("\n\n"));
-const file = fc.record({
+/** Files that are right (two numeric columns, two or three classes, enough rows): the success path must be exact. */
+const goodFile = fc.tuple(fc.integer({ min: 8, max: 30 }), fc.constantFrom(["a", "b"], ["1", "2", "3"], ["café", "naïve"]), fc.integer({ min: 0, max: 1000 })).map(([n, classes, s]) => {
+  const lines = ["x1,x2,label"];
+  for (let i = 0; i < n; i++) lines.push(`${((i * 37 + s) % 101) / 10 - 5},${((i * 53 + 2 * s) % 89) / 7},${classes[i % classes.length]}`);
+  return Buffer.from(`${lines.join("\n")}\n`);
+});
+const malformedFile = fc.record({
   header: fc.constantFrom("x1,x2,label", "x1,x2,x3,label", "x1,label", "x1,x1,label", ",x2,label", "1,2,3", "label", ""),
   rows: fc.array(row, { maxLength: 12 }),
   damage: fc.array(fc.tuple(fc.nat(), damage), { maxLength: 2 }),
@@ -83,6 +89,7 @@ const file = fc.record({
   }
   return bytes;
 });
+const file = fc.oneof(malformedFile, goodFile);
 
 let n = 0;
 const counts = { runs: 0, ok: 0, refused: 0 };

@@ -182,3 +182,26 @@ test("every command takes its options from the one table (same flag, same meanin
   visit(buildProgram(), "transferlab");
   assert.deepEqual(stray, []);
 });
+
+test("issue 16: the library's file handling through the CLI — --domain-column splits one file, --missing and --features apply, counted against the file", async () => {
+  const lines = ["x1,x2,site,label"];
+  let a = 0, b = 0;
+  for (let i = 0; i < 80; i++) {
+    const site = i % 2 ? "A" : "B";
+    const x1 = i === 4 ? "NA" : String(((i * 7) % 13) / 3);
+    if (i !== 4) (site === "A" ? a++ : b++);
+    lines.push(`${x1},${((i * 5) % 11) / 2},${site},${i % 3 === 0 ? "yes" : "no"}`);
+  }
+  const f = join(dir, "sites.csv");
+  writeFileSync(f, `${lines.join("\n")}\n`);
+  const args = ["evaluate", "--pair", f, "--domain-column", "site", "--source-value", "A", "--target-value", "B", "--seeds", "2", "--jobs", "1", "--json", "--target-labels-per-class", "2"];
+  refused(await cli(...args), "DATA_FORMAT", /sites\.csv, row 6, column "x1": missing value/, /--missing drop/);
+  const r = await cli(...args, "--missing", "drop");
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { source: { name: string; rows: number; features: number }; target: { name: string; rows: number } };
+  assert.deepEqual([doc.source.name, doc.source.rows, doc.target.name, doc.target.rows], ["A", a, "B", b]);
+  const one = JSON.parse((await cli(...args, "--missing", "mean", "--features", "x2")).stdout) as { source: { rows: number; features: number } };
+  assert.deepEqual([one.source.rows, one.source.features], [40, 1]);
+  refused(await cli("evaluate", "--pair", f, "--seeds", "2"), "INVALID_PARAMETER", /one file: say which rows are source and which target with --domain-column/);
+  refused(await cli("evaluate", "--source", f, "--target", f, "--source-value", "A", "--seeds", "2"), "INVALID_PARAMETER", /--source-value needs --domain-column/);
+});
