@@ -189,7 +189,8 @@ test("issue 16: the library's file handling through the CLI — --domain-column 
   for (let i = 0; i < 80; i++) {
     const site = i % 2 ? "A" : "B";
     const x1 = i === 4 ? "NA" : String(((i * 7) % 13) / 3);
-    if (i !== 4) (site === "A" ? a++ : b++);
+    if (i !== 4 && site === "A") a++;
+    else if (i !== 4) b++;
     lines.push(`${x1},${((i * 5) % 11) / 2},${site},${i % 3 === 0 ? "yes" : "no"}`);
   }
   const f = join(dir, "sites.csv");
