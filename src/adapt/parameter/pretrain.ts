@@ -157,10 +157,11 @@ export function readPretrainedFile(path: string): DeepNetworkState {
     throw new TransferLabError("DATA_FORMAT", `pretrained file ${path} is not a saved network (not JSON)`, { file: path, param: "pretrained" }, "save one with transferlab fit --method source-only-net --out FILE");
   }
   // A model file (transferlab fit), a saved fitted model (FittedModel.save) or a bare network state.
-  const d = doc as { format?: string; kind?: string; state?: unknown; fitted?: { kind?: string; method?: string; state?: unknown } };
-  const state = d?.format === "transferlab/model" ? d.fitted?.state : d?.kind === "method" ? d.state : doc;
+  const d = doc as { format?: string; schema?: string; kind?: string; state?: unknown; fitted?: { kind?: string; method?: string; state?: unknown } };
+  const modelFile = d?.format === "transferlab/model" || d?.schema === "transferlab/model"; // first release: format; later: schema
+  const state = modelFile ? d.fitted?.state : d?.kind === "method" ? d.state : doc;
   if ((state as DeepNetworkState | undefined)?.format !== "transferlab-deep-network") {
-    const what = d?.format === "transferlab/model" ? `a model of method '${d.fitted?.method}', which holds no network of the deep family` : "not a saved network";
+    const what = modelFile ? `a model of method '${d.fitted?.method}', which holds no network of the deep family` : "not a saved network";
     throw new TransferLabError("DATA_FORMAT", `pretrained file ${path} is ${what}`, { file: path, param: "pretrained" }, "save one with transferlab fit --method source-only-net --out FILE");
   }
   return state as DeepNetworkState;
