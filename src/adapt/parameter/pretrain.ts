@@ -6,6 +6,7 @@
 import { Rng } from "../../core/rng.js";
 import { TransferLabError, invalidParam } from "../../core/errors.js";
 import type { Labels, LabelledDomain } from "../../core/domain.js";
+import { accuracyPct } from "../../metrics/index.js";
 import type { FitContext, FitData } from "../types.js";
 import { DeepNetwork, type DeepAdapter, type DeepNetworkState } from "../deep/define.js";
 import { chooseBackbone, type BackboneConfig } from "../deep/backbone.js";
@@ -130,10 +131,7 @@ export async function pretrainedNetwork(method: string, data: FitData, numClasse
 /** Accuracy (%) of a network on the held-out source rows; null when there are none. */
 export function heldOutAccuracy(network: DeepNetwork, source: LabelledDomain, split: SourceSplit): number | null {
   if (split.heldOut.length === 0) return null;
-  const pred = network.predict(source.X.takeRows(split.heldOut));
-  let c = 0;
-  for (let k = 0; k < pred.length; k++) if (pred[k] === source.y[split.heldOut[k]!]) c++;
-  return (100 * c) / pred.length;
+  return accuracyPct(network.predict(source.X.takeRows(split.heldOut)), Int32Array.from(split.heldOut, (i) => source.y[i]!));
 }
 
 // ---- pretrained networks as files ------------------------------------------------------------------------------
