@@ -20,8 +20,10 @@ export default async function (args: string[]): Promise<void> {
   }
   const full = await resolveDomainPair("mnist→optdigits", { seed: 0 });
   const rows = Number(opt("source-rows", String(full.source.X.rows)));
-  // --source-rows n: the first n source rows (to compare an approximation with the exact solver where both run).
-  const pair = { ...full, source: { ...full.source, X: full.source.X.sliceRows(0, rows), y: full.source.y.subarray(0, rows) } };
+  // --source-rows n: every (N/n)-th source row (the file is sorted by class), to compare an approximation with the
+  // exact solver at a size where both run.
+  const pick = Int32Array.from({ length: rows }, (_, i) => Math.floor((i * full.source.X.rows) / rows));
+  const pair = { ...full, source: { ...full.source, X: full.source.X.takeRows(pick), y: Int32Array.from(pick, (i) => full.source.y[i]!) } };
   console.log(`CPU: ${cpus()[0]?.model} × ${cpus().length}; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}; ${pair.source.X.rows} source rows`);
   const b0 = process.cpuUsage();
   await evaluate(pair, { seeds: 1 });

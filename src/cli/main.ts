@@ -1,25 +1,6 @@
 #!/usr/bin/env node
 // The transferlab command line: thin commands that parse arguments and call the library.
-// Each command lives in ./commands/<name>.ts and exports `register(program)`.
-import { Command } from "commander";
-import { commands } from "./commands/index.js";
-import { reportFailure } from "./errors.js";
+// Each command lives in ./commands/<name>.ts and exports `register(program)`; ./program.ts puts them together.
+import { runCli } from "./program.js";
 
-export async function main(argv: string[]): Promise<void> {
-  const program = new Command();
-  program
-    .name("transferlab")
-    .description("Transfer learning and domain adaptation: will transfer help, which method, did it really help?")
-    .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ outputError: (str, write) => write(str) });
-  for (const register of commands) register(program);
-  program.exitOverride();
-  try {
-    await program.parseAsync(argv);
-  } catch (e) {
-    process.exitCode = reportFailure(e);
-  }
-}
-
-await main(process.argv);
+process.exitCode = await runCli(process.argv.slice(2));

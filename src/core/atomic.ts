@@ -1,7 +1,8 @@
 // Atomic output: write to a temporary file in the same folder, then rename over the target,
 // so an interrupted run never leaves a half-written file where a finished one should be.
-import { mkdirSync, renameSync, writeFileSync, rmSync } from "node:fs";
-import { dirname, join, basename } from "node:path";
+import { accessSync, closeSync, constants as fsConstants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { TransferLabError } from "./errors.js";
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
@@ -29,4 +30,226 @@ export function writeCsvAtomic(path: string, header: readonly string[], rows: Re
   };
   const lines = [header.map(cell).join(","), ...rows.map((r) => r.map(cell).join(","))];
   writeFileAtomic(path, `${lines.join("\n")}\n`);
+}
+
+// ---- whole run folders ------------------------------------------------------------------------------------------
+// A run writes every file into a fresh hidden folder beside its target (same file system, so renames are atomic)
+// and swaps it in only when complete: the previous folder is renamed aside, the new one renamed in, the old one
+// removed. A failed or killed run leaves the previous folder exactly as it was (its half-written folder is removed
+// on failure, or by the next run when the process died). A lock file beside the target refuses a second run on the
+// same folder while the first is alive. The one moment with no folder at the target is between the two renames
+// (two system calls); a run that dies there leaves the previous folder renamed aside, and the next run on that
+// target puts it back before anything else.
+
+/** Marks a folder a transferlab run wrote (so a later run may replace it). */
+export const RUN_MARKER = ".transferlab-run";
+
+export interface RunFolder {
+  /** The temporary folder to write into. */
+  readonly dir: string;
+  /** The folder the run will replace. */
+  readonly target: string;
+  /** Swaps the finished folder in (replacing the previous one) and releases the lock. */
+  commit(): void;
+  /** Releases the lock; before commit, also removes the unfinished folder (the target is left as it was). */
+  release(): void;
+}
+
+const outputError = (path: string, message: string, hint?: string) => new TransferLabError("OUTPUT_UNWRITABLE", message, { file: path }, hint);
+
+/** The first ancestor of `path` (itself included) that exists, and what it is; throws when something on the way is a file. */
+function existingAncestor(path: string): { dir: string; isDir: boolean } {
+  let p = resolve(path);
+  for (;;) {
+    try {
+      const st = statSync(p);
+      return { dir: p, isDir: st.isDirectory() };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOTDIR") throw outputError(path, `cannot be created: a part of the path is a file, not a folder`);
+      if (code !== "ENOENT") throw outputError(path, `cannot be checked (${code})`);
+    }
+    const up = dirname(p);
+    if (up === p) throw outputError(path, "has no existing folder above it");
+    p = up;
+  }
+}
+
+/** Checks that `path` can be written as a file (or as a folder with `folder`), before any work: not under a file,
+ *  the folder that will hold it writable, and not a folder where a file is wanted (or the reverse). */
+export function checkOutputPath(path: string, opts: { folder?: boolean } = {}): void {
+  const abs = resolve(path);
+  const top = existingAncestor(abs);
+  if (top.dir === abs) {
+    if (opts.folder && !top.isDir) throw outputError(path, "is a file, not a folder", "choose a folder for --out");
+    if (!opts.folder && top.isDir) throw outputError(path, "is a folder, not a file", "name the file to write");
+  } else if (!top.isDir) {
+    throw outputError(path, `cannot be created: ${top.dir} is a file, not a folder`);
+  }
+  const parent = top.dir === abs ? dirname(abs) : top.dir;
+  // Permission bits do not tell everything (a read-only mount, root, ACLs): try to create a file there.
+  const probe = join(parent, `.transferlab-probe-${process.pid}`);
+  try {
+    accessSync(parent, fsConstants.W_OK | fsConstants.X_OK);
+    writeFileSync(probe, "");
+  } catch {
+    throw outputError(path, `cannot be written: the folder ${parent} is not writable`, "check its permissions, or choose another place");
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+/**
+ * Takes the lock file `lock` for this process (it holds the pid). The file appears whole (written aside, then
+ * hard-linked in, which fails when a lock exists); a lock whose process is gone is taken over. `what` names the
+ * locked thing in the error a second live run gets.
+ */
+export function takeLock(lock: string, what: string): void {
+  const mine = `${lock}.${process.pid}.tmp`;
+  writeFileSync(mine, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        linkSync(mine, lock);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      }
+      let text: string;
+      try {
+        text = readFileSync(lock, "utf8");
+      } catch {
+        continue; // released meanwhile: try again
+      }
+      const pid = Number(text);
+      if (pid === process.pid || processAlive(pid)) {
+        throw new TransferLabError("LOCKED", `another run (pid ${pid}) is writing ${what}`, { file: lock }, "wait for it to finish, or choose another output");
+      }
+      // Its holder died (e.g. killed): move the stale lock aside (one taker wins the rename) and try again.
+      const aside = `${lock}.stale-${process.pid}`;
+      try {
+        renameSync(lock, aside);
+        if (readFileSync(aside, "utf8") !== text) {
+          // Another run took the lock over between our read and our rename: give it back.
+          try { linkSync(aside, lock); } catch { /* it has made another meanwhile */ }
+        }
+      } catch { /* someone else moved it first */ }
+      rmSync(aside, { force: true });
+    }
+    throw new TransferLabError("LOCKED", `could not take the lock of ${what}`, { file: lock }, "try again");
+  } finally {
+    rmSync(mine, { force: true });
+  }
+}
+
+export function releaseLock(lock: string): void {
+  try {
+    if (readFileSync(lock, "utf8") === String(process.pid)) rmSync(lock, { force: true });
+  } catch { /* already gone */ }
+}
+
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The hidden names a run on `target` uses beside it. */
+function runNames(target: string): { parent: string; base: string; lock: string; tmp: (pid: number) => string; old: (pid: number) => string } {
+  const parent = dirname(target);
+  const base = basename(target);
+  return {
+    parent, base, lock: join(parent, `.${base}.lock`),
+    tmp: (pid) => join(parent, `.${base}.run-${pid}`),
+    old: (pid) => join(parent, `.${base}.old-${pid}`),
+  };
+}
+
+/** Puts back a previous folder left aside by a run that died mid-swap, and removes dead runs' unfinished folders. */
+function recover(target: string): void {
+  const n = runNames(target);
+  for (const name of readdirSync(n.parent)) {
+    const m = new RegExp(`^\\.${escapeRe(n.base)}\\.(run|old)-(\\d+)$`).exec(name);
+    if (!m || processAlive(Number(m[2]))) continue;
+    const p = join(n.parent, name);
+    if (m[1] === "old" && !existsSync(target)) renameSync(p, target);
+    else rmSync(p, { recursive: true, force: true });
+  }
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Opens an all-or-nothing run folder for `target`: checks the path, takes the lock, and returns a fresh temporary
+ * folder to write into. An existing target must be a folder a run wrote (it has RUN_MARKER) or empty: a run never
+ * replaces a folder of other files.
+ */
+export function openRunFolder(target: string): RunFolder {
+  const abs = resolve(target);
+  checkOutputPath(abs, { folder: true });
+  const n = runNames(abs);
+  try {
+    mkdirSync(n.parent, { recursive: true });
+  } catch (e) {
+    throw outputError(target, `cannot be created (${(e as NodeJS.ErrnoException).code})`);
+  }
+  takeLock(n.lock, target);
+  try {
+    recover(abs);
+    if (existsSync(abs) && !existsSync(join(abs, RUN_MARKER)) && readdirSync(abs).length > 0) {
+      throw outputError(target, "is a folder of other files, not one a transferlab run wrote", "a run replaces its --out folder whole: choose a new or empty folder");
+    }
+    const dir = n.tmp(process.pid);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    writeFileSync(join(dir, RUN_MARKER), `${JSON.stringify({ pid: process.pid, started: new Date().toISOString() })}\n`);
+    let done = false;
+    return {
+      dir, target: abs,
+      commit() {
+        if (done) return;
+        fsyncTree(dir);
+        const old = n.old(process.pid);
+        const had = existsSync(abs);
+        if (had) renameSync(abs, old);
+        renameSync(dir, abs);
+        fsyncPath(n.parent);
+        done = true;
+        if (had) rmSync(old, { recursive: true, force: true });
+        releaseLock(n.lock);
+      },
+      release() {
+        if (!done) rmSync(dir, { recursive: true, force: true });
+        done = true;
+        releaseLock(n.lock);
+      },
+    };
+  } catch (e) {
+    releaseLock(n.lock);
+    throw e;
+  }
+}
+
+/** Flushes every file of a folder (and the folder) to disk before it is swapped in. */
+function fsyncTree(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) fsyncTree(p);
+    else fsyncPath(p);
+  }
+  fsyncPath(dir);
+}
+
+function fsyncPath(p: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(p, "r");
+    fsyncSync(fd);
+  } catch { /* best effort: some file systems refuse fsync on folders */ } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -20,6 +20,8 @@ export type ErrorCode =
   | "UNSUPPORTED"
   | "ABORTED"
   | "DIVERGED"
+  | "OUTPUT_UNWRITABLE"
+  | "LOCKED"
   | "INTERNAL";
 
 /** Where a problem is: any subset of file, row (1-based, as a user counts), column, parameter. */

@@ -127,6 +127,10 @@ export function symEig(A: Mat64): { values: Float64Array; vectors: Mat64 } {
   if (A.rows !== A.cols) throw new TransferLabError("SHAPE_MISMATCH", `symmetric eigendecomposition needs a square matrix, got ${A.rows}×${A.cols}`);
   const S = mat64(A.rows, A.cols, A.data.slice());
   symmetrize(S);
+  // ml-matrix fails with a TypeError on Inf/NaN (e.g. a covariance overflowed by a huge regularisation parameter).
+  if (!S.data.every(Number.isFinite)) {
+    throw new TransferLabError("NON_FINITE", `a ${A.rows}×${A.cols} matrix to decompose holds non-finite values (an overflow)`, {}, "check the scale of the method's parameters");
+  }
   const evd = new EigenvalueDecomposition(toMl(S), { assumeSymmetric: true });
   const vals = evd.realEigenvalues;
   const V = fromMl(evd.eigenvectorMatrix);

@@ -28,7 +28,8 @@ export type DataErrorReason =
   | "BAD_PARQUET"
   | "UNSUPPORTED_DTYPE"
   | "UNKNOWN_DATASET"
-  | "BAD_SPEC";
+  | "BAD_SPEC"
+  | "BAD_ENCODING";
 
 export class DataError extends TransferLabError {
   readonly reason: DataErrorReason;

@@ -6,7 +6,7 @@ import { Rng } from "../core/rng.js";
 import { DataError } from "./errors.js";
 import { loadMnist, loadMnist8x8, loadOptdigits } from "./datasets/digits.js";
 import { generators } from "./generators/index.js";
-import { loadSourceTarget, isDataFileName, type LoadOptions } from "./load.js";
+import { loadDomain, loadSourceTarget, isDataFileName, type LoadOptions } from "./load.js";
 import { applyScaling, type ScalingRule } from "./prepare.js";
 import type { DomainPair } from "./pair.js";
 import { requireLabels } from "../core/domain.js";
@@ -44,8 +44,14 @@ export function listDatasets(): readonly DatasetInfo[] {
 }
 
 function unknownName(name: string): DataError {
+  const n = name.trim().toLowerCase().split("?")[0]!;
+  if (Object.hasOwn(generators, n)) {
+    // A generator makes both domains: it cannot stand for one side of a pair.
+    return new DataError("INVALID_PARAMETER", "UNKNOWN_DATASET", `${JSON.stringify(n)} is a generator of a whole source→target pair, not one dataset`, { param: "dataset" },
+      `use it as the pair spec, e.g. '${n}?n=400' (CLI: --pair ${n}); single datasets: ${DATASETS.map((d) => d.name).join(", ")}`);
+  }
   const known = [...DATASETS.map((d) => d.name), ...PAIRS.map((p) => p.name), ...Object.keys(generators)];
-  return new DataError("INVALID_PARAMETER", "UNKNOWN_DATASET", `unknown dataset ${JSON.stringify(name)}`, { param: "dataset" }, `known: ${known.join(", ")} (or a file path)`);
+  return new DataError("INVALID_PARAMETER", "UNKNOWN_DATASET", `unknown dataset ${JSON.stringify(name)}`, { param: "dataset" }, `known: ${known.join(", ")} (or a file path ending in .csv, .tsv, .npy, .npz, .parquet or .jsonl)`);
 }
 
 export function datasetInfo(name: string): DatasetInfo {
@@ -75,20 +81,30 @@ export function parsePairName(spec: string): [string, string] | undefined {
   return undefined;
 }
 
-/** "moons?angle=45&n=400" -> ["moons", {angle: 45, n: 400}]; lists as "0.6/0.3/0.1" or "0.6,0.3,0.1". */
+/** "moons?angle=45&n=400" -> ["moons", {angle: 45, n: 400}]; lists as "0.6/0.3/0.1" or "0.6,0.3,0.1". A key the
+ * generator does not read, a key given twice, or a value that is not a finite number is an error naming the key. */
 export function parseGeneratorSpec(spec: string): [string, Record<string, unknown>] {
-  const [name, query = ""] = spec.split("?", 2) as [string, string?];
-  const params: Record<string, unknown> = {};
+  const q = spec.indexOf("?");
+  const name = (q < 0 ? spec : spec.slice(0, q)).trim().toLowerCase();
+  const query = q < 0 ? "" : spec.slice(q + 1);
+  const known = Object.hasOwn(generators, name) ? generators[name]!.params : undefined;
+  const params: Record<string, unknown> = Object.create(null);
   for (const part of query.split("&").filter(Boolean)) {
-    const [k, v = ""] = part.split("=", 2) as [string, string?];
+    const eq = part.indexOf("=");
+    const k = (eq < 0 ? part : part.slice(0, eq)).trim();
+    const v = eq < 0 ? "" : part.slice(eq + 1);
+    if (known && !known.includes(k)) {
+      throw new DataError("INVALID_PARAMETER", "BAD_SPEC", `generator ${name} has no parameter ${JSON.stringify(k)}`, { param: k }, `its parameters: ${known.join(", ")}`);
+    }
+    if (Object.hasOwn(params, k)) throw new DataError("INVALID_PARAMETER", "BAD_SPEC", `parameter ${k} is given twice`, { param: k });
     const list = v.split(/[/,]/);
-    const num = list.map(Number);
-    if (num.some((x) => !Number.isFinite(x)) || v === "") {
+    const num = list.map((x) => (/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(x) ? Number(x) : NaN));
+    if (num.some((x) => !Number.isFinite(x))) {
       throw new DataError("INVALID_PARAMETER", "BAD_SPEC", `parameter ${k} must be a number or a list of numbers, got ${JSON.stringify(v)}`, { param: k });
     }
     params[k] = list.length > 1 ? num : num[0];
   }
-  return [name.trim().toLowerCase(), params];
+  return [name, { ...params }];
 }
 
 export interface ResolveOptions {
@@ -100,12 +116,28 @@ export interface ResolveOptions {
   load?: LoadOptions;
 }
 
-export type PairSpec = string | { source: string; target: string; label?: string | number };
+export type PairSpec =
+  | string
+  | { source: string; target: string; label?: string | number }
+  /** One file whose column `domainColumn` says which rows are source and which target (see loadSourceTarget). */
+  | { file: string; domainColumn: string | number; sourceValue?: string; targetValue?: string; label?: string | number };
 
 /** Turns a pair name, a generator spec or two files into a scaled DomainPair. */
 export async function resolveDomainPair(spec: PairSpec, opts: ResolveOptions = {}): Promise<DomainPair> {
   const rule = opts.scaling ?? "auto";
-  if (typeof spec === "object" || (parsePairName(spec) && parsePairName(spec)!.every(isDataFileName))) {
+  if (typeof spec === "object" && "file" in spec) {
+    const { file, label, ...split } = spec;
+    const st = await loadSourceTarget({ file, ...split }, { ...opts.load, ...(label !== undefined ? { label } : {}) });
+    const target = requireLabels(st.target, `target (${file}, ${st.target.name})`);
+    const r = applyScaling(st.source, target, rule === "auto" ? "standardize" : rule, 1);
+    return {
+      name: `${st.source.name}→${st.target.name}`, source: r.source, target: r.target, kind: "tabular", scaling: r.scaling,
+      notes: [`${file} split by its domain column: source ${st.source.name} (${st.source.X.rows} rows), target ${st.target.name} (${st.target.X.rows} rows)`],
+    };
+  }
+  const sides = typeof spec === "string" ? parsePairName(spec) : undefined;
+  if (sides && isDataFileName(sides[0]) !== isDataFileName(sides[1])) return mixedPair(sides, rule, opts.load);
+  if (typeof spec === "object" || (sides && sides.every(isDataFileName))) {
     const files = typeof spec === "object" ? spec : { source: parsePairName(spec)![0], target: parsePairName(spec)![1] };
     const label = typeof spec === "object" ? spec.label : undefined;
     const st = await loadSourceTarget({ source: files.source, target: files.target }, { ...opts.load, ...(label !== undefined ? { label } : {}) });
@@ -146,6 +178,37 @@ export async function resolveDomainPair(spec: PairSpec, opts: ResolveOptions = {
   if (rule === "auto" || rule === "none") return { ...p, notes: [...p.notes, `seed ${opts.seed ?? 0}`] };
   const r = applyScaling(p.source, p.target, rule, 1);
   return { ...p, source: r.source, target: r.target, scaling: r.scaling, notes: [...p.notes, `seed ${opts.seed ?? 0}`] };
+}
+
+/** A file on one side and a bundled dataset on the other: the file's labels map through the dataset's classes
+ * (source side) or the dataset's through the file's, and the features must match in number. */
+async function mixedPair(sides: [string, string], rule: ScalingRule, load: LoadOptions = {}): Promise<DomainPair> {
+  const fileSide = isDataFileName(sides[0]) ? 0 : 1;
+  const info = datasetInfo(sides[1 - fileSide]!);
+  const named = await info.load();
+  const file = await loadDomain(sides[fileSide]!, { ...load, name: fileSide === 0 ? "source" : "target", ...(fileSide === 1 ? { classNames: named.classNames } : {}) });
+  const labelled = requireLabels(file, sides[fileSide]!);
+  if (file.X.cols !== named.X.cols) {
+    throw new DataError("FEATURE_MISMATCH", "FEATURE_MISMATCH", `${sides[fileSide]} has ${file.X.cols} features but ${info.name} has ${named.X.cols}`, { file: sides[fileSide]! });
+  }
+  // On the source side the file's classes are the mapping; the dataset's labels are renamed through it.
+  const [source, target] = fileSide === 0 ? [labelled, remapLabels(named, labelled.classNames ?? [], info.name)] : [named, labelled];
+  const r = applyScaling(source, target, rule === "auto" ? "standardize" : rule, 1);
+  return {
+    name: `${source.name}→${target.name}`, source: r.source, target: r.target, kind: "tabular", scaling: r.scaling,
+    notes: [`source ${sides[0]} (${source.X.rows} rows), target ${sides[1]} (${target.X.rows} rows)`],
+  };
+}
+
+/** A dataset's labels expressed in another class list (by class name); a class the list lacks is an error. */
+function remapLabels(d: LabelledDomain, classNames: readonly string[], name: string): LabelledDomain {
+  const names = d.classNames ?? [];
+  const map = names.map((c) => classNames.indexOf(c));
+  const y = Int32Array.from(d.y, (k, i) => {
+    if (map[k]! < 0) throw new DataError("LABEL_MISMATCH", "LABEL_ONLY_IN_TARGET", `label ${JSON.stringify(names[k])} appears in the target but not in the source (source classes: ${classNames.slice(0, 20).join(", ")})`, { file: name, row: i + 1 });
+    return map[k]!;
+  });
+  return { ...d, y, classNames: [...classNames] };
 }
 
 /** The domain with its declared image shape (so deep methods see it), when the dataset has one. */

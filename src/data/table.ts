@@ -49,7 +49,7 @@ export function checkHeader(names: readonly string[], file: string, row = 1, isT
   // In a text file, a first line of numbers is data, not a header.
   if (isTextHeader && names.length > 0 && names.every((n) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(n.trim()))) {
     throw new DataError("DATA_FORMAT", "BAD_HEADER", "the first line holds numbers, not column names", { file, row },
-      "the file has no header: pass header: false (columns are then x1..xd; choose the label by index)");
+      "the file has no header: pass --no-header (API: header: false); columns are then x1..xd, name the label by index");
   }
   const seen = new Map<string, number>();
   names.forEach((raw, j) => {
@@ -220,7 +220,7 @@ export function columnsToTable(file: string, names: string[], columns: RawColumn
         firstMissing ??= { row: rowOf(i), column: name };
       } else if (!Number.isFinite(v) || Math.abs(v) > 3.4028234663852886e38) {
         throw new DataError("NON_FINITE", "NON_FINITE", `value ${v} is not a finite 32-bit number`, { file, row: rowOf(i), column: name },
-          'remove it, or if NaN marks a missing value pass missingTokens: ["NaN"] with --missing drop|mean');
+          'remove it, or if NaN marks a missing value pass --missing-token NaN with --missing drop|mean (API: missingTokens, missing)');
       }
       X[i * d + k] = v;
     }

@@ -1,5 +1,6 @@
 // assess's boundary: options parsed strictly, the two domains checked (labels one per row; a target may be partly
 // labelled, −1 marking its unlabelled rows), and the memory of its d×d parts estimated before any work.
+import type { Progress } from "../core/progress.js";
 import { z } from "zod";
 import { TransferLabError } from "../core/errors.js";
 import { bytesSchema, checkDomainArg, parseArgs, fnSchema, positiveInt, seedSchema, signalSchema } from "../core/args.js";
@@ -15,7 +16,7 @@ export const assessOptionsSchema = z.strictObject({
   forceApproximate: z.boolean().optional(),
   alpha: z.number().gt(0).lt(1).optional(),
   targetLabelsPerClass: positiveInt.optional(),
-  progress: fnSchema<(fraction: number, message: string) => void>().optional(),
+  progress: fnSchema<Progress>().optional(),
   signal: signalSchema.optional(),
 });
 

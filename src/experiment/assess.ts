@@ -5,6 +5,7 @@
 // Scale: the exact kernel statistics (pooled N×N kernel matrix, permutation test) are used while their memory
 // fits `memoryBudget` (default 2 GB); above it the linear-time and random-feature estimators replace them and
 // the report says so. Every other part works on bounded random subsets when the domains are large (noted).
+import type { Progress } from "../core/progress.js";
 import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
 import type { Domain, LabelledDomain } from "../core/domain.js";
@@ -45,7 +46,8 @@ export interface AssessOptions {
   /** Use only K labelled target rows per class (stratified, seeded) of a labelled target; the other labels are
    *  used only to check the estimate (`transfer.truthForChecking`). Without it every labelled row is used. */
   targetLabelsPerClass?: number;
-  progress?: (fraction: number, message: string) => void;
+  /** The share of the work done (of 1) and the step running now. */
+  progress?: Progress;
   signal?: AbortSignal;
 }
 
@@ -220,7 +222,7 @@ export async function assess(source: Domain, target: Domain, rawOpts: AssessOpti
   assertFinite(target.X, `target '${target.name}'`);
   const progress = (f: number, msg: string) => {
     if (opts.signal?.aborted) throw new TransferLabError("ABORTED", "assess was aborted", { param: "signal" });
-    opts.progress?.(f, msg);
+    opts.progress?.(f, 1, msg);
   };
   const notes: string[] = [];
   const k = Math.max(source.classNames?.length ?? 0, target.classNames?.length ?? 0,

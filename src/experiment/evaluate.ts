@@ -18,6 +18,7 @@ import {
 import type { EstimatorName } from "../estimators/index.js";
 import { selectionSummary, type SelectionSummary } from "./select-benchmark.js";
 import type { ValidatorName } from "../selection/index.js";
+import type { Progress } from "../core/progress.js";
 import type { FitOutcome } from "./fit-task.js";
 import { planProtocol, runPlan, scoreProtocol, type CrossFitPart, type ProtocolPlan, type SeedSplit } from "./runner.js";
 import { summarize, type Summary } from "../core/stats.js";
@@ -70,8 +71,8 @@ export interface EvaluateOptions {
   margin?: number;
   /** Significance level of the comparisons (default 0.05). */
   alpha?: number;
-  /** Called after each fit with a short message. */
-  progress?: (done: number, total: number, message: string) => void;
+  /** Fits done of all, and the fits running now ("seed 3/10 kmm"). */
+  progress?: Progress;
   /** Called during a long fit (KMM, JDA, Sinkhorn, Lp-L1, self-training, ...) with its fraction done and a message;
    *  with jobs > 1 the fits run in worker threads and report only through `progress`. */
   fitProgress?: (fraction: number, message?: string) => void;

@@ -9,6 +9,8 @@ import { errorFromWire, runFitTask, toWire, type FitOutcome, type FitTask, type 
 export interface PoolOptions {
   jobs: number;
   signal?: AbortSignal;
+  /** Called as each task starts. */
+  onStart?: (index: number) => void;
   /** Called as each task finishes (in completion order). */
   onDone?: (index: number, outcome: FitOutcome) => void;
   /** A running fit's progress (fraction, "method: message"); reported by fits in this thread only. */
@@ -48,6 +50,7 @@ export async function runFitTasks(tasks: FitTask[], opts: PoolOptions): Promise<
       try {
         if (opts.signal?.aborted) throw aborted();
         const t = tasks[id]!, report = opts.fitProgress;
+        opts.onStart?.(id);
         results[id] = await pool.run(t, opts.signal, report && ((f, msg) => report(f, `${t.method}${msg ? `: ${msg}` : ""}`)));
         opts.onDone?.(id, results[id]);
       } catch (e) {

@@ -27,7 +27,7 @@ export {
   transferVerdict, comparisonVerdict, type TransferVerdict, type ComparisonVerdict, type RiskLevel,
 } from "./verdict.js";
 export {
-  runProtocol, resolveMethods, compareWithBaselines, type RunSpec, type SeedSplit, type CrossFitPart, type MethodRun,
+  runProtocol, planProtocol, runPlan, scoreProtocol, singleFitOutcomes, resolveMethods, compareWithBaselines, type RunSpec, type SeedSplit, type CrossFitPart, type MethodRun,
   type ProtocolRun, type JudgedMethod, type Comparison as RunComparison,
 } from "./runner.js";
 export { labelCurve, type CurveOptions, type CurveResult } from "./curve.js";

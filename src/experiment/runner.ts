@@ -1,5 +1,6 @@
 // The one protocol runner. Every workflow that fits methods and scores them on a target test set — evaluate (and
-// sweep through it), demo, curve, and select still to come — states its protocol as a RunSpec and calls
+// sweep through it), demo, curve, and select (./select.ts: its probes run unscored, its cv-target as a cross-fitted
+// run on the labelled target points) — states its protocol as a RunSpec and calls
 // runProtocol; the runner does the rest the same way for all of them:
 //   1. looks every method up in the registry and validates its parameters and the estimator, before any fit;
 //   2. per seed, asks the spec for that seed's split (what the methods may see, and the test inputs);
@@ -17,6 +18,7 @@
 // runs the fits elsewhere (sweep: a queue) uses the three steps apart: planProtocol, runPlan, scoreProtocol.
 import type { FitData, Labels } from "../core/domain.js";
 import type { Matrix } from "../core/matrix.js";
+import { fitTracker, type Progress } from "../core/progress.js";
 import { TransferLabError } from "../core/errors.js";
 import { summarize, pairedComparison, type PairedComparison, type Summary } from "../core/stats.js";
 import { getMethod, type Adapter, type Divergence } from "../adapt/index.js";
@@ -34,8 +36,13 @@ export interface SeedSplit {
   oracleData?: FitData;
   /** Target-test inputs, predicted by every method fitted for this seed. */
   testX: Matrix;
-  /** Their labels, for scoring only. */
-  testLabels: Labels;
+  /** Their labels, for scoring only. Absent when the protocol has none (select: its "test" rows are the
+   * validators' probes): such a plan is run, and its outcomes read, but never scored. */
+  testLabels?: Labels;
+  /** What every single (not cross-fitted) fit of this seed also gives, for label-free validation (select):
+   * predictions of held-out source rows through the method's source map, and the class probabilities of the
+   * first `probaRows` test rows (Platt-scaled on the held-out rows when the estimator has none). */
+  probes?: { sourceX: Matrix; sourceY: Labels; probaRows: number };
   /** The rows of `RunSpec.sharedTarget` that testX holds (needed when some method is seed-invariant). */
   testRows?: Int32Array;
   /** Notes the split wants shown with the result (e.g. classes too small for K labels). */
@@ -80,8 +87,8 @@ export interface RunSpec {
   memoryBudget?: number;
   /** Worker threads for the fits (default 1: all in this thread). Results do not depend on it. */
   jobs?: number;
-  /** Called after each fit with a short message. */
-  progress?: (done: number, total: number, message: string) => void;
+  /** Fits done of all, and the fits running now ("seed 3/10 kmm"). */
+  progress?: Progress;
   signal?: AbortSignal;
   /** Keep a diverged fit as a diverged seed of its method (MethodRun.diverged) and go on with the others (evaluate's
    * table shows it as a diverged row); default false: the run fails with the fit's DIVERGED error. */
@@ -151,7 +158,7 @@ export function resolveMethods(spec: Pick<RunSpec, "methods" | "methodParams" | 
 
 /** One method on one seed: its predictions of the seed's test rows come from one or more tasks
  * (pred[to[q]] = outcome.pred[from[q]]). */
-interface Slot { entry: ResolvedEntry; parts: { task: number; from: Int32Array; to: Int32Array }[]; rows: Int32Array; labels: Labels; first: boolean }
+interface Slot { entry: ResolvedEntry; parts: { task: number; from: Int32Array; to: Int32Array }[]; rows: Int32Array; labels?: Labels; first: boolean; crossFitted?: boolean }
 
 /** Every fit of a run, planned before any runs: the tasks (which carry test inputs, never test labels) and, per
  * seed and method, which task predictions to score against which test labels. A task's inputs depend only on its
@@ -180,9 +187,10 @@ export function planProtocol(spec: RunSpec): ProtocolPlan {
   const invariantTask = new Map<string, number>();
   const slots: Slot[] = [];
   const iota = (n: number) => Int32Array.from({ length: n }, (_, k) => k);
-  const task = (e: ResolvedEntry, rngSeed: number, data: FitData, predictX: Matrix) => tasks.push({
+  const task = (e: ResolvedEntry, rngSeed: number, data: FitData, predictX: Matrix, probes?: SeedSplit["probes"]) => tasks.push({
     method: e.method.name, params: e.params, estimator: spec.estimator, estimatorParams: spec.estimatorParams ?? {},
     rngSeed, memoryBudget: spec.memoryBudget, data, predictX, keepDiverged: spec.keepDiverged,
+    ...(probes ? { predictSourceX: probes.sourceX, predictSourceY: probes.sourceY, probaRows: probes.probaRows } : {}),
   }) - 1;
   const notes = new Set<string>();
   let splitSizes = { labelled: 0, unlabelled: 0, test: 0 };
@@ -196,14 +204,14 @@ export function planProtocol(spec: RunSpec): ProtocolPlan {
       const cross = spec.crossFit?.(m, seed, s);
       if (cross) {
         const parts = cross.map((c) => ({ task: task(e, seed, c.data, s.testX.takeRows(c.testIndex)), from: iota(c.testIndex.length), to: c.testIndex }));
-        slots.push({ entry: e, parts, rows, labels: s.testLabels, first: true });
+        slots.push({ entry: e, parts, rows, labels: s.testLabels, first: true, crossFitted: true });
         continue;
       }
       const inv = invariant(m);
       let t = inv ? invariantTask.get(e.id) : undefined;
       const isFirst = t === undefined;
       if (t === undefined) {
-        t = task(e, inv ? first : seed, m.needs === "oracle" ? s.oracleData ?? s.data : s.data, inv ? spec.sharedTarget! : s.testX);
+        t = task(e, inv ? first : seed, m.needs === "oracle" ? s.oracleData ?? s.data : s.data, inv ? spec.sharedTarget! : s.testX, inv ? undefined : s.probes);
         if (inv) invariantTask.set(e.id, t);
       }
       if (inv && !s.testRows) throw new TransferLabError("INTERNAL", "seed-invariant methods need SeedSplit.testRows");
@@ -214,19 +222,19 @@ export function planProtocol(spec: RunSpec): ProtocolPlan {
   return { entries, tasks, invariant: new Set(invariantTask.values()), seeds: [...spec.seeds], notes: [...notes], splitSizes, slots, seedInvariant: invariant };
 }
 
+/** How progress names a fit: "seed 3/10 kmm", or "kmm (all seeds)" for a seed-invariant fit. */
+export function fitLabel(task: { method: string; rngSeed: number }, seeds: readonly number[], invariant: boolean): string {
+  return invariant ? `${task.method} (all seeds)` : `seed ${seeds.indexOf(task.rngSeed) + 1}/${seeds.length} ${task.method}`;
+}
+
 /** Runs a plan's fits here or on `jobs` worker threads; outcomes[i] is tasks[i]'s. */
 export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> & { fitProgress?: (fraction: number, message?: string) => void } = {}): Promise<FitOutcome[]> {
   const { tasks, invariant } = plan;
   // Fits on the whole source (the seed-invariant ones) are usually the longest: start them first, so that with
   // several jobs the short per-seed fits fill the gaps at the end.
   const order = [...tasks.keys()].sort((a, b) => Number(invariant.has(b)) - Number(invariant.has(a)) || a - b);
-  let done = 0;
-  const ran = await runFitTasks(order.map((i) => tasks[i]!), {
-    jobs: opts.jobs ?? 1,
-    signal: opts.signal,
-    fitProgress: opts.fitProgress,
-    onDone: (k) => opts.progress?.(++done, tasks.length, `${tasks[order[k]!]!.method}${invariant.has(order[k]!) ? "" : ` (seed ${tasks[order[k]!]!.rngSeed})`}`),
-  });
+  const fits = fitTracker(tasks.length, (k) => fitLabel(tasks[order[k]!]!, plan.seeds, invariant.has(order[k]!)), opts.progress);
+  const ran = await runFitTasks(order.map((i) => tasks[i]!), { jobs: opts.jobs ?? 1, signal: opts.signal, fitProgress: opts.fitProgress, onStart: fits.start, onDone: fits.finish });
   const outcomes = new Array<FitOutcome>(tasks.length);
   order.forEach((i, k) => (outcomes[i] = ran[k]!));
   return outcomes;
@@ -240,6 +248,8 @@ export function scoreProtocol(plan: ProtocolPlan, outcomes: readonly FitOutcome[
   const methodNotes = new Map<string, Set<string>>(plan.entries.map((e) => [e.id, new Set()]));
   for (const slot of plan.slots) {
     const r = runs.get(slot.entry.id)!;
+    if (!slot.labels) throw new TransferLabError("INTERNAL", "this plan's splits have no test labels: it is run, not scored");
+    const labels = slot.labels;
     const failed = slot.parts.map((part) => outcomes[part.task]!.diverged).find((d) => d !== undefined);
     if (failed !== undefined) {
       r.predictions.push(new Int32Array(0));
@@ -253,7 +263,7 @@ export function scoreProtocol(plan: ProtocolPlan, outcomes: readonly FitOutcome[
     }
     r.diverged.push(null);
     r.sourceAccuracy.push(outcomes[slot.parts[0]!.task]!.sourceAccuracy ?? null);
-    const pred = new Int32Array(slot.labels.length);
+    const pred = new Int32Array(labels.length);
     let seconds = 0;
     for (const part of slot.parts) {
       const out = outcomes[part.task]!;
@@ -263,13 +273,21 @@ export function scoreProtocol(plan: ProtocolPlan, outcomes: readonly FitOutcome[
       if (!out.converged && slot.first) r.unconvergedFits++;
     }
     r.predictions.push(pred);
-    r.correct.push(Uint8Array.from(pred, (p, q) => (p === slot.labels[q] ? 1 : 0)));
+    r.correct.push(Uint8Array.from(pred, (p, q) => (p === labels[q] ? 1 : 0)));
     r.rows.push(slot.rows);
-    r.accuracy.push(accuracyPct(pred, slot.labels));
+    r.accuracy.push(accuracyPct(pred, labels));
     r.secondsPerSeed.push(slot.first ? seconds : 0);
   }
   for (const [id, set] of methodNotes) runs.get(id)!.notes = [...set];
   return { seeds: plan.seeds, methods: [...runs.values()], notes: plan.notes, splitSizes: plan.splitSizes };
+}
+
+/** The outcome of each entry's single fit on each seed, by entry id (undefined where the entry was cross-fitted):
+ * for a plan that is run but not scored (select reads predictions, source predictions and probabilities). */
+export function singleFitOutcomes(plan: ProtocolPlan, outcomes: readonly FitOutcome[]): Map<string, (FitOutcome | undefined)[]> {
+  const out = new Map<string, (FitOutcome | undefined)[]>(plan.entries.map((e) => [e.id, []]));
+  for (const slot of plan.slots) out.get(slot.entry.id)!.push(slot.crossFitted ? undefined : outcomes[slot.parts[0]!.task]);
+  return out;
 }
 
 /** The runner: plan every fit, run them, score them. */

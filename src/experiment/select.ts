@@ -3,23 +3,25 @@
 //   2. a logistic-regression domain classifier (training source vs target inputs) gives p_t/p_s at those rows;
 //   3. fit every candidate (methods × grid, plus source-only, and target-only when labelled target points exist)
 //      on the rest of the source, every target input and the labelled target points; predict the shared probes;
-//      a candidate that reads target labels is also refitted once per fold (5-fold, stratified) so each labelled
-//      point is predicted by a fit that did not see it;
+//      a candidate that reads target labels is also refitted once per fold (5-fold, stratified; target-only one
+//      point per class out per fold) so each labelled point is predicted by a fit that did not see it;
 //   4. score each candidate with the validators (src/selection) and choose by the declared rule + the guard.
-// Fits go through the same fit tasks and worker pool as evaluate, so the cost is evaluate's fits plus the folds.
+// Step 3 is two plans of the protocol runner (./runner.ts), as evaluate and demo use it: the candidates' fits on
+// the probes (run, not scored: the probes have no labels), and cv-target as a cross-fitted run whose test set is
+// the labelled target points. The cost is evaluate's fits (on 80 % of the source) plus the folds.
 import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
+import type { Progress } from "../core/progress.js";
 import { TransferLabError } from "../core/errors.js";
 import type { LabelledDomain, UnlabelledDomain, Labels } from "../core/domain.js";
 import { takeDomainRows } from "../core/domain.js";
-import { getMethod, numClassesOf } from "../adapt/index.js";
+import { type Adapter, getMethod, numClassesOf } from "../adapt/index.js";
 import { estimatorFactory, type EstimatorName, LogisticRegression } from "../estimators/index.js";
 import {
   domainClassifierWeights, mixProbes, scoreCandidate, VALIDATORS, type Probes, type ScoreOrWhyNot,
   type ValidatorName, choose, type Choice, type ScoredCandidate,
 } from "../selection/index.js";
-import { runFitTasks } from "./fit-pool.js";
-import type { FitOutcome, FitTask } from "./fit-task.js";
+import { planProtocol, runPlan, scoreProtocol, singleFitOutcomes, type RunEntry } from "./runner.js";
 
 export const SELECT_SCHEMA = "transferlab.select/1";
 /** Most folds for target-only's cross-validation (one per point of its smallest class, up to this). */
@@ -42,7 +44,8 @@ export interface SelectOptions {
   jobs?: number;
   memoryBudget?: number;
   signal?: AbortSignal;
-  progress?: (done: number, total: number, message: string) => void;
+  /** Fits done of all, and the fits running now. */
+  progress?: Progress;
   /** Extra target rows every candidate also predicts (evaluate --validators: the test rows). Never scored here. */
   extraX?: Matrix;
 }
@@ -159,6 +162,7 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
     if ((c.method === "source-only" || c.method === "target-only") && Object.keys(c.params).length === 0) continue;
     if (getMethod(c.method).needs === "oracle") throw new TransferLabError("INVALID_PARAMETER", "the oracle reads test labels and cannot be a selection candidate", { param: "methods" });
     if (!tl && (getMethod(c.method).needs === "labelled")) { notes.push(`${candidateLabel(c)} skipped: it needs labelled target points`); continue; }
+    if (specs.some((p) => candidateLabel(p) === candidateLabel(c))) continue; // the same candidate twice: fitted once
     specs.push(c);
   }
   const folds = tl ? Math.max(2, Math.min(opts.folds ?? 5, ...countsPerClass(tl.y))) : 0;
@@ -173,55 +177,55 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
   })() : { assign: new Int32Array(0), count: 0 };
   const targetOnlyWhyNot = tl && targetOnlyFolds.count < 2 ? "target-only cannot be cross-validated: a class has only one labelled point (each fold would train without it)" : undefined;
   const predictX = Matrix.vstack([target.X, mixed, ...(tl ? [tl.X] : []), ...(opts.extraX ? [opts.extraX] : [])]);
-  const base = { estimator, estimatorParams, rngSeed: seed, memoryBudget: opts.memoryBudget };
-  const tasks: FitTask[] = [];
-  const main: number[] = [];
-  const foldTasks: number[][] = [];
-  const foldOf: Int32Array[] = [];
-  for (const c of specs) {
-    const m = getMethod(c.method);
-    const params = m.parseParams(c.params) as Record<string, unknown>;
-    main.push(tasks.push({ ...base, method: m.name, params, data: { source: sourceTrain, target, ...(tl ? { targetLabelled: tl } : {}) }, predictX, predictSourceX: sourceVal.X, predictSourceY: sourceVal.y, probaRows: nt }) - 1);
-    const ft: number[] = [];
-    if (tl && m.seesTargetLabels !== false && !(m.name === "target-only" && targetOnlyWhyNot)) {
+  const entries: RunEntry[] = specs.map((c) => ({ id: candidateLabel(c), method: c.method, params: c.params }));
+  const fitData = { source: sourceTrain, target, ...(tl ? { targetLabelled: tl } : {}) };
+  const common = { estimator, estimatorParams, seeds: [seed], memoryBudget: opts.memoryBudget };
+  // On the protocol runner, two plans. (a) Every candidate fitted once on this split; its "test" rows are the
+  // validators' probes (target inputs, MixVal's mixed rows, the labelled points, any extra rows), plus the held-out
+  // source rows and target probabilities. Nothing is scored here: the probes have no labels.
+  const probesPlan = planProtocol({ ...common, methods: entries, split: () => ({ data: fitData, testX: predictX, probes: { sourceX: sourceVal.X, sourceY: sourceVal.y, probaRows: nt } }) });
+  // (b) cv-target: the labelled points are the test set of a cross-fitted protocol — each candidate that reads
+  // target labels is refitted once per fold and predicts the fold it did not see (target-only: one point per class
+  // out per fold). A candidate blind to target labels needs no refit: (a)'s fit never saw them.
+  const readsLabels = (m: Adapter) => m.seesTargetLabels !== false && !(m.name === "target-only" && targetOnlyWhyNot);
+  const cvEntries = tl ? entries.filter((e) => readsLabels(getMethod(e.method))) : [];
+  const cvPlan = tl && cvEntries.length > 0 ? planProtocol({
+    ...common, methods: cvEntries, split: () => ({ data: fitData, testX: tl.X, testLabels: tl.y }),
+    crossFit: (m) => {
       const { assign, count } = m.name === "target-only" ? targetOnlyFolds : { assign: fold, count: folds };
-      for (let f = 0; f < count; f++) {
+      return Array.from({ length: count }, (_, f) => {
         const inIdx: number[] = [], outIdx: number[] = [];
         assign.forEach((g, i) => (g === f ? outIdx : inIdx).push(i));
-        ft.push(tasks.push({ ...base, method: m.name, params, data: { source: sourceTrain, target, targetLabelled: takeDomainRows(tl, inIdx) as LabelledDomain }, predictX: tl.X.takeRows(outIdx) }) - 1);
-      }
-      foldOf.push(assign);
-    } else foldOf.push(new Int32Array(0));
-    foldTasks.push(ft);
-  }
-  let done = 0;
-  const outs: FitOutcome[] = await runFitTasks(tasks, { jobs: opts.jobs ?? 1, signal: opts.signal, onDone: (k) => opts.progress?.(++done, tasks.length, tasks[k]!.method) });
+        return { data: { ...fitData, targetLabelled: takeDomainRows(tl, inIdx) as LabelledDomain }, testIndex: Int32Array.from(outIdx) };
+      });
+    },
+  }) : undefined;
+  const total = probesPlan.tasks.length + (cvPlan?.tasks.length ?? 0);
+  const run = { jobs: opts.jobs ?? 1, signal: opts.signal };
+  const fitted = singleFitOutcomes(probesPlan, await runPlan(probesPlan, { ...run, progress: (d, _, m) => opts.progress?.(d, total, m) }));
+  const cv = cvPlan ? scoreProtocol(cvPlan, await runPlan(cvPlan, { ...run, progress: (d, _, m) => opts.progress?.(probesPlan.tasks.length + d, total, m) })) : undefined;
+  const outs = entries.map((e) => fitted.get(e.id)![0]!);
 
-  if (main.some((t) => outs[t]!.probaCalibratedOnSource)) notes.push(`entropy and snd: the ${estimator} gives no probabilities, so each candidate's are Platt-scaled on the held-out source rows (no refit)`);
+  if (outs.some((o) => o.probaCalibratedOnSource)) notes.push(`entropy and snd: the ${estimator} gives no probabilities, so each candidate's are Platt-scaled on the held-out source rows (no refit)`);
   // 4. Score and choose.
   const names = (opts.validators ?? VALIDATORS).filter((v) => v !== "cv-target" || tl);
   const probes: Probes = { sourceValX: sourceVal.X, sourceValY: sourceVal.y, weights, targetX: target.X, numClasses, sndRows, mixPerm, ...(tl ? { targetLabelledY: tl.y } : {}) };
   const nl = tl?.X.rows ?? 0;
   const candidates: CandidateResult[] = specs.map((c, s) => {
-    const o = outs[main[s]!]!;
+    const o = outs[s]!;
+    const cvRun = cv?.methods.find((r) => r.id === entries[s]!.id);
     let cvPred: Int32Array | undefined;
-    if (tl && !(specs[s]!.method === "target-only" && targetOnlyWhyNot)) {
-      if (foldTasks[s]!.length === 0) cvPred = o.pred.slice(2 * nt, 2 * nt + nl); // blind to target labels: its fit never saw them
-      else {
-        cvPred = new Int32Array(nl);
-        foldTasks[s]!.forEach((t, f) => { let q = 0; foldOf[s]!.forEach((g, i) => { if (g === f) cvPred![i] = outs[t]!.pred[q++]!; }); });
-      }
-    }
+    if (cvRun) cvPred = cvRun.predictions[0]!;
+    else if (tl && !(c.method === "target-only" && targetOnlyWhyNot)) cvPred = o.pred.slice(2 * nt, 2 * nt + nl); // blind to target labels: its fit never saw them
     const targetProba = o.proba ? new Matrix(nt, o.proba.cols, o.proba.data.slice(0, nt * o.proba.cols)) : undefined;
     const scores: Partial<Record<ValidatorName, ScoreOrWhyNot>> = scoreCandidate({
       sourceValPred: o.sourcePred!, targetPred: o.pred.subarray(0, nt), mixPred: o.pred.subarray(nt, 2 * nt),
       ...(targetProba ? { targetProba } : {}), ...(cvPred ? { cvPred } : {}),
-      ...(specs[s]!.method === "target-only" && targetOnlyWhyNot ? { cvWhyNot: targetOnlyWhyNot } : {}),
+      ...(c.method === "target-only" && targetOnlyWhyNot ? { cvWhyNot: targetOnlyWhyNot } : {}),
     }, probes, names);
-    const seconds = o.seconds + foldTasks[s]!.reduce((a, t) => a + outs[t]!.seconds, 0);
     return {
-      label: candidateLabel(c), method: c.method, params: tasks[main[s]!]!.params, ...(c.baseline ? { baseline: c.baseline } : {}),
-      scores, seconds, notes: o.notes,
+      label: entries[s]!.id, method: c.method, params: probesPlan.entries[s]!.params, ...(c.baseline ? { baseline: c.baseline } : {}),
+      scores, seconds: o.seconds + (cvRun?.secondsPerSeed[0] ?? 0), notes: o.notes,
       ...(opts.extraX ? { extraPred: o.pred.slice(2 * nt + nl) } : {}),
     };
   });

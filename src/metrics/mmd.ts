@@ -63,7 +63,7 @@ export function medianBandwidth(X: Matrix, Y: Matrix, rng: Rng, maxPoints = 1000
   const m = vals.length;
   const med = m % 2 ? vals[(m - 1) / 2]! : 0.5 * (vals[m / 2 - 1]! + vals[m / 2]!);
   if (!(med > 0)) {
-    throw new TransferLabError("INVALID_PARAMETER", "the median pairwise distance is 0 (more than half of the rows are identical)", { param: "bandwidth" }, "pass an explicit bandwidth");
+    throw new TransferLabError("INVALID_PARAMETER", "the median pairwise distance is 0 (more than half of the rows are identical)", { param: "bandwidth" }, "remove the duplicate rows, or (API) pass an explicit bandwidth");
   }
   return Math.sqrt(med);
 }

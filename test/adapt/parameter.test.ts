@@ -21,6 +21,7 @@ import { l2SpPenalty } from "../../src/adapt/parameter/l2-sp.js";
 import { unfrozenFromTop } from "../../src/adapt/parameter/progressive-unfreezing.js";
 import { clearPretrainCache, sourceHoldout } from "../../src/adapt/parameter/pretrain.js";
 import { evaluate, formatEvaluation } from "../../src/experiment/evaluate.js";
+import { fitModel } from "../../src/experiment/model.js";
 import { splitTargetForProtocol } from "../../src/data/split.js";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -256,6 +257,12 @@ test("bad input: no target labels, pretrained files of another feature count or 
   const pred = net.predict(data.source.X.takeRows(split.heldOut));
   const want = (100 * Array.from(pred).filter((p, k) => p === data.source.y[split.heldOut[k]!]).length) / pred.length;
   assert.equal((fromFile.details.sourceAccuracy as { before: number }).before, want);
+  // The deploy path: `transferlab fit --method source-only-net --out FILE` writes a model file; fine-tuning reads its network.
+  const model = await fitModel({ source: data.source as LabelledDomain, target: { name: "t", X: data.target.X, imageShape: [8, 8] } }, { method: "source-only-net", params: { iterations: 20 } });
+  const tlm = join(dir, "net.tlm");
+  model.save(tlm);
+  const fromModel = await ft.fit(data, ctx(), { ...quick, pretrained: tlm });
+  assert.ok(Number.isFinite((fromModel.details.sourceAccuracy as { before: number }).before));
   // Another feature count: an MLP saved on 3 features.
   const small = await getMethod("source-only-net").fit({
     source: { name: "s", X: new Matrix(6, 3, Float32Array.from({ length: 18 }, (_, i) => Math.sin(i))), y: Int32Array.from([0, 1, 2, 0, 1, 2]) },

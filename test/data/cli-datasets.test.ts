@@ -115,11 +115,24 @@ test("datasets export of a generator spec writes both sides; they read back as g
   const r = await cli("datasets", "export", "moons?n=30&angle=20", "--format", "csv", "--out", out, "--seed", "4");
   assert.equal(r.stdout.trim().split("\n").length, 2);
   const p = await resolveDomainPair("moons?n=30&angle=20", { seed: 4 });
-  const s = await loadDomain(join(out, "moons_angle=20-source.csv"), { label: "label" });
-  const t = await loadDomain(join(out, "moons_angle=20-target.csv"), { label: "label" });
+  const s = await loadDomain(join(out, "moons-angle=20-n=30-seed=4-source.csv"), { label: "label" });
+  const t = await loadDomain(join(out, "moons-angle=20-n=30-seed=4-target.csv"), { label: "label" });
   assert.deepEqual(s.X.data, p.source.X.data);
   assert.deepEqual(t.X.data, p.target.X.data);
   assert.deepEqual(t.y, p.target.y);
+});
+
+test("datasets export names encode the whole spec and seed (issue 13: different specs never share a file)", async () => {
+  const out = join(dir, "specs");
+  const written = new Set<string>();
+  for (const [spec, seed] of [["moons?n=30&angle=20", "4"], ["moons?angle=20&n=40", "4"], ["moons?n=30&angle=20", "5"], ["moons?n=30&angle=20&noise=0.2", "4"]]) {
+    const r = await cli("datasets", "export", spec!, "--format", "csv", "--out", out, "--seed", seed!);
+    for (const line of r.stdout.trim().split("\n")) written.add(line);
+  }
+  assert.equal(written.size, 8, [...written].join("\n"));
+  // The same spec in another parameter order is the same data, and the same name.
+  const again = await cli("datasets", "export", "moons?angle=20&n=30", "--format", "csv", "--out", out, "--seed", "4");
+  assert.ok(again.stdout.trim().split("\n").every((l) => written.has(l)));
 });
 
 test("datasets show FILE summarises a user's file; a bad file is the loader's typed error", async () => {

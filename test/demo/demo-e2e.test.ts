@@ -11,6 +11,7 @@ import { runDemo, resolveDemoSettings } from "../../src/experiment/demo.js";
 import { demoResultsSchema } from "../../src/experiment/demo-schema.js";
 import { writeDemoOutputs, DEMO_FIGURES } from "../../src/report/demo-page.js";
 import { demoSeeds, demoOptionsFrom } from "../../src/cli/commands/demo.js";
+import { cli as inProcess } from "../cli/run.js";
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -53,19 +54,22 @@ test("the label grid is cut at --target-labels, which is always on it", () => {
   assert.throws(() => resolveDemoSettings({ targetLabels: 10, labelGrid: [20] }), /label-grid/);
 });
 
-test("seeds map as documented and option errors name the flag", () => {
+test("seeds map as documented and option errors name the flag", async () => {
   assert.deepEqual(demoSeeds(undefined, undefined), [42]);
   assert.deepEqual(demoSeeds(undefined, 3), [0, 1, 2]);
   assert.deepEqual(demoSeeds(7, 2), [7, 8]);
-  assert.throws(() => demoOptionsFrom({ out: "x", plots: true, epochs: "ten" }), /parameter '--epochs'.*'ten'/);
-  assert.throws(() => demoOptionsFrom({ out: "x", plots: true, targetLabels: "7" }), /even/);
-  assert.throws(() => demoOptionsFrom({ out: "x", plots: true, lambda: "-1" }), /--lambda/);
-  assert.throws(() => demoOptionsFrom({ out: "x", plots: true, seeds: "0" }), /--seeds/);
-  assert.throws(() => demoOptionsFrom({ out: "x", plots: true, rotation: "45deg" }), /--rotation/);
-  assert.throws(() => demoOptionsFrom({ out: "x", plots: true, data: "torch" }), /--data/);
-  assert.equal(demoOptionsFrom({ out: "x", plots: true, transductive: true }).numpyCompatible, true);
-  assert.equal(demoOptionsFrom({ out: "x", plots: true, transductive: true, data: "transferlab" }).numpyCompatible, false);
-  assert.equal(demoOptionsFrom({ out: "x", plots: true }).numpyCompatible, false);
+  for (const [args, re] of [
+    [["--epochs", "ten"], /parameter '--epochs'.*'ten'/], [["--target-labels", "7"], /even/], [["--lambda", "-1"], /'--lambda'/], [["--seeds", "0"], /'--seeds'/],
+    [["--rotation", "45deg"], /'--rotation'/], [["--data", "torch"], /'--data'/], [["--seed", "1e20"], /'--seed'/],
+  ] as const) {
+    const r = await inProcess("demo", ...args, "--out", join(tmpdir(), "tl-demo-never-written"));
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.stderr, re);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+  }
+  assert.equal(demoOptionsFrom({ transductive: true }).numpyCompatible, true);
+  assert.equal(demoOptionsFrom({ transductive: true, demoData: "transferlab" }).numpyCompatible, false);
+  assert.equal(demoOptionsFrom({}).numpyCompatible, false);
 });
 
 const cli = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo", ...args], { encoding: "utf8" });

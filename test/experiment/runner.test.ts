@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Matrix, Rng, type LabelledDomain } from "../../src/core/index.js";
 import { splitTargetForProtocol } from "../../src/data/index.js";
-import { runProtocol, compareWithBaselines, type RunSpec } from "../../src/experiment/index.js";
+import { runProtocol, compareWithBaselines, planProtocol, runPlan, scoreProtocol, singleFitOutcomes, type RunSpec } from "../../src/experiment/index.js";
 
 function blobs(name: string, n: number, shift: number, seed: number): LabelledDomain {
   const rng = new Rng(seed);
@@ -83,4 +83,20 @@ test("runner: a diverged fit is kept as a diverged seed (keepDiverged), the othe
       assert.deepEqual(m.diverged, [null, null, null]);
     }
   }
+});
+
+test("runner: a plan without test labels is run, not scored; probes give held-out source predictions and probabilities", async () => {
+  // source-only with a 1-NN: predicting its own training rows returns their labels, with one-hot probabilities.
+  const s = splitTargetForProtocol(target, 3, "transductive", new Rng(0).fork("split"));
+  const plan = planProtocol({
+    methods: [{ id: "so", method: "source-only" }], estimator: "knn", estimatorParams: { k: 1 }, seeds: [0],
+    split: () => ({ data: { source, target: s.unlabelled }, testX: source.X, probes: { sourceX: source.X, sourceY: source.y, probaRows: 5 } }),
+  });
+  const outcomes = await runPlan(plan);
+  const o = singleFitOutcomes(plan, outcomes).get("so")![0]!;
+  assert.deepEqual(o.pred, Int32Array.from(source.y));
+  assert.deepEqual(o.sourcePred, Int32Array.from(source.y));
+  assert.equal(o.proba!.data.length, 5 * 2);
+  for (let i = 0; i < 5; i++) assert.equal(o.proba!.data[i * 2 + source.y[i]!], 1);
+  assert.throws(() => scoreProtocol(plan, outcomes), /run, not scored/);
 });

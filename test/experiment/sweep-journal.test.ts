@@ -65,7 +65,7 @@ test("journal: a torn last line is cut off and ignored, a recorded id is never a
   assert.equal(j.append("a", out(1)), true);
   assert.equal(j.append("b", out(2)), true);
   assert.equal(j.append("a", out(3)), false);
-  assert.throws(() => Journal.open(dir), /another sweep \(pid \d+\) is writing this journal/);
+  assert.throws(() => Journal.open(dir), /another run \(pid \d+\) is writing this sweep's journal/);
   j.close();
   const full = readFileSync(join(dir, JOURNAL_FILE), "utf8");
   // A crash in the middle of writing a third record leaves a prefix of it.

@@ -11,7 +11,7 @@ import type { Labels } from "../../core/domain.js";
 import { SGD, Tensor, add, gather, noGrad, softmaxCrossEntropy, tidy, type Parameter } from "../../engine/index.js";
 import { numClassesOf, paramDocsOf, parseWith, throwIfAborted, validateFitData, type Named } from "../base.js";
 import type { Adapter, FitContext, FitData, FittedModel } from "../types.js";
-import { BatchStream, DeepNetwork, collapsed, diverged, fittedNetwork, type DeepNetworkState } from "../deep/define.js";
+import { BatchStream, DeepNetwork, collapsed, deepParams, diverged, fittedNetwork, type DeepNetworkState } from "../deep/define.js";
 import { heldOutAccuracy, pretrainedNetwork } from "./pretrain.js";
 
 /** What every strategy shares: pretraining and the fine-tuning schedule. */
@@ -24,11 +24,8 @@ export const parameterParams = z.object({
   iterations: z.number().int().min(1).default(300).describe("fine-tuning iterations, each one batch of labelled target points"),
   batchSize: z.number().int().min(1).default(32).describe("labelled target points per fine-tuning iteration"),
   lr: z.number().positive().default(0.01).describe("fine-tuning lr0 (the head's), annealed as lr0/(1+10p)^0.75"),
-  momentum: z.number().min(0).max(0.999).default(0.9).describe("SGD momentum"),
   weightDecay: z.number().min(0).default(5e-4).describe("SGD weight decay (L2) while fine-tuning"),
-  backbone: z.enum(["auto", "mlp", "cnn"]).default("auto").describe("feature extractor: cnn for images with a declared shape, mlp for feature vectors (auto picks)"),
-  hidden: z.array(z.number().int().positive()).min(1).default([256, 128]).describe("MLP backbone widths (ReLU after each; the last is the feature size)"),
-});
+}).extend(deepParams.pick({ momentum: true, backbone: true, hidden: true }).shape); // the deep base's network and SGD
 export type ParameterParams = z.output<typeof parameterParams>;
 
 /** One unit that is frozen, unfrozen or given a learning rate together: a backbone layer, or the head. */

@@ -6,6 +6,7 @@
 import { Rng } from "../../core/rng.js";
 import { TransferLabError, invalidParam } from "../../core/errors.js";
 import type { Labels, LabelledDomain } from "../../core/domain.js";
+import { accuracyPct } from "../../metrics/index.js";
 import type { FitContext, FitData } from "../types.js";
 import { DeepNetwork, type DeepAdapter, type DeepNetworkState } from "../deep/define.js";
 import { chooseBackbone, type BackboneConfig } from "../deep/backbone.js";
@@ -130,10 +131,7 @@ export async function pretrainedNetwork(method: string, data: FitData, numClasse
 /** Accuracy (%) of a network on the held-out source rows; null when there are none. */
 export function heldOutAccuracy(network: DeepNetwork, source: LabelledDomain, split: SourceSplit): number | null {
   if (split.heldOut.length === 0) return null;
-  const pred = network.predict(source.X.takeRows(split.heldOut));
-  let c = 0;
-  for (let k = 0; k < pred.length; k++) if (pred[k] === source.y[split.heldOut[k]!]) c++;
-  return (100 * c) / pred.length;
+  return accuracyPct(network.predict(source.X.takeRows(split.heldOut)), Int32Array.from(split.heldOut, (i) => source.y[i]!));
 }
 
 // ---- pretrained networks as files ------------------------------------------------------------------------------
@@ -157,10 +155,11 @@ export function readPretrainedFile(path: string): DeepNetworkState {
     throw new TransferLabError("DATA_FORMAT", `pretrained file ${path} is not a saved network (not JSON)`, { file: path, param: "pretrained" }, "save one with transferlab fit --method source-only-net --out FILE");
   }
   // A model file (transferlab fit), a saved fitted model (FittedModel.save) or a bare network state.
-  const d = doc as { format?: string; kind?: string; state?: unknown; fitted?: { kind?: string; method?: string; state?: unknown } };
-  const state = d?.format === "transferlab/model" ? d.fitted?.state : d?.kind === "method" ? d.state : doc;
+  const d = doc as { format?: string; schema?: string; kind?: string; state?: unknown; fitted?: { kind?: string; method?: string; state?: unknown } };
+  const modelFile = d?.format === "transferlab/model" || d?.schema === "transferlab/model"; // first release: format; later: schema
+  const state = modelFile ? d.fitted?.state : d?.kind === "method" ? d.state : doc;
   if ((state as DeepNetworkState | undefined)?.format !== "transferlab-deep-network") {
-    const what = d?.format === "transferlab/model" ? `a model of method '${d.fitted?.method}', which holds no network of the deep family` : "not a saved network";
+    const what = modelFile ? `a model of method '${d.fitted?.method}', which holds no network of the deep family` : "not a saved network";
     throw new TransferLabError("DATA_FORMAT", `pretrained file ${path} is ${what}`, { file: path, param: "pretrained" }, "save one with transferlab fit --method source-only-net --out FILE");
   }
   return state as DeepNetworkState;

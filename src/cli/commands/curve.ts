@@ -2,32 +2,29 @@
 import type { Command } from "commander";
 import { resolveDomainPair } from "../../data/index.js";
 import { labelCurve } from "../../experiment/index.js";
-import type { EstimatorName } from "../../estimators/index.js";
-import type { Scale } from "../../data/index.js";
-import { parseInteger } from "../args.js";
-import { invalidParam } from "../../core/errors.js";
+import { addOptions, invalid, parseOptions, SEED_LIMIT } from "../options.js";
+import { checkPixelScale, DATA_OPTIONS, pairSpecOf, protocolScale } from "../data-options.js";
+
+const OPTS = [...DATA_OPTIONS, "targetLabelsGrid", "methods", "estimator", "seeds", "firstSeed", "scale", "jobs", "json"] as const;
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("curve")
-    .description("how many target labels is the source worth? source-only, target-only and source+target pooled for 1, 2, 5, 10, 20 labelled target points per class")
-    .requiredOption("--pair <spec>", "a pair name or generator spec, or S→T with dataset names or files")
-    .option("--label <column>", "label column when the pair is two files")
-    .option("--grid <list>", "labelled target points per class", "1,2,5,10,20")
-    .option("--methods <list>", "methods beside source-only and target-only", "source-target")
-    .option("--estimator <name>", "svc | logreg | knn | mlp", "svc")
-    .option("--seeds <N>", "seeds 0…N−1", "5")
-    .option("--scale <rule>", "global | standard | none | auto", "auto")
-    .option("--json", "print the result as JSON")
-    .action(async (o: { pair: string; label?: string; grid: string; methods: string; estimator: string; seeds: string; scale: string; json?: boolean }) => {
-      const grid = o.grid.split(",").map((s) => parseInteger(s.trim(), "grid", 1));
-      if (!["global", "standard", "none", "auto"].includes(o.scale)) throw invalidParam("scale", `unknown scale '${o.scale}'`, "use global, standard, none or auto");
-      const pair = await resolveDomainPair(o.pair, { scaling: "none", load: o.label !== undefined ? { label: o.label } : undefined });
-      const r = await labelCurve(pair, {
-        grid, methods: o.methods.split(",").map((s) => s.trim()).filter(Boolean), estimator: o.estimator as EstimatorName,
-        seeds: parseInteger(o.seeds, "seeds", 1), scale: o.scale as Scale | "auto",
-      });
-      const { formatCurve } = await import("../../report/index.js");
-      process.stdout.write(o.json ? `${JSON.stringify(r, null, 2)}\n` : formatCurve(r));
-    });
+    .description("how many target labels is the source worth? source-only, target-only and source+target pooled for 1, 2, 5, 10, 20 labelled target points per class");
+  addOptions(cmd, OPTS, {
+    defaults: { targetLabelsGrid: "1,2,5,10,20", methods: "source-target", estimator: "svc", seeds: "5", firstSeed: "0", scale: "auto", jobs: "1" },
+    help: { methods: "methods beside source-only and target-only" },
+    aliases: { grid: "targetLabelsGrid" },
+  });
+  cmd.action(async (_: unknown, c: Command) => {
+    const o = parseOptions(c, OPTS);
+    if (o.firstSeed! + o.seeds! - 1 >= SEED_LIMIT) throw invalid("seeds", `the last seed ${o.firstSeed! + o.seeds! - 1} would reach 2^32`);
+    const { spec, load } = pairSpecOf(c, o);
+    const { loadScaling, scale } = protocolScale(o.scale!);
+    const pair = await resolveDomainPair(spec, { scaling: loadScaling, seed: o.firstSeed!, load });
+    checkPixelScale(o.scale, pair.kind);
+    const r = await labelCurve(pair, { grid: o.targetLabelsGrid!, methods: o.methods!, estimator: o.estimator!, seeds: o.seeds!, firstSeed: o.firstSeed!, scale, jobs: o.jobs! });
+    const { formatCurve } = await import("../../report/index.js");
+    process.stdout.write(o.json ? `${JSON.stringify(r, null, 2)}\n` : formatCurve(r));
+  });
 }

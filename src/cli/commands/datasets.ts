@@ -3,13 +3,13 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import type { Domain } from "../../core/domain.js";
-import { TransferLabError } from "../../core/errors.js";
 import {
   encodeGrayPng, imageStrip, featureMean, summarizeDomain, summarizeShift, DATASETS, PAIRS, generators, datasetInfo,
-  parsePairName, resolveDomainPair, writeDomain, isDataFileName, loadDomain, type WriteFormat, type DomainPair,
+  parsePairName, parseGeneratorSpec, resolveDomainPair, writeDomain, isDataFileName, loadDomain, type DomainPair, type LoadOptions,
 } from "../../data/index.js";
-import { writeFileAtomic } from "../../core/atomic.js";
-import { parseInteger } from "../args.js";
+import { checkOutputPath, writeFileAtomic } from "../../core/atomic.js";
+import { addOptions, parseOptions } from "../options.js";
+import { loadOptionsOf } from "../data-options.js";
 
 const slug = (s: string) => s.replace(/→/g, "-").replace(/[^A-Za-z0-9._=-]+/g, "_").replace(/_+$/, "");
 
@@ -111,8 +111,8 @@ function isFile(name: string): boolean {
 }
 
 /** One of the user's files: what loading it found (rows, features, classes, dropped/imputed cells). */
-async function showFile(path: string, opts: { json?: boolean; label?: string }): Promise<void> {
-  const d = await loadDomain(path, opts.label !== undefined ? { label: opts.label } : {});
+async function showFile(path: string, opts: { json?: boolean }, load: LoadOptions): Promise<void> {
+  const d = await loadDomain(path, load);
   const s = summarizeDomain(d);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ report: d.report, featureNames: d.featureNames, summary: s }, null, 2)}\n`);
@@ -127,14 +127,26 @@ async function showFile(path: string, opts: { json?: boolean; label?: string }):
   ].join("\n") + "\n");
 }
 
+/** The file stem an export writes: the whole spec (generator parameters sorted, and the seed for generators), so two
+ * different specs never share a file name. */
+export function exportStem(spec: string, seed: number): string {
+  const sides = parsePairName(spec);
+  if (sides || isDataFileName(spec)) return slug(spec);
+  const [name, params] = parseGeneratorSpec(spec);
+  const keys = Object.keys(params).sort();
+  return slug([name, ...keys.map((k) => `${k}=${Array.isArray(params[k]) ? (params[k] as number[]).join("_") : String(params[k])}`), `seed=${seed}`].join("-"));
+}
+
+const SHOW_OPTS = ["png", "seed", "label", "features", "missing", "missingToken", "header", "encoding", "json"] as const;
+const EXPORT_OPTS = ["format", "out", "seed"] as const;
+
 export function register(program: Command): void {
   const ds = program.command("datasets").description("bundled datasets, ready-made pairs and shift generators (offline)");
-  ds.command("list")
-    .description("list datasets, pairs and generators")
-    .option("--json", "print one JSON document")
-    .action((opts: { json?: boolean }) => {
+  addOptions(ds.command("list").description("list datasets, pairs and generators"), ["json"], { help: { json: "print one JSON document" } })
+    .action((_: unknown, c: Command) => {
+      const opts = parseOptions(c, ["json"]);
       if (opts.json) {
-        const list = { datasets: DATASETS.map(({ load: _l, ...m }) => m), pairs: PAIRS, generators: Object.entries(generators).map(([name, g]) => ({ name, description: g.description })) };
+        const list = { datasets: DATASETS.map(({ load: _l, ...m }) => m), pairs: PAIRS, generators: Object.entries(generators).map(([name, g]) => ({ name, description: g.description, params: g.params })) };
         process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         return;
       }
@@ -143,44 +155,46 @@ export function register(program: Command): void {
         "", "generators (seeded; parameters as NAME?key=value&key=value):", ...Object.entries(generators).map(([n, g]) => `  ${n.padEnd(16)} ${g.description}`)];
       process.stdout.write(`${lines.join("\n")}\n`);
     });
-  ds.command("show")
+  const show = ds.command("show")
     .description("sizes, class counts and a first look at the shift; writes the per-domain mean image as a PNG for image data")
-    .argument("<name>", "dataset, pair (mnist→optdigits, mnist-optdigits), generator spec (moons?angle=45), a file, or two files a.csv→b.csv")
-    .option("--png <path>", "where to write the mean-image PNG (default out/datasets/<name>-mean.png)")
-    .option("--seed <n>", "seed for generators", "0")
-    .option("--label <column>", "label column of a file (name or 0-based index)")
-    .option("--json", "print one JSON document")
-    .action(async (name: string, opts: { png?: string; seed: string; json?: boolean; label?: string }) => {
-      if (isSingle(name)) return showSingle(name, opts);
-      if (isFile(name)) return showFile(name, opts);
-      await showPair(await resolveDomainPair(name, { seed: parseInteger(opts.seed, "seed"), scaling: "none" }), opts);
-    });
-  ds.command("export")
+    .argument("<name>", "dataset, pair (mnist→optdigits, mnist-optdigits), generator spec (moons?angle=45), a file, or two files a.csv→b.csv");
+  addOptions(show, SHOW_OPTS, { defaults: { seed: "0" }, help: { seed: "seed for generators", json: "print one JSON document" } });
+  show.action(async (name: string, _: unknown, c: Command) => {
+    const opts = parseOptions(c, SHOW_OPTS);
+    if (opts.png !== undefined) checkOutputPath(opts.png);
+    if (isSingle(name)) return showSingle(name, opts);
+    if (isFile(name)) return showFile(name, opts, loadOptionsOf(opts));
+    await showPair(await resolveDomainPair(name, { seed: opts.seed!, scaling: "none", load: loadOptionsOf(opts) }), opts);
+  });
+  const exp = ds.command("export")
     .description("write a dataset (or both sides of a pair) to files")
-    .argument("<name>", "dataset, pair or generator spec")
-    .requiredOption("--format <format>", "csv | npy (features only) | npz | parquet")
-    .option("--out <path>", "output file (dataset) or folder (pair); default out/datasets/")
-    .option("--seed <n>", "seed for generators", "0")
-    .action(async (name: string, opts: { format: string; out?: string; seed: string }) => {
-      const format = opts.format as WriteFormat;
-      if (!["csv", "npy", "npz", "parquet"].includes(format)) {
-        throw new TransferLabError("INVALID_PARAMETER", `unknown format ${JSON.stringify(opts.format)}`, { param: "format" }, "use csv, npy, npz or parquet");
-      }
-      const written: string[] = [];
-      if (isSingle(name)) {
-        const info = datasetInfo(name);
-        const path = opts.out ?? join("out", "datasets", `${info.name}.${format}`);
-        writeDomain(path, await info.load(), format);
+    .argument("<name>", "dataset, pair or generator spec");
+  addOptions(exp, EXPORT_OPTS, {
+    required: ["format"],
+    defaults: { seed: "0" },
+    help: { out: "output file (dataset) or folder (pair); default out/datasets/ with names that encode the whole spec and seed", seed: "seed for generators" },
+  });
+  exp.action(async (name: string, _: unknown, c: Command) => {
+    const opts = parseOptions(c, EXPORT_OPTS);
+    const format = opts.format!;
+    const written: string[] = [];
+    if (isSingle(name)) {
+      const info = datasetInfo(name);
+      const path = opts.out ?? join("out", "datasets", `${info.name}.${format}`);
+      checkOutputPath(path);
+      writeDomain(path, await info.load(), format);
+      written.push(path);
+    } else {
+      const dir = opts.out ?? join("out", "datasets");
+      checkOutputPath(dir, { folder: true });
+      const p = await resolveDomainPair(name, { seed: opts.seed!, scaling: "none" });
+      const stem = exportStem(name, opts.seed!);
+      for (const [side, d] of [["source", p.source], ["target", p.target]] as const) {
+        const path = join(dir, `${stem}-${side}.${format}`);
+        writeDomain(path, d, format);
         written.push(path);
-      } else {
-        const p = await resolveDomainPair(name, { seed: parseInteger(opts.seed, "seed"), scaling: "none" });
-        const dir = opts.out ?? join("out", "datasets");
-        for (const [side, d] of [["source", p.source], ["target", p.target]] as const) {
-          const path = join(dir, `${slug(p.name)}-${side}.${format}`);
-          writeDomain(path, d, format);
-          written.push(path);
-        }
       }
-      process.stdout.write(`${written.map((w) => `wrote ${w}`).join("\n")}\n`);
-    });
+    }
+    process.stdout.write(`${written.map((w) => `wrote ${w}`).join("\n")}\n`);
+  });
 }

@@ -1,14 +1,16 @@
 // `transferlab info`: which kernel tier is active, which tiers exist on this machine, and why any is missing.
 import type { Command } from "commander";
+import { addOptions, parseOptions } from "../options.js";
 import { forcedTier, kernels, tierStatus } from "../../engine/index.js";
 import { activeSvmBackend, forcedSvmBackend, svmBackendStatus } from "../../estimators/index.js";
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("info")
-    .description("show the active compute kernel tier (native, openblas, wasm, js) and SVM backend (native, wasm), the available ones and why any is missing")
-    .option("--json", "print one JSON document")
-    .action((opts: { json?: boolean }) => {
+    .description("show the active compute kernel tier (native, openblas, wasm, js) and SVM backend (native, wasm), the available ones and why any is missing");
+  addOptions(cmd, ["json"], { help: { json: "print one JSON document" } });
+  cmd.action((_: unknown, c: Command) => {
+      const opts = parseOptions(c, ["json"]);
       const tiers = tierStatus();
       const forced = forcedTier() ?? null;
       const active = kernels().tier; // throws a typed error when TRANSFERLAB_KERNELS names a missing tier

@@ -1,14 +1,16 @@
 // `transferlab methods`: every registered method with its family, parameters (with defaults) and paper.
 import type { Command } from "commander";
+import { addOptions, parseOptions } from "../options.js";
 import { listMethods } from "../../adapt/index.js";
 import { ESTIMATORS } from "../../estimators/index.js";
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("methods")
-    .description("list every adaptation method: family, parameters with defaults, the paper it follows")
-    .option("--json", "print one JSON document")
-    .action((opts: { json?: boolean }) => {
+    .description("list every adaptation method: family, parameters with defaults, the paper it follows");
+  addOptions(cmd, ["json"], { help: { json: "print one JSON document" } });
+  cmd.action((_: unknown, c: Command) => {
+      const opts = parseOptions(c, ["json"]);
       const methods = listMethods().map((m) => ({
         name: m.name, family: m.family, needs: m.needs, description: m.description, reference: m.reference, params: m.paramDocs,
       }));

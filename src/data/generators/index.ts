@@ -78,11 +78,12 @@ function guarded(name: string, make: Generator): Generator {
   };
 }
 
-export const generators: Record<string, { make: Generator; description: string }> = {
-  gaussians: { make: guarded("gaussians", rotatedGaussians), description: "the reference pair: two Gaussian classes, target closer, wider, rotated and offset (n, angle, sourceSigma, targetSigma, offset)" },
-  moons: { make: guarded("moons", twoMoons), description: "two moons, target rotated (n, noise, angle)" },
-  covariate: { make: guarded("covariate", covariateShift), description: "covariate shift: biased sampling of one pool, same P(y|x) (n, bias, labelNoise)" },
-  prior: { make: guarded("prior", priorShift), description: "prior/target shift: class proportions change (n, sourcePriors, targetPriors, separation)" },
-  conditional: { make: guarded("conditional", conditionalShift), description: "conditional shift: P(x|y) changes (n, classes, separation, shift, targetStd)" },
-  subspace: { make: guarded("subspace", subspaceShift), description: "subspace shift: the informative subspace rotates (n, dim, informative, separation, angle)" },
+/** A generator by name, with the parameters it reads (a spec naming any other key is an error). */
+export const generators: Record<string, { make: Generator; description: string; params: readonly string[] }> = {
+  gaussians: { params: KEYS.gaussians!.keys, make: guarded("gaussians", rotatedGaussians), description: "the reference pair: two Gaussian classes, target closer, wider, rotated and offset (n, angle, sourceSigma, targetSigma, offset)" },
+  moons: { params: KEYS.moons!.keys, make: guarded("moons", twoMoons), description: "two moons, target rotated (n, noise, angle)" },
+  covariate: { params: KEYS.covariate!.keys, make: guarded("covariate", covariateShift), description: "covariate shift: biased sampling of one pool, same P(y|x) (n, bias, labelNoise)" },
+  prior: { params: KEYS.prior!.keys, make: guarded("prior", priorShift), description: "prior/target shift: class proportions change (n, sourcePriors, targetPriors, separation)" },
+  conditional: { params: KEYS.conditional!.keys, make: guarded("conditional", conditionalShift), description: "conditional shift: P(x|y) changes (n, classes, separation, shift, targetStd)" },
+  subspace: { params: KEYS.subspace!.keys, make: guarded("subspace", subspaceShift), description: "subspace shift: the informative subspace rotates (n, dim, informative, separation, angle)" },
 };

@@ -18,6 +18,28 @@ export interface CsvOptions extends ColumnSelection {
   missingTokens?: readonly string[];
   /** Bytes read per chunk (default 4 MiB); memory use is the matrix plus about two chunks. */
   chunkBytes?: number;
+  /** Character encoding of the text (default "utf-8"); must keep delimiters and line ends as their ASCII bytes
+   * (utf-8, latin1, iso-8859-15, windows-1252). Bytes that do not decode are a BAD_ENCODING error. */
+  encoding?: string;
+}
+
+/** Text encodings a byte-level CSV split can serve: delimiters, quotes and line ends are their ASCII bytes. */
+export const TEXT_ENCODINGS = ["utf-8", "latin1", "iso-8859-1", "iso-8859-15", "windows-1252"] as const;
+
+/** A decoder for `encoding` that throws on bytes it cannot decode (so two different bad bytes never read as
+ * the same replacement character); an encoding outside TEXT_ENCODINGS is an INVALID_PARAMETER error. */
+export function strictDecoder(encoding = "utf-8"): TextDecoder {
+  const e = encoding.trim().toLowerCase() === "utf8" ? "utf-8" : encoding.trim().toLowerCase();
+  if (!(TEXT_ENCODINGS as readonly string[]).includes(e)) {
+    throw new DataError("INVALID_PARAMETER", "BAD_SPEC", `unsupported text encoding ${JSON.stringify(encoding)}`, { param: "encoding" }, `use ${TEXT_ENCODINGS.join(", ")}`);
+  }
+  return new TextDecoder(e, { fatal: true });
+}
+
+/** The error for bytes that are not text in the declared encoding. */
+export function badEncoding(encoding: string, where: { file: string; row?: number; column?: string | number }): DataError {
+  return new DataError("DATA_FORMAT", "BAD_ENCODING", `holds bytes that are not valid ${encoding === "utf-8" ? "UTF-8" : encoding} text`, where,
+    encoding === "utf-8" ? "save the file as UTF-8, or declare its encoding (CLI: --encoding latin1; API: encoding)" : "check the declared encoding");
 }
 
 export const DEFAULT_MISSING_TOKENS = ["", "NA", "N/A", "null", "?"];
@@ -62,6 +84,9 @@ export class CsvParser {
   private domainCol = -1;
   private readonly textTmp: string[] = [];
   private bomChecked = false;
+  /** Decodes text cells in the declared encoding, refusing bytes that do not decode. */
+  private readonly decoder: TextDecoder;
+  private readonly utf8: boolean;
   /** Per text column: decoded short cells by their bytes. */
   private shortText: Map<number, string>[] = [];
   private finalChunk = false;
@@ -73,6 +98,8 @@ export class CsvParser {
     this.delim = delim.charCodeAt(0);
     this.missing = new Set((opts.missingTokens ?? DEFAULT_MISSING_TOKENS).map((s) => s.trim()));
     this.wantHeader = opts.header ?? true;
+    this.decoder = strictDecoder(opts.encoding);
+    this.utf8 = this.decoder.encoding === "utf-8";
     this.sel = opts;
     this.expectedBytes = expectedBytes;
   }
@@ -261,7 +288,7 @@ export class CsvParser {
           j++;
         }
         if (r !== SKIP) {
-          text = buf.toString("utf8", i + 1, j);
+          text = this.decode(buf, i + 1, j, recordLine, col);
           if (hasEscapes) text = text.replace(/""/g, '"');
         }
         i = j + 1;
@@ -330,7 +357,7 @@ export class CsvParser {
           if (i >= end && !final) return -1;
           let fe = i;
           if (fe > fs && buf[fe - 1] === CR) fe--;
-          text = buf.toString("utf8", fs, fe);
+          text = this.decode(buf, fs, fe, recordLine, col);
         }
       } else {
         const fs = i;
@@ -339,7 +366,7 @@ export class CsvParser {
         if (r !== SKIP) {
           let fe = i;
           if (fe > fs && buf[fe - 1] === CR) fe--;
-          text = buf.toString("utf8", fs, fe);
+          text = this.decode(buf, fs, fe, recordLine, col);
         }
       }
 
@@ -353,7 +380,7 @@ export class CsvParser {
             if (firstMissingCol < 0) firstMissingCol = col;
           } else if (NON_FINITE_RE.test(t)) {
             throw new DataError("NON_FINITE", "NON_FINITE", `value ${JSON.stringify(t)} is not a finite number`, { file: this.file, row: recordLine, column: this.colName(col) },
-              'remove the row, or if it marks a missing value, pass missingTokens: ["NaN"] (CLI: --missing-token NaN) with --missing drop|mean');
+              'remove the row, or if it marks a missing value pass --missing-token NaN with --missing drop|mean (API: missingTokens, missing)');
           } else if (NUMBER_RE.test(t)) {
             value = Number(t);
             if (!(Math.abs(value) <= F32_MAX)) {
@@ -519,11 +546,11 @@ export class CsvParser {
               const cache = this.shortText[slot[col]!]!;
               let str = cache.get(key);
               if (str === undefined) {
-                str = buf.toString("utf8", fs, i);
+                str = this.decode(buf, fs, i, this.line, col);
                 cache.set(key, str);
               }
               textTmp[slot[col]!] = str;
-            } else textTmp[slot[col]!] = buf.toString("utf8", fs, i);
+            } else textTmp[slot[col]!] = this.decode(buf, fs, i, this.line, col);
           }
         }
         col++;
@@ -545,6 +572,19 @@ export class CsvParser {
       if (c !== 32 && c !== 9 && c !== CR && c !== LF) return false;
     }
     return true;
+  }
+
+  /** The text of bytes [start, end) in the file's encoding. UTF-8 takes the fast decode and checks strictly only
+   * when a replacement character shows up (it may be a real U+FFFD, which is valid). */
+  private decode(buf: CsvBytes, start: number, end: number, row: number, col: number): string {
+    try {
+      if (!this.utf8) return this.decoder.decode(buf.subarray(start, end));
+      const text = buf.toString("utf8", start, end);
+      if (text.includes("\uFFFD")) this.decoder.decode(buf.subarray(start, end));
+      return text;
+    } catch {
+      throw badEncoding(this.decoder.encoding, { file: this.file, row, column: this.colName(col) });
+    }
   }
 
   private colName(col: number): string | number {
@@ -576,15 +616,16 @@ export class CsvParser {
           if (buf[j] === LF) newlines++;
           j++;
         }
-        text = buf.toString("utf8", i + 1, j).replace(/""/g, '"');
+        text = this.decode(buf, i + 1, j, this.line, fields.length).replace(/""/g, '"');
         i = j + 1;
         while (i < end && buf[i] !== this.delim && buf[i] !== LF) i++;
       } else {
         const fs = i;
         while (i < end && buf[i] !== this.delim && buf[i] !== LF) i++;
+        if (i >= end && !final) return null; // the cell may end in the middle of a character: decode it once whole
         let fe = i;
         if (fe > fs && buf[fe - 1] === CR) fe--;
-        text = buf.toString("utf8", fs, fe);
+        text = this.decode(buf, fs, fe, this.line, fields.length);
       }
       fields.push(text);
       if (i >= end) {

@@ -3,10 +3,11 @@
 // last line (never a torn earlier one: each record is one write at the end of the file); it is ignored and cut
 // off before the next append. A record is never written twice: an id already in the journal is not appended.
 // One sweep at a time writes a journal (a lock file holding its pid; a dead holder's lock is taken over).
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { TransferLabError } from "../../core/errors.js";
+import { releaseLock, takeLock } from "../../core/atomic.js";
 import type { FitOutcome } from "../fit-task.js";
 
 export const JOURNAL_FILE = "journal.jsonl";
@@ -78,11 +79,11 @@ export class Journal {
   static open(dir: string): Journal {
     mkdirSync(dir, { recursive: true });
     const lock = join(dir, "journal.lock");
-    takeLock(lock);
+    takeLock(lock, `this sweep's journal (${dir})`);
     try {
       return new Journal(dir, lock);
     } catch (e) {
-      rmSync(lock, { force: true });
+      releaseLock(lock);
       throw e;
     }
   }
@@ -99,7 +100,7 @@ export class Journal {
 
   close(): void {
     closeSync(this.fd);
-    rmSync(this.lock, { force: true });
+    releaseLock(this.lock);
   }
 }
 
@@ -109,32 +110,6 @@ function parseRecord(line: string): { id: string; outcome: FitOutcome } | null {
     return { id, outcome: decodeOutcome(rest).outcome };
   } catch {
     return null;
-  }
-}
-
-function takeLock(lock: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: "wx" });
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
-    const pid = Number(readFileSync(lock, "utf8"));
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-      throw new TransferLabError("INVALID_PARAMETER", `another sweep (pid ${pid}) is writing this journal`, { file: lock }, "wait for it, or stop it");
-    }
-    rmSync(lock, { force: true }); // its holder died (e.g. killed): take it over
-  }
-  throw new TransferLabError("INTERNAL", "could not take the journal lock", { file: lock });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -3,6 +3,7 @@
 // the evaluations share have the same id and run once. Finished tasks go to the journal; a rerun skips them.
 // Tasks run here on a fit pool, or through an executor (the BullMQ queue). At the end each evaluation is scored
 // by evaluate's scorer, and the evaluations of one pair × estimator × labels × protocol merge into one table.
+import { fitTracker, type Progress } from "../../core/progress.js";
 import { join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../../core/atomic.js";
 import { TransferLabError } from "../../core/errors.js";
@@ -34,7 +35,8 @@ export interface SweepOptions {
   jobs?: number;
   /** Run the tasks through this instead of here. */
   executor?: TaskExecutor;
-  progress?: (done: number, total: number, message: string) => void;
+  /** Tasks done of all (those in the journal count as done), and the fits running now. */
+  progress?: Progress;
   signal?: AbortSignal;
 }
 
@@ -112,20 +114,22 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
   try {
     const pending = [...refs.values()].filter((r) => !journal.done.has(r.ref.id));
     skipped = refs.size - pending.length;
+    // The fits on the whole source (seed-invariant) are usually the longest: start them first.
+    pending.sort((a, b) => Number(b.invariant) - Number(a.invariant));
+    const index = new Map(pending.map((p, k) => [p.ref.id, k]));
+    const fits = fitTracker(pending.length, (k) => `seed ${pending[k]!.ref.seed} ${pending[k]!.ref.method}`, (d, _, now) => opts.progress?.(skipped + d, refs.size, now));
     const record = (id: string, outcome: FitOutcome, by: string) => {
       const r = refs.get(id);
       if (!r || !journal.append(id, outcome, by)) return; // not ours, or already recorded
       done++;
-      opts.progress?.(skipped + done, refs.size, `${r.ref.method} (seed ${r.ref.seed})`);
+      fits.finish(index.get(id)!);
     };
-    // The fits on the whole source (seed-invariant) are usually the longest: start them first.
-    pending.sort((a, b) => Number(b.invariant) - Number(a.invariant));
     if (opts.executor) {
       const files = new Map(pairs.flatMap((p) => p.files));
       const r = await opts.executor.run({ tasks: pending.map((p) => p.ref), files }, record, opts.signal);
       r.failures.forEach((e, id) => journal.done.has(id) || failures.set(id, e));
     } else {
-      await runHere(pending.map((p) => p.task), pending.map((p) => p.ref.id), opts.jobs ?? 1, record, failures, opts.signal);
+      await runHere(pending.map((p) => p.task), pending.map((p) => p.ref.id), opts.jobs ?? 1, record, failures, opts.signal, fits.start);
     }
   } finally {
     journal.close();
@@ -160,13 +164,14 @@ async function loadEntry(entry: PairEntry, i: number): Promise<{ pair: DomainPai
 }
 
 /** Runs tasks on a fit pool of `jobs` threads (in this thread for one job); failures are recorded, not thrown. */
-async function runHere(tasks: FitTask[], ids: string[], jobs: number, record: (id: string, o: FitOutcome, by: string) => void, failures: Map<string, string>, signal?: AbortSignal): Promise<void> {
+async function runHere(tasks: FitTask[], ids: string[], jobs: number, record: (id: string, o: FitOutcome, by: string) => void, failures: Map<string, string>, signal?: AbortSignal, onStart?: (k: number) => void): Promise<void> {
   const pool = await createFitPool(Math.min(jobs, Math.max(1, tasks.length)));
   let next = 0;
   const lane = async () => {
     while (next < tasks.length) {
       if (signal?.aborted) throw new TransferLabError("ABORTED", "the sweep was aborted", { param: "signal" });
       const k = next++;
+      onStart?.(k);
       try {
         record(ids[k]!, await pool.run(tasks[k]!, signal), "local");
       } catch (e) {
