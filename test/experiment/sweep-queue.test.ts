@@ -19,7 +19,14 @@ import { TestRedis, redisMissing } from "./redis.js";
 const skip = redisMissing();
 
 interface Rec { id: string; pred: string; by: string }
-const journal = (dir: string): Rec[] => (existsSync(join(dir, JOURNAL_FILE)) ? readFileSync(join(dir, JOURNAL_FILE), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Rec) : []);
+/** The journal's complete records. A sweep may be appending while the test polls, so a last line without its
+ *  newline is not a record yet (the journal's own reader cuts it the same way). */
+function journal(dir: string): Rec[] {
+  if (!existsSync(join(dir, JOURNAL_FILE))) return [];
+  const lines = readFileSync(join(dir, JOURNAL_FILE), "utf8").split("\n");
+  lines.pop(); // "" after the last newline, or a line still being written
+  return lines.filter(Boolean).map((l) => JSON.parse(l) as Rec);
+}
 const results = (dir: string) => JSON.stringify(JSON.parse(readFileSync(join(dir, "results.json"), "utf8")).results);
 
 /** Waits for cond; fails when `alive` (a process that must keep running meanwhile) has exited. */
