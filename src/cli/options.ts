@@ -142,7 +142,7 @@ export const OPTIONS = {
   jobs: opt("--jobs <n>", "worker threads for the fits (results do not depend on it)", intIn(1, 256, "a count")),
   memoryBudget: opt("--memory-budget <size>", "memory for O(n²) structures, e.g. 2GB or 512MB; above it methods refuse or approximate", bytes),
   // ---- one command's own options (in the table all the same: one place, one strictness)
-  margin: opt("--margin <points>", "practical-equivalence margin: a difference under this many accuracy points is 'no meaningful change' whatever its p", num(0, 100)),
+  margin: opt("--margin <points>", "practical-equivalence margin: a difference under this many accuracy points is 'no meaningful transfer' whatever its p", num(0, 100)),
   validators: opt("--validators <list>", `label-free validators: all or some of ${VALIDATORS.join(", ")}`,
     z.string().transform((s, ctx) => {
       const names = s.trim() === "all" ? [...VALIDATORS] : listOf(s);

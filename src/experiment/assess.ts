@@ -26,7 +26,8 @@ import { memoryBudget } from "../core/budget.js";
 import { parseAssessArgs, transferabilityFits } from "./assess-options.js";
 import { wilson } from "../core/stats.js";
 
-import type { RiskLevel } from "./verdict.js";
+import type { RiskLevel, PositiveTransferOutlook } from "./verdict.js";
+import { resultHeader, type ResultId, type RESULT_VERSIONS } from "./schemas.js";
 export type { RiskLevel };
 
 export interface AssessOptions {
@@ -57,7 +58,8 @@ export interface Interval {
 }
 
 export interface AssessReport {
-  schema: "transferlab.assess/1";
+  schema: ResultId<"assess">;
+  version: (typeof RESULT_VERSIONS)["assess"];
   seed: number;
   source: DomainSummary;
   target: DomainSummary;
@@ -123,7 +125,7 @@ export interface AssessReport {
 }
 
 export interface AdaptationOutlook {
-  answer: "likely" | "unlikely" | "unclear";
+  answer: PositiveTransferOutlook;
   reasons: string[];
 }
 
@@ -402,7 +404,7 @@ export async function assess(source: Domain, target: Domain, rawOpts: AssessOpti
   });
   progress(1, "done");
   return {
-    schema: "transferlab.assess/1",
+    ...resultHeader("assess"),
     seed,
     // The target uses the source's class mapping, so both summaries name classes by the source's names.
     source: summarize(source, k, source.classNames ?? target.classNames),

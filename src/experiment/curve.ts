@@ -6,7 +6,8 @@ import type { Summary } from "../core/stats.js";
 import { prepare, splitTargetForProtocol, type DomainPair, type Scale } from "../data/index.js";
 import type { EstimatorName } from "../estimators/index.js";
 import { runProtocol, compareWithBaselines } from "./runner.js";
-import type { TransferVerdict } from "./verdict.js";
+import type { SignificanceVerdict } from "./verdict.js";
+import { resultHeader, type ResultId, type RESULT_VERSIONS } from "./schemas.js";
 
 export interface CurveOptions {
   firstSeed?: number;
@@ -22,13 +23,13 @@ export interface CurveOptions {
 }
 
 export interface CurveResult {
-  schema: "transferlab/curve";
-  version: 1;
+  schema: ResultId<"curve">;
+  version: (typeof RESULT_VERSIONS)["curve"];
   source: string;
   target: string;
   estimator: EstimatorName;
   seeds: number[];
-  points: { perClass: number; methods: { name: string; accuracy: Summary & { perSeed: number[] }; verdict: TransferVerdict | null }[] }[];
+  points: { perClass: number; methods: { name: string; accuracy: Summary & { perSeed: number[] }; verdict: SignificanceVerdict | null }[] }[];
 }
 
 export async function labelCurve(pair: { source: LabelledDomain; target: LabelledDomain; kind?: DomainPair["kind"] }, o: CurveOptions = {}): Promise<CurveResult> {
@@ -47,5 +48,5 @@ export async function labelCurve(pair: { source: LabelledDomain; target: Labelle
     const judged = compareWithBaselines(run);
     points.push({ perClass: K, methods: judged.methods.map((j) => ({ name: j.run.method.name, accuracy: j.accuracy, verdict: j.verdict })) });
   }
-  return { schema: "transferlab/curve", version: 1, source: pair.source.name, target: pair.target.name, estimator, seeds, points };
+  return { ...resultHeader("curve"), source: pair.source.name, target: pair.target.name, estimator, seeds, points };
 }

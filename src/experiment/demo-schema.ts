@@ -1,9 +1,12 @@
 // results.json of `transferlab demo`, versioned. Accuracies are percentages (0–100) everywhere.
-// Bump DEMO_RESULTS_VERSION when a field changes meaning or disappears; adding optional fields keeps it.
+// Its header is `schema: "transferlab/demo"` plus `version` (./schemas.ts); bump RESULT_VERSIONS.demo when a field
+// changes meaning or disappears; adding optional fields keeps it.
 import { z } from "zod";
+import { SIGNIFICANCE_VERDICTS } from "./verdict.js";
+import { resultId, RESULT_VERSIONS } from "./schemas.js";
 
-export const DEMO_RESULTS_SCHEMA_ID = "transferlab/demo-results";
-export const DEMO_RESULTS_VERSION = 1;
+export const DEMO_RESULTS_SCHEMA_ID = resultId("demo");
+export const DEMO_RESULTS_VERSION = RESULT_VERSIONS.demo;
 
 export const METHOD_IDS = ["scratch", "direct", "mmd"] as const;
 export type MethodId = (typeof METHOD_IDS)[number];
@@ -91,7 +94,7 @@ export const demoResultsSchema = z.object({
   summary: perMethod(summarySchema),
   comparisons: z.array(comparisonSchema),
   verdict: z.object({
-    label: z.enum(["positive transfer", "negative transfer", "no significant transfer"]),
+    label: z.enum(SIGNIFICANCE_VERDICTS),
     line: z.string(),
   }),
   labelEfficiency: z.object({

@@ -1,13 +1,15 @@
 // results.json of `transferlab evaluate --out DIR`: the EvaluateResult, checked against this schema before it is
-// written (a result that does not match is a bug, never a file). The version lives in the `schema` field
-// (EVALUATE_SCHEMA, e.g. "transferlab.evaluate/2"); bump it when a field changes meaning or disappears. Objects
+// written (a result that does not match is a bug, never a file). Its header is `schema: "transferlab/evaluate"`
+// plus `version` (./schemas.ts); bump RESULT_VERSIONS.evaluate when a field changes meaning or disappears. Objects
 // are loose: a field added later passes through, so adding one needs no bump.
 import { z } from "zod";
-import { EVALUATE_SCHEMA } from "./evaluate.js";
+import { resultHeaderShape } from "./schemas.js";
+import { TRANSFER_VERDICTS } from "./verdict.js";
 
 const pct = z.number().min(0).max(100);
 const interval = z.tuple([z.number(), z.number()]);
-const verdict = z.string().min(1);
+const verdict = z.enum(Object.values(TRANSFER_VERDICTS));
+const rowVerdict = z.union([verdict, z.enum(["baseline", "oracle"])]);
 
 const comparison = z.looseObject({
   baseline: z.string(),
@@ -33,7 +35,7 @@ const method = z.looseObject({
   degenerate: z.looseObject({ kind: z.string(), class: z.number().int(), message: z.string() }).nullable(),
   vsSourceOnly: comparison.nullable(),
   vsTargetOnly: comparison.nullable(),
-  verdict,
+  verdict: rowVerdict,
   notes: z.array(z.string()),
   unconvergedFits: z.number().int().min(0),
   secondsPerSeed: z.array(z.number().min(0)),
@@ -44,7 +46,7 @@ const method = z.looseObject({
 const domain = z.looseObject({ name: z.string(), rows: z.number().int().min(0), features: z.number().int().positive() });
 
 export const evaluateResultsSchema = z.looseObject({
-  schema: z.literal(EVALUATE_SCHEMA),
+  ...resultHeaderShape("evaluate"),
   source: domain,
   target: domain,
   protocol: z.enum(["transductive", "inductive"]),

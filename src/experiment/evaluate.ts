@@ -23,11 +23,13 @@ import type { FitOutcome } from "./fit-task.js";
 import { planProtocol, runPlan, scoreProtocol, type CrossFitPart, type ProtocolPlan, type SeedSplit } from "./runner.js";
 import { summarize, type Summary } from "../core/stats.js";
 import { compareCorrectness, type CorrectnessComparison, type SeedCorrectness } from "./compare.js";
-import { comparisonVerdict, type ComparisonVerdict } from "./verdict.js";
+import { comparisonVerdict, type TransferVerdict } from "./verdict.js";
+import { resultHeader, resultId, type RESULT_VERSIONS } from "./schemas.js";
 import { wilson } from "../core/stats.js";
 import { checkEvaluatePair, checkPlanMemory, checkTestPointsPerClass, MIN_TEST_PER_CLASS, parseEvaluateOptions } from "./evaluate-options.js";
 
-export const EVALUATE_SCHEMA = "transferlab.evaluate/2";
+/** The identifier of evaluate's documents (./schemas.ts; the version is RESULT_VERSIONS.evaluate). */
+export const EVALUATE_SCHEMA = resultId("evaluate");
 
 /** Defaults of every evaluate option, the same as `transferlab evaluate`'s (except jobs: the CLI uses one worker
  *  thread per core, up to 4; a library call stays in its thread unless asked). */
@@ -40,7 +42,7 @@ export const EVALUATE_DEFAULTS = {
   scale: "auto",
   protocol: "transductive",
   jobs: 1,
-  /** Practical-equivalence margin in accuracy points: a smaller difference is "no meaningful change". */
+  /** Practical-equivalence margin in accuracy points: a smaller difference is "no meaningful transfer". */
   margin: 1,
   alpha: 0.05,
 } as const satisfies Partial<EvaluateOptions>;
@@ -88,7 +90,8 @@ export interface EvaluateOptions {
   rule?: ValidatorName;
 }
 
-export type Verdict = ComparisonVerdict;
+/** The measured verdict (./verdict.ts). */
+export type Verdict = TransferVerdict;
 
 type BeforeAfter = { before: number | null; after: number | null };
 export interface SourceAccuracy extends BeforeAfter {
@@ -156,6 +159,7 @@ export interface MethodResult {
 
 export interface EvaluateResult {
   schema: typeof EVALUATE_SCHEMA;
+  version: (typeof RESULT_VERSIONS)["evaluate"];
   source: { name: string; rows: number; features: number };
   target: { name: string; rows: number; features: number };
   protocol: Protocol;
@@ -315,7 +319,7 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
     };
   });
   return {
-    schema: EVALUATE_SCHEMA,
+    ...resultHeader("evaluate"),
     source: { name: pair.source.name, rows: pair.source.X.rows, features: pair.source.X.cols },
     target: { name: pair.target.name, rows: pair.target.X.rows, features: pair.target.X.cols },
     protocol: opts.protocol,
@@ -327,7 +331,7 @@ export function scoreEvaluation(plan: EvaluationPlan, outcomes: readonly FitOutc
     margin,
     alpha,
     methods: results,
-    notes: [...run.notes, ...(unsupervised ? ["target-only not run: no target labels (--target-labels-per-class 0, the unsupervised protocol)"] : []), ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) on per-example correctness over the same test rows — McNemar's mid-p test on the distinct test rows when both models are fitted once, otherwise a paired bootstrap over seeds and test rows — and say gain/harm only when p < ${alpha} and the difference is at least ${margin} point${margin === 1 ? "" : "s"} (the practical-equivalence margin, --margin); a smaller difference is "no meaningful change" whatever its p`,
+    notes: [...run.notes, ...(unsupervised ? ["target-only not run: no target labels (--target-labels-per-class 0, the unsupervised protocol)"] : []), ...(methods.some(seedInvariant) ? [`fitted once and scored on every seed's test split, because their inputs do not change with the seed (${opts.protocol === "transductive" ? "source and all target inputs; no target labels" : "source only"}): ${methods.filter(seedInvariant).map((m) => m.name).join(", ")}`] : []), `verdicts compare each method with ${stronger} (the stronger baseline) on per-example correctness over the same test rows — McNemar's mid-p test on the distinct test rows when both models are fitted once, otherwise a paired bootstrap over seeds and test rows — and say positive/negative transfer only when p < ${alpha} and the difference is at least ${margin} point${margin === 1 ? "" : "s"} (the practical-equivalence margin, --margin); a smaller difference is "no meaningful transfer" whatever its p`,
       ...(methods.some((m) => m.needs === "oracle") && opts.protocol === "transductive" ? ["oracle: cross-fitted on two folds of each seed's test rows, each fold predicted by an oracle trained on every other target row (never on a row it is scored on)"] : [])],
   };
 }

@@ -24,7 +24,8 @@ export {
   type Interval as AssessInterval,
 } from "./assess.js";
 export {
-  transferVerdict, comparisonVerdict, type TransferVerdict, type ComparisonVerdict, type RiskLevel,
+  transferVerdict, comparisonVerdict, TRANSFER_VERDICTS, RISK_LEVELS, type TransferVerdict, type RiskLevel,
+  type PositiveTransferOutlook,
 } from "./verdict.js";
 export {
   runProtocol, planProtocol, runPlan, scoreProtocol, singleFitOutcomes, resolveMethods, compareWithBaselines, type RunSpec, type SeedSplit, type CrossFitPart, type MethodRun,
@@ -36,3 +37,6 @@ export { expandCandidates, formatSelection, runSelection } from "./select.js";
 export { readSweepSpec } from "./sweep/spec.js";
 export { runSweep, type TaskExecutor } from "./sweep/run.js";
 export { runWorker, QueueExecutor } from "./sweep/queue.js";
+export {
+  RESULT_VERSIONS, resultId, resultHeader, resultHeaderShape, checkResultHeader, type ResultCommand, type ResultId,
+} from "./schemas.js";

@@ -13,9 +13,11 @@ import { getMethod, restoreFitted, type FitData, type FittedModel, type FittedSt
 import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
 import { writeFileAtomic } from "../core/atomic.js";
 import { applyScale, scalePair, type Scale, type ScaleInfo } from "../data/index.js";
+import { checkResultHeader, resultHeader, resultHeaderShape, resultId, RESULT_VERSIONS } from "./schemas.js";
 
-export const MODEL_FORMAT = "transferlab/model";
-export const MODEL_VERSION = 1;
+/** The model file's identifier and version (./schemas.ts: `schema: "transferlab/model"`, `version`). */
+export const MODEL_FORMAT = resultId("model");
+export const MODEL_VERSION = RESULT_VERSIONS.model;
 
 export interface FitModelOptions {
   method: string;
@@ -41,8 +43,7 @@ export interface FitModelData {
 }
 
 const modelFileSchema = z.object({
-  format: z.literal(MODEL_FORMAT),
-  version: z.number(),
+  ...resultHeaderShape("model"),
   method: z.string(),
   params: z.record(z.string(), z.unknown()),
   estimator: z.object({ name: z.string(), params: z.record(z.string(), z.unknown()) }),
@@ -108,12 +109,10 @@ export class TransferModel {
     } catch {
       throw new TransferLabError("DATA_FORMAT", "the model file is truncated or not JSON", { file }, "save it again with transferlab fit --out");
     }
-    const head = raw as { format?: unknown; version?: unknown };
-    if (head?.format !== MODEL_FORMAT) throw new TransferLabError("DATA_FORMAT", `not a transferlab model file (format ${JSON.stringify(head?.format)})`, { file });
-    if (head.version !== MODEL_VERSION) {
-      throw new TransferLabError("UNSUPPORTED", `model file schema version ${JSON.stringify(head.version)}, this transferlab reads version ${MODEL_VERSION}`, { file }, "refit the model with this version");
-    }
-    const r = modelFileSchema.safeParse(raw);
+    checkResultHeader(raw, "model", file);
+    // The first release named the identifier `format`; the content is the same.
+    const { format: _legacy, ...doc } = raw as Record<string, unknown>;
+    const r = modelFileSchema.safeParse({ ...doc, schema: doc.schema ?? _legacy });
     if (!r.success) {
       const issue = r.error.issues[0]!;
       throw new TransferLabError("DATA_FORMAT", `the model file is damaged: ${issue.path.join(".") || "(top)"}: ${issue.message}`, { file });
@@ -198,7 +197,7 @@ export async function fitModel(data: FitModelData, rawOpts: FitModelOptions): Pr
   for (const v of source.y) k = Math.max(k, v + 1);
   const classes = source.classNames ? [...source.classNames] : Array.from({ length: k }, (_, c) => String(c));
   const file: ModelFile = {
-    format: MODEL_FORMAT, version: MODEL_VERSION, method: m.name, params,
+    ...resultHeader("model"), method: m.name, params,
     estimator: { name: estimator, params: estimatorParams },
     features, classes, scale: scaled.info,
     fitted: fitted.save() as unknown as ModelFile["fitted"],

@@ -26,7 +26,7 @@ import { estimatorFactory, type EstimatorName } from "../estimators/index.js";
 import { accuracyPct } from "../metrics/index.js";
 import { runFitTasks } from "./fit-pool.js";
 import type { FitOutcome, FitTask } from "./fit-task.js";
-import { transferVerdict, type TransferVerdict } from "./verdict.js";
+import { transferVerdict, type SignificanceVerdict } from "./verdict.js";
 
 /** One seed's split, as the protocol draws it. Test labels are read only by the runner's scorer. */
 export interface SeedSplit {
@@ -300,7 +300,7 @@ export async function runProtocol(spec: RunSpec): Promise<ProtocolRun> {
 
 export interface Comparison extends PairedComparison {
   baseline: string;
-  verdict: TransferVerdict;
+  verdict: SignificanceVerdict;
 }
 
 export interface JudgedMethod {
@@ -309,7 +309,7 @@ export interface JudgedMethod {
   vsSourceOnly: Comparison | null;
   vsTargetOnly: Comparison | null;
   /** Against the stronger baseline (higher mean accuracy); null for the baselines themselves. */
-  verdict: TransferVerdict | null;
+  verdict: SignificanceVerdict | null;
 }
 
 /** Summaries over seeds and paired comparisons with source-only and target-only (both must be in the run). */

@@ -22,8 +22,9 @@ import {
   type ValidatorName, choose, type Choice, type ScoredCandidate,
 } from "../selection/index.js";
 import { planProtocol, runPlan, scoreProtocol, singleFitOutcomes, type RunEntry } from "./runner.js";
+import { resultHeader, resultId, type RESULT_VERSIONS } from "./schemas.js";
 
-export const SELECT_SCHEMA = "transferlab.select/1";
+export const SELECT_SCHEMA = resultId("select");
 /** Most folds for target-only's cross-validation (one per point of its smallest class, up to this). */
 const TARGET_ONLY_FOLDS = 20;
 
@@ -63,6 +64,7 @@ export interface CandidateResult extends ScoredCandidate {
 
 export interface SelectRun {
   schema: typeof SELECT_SCHEMA;
+  version: (typeof RESULT_VERSIONS)["select"];
   validators: ValidatorName[];
   split: { sourceTrain: number; sourceVal: number; targetInputs: number; targetLabelled: number; folds: number };
   candidates: CandidateResult[];
@@ -233,7 +235,7 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
   if (!names.includes(rule)) throw new TransferLabError("INVALID_PARAMETER", `the rule '${rule}' is not among the validators run (${names.join(", ")})`, { param: "rule" });
   const choice = choose(candidates, rule);
   return {
-    schema: SELECT_SCHEMA, validators: [...names],
+    ...resultHeader("select"), validators: [...names],
     split: { sourceTrain: train.length, sourceVal: val.length, targetInputs: nt, targetLabelled: nl, folds },
     candidates, choice, seconds: (performance.now() - t0) / 1000, notes,
   };

@@ -1,7 +1,8 @@
 // report.html of `transferlab evaluate --out DIR`: settings, the data, the accuracy table against both
 // baselines with W/T/L and the verdicts, the accuracy figure (evaluation.ts), and every note. Reads the result
-// by its shape (the report room does not import the experiment room); the caller passes the comparison-cell
-// formatter so p-values read as in the terminal table.
+// by its shape; the verdict words are experiment's (verdict.ts); the caller passes the comparison-cell formatter
+// so p-values read as in the terminal table.
+import { TRANSFER_VERDICTS } from "../experiment/index.js";
 import type { RenderedFigure } from "./render.js";
 import type { Cell, ReportPage, Tone } from "./html.js";
 import type { EvaluatedMethod } from "./evaluation.js";
@@ -48,8 +49,8 @@ const BASELINES = new Set(["source-only", "target-only", "source-only-net"]);
 function verdictBox(r: EvaluatePageInput): { tone: Tone; headline: string; text: string } {
   const judged = r.methods.filter((m) => !BASELINES.has(m.name) && !m.oracle);
   if (judged.length === 0) return { tone: "neutral", headline: "Baselines only", text: "No adaptation method was run: the table compares source-only with target-only." };
-  const harm = judged.filter((m) => m.verdict === "harm");
-  const gain = judged.filter((m) => m.verdict === "gain");
+  const harm = judged.filter((m) => m.verdict === TRANSFER_VERDICTS.negative);
+  const gain = judged.filter((m) => m.verdict === TRANSFER_VERDICTS.positive);
   const degenerate = judged.filter((m) => m.degenerate);
   const tone: Tone = harm.length > 0 ? "negative" : degenerate.length > 0 ? "warning" : gain.length > 0 ? "positive" : "neutral";
   const headline = harm.length > 0 ? `Negative transfer: ${harm.map((m) => m.name).join(", ")}`

@@ -103,10 +103,10 @@ test("CLI: --json emits one document; a bad method is one line on stderr and exi
   const ok = run(["--pair", "moons?n=120", "--methods", "coral", "--estimator", "knn", "--seeds", "2", "--target-labels-per-class", "2", "--json"]);
   assert.equal(ok.status, 0, ok.stderr);
   const doc = JSON.parse(ok.stdout);
-  assert.equal(doc.schema, "transferlab.evaluate/2");
+  assert.deepEqual([doc.schema, doc.version], ["transferlab/evaluate", 3]);
   assert.deepEqual(doc.methods.map((m: { name: string }) => m.name), ["source-only", "target-only", "coral"]);
   assert.equal(doc.methods[2].accuracy.perSeed.length, 2);
-  assert.ok(["gain", "harm", "no significant change", "no meaningful change"].includes(doc.methods[2].verdict));
+  assert.ok(["positive transfer", "negative transfer", "no significant transfer", "no meaningful transfer"].includes(doc.methods[2].verdict));
   assert.equal(doc.margin, 1);
   const bad = run(["--pair", "moons?n=120", "--methods", "corall", "--estimator", "knn"]);
   assert.equal(bad.status, 2);
@@ -130,7 +130,7 @@ test("the oracle is never scored on a row it trained on (transductive: cross-fit
   assert.ok(r.notes.some((t) => /cross-fitted/.test(t)));
 });
 
-test("degenerate predictors are flagged; a difference inside the margin is never gain or harm", async () => {
+test("degenerate predictors are flagged; a difference inside the margin is never positive or negative transfer", async () => {
   // A source with one class near the target (classes 1 and 2 are one row each, far away, since a target class the source lacks
   // is refused): source-only predicts class 0 everywhere.
   const far = pair.source.X.clone();
@@ -142,11 +142,11 @@ test("degenerate predictors are flagged; a difference inside the margin is never
   assert.deepEqual(so.degenerate && [so.degenerate.kind, so.degenerate.class], ["one class", 0]);
   assert.equal(r.methods.find((m) => m.name === "target-only")!.degenerate, null);
   const wide = await evaluate(pair, { ...base, methods: ["coral", "kmm", "self-training"], margin: 100 });
-  for (const m of wide.methods.slice(2)) assert.equal(m.verdict, "no meaningful change");
+  for (const m of wide.methods.slice(2)) assert.equal(m.verdict, "no meaningful transfer");
   const narrow = await evaluate(pair, { ...base, methods: ["coral", "kmm", "self-training"], margin: 0 });
   for (const m of narrow.methods.slice(2)) {
     const c = (narrow.methods[0]!.accuracy!.mean <= narrow.methods[1]!.accuracy!.mean ? m.vsTargetOnly : m.vsSourceOnly)!;
-    assert.equal(m.verdict, c.pValue === null ? "no test" : c.pValue < 0.05 ? (c.meanDiff > 0 ? "gain" : "harm") : "no significant change");
+    assert.equal(m.verdict, c.pValue === null ? "no test" : c.pValue < 0.05 ? (c.meanDiff > 0 ? "positive transfer" : "negative transfer") : "no significant transfer");
   }
 });
 

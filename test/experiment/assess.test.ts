@@ -112,7 +112,7 @@ test("CLI: assess on two CSV files prints JSON, writes --out files; bad budget i
   const ok = run("--source", join(dir, "s.csv"), "--target", join(dir, "t.csv"), "--json", "--permutations", "99");
   assert.equal(ok.status, 0, ok.stderr);
   const rep = JSON.parse(ok.stdout);
-  assert.equal(rep.schema, "transferlab.assess/1");
+  assert.deepEqual([rep.schema, rep.version], ["transferlab/assess", 1]);
   assert.equal(rep.featureShift[0].name, "a");
   assert.ok(rep.mmd.test.pValue <= 0.01);
   // --out: JSON, figures and the HTML section (t-SNE skipped to stay fast).
@@ -120,7 +120,7 @@ test("CLI: assess on two CSV files prints JSON, writes --out files; bad budget i
   const wrote = run("--source", join(dir, "s.csv"), "--target", join(dir, "t.csv"), "--permutations", "99", "--out", out, "--no-tsne");
   assert.equal(wrote.status, 0, wrote.stderr);
   assert.match(wrote.stdout, /RISK OF NEGATIVE TRANSFER/);
-  assert.equal(JSON.parse(readFileSync(join(out, "assess.json"), "utf8")).schema, "transferlab.assess/1");
+  assert.equal(JSON.parse(readFileSync(join(out, "assess.json"), "utf8")).schema, "transferlab/assess");
   const html = readFileSync(join(out, "assess.html"), "utf8");
   assert.match(html, /Risk of negative transfer/);
   assert.match(html, /Ben-David bound/);

@@ -14,7 +14,7 @@ test("select --json --out: candidates × validators, a choice with reasons, repo
   const r = cli(["select", "--pair", "moons?angle=30&n=120", "--methods", "coral,domain-classifier", "--grid", "coral.lambda=0.1,10", "--estimator", "logreg", "--target-labels-per-class", "4", "--json", "--out", dir]);
   assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
-  assert.equal(doc.schema, "transferlab.select/1");
+  assert.deepEqual([doc.schema, doc.version], ["transferlab/select", 1]);
   assert.deepEqual(doc.candidates.map((c: { label: string }) => c.label), ["source-only", "target-only", "coral(lambda=0.1)", "coral(lambda=10)", "domain-classifier"]);
   assert.equal(doc.choice.rule, "cv-target");
   assert.ok(doc.choice.reasons.length >= 2);

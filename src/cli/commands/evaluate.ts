@@ -40,7 +40,7 @@ export function register(program: Command): void {
       validators: "also measure label-free selection: all or some of source-val, iwcv, dev, entropy, snd, circular, mixval, cv-target",
       grid: "with --validators: parameter values to try (candidates are methods × grid; repeatable)",
       rule: "with --validators: the validator the guarded pick uses",
-      out: "also write DIR/results.json (schema transferlab.evaluate) and DIR/report.html (self-contained); a label sweep writes DIR/curve.json and DIR/label_efficiency.svg/.png; all or nothing",
+      out: "also write DIR/results.json (schema transferlab/evaluate) and DIR/report.html (self-contained); a label sweep writes DIR/curve.json and DIR/label_efficiency.svg/.png; all or nothing",
     },
   });
   cmd

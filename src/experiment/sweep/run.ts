@@ -15,12 +15,13 @@ import {
 } from "../evaluate.js";
 import type { MethodName } from "../../adapt/index.js";
 import { Journal } from "./journal.js";
+import { resultHeader, resultId, type RESULT_VERSIONS } from "../schemas.js";
 import type { PairEntry, SweepSpec } from "./spec.js";
 import {
   loadPair, pairFingerprint, pairRefOf, taskId, taskParts, type PairRef, type TaskRef, type TaskSettings,
 } from "./task.js";
 
-export const SWEEP_SCHEMA = "transferlab.sweep/1";
+export const SWEEP_SCHEMA = resultId("sweep");
 
 /** Runs tasks somewhere else (a queue); calls `done` for each finished task, possibly more than once per id. */
 export interface TaskExecutor {
@@ -54,6 +55,7 @@ export interface SweepTable {
 
 export interface SweepSummary {
   schema: typeof SWEEP_SCHEMA;
+  version: (typeof RESULT_VERSIONS)["sweep"];
   /** Distinct tasks in the sweep. */
   tasks: number;
   /** Tasks finished (journaled) by this run. */
@@ -137,7 +139,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
 
   const tables = mergeTables(groups, pairs.map((p) => p.pair), journal.done, failures);
   const summary: SweepSummary = {
-    schema: SWEEP_SCHEMA, tasks: refs.size, done, skipped, failed: failures.size, duplicates: journal.duplicates,
+    ...resultHeader("sweep"), tasks: refs.size, done, skipped, failed: failures.size, duplicates: journal.duplicates,
     results: tables.filter((t) => t.evaluation).map((t) => ({
       pair: t.pair, estimator: t.estimator, targetLabelsPerClass: t.targetLabelsPerClass, protocol: t.protocol,
       // A diverged method has no accuracy: it is in the table (tables[].evaluation) with where it diverged.
