@@ -86,16 +86,44 @@ export function center(X: Mat64, mu: Float64Array): Mat64 {
 
 /**
  * Covariance of the rows of X, divided by n − ddof (ddof = 1 is numpy's np.cov; ddof = 0 is the
- * biased estimate POT uses for its linear map). Returns zeros for a single row with ddof = 1.
+ * biased estimate POT uses for its linear map). Returns zeros for a single row with ddof = 1. Float64
+ * throughout; X may be a Mat64 or a float32 Matrix (read in place, no float64 copy of the rows).
+ * The one covariance of the code base (feature methods, shift summaries, the CORAL distance).
  */
-export function covariance(X: Mat64, ddof = 1): Mat64 {
-  const mu = colMeans(X);
-  const Xc = center(X, mu);
-  const C = matmul(Xc, Xc, true, false);
-  const denom = X.rows - ddof;
-  if (denom <= 0) return mat64(X.cols, X.cols);
-  for (let i = 0; i < C.data.length; i++) C.data[i]! /= denom;
-  symmetrize(C);
+export function covariance(X: Mat64 | Matrix, ddof = 1): Mat64 {
+  const n = X.rows, d = X.cols, x = X.data;
+  const mu = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j]! += x[i * d + j]!;
+  for (let j = 0; j < d; j++) mu[j]! /= Math.max(1, n);
+  const C = mat64(d, d);
+  const denom = n - ddof;
+  if (denom <= 0) return C;
+  // Σ_p (x_p − μ)(x_p − μ)ᵀ over the upper triangle, rows in blocks: each entry keeps its running sum in a
+  // register across the block's rows, added in row order (the same sums as Xcᵀ·Xc row by row), so C is read
+  // and written once per block instead of once per row.
+  const B = 16;
+  const xt = new Float64Array(d * B); // the block's centred rows, feature-major: xt[j·B + r]
+  const c = C.data;
+  for (let p0 = 0; p0 < n; p0 += B) {
+    const b = Math.min(B, n - p0);
+    for (let r = 0; r < b; r++) for (let j = 0; j < d; j++) xt[j * B + r] = x[(p0 + r) * d + j]! - mu[j]!;
+    for (let i = 0; i < d; i++) {
+      const xi = i * B;
+      for (let j = i; j < d; j++) {
+        const xj = j * B;
+        let s = c[i * d + j]!;
+        for (let r = 0; r < b; r++) s += xt[xi + r]! * xt[xj + r]!;
+        c[i * d + j] = s;
+      }
+    }
+  }
+  for (let i = 0; i < d; i++) {
+    for (let j = i; j < d; j++) {
+      const v = c[i * d + j]! / denom;
+      c[i * d + j] = v;
+      c[j * d + i] = v;
+    }
+  }
   return C;
 }
 

@@ -1,11 +1,30 @@
-// report.html of `transferlab evaluate --out DIR`: settings, the data, the accuracy table against both
-// baselines with W/T/L and the verdicts, the accuracy figure (evaluation.ts), and every note. Reads the result
-// by its shape; the verdict words are experiment's (verdict.ts); the caller passes the comparison-cell formatter
-// so p-values read as in the terminal table.
-import { TRANSFER_VERDICTS } from "../experiment/index.js";
-import type { RenderedFigure } from "./render.js";
-import type { Cell, ReportPage, Tone } from "./html.js";
-import type { EvaluatedMethod } from "./evaluation.js";
+// What `transferlab evaluate --out DIR` writes: results.json (checked against evaluate's versioned schema) and
+// report.html — settings, the data, the accuracy table against both baselines with W/T/L and the verdicts, the
+// accuracy figure (evaluation.ts), and every note. Everything is built in memory first, so a failure leaves no
+// half-written folder. The page reads the result by its shape; the verdict words are experiment's (verdict.ts);
+// the comparison cells are formatted as in the terminal table.
+import { join } from "node:path";
+import { TransferLabError } from "../core/errors.js";
+import { writeFileAtomic, writeJsonAtomic } from "../core/atomic.js";
+import { TRANSFER_VERDICTS, evaluateResultsSchema, formatComparison, type EvaluateComparison, type EvaluateResult } from "../experiment/index.js";
+import { renderFigure, type RenderedFigure } from "./render.js";
+import { buildReportHtml, type Cell, type ReportPage, type Tone } from "./html.js";
+import { evaluationFigure, type EvaluatedMethod } from "./evaluation.js";
+
+/** Writes DIR/results.json and DIR/report.html (sweep: one per table). */
+export async function writeEvaluateOutputs(result: EvaluateResult, outDir: string): Promise<{ results: string; report: string }> {
+  const checked = evaluateResultsSchema.safeParse(result);
+  if (!checked.success) {
+    throw new TransferLabError("INTERNAL", `evaluate's result does not match its schema ${result.schema}: ${checked.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  const figure = await renderFigure("accuracy", evaluationFigure(result));
+  const html = buildReportHtml(evaluateReportPage(result, figure, (c) => formatComparison(c as EvaluateComparison)));
+  const results = join(outDir, "results.json");
+  const report = join(outDir, "report.html");
+  writeJsonAtomic(results, result);
+  writeFileAtomic(report, html);
+  return { results, report };
+}
 
 export interface EvaluateComparisonView {
   wins: number;

@@ -1,5 +1,5 @@
 // report/: figure specs, SVG/PNG rendering with the bundled font, the self-contained HTML report, and every
-// command's page built from its results (demo, assess). Importing it loads vega and resvg: the CLI imports it
+// command's page built from its results (demo, assess, evaluate, select). Importing it loads vega and resvg: the CLI imports it
 // inside the command that writes a page.
 export * from "./figures.js";
 export * from "./render.js";
@@ -17,5 +17,5 @@ export {
 export { formatCurve } from "./curve-text.js";
 export { curveFigure, writeCurveOutputs } from "./curve-figure.js";
 export {
-  evaluateReportPage, type EvaluatePageInput, type EvaluatePageMethod, type EvaluateComparisonView,
+  evaluateReportPage, writeEvaluateOutputs, type EvaluatePageInput, type EvaluatePageMethod, type EvaluateComparisonView,
 } from "./evaluate-page.js";

@@ -89,8 +89,8 @@ export function register(program: Command): void {
         }
         process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatEvaluation(result) + (result.selection ? formatSelectionSummary(result.selection) : ""));
         if (out) {
-          const { writeEvaluateReport } = await import("../evaluate-report.js");
-          await writeEvaluateReport(result, out.dir);
+          const { writeEvaluateOutputs } = await import("../../report/index.js"); // vega and resvg load only here
+          await writeEvaluateOutputs(result, out.dir);
           out.commit();
           process.stderr.write(`Wrote ${join(o.out!, "results.json")} and ${join(o.out!, "report.html")}\n`);
         }

@@ -4,7 +4,6 @@
 import type { Command } from "commander";
 import { readSweepSpec, runSweep, type TaskExecutor } from "../../experiment/index.js";
 import { checkOutputPath } from "../../core/atomic.js";
-import { writeEvaluateReport } from "../evaluate-report.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { addOptions, parseOptions } from "../options.js";
@@ -42,10 +41,11 @@ export function register(program: Command): void {
       const summary = await runSweep(spec, { out: o.out!, jobs: o.jobs!, executor, progress: progress?.update });
       progress?.stop();
       // evaluate's page for each complete table: DIR/tables/<n>-<pair>-<estimator>-k<K>-<protocol>/report.html
+      const { writeEvaluateOutputs } = await import("../../report/index.js");
       for (const [n, t] of summary.tables.entries()) {
         if (!t.evaluation || o.pages === false) continue;
         const slug = `${n + 1}-${t.pair}-${t.estimator}-k${t.targetLabelsPerClass}-${t.protocol}`.replace(/[^\w.-]+/g, "_");
-        await writeEvaluateReport(t.evaluation, join(o.out!, "tables", slug));
+        await writeEvaluateOutputs(t.evaluation, join(o.out!, "tables", slug));
       }
       if (o.json) {
         const { tasks, done, skipped, failed, duplicates, results, failures } = summary;
