@@ -46,7 +46,7 @@ export async function labelCurve(pair: { source: LabelledDomain; target: Labelle
       },
     });
     const judged = compareWithBaselines(run);
-    points.push({ perClass: K, methods: judged.methods.map((j) => ({ name: j.run.method.name, accuracy: j.accuracy, verdict: j.verdict })) });
+    points.push({ perClass: K, methods: judged.methods.map((j) => ({ name: j.run.id, accuracy: j.accuracy, verdict: j.verdict })) });
   }
   return { ...resultHeader("curve"), source: pair.source.name, target: pair.target.name, estimator, seeds, points };
 }
