@@ -11,6 +11,8 @@ import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { resolveDomainPair } from "../src/data/registry.js";
 import { assess } from "../src/experiment/assess.js";
+import { checkResultHeader } from "../src/experiment/schemas.js";
+import { TRANSFER_VERDICTS } from "../src/experiment/verdict.js";
 
 export const CASES: Array<[string, string]> = [
   ["moons0", "moons?angle=0"], ["moons15", "moons?angle=15"], ["moons35", "moons?angle=35"], ["moons60", "moons?angle=60"], ["moons90", "moons?angle=90"],
@@ -39,8 +41,11 @@ export default async function (args: string[]): Promise<void> {
     const free = sm.labelFree;
     let outcome: string | null = null;
     if (outcomes && existsSync(join(outcomes, `${name}.json`))) {
-      const ev = JSON.parse(readFileSync(join(outcomes, `${name}.json`), "utf8")) as { methods: Array<{ name: string; verdict: string }> };
-      outcome = ev.methods.some((m) => m.verdict === "gain") ? "gain" : "no gain";
+      const file = join(outcomes, `${name}.json`);
+      const raw: unknown = JSON.parse(readFileSync(file, "utf8"));
+      checkResultHeader(raw, "evaluate", file); // an evaluate document of another version says its verdicts in other words
+      const ev = raw as { methods: Array<{ name: string; verdict: string }> };
+      outcome = ev.methods.some((m) => m.verdict === TRANSFER_VERDICTS.positive) ? "positive transfer" : "no positive transfer";
     }
     const row = {
       name, spec, truth, labelled: { value: lab.value, ci: lab.ci, covers: lab.ci[0] <= truth && truth <= lab.ci[1] },
@@ -57,7 +62,7 @@ export default async function (args: string[]): Promise<void> {
   }
   const cover = rows.filter((r) => (r.labelled as { covers: boolean }).covers).length;
   const judged = rows.filter((r) => r.outcome !== null && r.adaptation !== "unclear");
-  const hits = judged.filter((r) => (r.adaptation === "likely") === (r.outcome === "gain")).length;
+  const hits = judged.filter((r) => (r.adaptation === "likely") === (r.outcome === "positive transfer")).length;
   const summary = { cases: rows.length, intervalCoverage: `${cover}/${rows.length}`, adaptationHits: `${hits}/${judged.length}` };
   if (json) console.log(JSON.stringify({ rows, summary }, null, 2));
   else console.log(`\nK=10/class interval covers the truth in ${summary.intervalCoverage}; '*' = label-free prediction withheld (reliable: false); adaptation verdict right in ${summary.adaptationHits} cases with an outcome and a definite answer`);
