@@ -88,7 +88,9 @@ export function center(X: Mat64, mu: Float64Array): Mat64 {
  * Covariance of the rows of X, divided by n − ddof (ddof = 1 is numpy's np.cov; ddof = 0 is the
  * biased estimate POT uses for its linear map). Returns zeros for a single row with ddof = 1. Float64
  * throughout; X may be a Mat64 or a float32 Matrix (read in place, no float64 copy of the rows).
- * The one covariance of the code base (feature methods, shift summaries, the CORAL distance).
+ * The float64 covariance used by the feature methods and the shift summaries. The CORAL distance on float32 data
+ * keeps its product on the kernel tier (metrics/coral.ts), which core cannot reach: 0.19 s against 5.9 s CPU
+ * at 10,000 × 784, values within 4e-7 relative.
  */
 export function covariance(X: Mat64 | Matrix, ddof = 1): Mat64 {
   const n = X.rows, d = X.cols, x = X.data;
