@@ -9,7 +9,7 @@ import { TRANSFER_VERDICTS } from "./verdict.js";
 const pct = z.number().min(0).max(100);
 const interval = z.tuple([z.number(), z.number()]);
 const verdict = z.enum(Object.values(TRANSFER_VERDICTS));
-const rowVerdict = z.union([verdict, z.enum(["baseline", "oracle"])]);
+const rowVerdict = z.union([verdict, z.enum(["baseline", "oracle", "diverged"])]);
 
 const comparison = z.looseObject({
   baseline: z.string(),

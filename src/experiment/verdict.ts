@@ -2,6 +2,7 @@
 // defined once here so a new rule is added once and every command speaks it. Two kinds of verdict:
 //  - measured, after fitting (evaluate, demo, curve): a method against a baseline —
 //      positive transfer | negative transfer | no significant transfer | no meaningful transfer | no test;
+//    a row that is not compared says why instead: baseline | oracle | diverged (a deep fit whose loss blew up);
 //  - predicted, before fitting anything (assess): the risk of negative transfer if the source model is used
 //    as-is (low | medium | high), and whether adaptation is likely to give positive transfer over the better
 //    baseline (likely | unlikely | unclear).
