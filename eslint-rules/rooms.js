@@ -4,6 +4,7 @@
 // core/ is the one exception to 2: its files are each public vocabulary (Matrix, Rng, errors, ...), with no
 // internals to hide. data/ has a second door, portable.ts (the part that runs without Node), for room code the
 // browser bundle reaches: its index adds files and bundled datasets, which need node:fs.
+// experiment/ has a second door, queue.ts (the sweep's BullMQ queue), so that importing the library loads no Redis client.
 // src/index.ts and src/browser.ts (the package entries) may import anything.
 // test/architecture.test.ts checks that ARCHITECTURE.md's table says the same as ROOMS below.
 import { dirname, join, normalize, relative, sep } from "node:path";
@@ -25,7 +26,7 @@ export const ROOMS = {
 /** Rooms whose every file is public: importing a file behind the index is fine. */
 const OPEN_ROOMS = new Set(["core"]);
 /** A room's doors besides index.ts. */
-const EXTRA_DOORS = { data: ["portable"] };
+const EXTRA_DOORS = { data: ["portable"], experiment: ["queue"] };
 
 function roomOf(srcRel) {
   const parts = srcRel.split(sep);

@@ -36,7 +36,6 @@ export { formatSelectionSummary } from "./select-benchmark.js";
 export { expandCandidates, formatSelection, runSelection } from "./select.js";
 export { readSweepSpec } from "./sweep/spec.js";
 export { runSweep, type TaskExecutor } from "./sweep/run.js";
-export { runWorker, QueueExecutor } from "./sweep/queue.js";
 export {
   RESULT_VERSIONS, resultId, resultHeader, resultHeaderShape, checkResultHeader, type ResultCommand, type ResultId,
 } from "./schemas.js";

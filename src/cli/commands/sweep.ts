@@ -31,7 +31,7 @@ export function register(program: Command): void {
     let executor: TaskExecutor | undefined;
     let close = async () => {};
     if (o.queue !== undefined) {
-      const { QueueExecutor } = await import("../../experiment/index.js");
+      const { QueueExecutor } = await import("../../experiment/queue.js");
       const q = new QueueExecutor(o.queue);
       executor = q;
       close = () => q.close();

@@ -1,7 +1,7 @@
 // `transferlab worker --queue redis://host:port`: process sweep tasks from a BullMQ queue until stopped
 // (SIGINT/SIGTERM: the running tasks finish first). See docs/scaling-out.md.
 import type { Command } from "commander";
-import { runWorker } from "../../experiment/index.js";
+import { runWorker } from "../../experiment/queue.js";
 import { addOptions, parseOptions } from "../options.js";
 
 const OPTS = ["queue", "jobs", "lockDuration", "stalledInterval", "workerName", "dataCache", "quiet"] as const;
