@@ -8,7 +8,7 @@ import { z } from "zod";
 import { TransferLabError } from "../core/errors.js";
 import { getMethod, methodNames } from "../adapt/index.js";
 import { estimatorNames, type EstimatorName } from "../estimators/index.js";
-import type { MissingPolicy } from "../data/index.js";
+import { SCALE_RULES, type MissingPolicy, type ScaleRule } from "../data/index.js";
 import { VALIDATORS, type ValidatorName } from "../selection/index.js";
 
 /** Seeds are unsigned 32-bit integers written in decimal. */
@@ -38,9 +38,8 @@ const bytes = z.string().trim().transform((s, ctx) => {
   return Math.floor(v);
 });
 
-/** The scaling vocabulary: one name (--scale) and one set of rules for every command. */
-export const SCALE_RULES = ["auto", "standard", "global", "pixel", "none"] as const;
-export type ScaleRule = (typeof SCALE_RULES)[number];
+/** The scaling vocabulary (data's SCALE_RULES): one name (--scale) and one set of rules for every command. */
+export type { ScaleRule };
 const scale = z.string().trim().transform((s) => (s === "standardize" ? "standard" : s)).pipe(z.enum(SCALE_RULES, { message: `use ${SCALE_RULES.join(", ")}` }));
 
 const methodList = z.string().transform((s, ctx) => {

@@ -10,4 +10,4 @@ export { encodeGrayPng, imageStrip } from "./image/png.js";
 export { listDatasets, datasetInfo, loadNamedDomain, resolveDomainPair, parsePairName, parseGeneratorSpec, DATASETS, PAIRS,
   type DatasetInfo, type ResolveOptions, type PairSpec } from "./registry.js";
 export { loadMnist, loadMnist8x8, loadOptdigits, pixelNames } from "./datasets/digits.js";
-export { loadPartlyLabelledPair, type PairScaleRule, type LoadedPair } from "./load-pair.js";
+export { loadPartlyLabelledPair, SCALE_RULES, type ScaleRule, type LoadedPair } from "./load-pair.js";

@@ -7,16 +7,17 @@ import { applyScaling, prepare, type ScalingRule } from "./prepare.js";
 import { parsePairName, resolveDomainPair, type PairSpec } from "./registry.js";
 import type { LoadOptions } from "./table-domain.js";
 
-/** The scaling rules by their command-line names. */
-export type PairScaleRule = "auto" | "standard" | "global" | "pixel" | "none";
+/** The scaling vocabulary by its command-line names (--scale): one list for every command and this loader. */
+export const SCALE_RULES = ["auto", "standard", "global", "pixel", "none"] as const;
+export type ScaleRule = (typeof SCALE_RULES)[number];
 
 /** The rule the loader applies while loading; `global` is applied after loading, by prepare. */
-const LOADER_RULE: Record<PairScaleRule, ScalingRule> = { auto: "auto", standard: "standardize", pixel: "pixel", none: "none", global: "none" };
+const LOADER_RULE: Record<ScaleRule, ScalingRule> = { auto: "auto", standard: "standardize", pixel: "pixel", none: "none", global: "none" };
 
 export interface LoadedPair { source: Domain; target: Domain; kind: string; notes: string[] }
 
 /** Loads a pair whose target may be unlabelled (no label column) or partly labelled (empty label cells are −1). */
-export async function loadPartlyLabelledPair(spec: PairSpec, load: LoadOptions, rule: PairScaleRule, seed: number): Promise<LoadedPair> {
+export async function loadPartlyLabelledPair(spec: PairSpec, load: LoadOptions, rule: ScaleRule, seed: number): Promise<LoadedPair> {
   const sides = typeof spec === "string" ? parsePairName(spec) : undefined;
   const files = typeof spec === "object" ? spec : sides?.every(isDataFileName) ? { source: sides[0], target: sides[1] } : undefined;
   let pair: LoadedPair;
