@@ -10,7 +10,7 @@ export type { Domain, LabelledDomain, UnlabelledDomain, Labels } from "./core/do
 // Shift generators and shift statistics.
 export { generators, type Generator } from "./data/generators/index.js";
 export type { DomainPair } from "./data/pair.js";
-export { summarizeShift, type ShiftSummary } from "./data/summary.js";
+export { summarizeShift, type ShiftSummary } from "./metrics/shift-summary.js";
 
 // Methods and estimators by name.
 export { listMethods, getMethod, methodNames, type MethodName } from "./adapt/registry.js";

@@ -1,4 +1,4 @@
-// Small dense float64 linear algebra (shared service: feature and OT methods, data summaries). Decompositions come from ml-matrix
+// Small dense float64 linear algebra (shared service: feature and OT methods; the data summary's column means). Decompositions come from ml-matrix
 // (symmetric EVD, Cholesky); this file only adapts storage (row-major Float64Array) and adds the few
 // compositions we need (covariance, symmetric matrix functions, generalized symmetric eigenproblem).
 // Float64 throughout: covariance square roots and their inverses amplify float32 rounding.
@@ -69,8 +69,8 @@ export function addDiagonal(A: Mat64, v: number): Mat64 {
   return C;
 }
 
-/** Column means. */
-export function colMeans(X: Mat64): Float64Array {
+/** Column means (float64), of a Mat64 or a float32 Matrix read in place. */
+export function colMeans(X: Mat64 | Matrix): Float64Array {
   const mu = new Float64Array(X.cols);
   for (let i = 0; i < X.rows; i++) for (let j = 0; j < X.cols; j++) mu[j]! += X.data[i * X.cols + j]!;
   for (let j = 0; j < X.cols; j++) mu[j]! /= Math.max(1, X.rows);
@@ -88,9 +88,11 @@ export function center(X: Mat64, mu: Float64Array): Mat64 {
  * Covariance of the rows of X, divided by n − ddof (ddof = 1 is numpy's np.cov; ddof = 0 is the
  * biased estimate POT uses for its linear map). Returns zeros for a single row with ddof = 1. Float64
  * throughout; X may be a Mat64 or a float32 Matrix (read in place, no float64 copy of the rows).
- * The float64 covariance used by the feature methods and the shift summaries. The CORAL distance on float32 data
- * keeps its product on the kernel tier (metrics/coral.ts), which core cannot reach: 0.19 s against 5.9 s CPU
- * at 10,000 × 784, values within 4e-7 relative.
+ * The float64 covariance, for maps built from matrix functions of it (CORAL's and the OT linear map's square
+ * roots, Subspace Alignment's eigenvectors, JDA's scatter), where a small ridge amplifies rounding: CORAL's A at
+ * λ = 1e-3 is within 1e-6 of numpy with these sums, 5e-5 with float32 products. Measures (CORAL distance, H-score,
+ * shift summary, PCA views) use the engine's covariance, whose products run on the kernel tier (engine/covariance.ts;
+ * 10,000 × 784: bench/covariance.ts).
  */
 export function covariance(X: Mat64 | Matrix, ddof = 1): Mat64 {
   const n = X.rows, d = X.cols, x = X.data;

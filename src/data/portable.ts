@@ -6,7 +6,7 @@ export { type ColumnRef, type ColumnSelection } from "./table.js";
 export { parseCsvText, DEFAULT_MISSING_TOKENS, type CsvOptions } from "./io/csv-parser.js";
 export { tableToDomain, classOrder, type LoadOptions, type LoadReport, type LoadedDomain, type MissingPolicy, type FileFormat } from "./table-domain.js";
 export type { DomainPair, ScalingInfo } from "./pair.js";
-export { summarizeDomain, summarizeShift, featureMean, type DomainSummary, type ShiftSummary } from "./summary.js";
+export { summarizeDomain, featureMean, type DomainSummary } from "./summary.js";
 export { applyScaling, featureStats, standardizeWith, scaleDomain, prepare, resolveScale, scalePair, applyScale, type ScalingRule, type Scale, type ScaleInfo } from "./prepare.js";
 export { areaResample, areaWeights } from "./datasets/resample.js";
 export { generators, rotatedGaussians, twoMoons, MOONS_CENTRE, covariateShift, covariateRule, priorShift, conditionalShift, subspaceShift,

@@ -1,36 +1,15 @@
 // CORAL distance (Sun & Saenko, "Deep CORAL", ECCV-W 2016): ‖C_S − C_T‖²_F / (4d²), with C the feature covariance
-// (n − 1 denominator). It compares second-order statistics only: equal covariances give 0 even when the means differ.
+// (n − 1 denominator, the engine's covariance). It compares second-order statistics only: equal covariances give 0 even when the means differ.
 import type { Matrix } from "../core/matrix.js";
 import { TransferLabError } from "../core/errors.js";
 import { assertSameColumns } from "../core/validate.js";
-import { kernels } from "../engine/index.js";
-
-/** Covariance matrix (d×d, float64, n − 1 denominator); centring in float64, the product through the kernel tier. */
-export function covariance(X: Matrix): Float64Array {
-  const n = X.rows, d = X.cols;
-  if (n < 2) throw new TransferLabError("EMPTY_DOMAIN", `a covariance needs at least 2 rows, got ${n}`);
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += X.data[i * d + j]!;
-  for (let j = 0; j < d; j++) mean[j]! /= n;
-  const out = new Float64Array(d * d);
-  const block = 4096;
-  const Xc = new Float32Array(Math.min(n, block) * d);
-  const part = new Float32Array(d * d);
-  for (let i0 = 0; i0 < n; i0 += block) {
-    const b = Math.min(block, n - i0);
-    for (let i = 0; i < b; i++) for (let j = 0; j < d; j++) Xc[i * d + j] = X.data[(i0 + i) * d + j]! - mean[j]!;
-    kernels().gemm(true, false, d, d, b, 1, Xc, d, Xc, d, 0, part, d);
-    for (let q = 0; q < d * d; q++) out[q]! += part[q]!;
-  }
-  for (let q = 0; q < d * d; q++) out[q]! /= n - 1;
-  return out;
-}
+import { centredRows, covariance, kernels } from "../engine/index.js";
 
 export function coralDistance(X: Matrix, Y: Matrix): number {
   assertSameColumns(X, Y);
   const d = X.cols;
   if (d * d > X.rows * X.rows + Y.rows * Y.rows + X.rows * Y.rows) return coralDistanceGram(X, Y);
-  const a = covariance(X), b = covariance(Y);
+  const a = covariance(X, { ddof: 1 }).data, b = covariance(Y, { ddof: 1 }).data;
   let s = 0;
   for (let q = 0; q < d * d; q++) s += (a[q]! - b[q]!) ** 2;
   return s / (4 * d * d);
@@ -44,13 +23,7 @@ export function coralDistance(X: Matrix, Y: Matrix): number {
 export function coralDistanceGram(X: Matrix, Y: Matrix): number {
   const n = X.rows, m = Y.rows, d = X.cols;
   if (n < 2 || m < 2) throw new TransferLabError("EMPTY_DOMAIN", `a covariance needs at least 2 rows, got ${Math.min(n, m)}`);
-  const centred = (A: Matrix): Float32Array => {
-    const mean = new Float64Array(d);
-    for (let i = 0; i < A.rows; i++) for (let j = 0; j < d; j++) mean[j]! += A.data[i * d + j]!;
-    for (let j = 0; j < d; j++) mean[j]! /= A.rows;
-    return Float32Array.from(A.data, (v, q) => v - mean[q % d]!);
-  };
-  const xc = centred(X), yc = centred(Y);
+  const xc = centredRows(X), yc = centredRows(Y);
   const frob2 = (A: Float32Array, a: number, B: Float32Array, b: number): number => {
     const G = new Float32Array(a * b);
     kernels().gemm(false, true, a, b, d, 1, A, d, B, d, 0, G, b);

@@ -11,6 +11,7 @@ export {
   proxyADistance, type ProxyADistance, type ProxyADistanceOptions, type DomainClassifierFeatures,
 } from "./proxy-a-distance.js";
 export { coralDistance } from "./coral.js";
+export { summarizeShift, type ShiftSummary } from "./shift-summary.js";
 export {
   slicedWasserstein, perFeatureShift, wasserstein1dSorted, ksStatisticSorted, ksPValue, kolmogorovSf, randomDirections,
   type SlicedWasserstein, type SlicedWassersteinOptions, type FeatureShift,

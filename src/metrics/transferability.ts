@@ -11,7 +11,8 @@
 //          ICIP 2019): tr(cov(f)⁻¹ cov(E[f|y])), how much of the feature variance separates the classes;
 //          between 0 and min(d, k − 1).
 import { Matrix as MlMatrix, EigenvalueDecomposition } from "ml-matrix";
-import type { Matrix } from "../core/matrix.js";
+import { Matrix } from "../core/matrix.js";
+import { covariance } from "../engine/index.js";
 import type { Labels } from "../core/domain.js";
 import { TransferLabError, shapeMismatch } from "../core/errors.js";
 
@@ -136,29 +137,22 @@ export function leep(sourceProba: Matrix, y: Labels): number {
   return total / n;
 }
 
-/** H-score with population covariances; cov(f)⁻¹ is the pseudo-inverse (eigenvalues below rcond·max dropped). */
+/**
+ * H-score with population covariances (the engine's covariance, ddof 0): cov(f) of the rows, cov(E[f|y]) of the
+ * class means weighted by their counts; cov(f)⁻¹ is the pseudo-inverse (eigenvalues below rcond·max dropped).
+ */
 export function hScore(F: Matrix, y: Labels, rcond = 1e-15): number {
   const k = checkLabels(F, y, "H-score");
   const n = F.rows, d = F.cols;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += F.data[i * d + j]! / n;
   const cm = new Float64Array(k * d), cnt = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     cnt[y[i]!]! += 1;
     for (let j = 0; j < d; j++) cm[y[i]! * d + j]! += F.data[i * d + j]!;
   }
   for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) if (cnt[c]! > 0) cm[c * d + j]! /= cnt[c]!;
-  const covF = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-  const covG = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) {
-    const fa = F.data[i * d + a]! - mean[a]!;
-    for (let b = a; b < d; b++) covF[a]![b]! += (fa * (F.data[i * d + b]! - mean[b]!)) / n;
-  }
-  for (let c = 0; c < k; c++) for (let a = 0; a < d; a++) {
-    const ga = cm[c * d + a]! - mean[a]!;
-    for (let b = a; b < d; b++) covG[a]![b]! += (cnt[c]! * ga * (cm[c * d + b]! - mean[b]!)) / n;
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) { covF[a]![b] = covF[b]![a]!; covG[a]![b] = covG[b]![a]!; }
+  const rows = (C: Float64Array): number[][] => Array.from({ length: d }, (_, a) => Array.from(C.subarray(a * d, (a + 1) * d)));
+  const covF = rows(covariance(F, { ddof: 0 }).data);
+  const covG = rows(covariance(new Matrix(k, d, Float32Array.from(cm)), { ddof: 0, weights: cnt }).data);
   const { values, vectors } = symEig(covF);
   const cut = rcond * Math.max(...values);
   let h = 0;

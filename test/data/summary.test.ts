@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Matrix } from "../../src/core/matrix.js";
-import { summarizeShift, summarizeDomain, type DomainPair } from "./helpers.js";
+import { summarizeDomain, type DomainPair } from "./helpers.js";
+import { summarizeShift } from "../../src/metrics/index.js";
 
 test("summarizeShift: covariance shift of a 90° turn, mean shift, linear MMD², label TV", () => {
   const pair: DomainPair = {

@@ -9,7 +9,7 @@ import { defineFeatureMethod, numClassesOf, throwIfAborted } from "../base.js";
 import { linearMap, type TargetMap } from "../target-map.js";
 import type { Labels } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
-import { fixSigns, generalizedSymEig, mat64, matmul, toMat64, topColumns, type Mat64 } from "../../core/linalg.js";
+import { covariance, fixSigns, generalizedSymEig, mat64, matmul, toMat64, topColumns, type Mat64 } from "../../core/linalg.js";
 
 export interface JdaOptions {
   /** Called after each pseudo-label round (1-based). */
@@ -39,11 +39,9 @@ export function jdaFit(Xs: Matrix, ys: Labels, Xt: Matrix, opts: JdaOptions): Jd
   const X = mat64(n, d);
   X.data.set(toMat64(Xs).data, 0);
   X.data.set(toMat64(Xt).data, ns * d);
-  // Xᵀ·H·X = Xᵀ·X − n·μμᵀ (H = I − 11ᵀ/n).
-  const XHX = matmul(X, X, true, false);
-  const colSum = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) colSum[j]! += X.data[i * d + j]!;
-  for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) XHX.data[a * d + b]! -= (colSum[a]! * colSum[b]!) / n;
+  // Xᵀ·H·X (H = I − 11ᵀ/n) is the scatter of the centred rows, n × their population covariance.
+  const XHX = covariance(X, 0);
+  for (let q = 0; q < XHX.data.length; q++) XHX.data[q]! *= n;
 
   let pseudo: Int32Array | null = null;
   let A = mat64(d, opts.dim);

@@ -21,8 +21,8 @@ export interface SubspaceAlignment {
   mapTarget: TargetMap;
 }
 
-/** Top-k principal directions (columns, unit norm) of the rows of X, with a deterministic sign. */
-export function pcaBasis(X: Mat64, k: number): Mat64 {
+/** Top-k principal directions (columns, unit norm) of the rows of X, with a deterministic sign (float64 covariance: see core/linalg.ts). */
+export function pcaBasis(X: Mat64 | Matrix, k: number): Mat64 {
   const { vectors } = symEig(covariance(X, 1));
   return fixSigns(topColumns(vectors, k));
 }
@@ -32,11 +32,10 @@ export function subspaceAlignment(Xs: Matrix, Xt: Matrix, k: number): SubspaceAl
   if (!Number.isInteger(k) || k < 1 || k > d) {
     throw new TransferLabError("INVALID_PARAMETER", `subspace dimension must be an integer in [1, ${d}], got ${k}`, { param: "dim" });
   }
-  const s = toMat64(Xs), t = toMat64(Xt);
-  const Ps = pcaBasis(s, k), Pt = pcaBasis(t, k);
+  const Ps = pcaBasis(Xs, k), Pt = pcaBasis(Xt, k);
   const M = matmul(Ps, Pt, true, false);
   const PsM = matmul(Ps, M);
-  const muS = colMeans(s), muT = colMeans(t);
+  const muS = colMeans(Xs), muT = colMeans(Xt);
   return {
     Ps, Pt, M, muS, muT,
     mapSource: (X) => toMatrix(matmul(center(toMat64(X), muS), PsM)),

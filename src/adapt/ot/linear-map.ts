@@ -16,8 +16,8 @@ export function linearMongeMap(Xs: Matrix, Xt: Matrix, reg = 1e-8, bias = true):
   const d = s.cols;
   let Cs: Mat64, Ct: Mat64, muS: Float64Array, muT: Float64Array;
   if (bias) {
-    muS = colMeans(s); muT = colMeans(t);
-    Cs = covariance(s, 0); Ct = covariance(t, 0);
+    muS = colMeans(Xs); muT = colMeans(Xt);
+    Cs = covariance(Xs, 0); Ct = covariance(Xt, 0);
   } else {
     muS = new Float64Array(d); muT = new Float64Array(d);
     Cs = matmul(s, s, true, false); Ct = matmul(t, t, true, false);

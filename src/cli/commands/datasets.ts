@@ -4,9 +4,10 @@ import type { Command } from "commander";
 import { join } from "node:path";
 import type { Domain } from "../../core/domain.js";
 import {
-  encodeGrayPng, imageStrip, featureMean, summarizeDomain, summarizeShift, DATASETS, PAIRS, generators, datasetInfo,
+  encodeGrayPng, imageStrip, featureMean, summarizeDomain, DATASETS, PAIRS, generators, datasetInfo,
   parsePairName, parseGeneratorSpec, resolveDomainPair, writeDomain, isDataFileName, loadDomain, type DomainPair, type LoadOptions,
 } from "../../data/index.js";
+import { summarizeShift } from "../../metrics/index.js";
 import { checkOutputPath, writeFileAtomic } from "../../core/atomic.js";
 import { addOptions, parseOptions } from "../options.js";
 import { loadOptionsOf } from "../data-options.js";

@@ -1,7 +1,7 @@
 // Principal components of a feature matrix by orthogonal (subspace) iteration on the covariance:
 // enough for t-SNE's initialisation and for 2-D views of domains, with no dependency.
 import { Matrix } from "../../core/matrix.js";
-import { kernels } from "../../engine/index.js";
+import { centredRows, columnMeans, covariance } from "../../engine/index.js";
 import { invalidParam } from "../../core/errors.js";
 
 export interface PcaResult {
@@ -19,14 +19,9 @@ export function pca(X: Matrix, k = 2, maxIter = 500): PcaResult {
   const { rows: n, cols: d } = X;
   if (!Number.isInteger(k) || k < 1 || k > d) throw invalidParam("k", `needs 1 ≤ k ≤ ${d} features, got ${k}`);
   if (n < 2) throw invalidParam("X", `PCA needs at least 2 rows, got ${n}`);
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += X.data[i * d + j]!;
-  for (let j = 0; j < d; j++) mean[j]! /= n;
-  const Xc = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Xc[i * d + j] = X.data[i * d + j]! - mean[j]!;
-  const C32 = new Float32Array(d * d);
-  kernels().gemm(true, false, d, d, n, 1 / (n - 1), Xc, d, Xc, d, 0, C32, d);
-  const C = Float64Array.from(C32);
+  const mean = columnMeans(X);
+  const Xc = centredRows(X, mean);
+  const C = covariance(X, { ddof: 1 }).data;
 
   // Orthogonal iteration: Q ← orth(C·Q) until the subspace stops moving.
   let Q = new Float64Array(d * k);
