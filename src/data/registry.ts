@@ -5,7 +5,7 @@ import type { Domain, LabelledDomain } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
 import { DataError } from "./errors.js";
 import { loadMnist, loadMnist8x8, loadOptdigits } from "./datasets/digits.js";
-import { generators } from "./generators/index.js";
+import { checkGeneratorKeys, generators } from "./generators/index.js";
 import { loadDomain, loadSourceTarget, isDataFileName, type LoadOptions } from "./load.js";
 import { applyScaling, type ScalingRule } from "./prepare.js";
 import type { DomainPair } from "./pair.js";
@@ -87,15 +87,13 @@ export function parseGeneratorSpec(spec: string): [string, Record<string, unknow
   const q = spec.indexOf("?");
   const name = (q < 0 ? spec : spec.slice(0, q)).trim().toLowerCase();
   const query = q < 0 ? "" : spec.slice(q + 1);
-  const known = Object.hasOwn(generators, name) ? generators[name]!.params : undefined;
-  const params: Record<string, unknown> = Object.create(null);
-  for (const part of query.split("&").filter(Boolean)) {
+  const parts = query.split("&").filter(Boolean).map((part) => {
     const eq = part.indexOf("=");
-    const k = (eq < 0 ? part : part.slice(0, eq)).trim();
-    const v = eq < 0 ? "" : part.slice(eq + 1);
-    if (known && !known.includes(k)) {
-      throw new DataError("INVALID_PARAMETER", "BAD_SPEC", `generator ${name} has no parameter ${JSON.stringify(k)}`, { param: k }, `its parameters: ${known.join(", ")}`);
-    }
+    return [(eq < 0 ? part : part.slice(0, eq)).trim(), eq < 0 ? "" : part.slice(eq + 1)] as const;
+  });
+  checkGeneratorKeys(name, parts.map(([k]) => k)); // the keys first, as a parameter object's are (generators/index.ts)
+  const params: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of parts) {
     if (Object.hasOwn(params, k)) throw new DataError("INVALID_PARAMETER", "BAD_SPEC", `parameter ${k} is given twice`, { param: k });
     const list = v.split(/[/,]/);
     const num = list.map((x) => (/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(x) ? Number(x) : NaN));

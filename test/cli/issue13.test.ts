@@ -61,7 +61,7 @@ test("no ignored combinations: --pair with --source/--target, file flags without
 });
 
 test("generator specs are checked: moons?bogus=3 names the key; a repeated key and a non-number are errors", async () => {
-  refused(await cli("evaluate", "--pair", "moons?bogus=3", ...quick), "INVALID_PARAMETER", /'bogus'/, /moons has no parameter "bogus"/);
+  refused(await cli("evaluate", "--pair", "moons?bogus=3", ...quick), "INVALID_PARAMETER", /'bogus'/, /generator 'moons' has no parameter 'bogus'/);
   refused(await cli("evaluate", "--pair", "moons?n=60&n=80", ...quick), "INVALID_PARAMETER", /given twice/);
   refused(await cli("evaluate", "--pair", "moons?n=0x40", ...quick), "INVALID_PARAMETER", /'n'/);
 });

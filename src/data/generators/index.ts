@@ -59,15 +59,24 @@ const KEYS: Record<string, { keys: string[]; dim: (p: Record<string, unknown>) =
   subspace: { keys: ["n", "dim", "informative", "separation", "angle"], dim: (p) => Number(p.dim ?? 10), n: 500 },
 };
 
+/** Refuses a key that generator `name` does not read: one check for parameter objects (guarded, below) and spec
+ *  strings (data/registry.ts parseGeneratorSpec), one code (INVALID_PARAMETER at the key) and one message. An
+ *  unknown generator passes: its caller reports the name. */
+export function checkGeneratorKeys(name: string, keys: Iterable<string>): void {
+  const spec = Object.hasOwn(KEYS, name) ? KEYS[name]! : undefined;
+  if (!spec) return;
+  for (const key of keys) {
+    if (!spec.keys.includes(key)) throw invalidParam(key, `generator '${name}' has no parameter '${key}'`, `its parameters: ${spec.keys.join(", ")}`);
+  }
+}
+
 /** A generator behind the library boundary: params a plain object of known keys, an Rng, and the pair's memory
  *  (two n×d float32 domains plus float64 working copies) within the default budget before anything is drawn. */
 function guarded(name: string, make: Generator): Generator {
   const spec = KEYS[name]!;
   return (params, rng) => {
     if (params === null || typeof params !== "object" || Array.isArray(params)) throw invalidParam("params", `generator '${name}': parameters must be an object, got ${describe(params)}`);
-    for (const key of Object.keys(params)) {
-      if (!spec.keys.includes(key)) throw invalidParam(key, `generator '${name}' has no parameter '${key}'`, `its parameters: ${spec.keys.join(", ")}`);
-    }
+    checkGeneratorKeys(name, Object.keys(params));
     if (!(rng instanceof Rng)) throw invalidParam("rng", `generator '${name}' needs an Rng (new Rng(seed)), got ${describe(rng)}`);
     const n = Number(params.n ?? spec.n), d = spec.dim(params), k = spec.classes?.(params) ?? 2;
     if (Number.isFinite(n) && Number.isFinite(d) && n > 0 && d > 0) {
