@@ -5,6 +5,7 @@ import type { Domain, LabelledDomain, UnlabelledDomain } from "../core/domain.js
 import { basename } from "node:path";
 import { DataError } from "./errors.js";
 import { readCsv } from "./io/csv.js";
+import { strictDecoder } from "./io/csv-parser.js";
 import { classOrder, tableToDomain, type FileFormat, type LoadOptions, type LoadedDomain } from "./table-domain.js";
 import { readNpyTable, readNpzTable } from "./io/npy.js";
 import { readJsonlTable } from "./io/jsonl.js";
@@ -37,6 +38,10 @@ export async function readTable(file: string, opts: LoadOptions = {}): Promise<{
   const format = opts.format ?? detectFormat(file);
   if (format !== "csv" && format !== "jsonl" && /\.gz$/i.test(file)) {
     throw new DataError("UNKNOWN_FORMAT", "UNKNOWN_EXTENSION", `.gz is supported for CSV/TSV and JSON lines only, not ${format}`, { file }, "decompress the file first");
+  }
+  if (opts.encoding !== undefined && !["csv", "jsonl"].includes(format) && strictDecoder(opts.encoding).encoding !== "utf-8") {
+    throw new DataError("INVALID_PARAMETER", "BAD_SPEC", `a text encoding (${opts.encoding}) applies to CSV/TSV and JSON lines, not ${format}`, { file, param: "encoding" },
+      format === "parquet" ? "Parquet strings are UTF-8 by format: leave out --encoding" : "leave out --encoding");
   }
   switch (format) {
     case "csv":

@@ -38,3 +38,44 @@ test("parquet: a string feature column is NON_NUMERIC with its row", async () =>
   })));
   await assert.rejects(loadDomain(path), (e) => e instanceof DataError && e.reason === "NON_NUMERIC" && e.where.row === 3 && e.where.column === "a");
 });
+
+// Labels in invalid UTF-8: 'caf\xe9' and 'caf\xe8' must not both read as 'caf\uFFFD' (two classes merged). The
+// files are made here: hyparquet-writer writes STRING columns from JS strings (always valid UTF-8), so the bad
+// bytes are patched into the written file in place (same length: "cafX" → "caf\xe9"; uncompressed, no statistics,
+// so each label's bytes appear once; hyparquet-writer writes no page checksums), and a plain BYTE_ARRAY column takes
+// raw bytes as they are.
+test("parquet: a label string that is not UTF-8 is BAD_ENCODING naming file, row and column", async () => {
+  const written = Buffer.from(parquetWriteBuffer({
+    columnData: [
+      { name: "x", data: [1, 2, 3, 4], type: "DOUBLE" },
+      { name: "label", data: ["tea", "cafX", "tea", "cafY"], type: "STRING" },
+    ],
+    codec: "UNCOMPRESSED",
+    statistics: false,
+  }));
+  for (const [mark, byte] of [["cafX", 0xe9], ["cafY", 0xe8]] as const) {
+    const at = written.indexOf(mark);
+    assert.ok(at >= 0 && written.indexOf(mark, at + 1) < 0, `${mark} is written once, plainly`);
+    written[at + 3] = byte;
+  }
+  const path = join(dir, "latin1-labels.parquet");
+  writeFileSync(path, written);
+  await assert.rejects(loadDomain(path), (e) => e instanceof DataError && e.reason === "BAD_ENCODING" && e.code === "DATA_FORMAT" && e.where.file === path && e.where.row === 2 && e.where.column === "label");
+  // The same column left out is not read as text, as with CSV; a declared non-UTF-8 encoding is refused for Parquet.
+  const d = await loadDomain(path, { label: null, features: ["x"] });
+  assert.deepEqual(d.X.toArrays(), [[1], [2], [3], [4]]);
+  await assert.rejects(loadDomain(path, { encoding: "latin1" }), (e) => e instanceof DataError && e.code === "INVALID_PARAMETER" && e.where.param === "encoding");
+
+  const raw = join(dir, "raw-bytes.parquet");
+  writeFileSync(raw, new Uint8Array(parquetWriteBuffer({
+    columnData: [
+      { name: "x", data: [1, 2, 3], type: "DOUBLE" },
+      { name: "label", data: [Uint8Array.of(0x61), Uint8Array.of(0x61), Uint8Array.of(0xff, 0xfe)], type: "BYTE_ARRAY" },
+    ],
+  })));
+  await assert.rejects(loadDomain(raw), (e) => e instanceof DataError && e.reason === "BAD_ENCODING" && e.where.row === 3 && e.where.column === "label");
+  // Valid UTF-8 beyond ASCII still reads, as the text it is.
+  const ok = join(dir, "utf8.parquet");
+  writeFileSync(ok, new Uint8Array(parquetWriteBuffer({ columnData: [{ name: "x", data: [1, 2], type: "DOUBLE" }, { name: "label", data: ["café", "naïve"], type: "STRING" }] })));
+  assert.deepEqual((await loadDomain(ok)).classNames, ["café", "naïve"]);
+});

@@ -4,11 +4,25 @@ import { readFileSync } from "node:fs";
 import { parquetMetadata, parquetRead, parquetSchema } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { DataError, fileError } from "../errors.js";
-import { columnsToTable, canonicalLabel, type ColumnSelection, type ParsedTable } from "../table.js";
+import { columnsToTable, canonicalLabel, planColumns, type ColumnSelection, type ParsedTable } from "../table.js";
 import { DEFAULT_MISSING_TOKENS } from "./csv.js";
 import type { Domain } from "../../core/domain.js";
 
 export const CLASS_NAMES_KEY = "transferlab.classNames";
+
+/** A string cell whose bytes are not UTF-8: kept as a marker by the reader's string parser, so the error can name
+ * its row and column (hyparquet's own decoder would turn two different bad bytes into the same U+FFFD). */
+class BadText {}
+const BAD_TEXT = new BadText();
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const stringFromBytes = (bytes: Uint8Array | undefined): string | BadText | undefined => {
+  if (!bytes) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return BAD_TEXT;
+  }
+};
 
 export async function readParquetTable(file: string, opts: ColumnSelection & { missingTokens?: readonly string[] } = {}): Promise<ParsedTable> {
   let bytes: Buffer;
@@ -38,6 +52,7 @@ export async function readParquetTable(file: string, opts: ColumnSelection & { m
     await parquetRead({
       file: ab,
       metadata,
+      parsers: { stringFromBytes: stringFromBytes as (bytes: Uint8Array) => string },
       onChunk: (chunk) => {
         const j = index.get(chunk.columnName);
         if (j === undefined) return;
@@ -65,6 +80,15 @@ export async function readParquetTable(file: string, opts: ColumnSelection & { m
       columns[j] = arr;
     }
   });
+  // Like CSV, only the columns the table uses must be text: a bad string there is BAD_ENCODING with its row.
+  const plan = planColumns(names, opts, file);
+  for (const j of [...plan.features, plan.label, plan.domain]) {
+    const col = j === undefined ? undefined : columns[j];
+    if (!Array.isArray(col)) continue;
+    const i = col.indexOf(BAD_TEXT);
+    if (i >= 0) throw new DataError("DATA_FORMAT", "BAD_ENCODING", "holds a string whose bytes are not valid UTF-8 (Parquet strings are UTF-8)", { file, row: i + 1, column: names[j!]! },
+      "rewrite this column as UTF-8 text in the program that wrote the file");
+  }
   const kv = metadata.key_value_metadata?.find((k) => k.key === CLASS_NAMES_KEY)?.value;
   let labelOrder: string[] | undefined;
   if (kv) {
