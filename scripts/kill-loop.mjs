@@ -31,7 +31,7 @@ function check() {
   const files = readdirSync(out).sort();
   if (JSON.stringify(files) !== JSON.stringify(RUN_FILES)) throw new Error(`files ${files.join(", ")}`);
   const doc = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
-  if (doc.schema !== "transferlab.evaluate/2" || !Array.isArray(doc.methods)) throw new Error("results.json is not an evaluate result");
+  if (doc.schema !== "transferlab/evaluate" || !Array.isArray(doc.methods)) throw new Error("results.json is not an evaluate result");
   const page = readFileSync(join(out, "report.html"), "utf8");
   if (!page.trimEnd().endsWith("</html>")) throw new Error("report.html is cut short");
   for (const m of doc.methods) {

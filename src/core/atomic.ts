@@ -34,21 +34,33 @@ export function writeCsvAtomic(path: string, header: readonly string[], rows: Re
 
 // ---- whole run folders ------------------------------------------------------------------------------------------
 // A run writes every file into a fresh hidden folder beside its target (same file system, so renames are atomic)
-// and swaps it in only when complete: the previous folder is renamed aside, the new one renamed in, the old one
-// removed. A failed or killed run leaves the previous folder exactly as it was (its half-written folder is removed
-// on failure, or by the next run when the process died). A lock file beside the target refuses a second run on the
-// same folder while the first is alive. The one moment with no folder at the target is between the two renames
-// (two system calls); a run that dies there leaves the previous folder renamed aside, and the next run on that
-// target puts it back before anything else.
+// and swaps it in only when complete: the finished folder is marked finished (its run marker rewritten, flushed),
+// the previous folder renamed aside, the new one renamed in, the old one removed. A failed or killed run leaves the
+// previous folder exactly as it was (its half-written folder is removed on failure, or by the next run when the
+// process died). A lock file beside the target refuses a second run on the same folder while the first is alive.
+// The one moment with no folder at the target is between the two renames (two system calls). A run that dies there
+// leaves both folders complete beside the target; the next run on it (recover, under the lock) rolls forward: it
+// renames the finished folder in and removes the old one, so the killed run's output is kept whole. Linux's
+// renameat2(RENAME_EXCHANGE) would close the window, but Node has no binding for it: it would take a native call,
+// and the native addon is the engine's optional compute kernel (core must not depend on it, and a build without it
+// must still write outputs safely). The window stays two system calls wide and is recovered without loss instead.
 
 /** Marks a folder a transferlab run wrote (so a later run may replace it). */
 export const RUN_MARKER = ".transferlab-run";
+
+export interface OpenRunOptions {
+  /** An existing folder without the run marker and not empty is refused, unless this recognises it as a transferlab
+   *  output written before run markers existed: it returns what the folder holds (for a note), or undefined. */
+  earlier?: (dir: string) => string | undefined;
+}
 
 export interface RunFolder {
   /** The temporary folder to write into. */
   readonly dir: string;
   /** The folder the run will replace. */
   readonly target: string;
+  /** What an unmarked earlier output at the target held, when `earlier` recognised it (the run replaces it). */
+  readonly replaces?: string;
   /** Swaps the finished folder in (replacing the previous one) and releases the lock. */
   commit(): void;
   /** Releases the lock; before commit, also removes the unfinished folder (the target is left as it was). */
@@ -159,25 +171,46 @@ export function processAlive(pid: number): boolean {
 }
 
 /** The hidden names a run on `target` uses beside it. */
-function runNames(target: string): { parent: string; base: string; lock: string; tmp: (pid: number) => string; old: (pid: number) => string } {
+function runNames(target: string): { parent: string; base: string; target: string; lock: string; tmp: (pid: number) => string; old: (pid: number) => string } {
   const parent = dirname(target);
   const base = basename(target);
   return {
-    parent, base, lock: join(parent, `.${base}.lock`),
+    parent, base, target, lock: join(parent, `.${base}.lock`),
     tmp: (pid) => join(parent, `.${base}.run-${pid}`),
     old: (pid) => join(parent, `.${base}.old-${pid}`),
   };
 }
 
-/** Puts back a previous folder left aside by a run that died mid-swap, and removes dead runs' unfinished folders. */
-function recover(target: string): void {
-  const n = runNames(target);
-  for (const name of readdirSync(n.parent)) {
-    const m = new RegExp(`^\\.${escapeRe(n.base)}\\.(run|old)-(\\d+)$`).exec(name);
-    if (!m || processAlive(Number(m[2]))) continue;
+/** Marker content of a run folder; `finished` is set just before the swap (the folder is then complete). */
+interface RunMark { pid: number; started: string; finished?: string }
+
+function readMark(dir: string): RunMark | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, RUN_MARKER), "utf8")) as RunMark;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Cleans up after runs on `target` whose process died (call under the lock). A run that died between the swap's
+ * two renames left the target missing, its finished folder (.run-PID) and the previous one (.old-PID): the finished
+ * one is renamed in (roll forward, nothing lost). A previous folder left aside with no finished run to replace it is
+ * put back. Every other leftover (unfinished folders, old folders already replaced) is removed.
+ */
+export function recoverRunFolder(target: string): void {
+  const n = runNames(resolve(target));
+  const re = new RegExp(`^\\.${escapeRe(n.base)}\\.(run|old)-(\\d+)$`);
+  const dead = readdirSync(n.parent).map((name) => ({ name, m: re.exec(name) }))
+    .filter((e): e is { name: string; m: RegExpExecArray } => e.m !== null && !processAlive(Number(e.m[2])))
+    // Finished runs first: one of them, when the target is missing, is the newest complete output.
+    .sort((a, b) => Number(b.m[1] === "run") - Number(a.m[1] === "run"));
+  for (const { name, m } of dead) {
     const p = join(n.parent, name);
-    if (m[1] === "old" && !existsSync(target)) renameSync(p, target);
-    else rmSync(p, { recursive: true, force: true });
+    if (!existsSync(n.target) && (m[1] === "old" || readMark(p)?.finished !== undefined)) {
+      renameSync(p, n.target);
+      fsyncPath(n.parent);
+    } else rmSync(p, { recursive: true, force: true });
   }
 }
 
@@ -185,10 +218,10 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * Opens an all-or-nothing run folder for `target`: checks the path, takes the lock, and returns a fresh temporary
- * folder to write into. An existing target must be a folder a run wrote (it has RUN_MARKER) or empty: a run never
- * replaces a folder of other files.
+ * folder to write into. An existing target must be a folder a run wrote (it has RUN_MARKER), empty, or an earlier
+ * output `opts.earlier` recognises: a run never replaces a folder of other files.
  */
-export function openRunFolder(target: string): RunFolder {
+export function openRunFolder(target: string, opts: OpenRunOptions = {}): RunFolder {
   const abs = resolve(target);
   checkOutputPath(abs, { folder: true });
   const n = runNames(abs);
@@ -199,19 +232,30 @@ export function openRunFolder(target: string): RunFolder {
   }
   takeLock(n.lock, target);
   try {
-    recover(abs);
-    if (existsSync(abs) && !existsSync(join(abs, RUN_MARKER)) && readdirSync(abs).length > 0) {
-      throw outputError(target, "is a folder of other files, not one a transferlab run wrote", "a run replaces its --out folder whole: choose a new or empty folder");
+    recoverRunFolder(abs);
+    let replaces: string | undefined;
+    if (existsSync(abs) && !existsSync(join(abs, RUN_MARKER))) {
+      const entries = readdirSync(abs).sort();
+      if (entries.length > 0) {
+        replaces = opts.earlier?.(abs);
+        if (replaces === undefined) {
+          const shown = entries.slice(0, 3).join(", ") + (entries.length > 3 ? `, … (${entries.length} entries)` : "");
+          throw outputError(target, `holds files a transferlab run did not write (${shown})`, "a run replaces its --out folder whole: move those files elsewhere, or choose a new or empty folder");
+        }
+      }
     }
     const dir = n.tmp(process.pid);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir);
-    writeFileSync(join(dir, RUN_MARKER), `${JSON.stringify({ pid: process.pid, started: new Date().toISOString() })}\n`);
+    const mark: RunMark = { pid: process.pid, started: new Date().toISOString() };
+    writeFileSync(join(dir, RUN_MARKER), `${JSON.stringify(mark)}\n`);
     let done = false;
     return {
-      dir, target: abs,
+      dir, target: abs, ...(replaces !== undefined ? { replaces } : {}),
       commit() {
         if (done) return;
+        // Marked finished and flushed before the swap: from here a crash rolls forward to this folder.
+        writeFileAtomic(join(dir, RUN_MARKER), `${JSON.stringify({ ...mark, finished: new Date().toISOString() })}\n`);
         fsyncTree(dir);
         const old = n.old(process.pid);
         const had = existsSync(abs);

@@ -37,5 +37,5 @@ export { expandCandidates, formatSelection, runSelection } from "./select.js";
 export { readSweepSpec } from "./sweep/spec.js";
 export { runSweep, type TaskExecutor } from "./sweep/run.js";
 export {
-  RESULT_VERSIONS, resultId, resultHeader, resultHeaderShape, checkResultHeader, type ResultCommand, type ResultId,
+  RESULT_VERSIONS, resultId, resultHeader, resultHeaderShape, checkResultHeader, resultCommandOf, type ResultCommand, type ResultId,
 } from "./schemas.js";

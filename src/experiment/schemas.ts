@@ -41,6 +41,14 @@ const OLD_IDS: Record<string, ResultCommand> = {
   "transferlab.select/1": "select", "transferlab.sweep/1": "sweep", "transferlab/demo-results": "demo",
 };
 
+/** The command whose document carries identifier `id` (current or older spelling), or undefined. */
+export function resultCommandOf(id: unknown): ResultCommand | undefined {
+  if (typeof id !== "string") return undefined;
+  if (Object.hasOwn(OLD_IDS, id)) return OLD_IDS[id];
+  const c = id.startsWith("transferlab/") ? id.slice("transferlab/".length) : "";
+  return Object.hasOwn(RESULT_VERSIONS, c) ? (c as ResultCommand) : undefined;
+}
+
 /**
  * Checks the header of a document read back (the rest is the command's schema's job): it must be this command's,
  * in the version this transferlab reads. Anything else is a typed error naming what the file says and what is

@@ -145,7 +145,7 @@ test("run folders are all or nothing: a failing run leaves the previous folder b
   const mine = join(dir, "mine");
   mkdirSync(mine);
   writeFileSync(join(mine, "notes.txt"), "mine");
-  refused(await cli("evaluate", "--pair", "moons?n=60", ...quick, "--out", mine), "OUTPUT_UNWRITABLE", /not one a transferlab run wrote/);
+  refused(await cli("evaluate", "--pair", "moons?n=60", ...quick, "--out", mine), "OUTPUT_UNWRITABLE", /holds files a transferlab run did not write \(notes\.txt\)/);
   // Another live run holds the folder: refused before any work.
   const held = openRunFolder(out);
   try {

@@ -1,10 +1,13 @@
-// Results writers: atomic (no temp file left, old content replaced whole) and readable by an independent parser.
+// Results writers: atomic (no temp file left, old content replaced whole) and readable by an independent parser;
+// run folders: the swap's crash window recovered.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { join } from "node:path";
 import Papa from "papaparse";
-import { writeCsvAtomic, writeJsonAtomic } from "../../src/core/atomic.js";
+import { openRunFolder, recoverRunFolder, RUN_MARKER, writeCsvAtomic, writeJsonAtomic } from "../../src/core/atomic.js";
 import { tempDir } from "../tmp.js";
 
 test("writeCsvAtomic quotes what needs quoting; papaparse reads the same cells; no temp files remain", (t) => {
@@ -18,4 +21,45 @@ test("writeCsvAtomic quotes what needs quoting; papaparse reads the same cells; 
   writeJsonAtomic(join(dir, "r.json"), { a: [1, 2] });
   assert.deepEqual(JSON.parse(readFileSync(join(dir, "r.json"), "utf8")), { a: [1, 2] });
   assert.deepEqual(readdirSync(dir).sort(), ["r.json", "results.csv"]);
+});
+
+test("run folders: a run killed between the swap's two renames is recovered by the next run with nothing lost (roll forward)", async (t) => {
+  const dir = tempDir("tl-swap-", t);
+  const target = join(dir, "out");
+  const first = openRunFolder(target);
+  writeFileSync(join(first.dir, "a.txt"), "first");
+  first.commit();
+  // The child commits a second run and is killed right after moving the first aside.
+  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "swap-crash-child.ts"), target], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const [, signal] = (await once(child, "exit")) as [number | null, string | null];
+  assert.equal(signal, "SIGKILL", output);
+  // The window's state on disk: no folder at the target, the previous one aside, the finished one beside it.
+  assert.equal(existsSync(target), false);
+  assert.deepEqual(readdirSync(dir).sort(), [`.out.lock`, `.out.old-${child.pid}`, `.out.run-${child.pid}`].sort());
+  // The next run on the target finds the killed run's output whole, and no leftovers.
+  const next = openRunFolder(target);
+  assert.equal(readFileSync(join(target, "a.txt"), "utf8"), "second");
+  assert.equal(readFileSync(join(target, "b.txt"), "utf8"), "second");
+  assert.ok(JSON.parse(readFileSync(join(target, RUN_MARKER), "utf8")).finished, "the folder rolled forward is the finished run");
+  assert.deepEqual(readdirSync(dir).filter((f) => /\.(run|old)-/.test(f)), [`.out.run-${process.pid}`]);
+  next.release();
+  assert.deepEqual(readdirSync(dir), ["out"]);
+  assert.deepEqual(readdirSync(target).sort(), [RUN_MARKER, "a.txt", "b.txt"].sort());
+});
+
+test("run folders: an unfinished run of a dead process is removed and the previous folder put back when it was left aside", (t) => {
+  const dir = tempDir("tl-swap-", t);
+  const target = join(dir, "out");
+  // A dead run's state, made by hand: the previous folder aside (as after the first rename), the new one unfinished.
+  const deadPid = 2 ** 22 + 12345; // above Linux's largest possible pid (2^22, PID_MAX_LIMIT): never a live process
+  mkdirSync(join(dir, `.out.old-${deadPid}`));
+  writeFileSync(join(dir, `.out.old-${deadPid}`, "a.txt"), "previous");
+  mkdirSync(join(dir, `.out.run-${deadPid}`));
+  writeFileSync(join(dir, `.out.run-${deadPid}`, RUN_MARKER), JSON.stringify({ pid: deadPid, started: "x" }));
+  recoverRunFolder(target);
+  assert.deepEqual(readdirSync(dir), ["out"]);
+  assert.equal(readFileSync(join(target, "a.txt"), "utf8"), "previous");
 });

@@ -1,7 +1,7 @@
 // `transferlab assess --source S --target T`: will transfer help? Thin: load, call experiment/assess, print or write (report/).
 import type { Command } from "commander";
 import { join } from "node:path";
-import { openRunFolder } from "../../core/atomic.js";
+import { openOutFolder } from "../out-folder.js";
 import { loadPartlyLabelledPair } from "../../data/index.js";
 import { assess } from "../../experiment/index.js";
 import { addOptions, given, invalid, parseOptions } from "../options.js";
@@ -25,7 +25,7 @@ export function register(program: Command): void {
   });
   cmd.action(async (_: unknown, c: Command) => {
     const o = parseOptions(c, OPTS);
-    const out = o.out !== undefined ? openRunFolder(o.out) : undefined;
+    const out = o.out !== undefined ? openOutFolder(o.out) : undefined;
     try {
       const seed = o.seed!;
       const { spec, load } = pairSpecOf(c, o);

@@ -1,7 +1,7 @@
 // `transferlab demo`: parses options, runs the reference experiment (src/experiment/demo.ts), writes out/demo/
 // (results.json, figures, report.html) and prints the summary table (or JSON with --json).
 import type { Command } from "commander";
-import { openRunFolder } from "../../core/atomic.js";
+import { openOutFolder } from "../out-folder.js";
 import { runDemo, demoSummaryTable, type DemoOptions } from "../../experiment/index.js";
 import { addOptions, invalid, parseOptions, SEED_LIMIT } from "../options.js";
 import { progressView } from "../progress.js";
@@ -45,7 +45,7 @@ export function register(program: Command): void {
   cmd.action(async (_: unknown, c: Command) => {
     const raw = parseOptions(c, OPTS);
     const options = demoOptionsFrom(raw);
-    const out = openRunFolder(raw.out!);
+    const out = openOutFolder(raw.out!);
     try {
       const bar = raw.quiet || raw.json ? null : await progressView("demo");
       let files: string[];

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { openRunFolder } from "../../core/atomic.js";
+import { openOutFolder } from "../out-folder.js";
 import { resolveDomainPair } from "../../data/index.js";
 import { TransferLabError } from "../../core/errors.js";
 import { evaluate, formatEvaluation, EVALUATE_DEFAULTS as D, formatSelectionSummary, labelCurve } from "../../experiment/index.js";
@@ -48,7 +48,7 @@ export function register(program: Command): void {
       const o = parseOptions(cmd, OPTS);
       if (o.validators === undefined) for (const f of ["grid", "rule"] as const) if (given(cmd, f)) throw invalid(f, `${f === "grid" ? "--grid" : "--rule"} needs --validators`);
       if (o.firstSeed! + o.seeds! - 1 >= SEED_LIMIT) throw invalid("seeds", `the last seed ${o.firstSeed! + o.seeds! - 1} would reach 2^32`);
-      const out = o.out !== undefined ? openRunFolder(o.out) : undefined;
+      const out = o.out !== undefined ? openOutFolder(o.out) : undefined;
       try {
         const { spec, load } = pairSpecOf(cmd, o);
         const { loadScaling, scale } = protocolScale(o.scale!);

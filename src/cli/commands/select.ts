@@ -2,7 +2,8 @@
 // the guard, and say why (src/experiment/select.ts); argument parsing only.
 import type { Command } from "commander";
 import { join } from "node:path";
-import { openRunFolder, writeFileAtomic } from "../../core/atomic.js";
+import { writeFileAtomic } from "../../core/atomic.js";
+import { openOutFolder } from "../out-folder.js";
 import { expandCandidates, formatSelection, runSelection } from "../../experiment/index.js";
 import { applyScale, scalePair } from "../../data/index.js";
 import { loadUserData } from "../target-data.js";
@@ -31,7 +32,7 @@ export function register(program: Command): void {
   cmd.action(async (_: unknown, c: Command) => {
     const o = parseOptions(c, OPTS);
     const candidates = expandCandidates(o.methods!, gridOf(o.grid), methodParamsOf(o.param));
-    const out = o.out !== undefined ? openRunFolder(o.out) : undefined;
+    const out = o.out !== undefined ? openOutFolder(o.out) : undefined;
     try {
       const { loadScaling, scale } = protocolScale(o.scale!);
       const data = await loadUserData(c, o, { seed: o.seed!, scaling: loadScaling });
