@@ -1,7 +1,7 @@
 // evaluate's boundary: its options parsed strictly (the CLI's defaults, EVALUATE_DEFAULTS, fill what is absent),
 // the pair checked (labels, classes the source lacks, enough test points per class), and the memory the plan
 // would hold estimated — all before any fit. planEvaluation (and so evaluate, sweep) calls these first.
-import type { Progress } from "../core/progress.js";
+import type { FitProgress, Progress } from "../core/progress.js";
 import { z } from "zod";
 import { TransferLabError } from "../core/errors.js";
 import { bytesSchema, checkDomainArg, checkLabelsBelow, parseArgs, paramRecord, positiveInt, fnSchema, seedSchema, signalSchema, SEED_LIMIT } from "../core/args.js";
@@ -31,7 +31,7 @@ export const evaluateOptionsSchema = z.strictObject({
   alpha: z.number().gt(0).lt(1).optional(),
   progress: fnSchema<Progress>().optional(),
   /** Called with the running fit's fraction and message (long steps: KMM, JDA, Sinkhorn, Lp-L1, self-training). */
-  fitProgress: fnSchema<(fraction: number, message?: string) => void>().optional(),
+  fitProgress: fnSchema<FitProgress>().optional(),
   signal: signalSchema.optional(),
   validators: z.array(z.enum(VALIDATORS)).optional(),
   grid: z.record(z.string(), z.record(z.string(), z.array(z.unknown()))).optional(),

@@ -18,7 +18,7 @@ import {
 import type { EstimatorName } from "../estimators/index.js";
 import { selectionSummary, type SelectionSummary } from "./select-benchmark.js";
 import type { ValidatorName } from "../selection/index.js";
-import type { Progress } from "../core/progress.js";
+import type { FitProgress, Progress } from "../core/progress.js";
 import type { FitOutcome } from "./fit-task.js";
 import { planProtocol, runPlan, scoreProtocol, type CrossFitPart, type ProtocolPlan, type SeedSplit } from "./runner.js";
 import { summarize, type Summary } from "../core/stats.js";
@@ -75,9 +75,9 @@ export interface EvaluateOptions {
   alpha?: number;
   /** Fits done of all, and the fits running now ("seed 3/10 kmm"). */
   progress?: Progress;
-  /** Called during a long fit (KMM, JDA, Sinkhorn, Lp-L1, self-training, ...) with its fraction done and a message;
-   *  with jobs > 1 the fits run in worker threads and report only through `progress`. */
-  fitProgress?: (fraction: number, message?: string) => void;
+  /** Called during a long fit (KMM, JDA, Sinkhorn, Lp-L1, self-training, ...) with its fraction done and a message
+   *  ("kmm: KMM: QP iteration 50/1000"); with jobs > 1 the worker threads forward it (at most ten a second each). */
+  fitProgress?: FitProgress;
   /** Fewer test points than this in any target class is an error (default MIN_TEST_PER_CLASS = 5); 0 or 1 accepts
    *  a K that leaves almost no test points, which the notes then say. */
   minTestPerClass?: number;

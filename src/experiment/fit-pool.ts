@@ -4,6 +4,7 @@
 //  - createFitPool: a pool that stays up between tasks (sweeps and the queue worker feed it one task at a time).
 //  - runFitTasks: evaluate's batch — every task, results in task order, the failure a one-thread run would raise.
 import { TransferLabError } from "../core/errors.js";
+import type { FitProgress } from "../core/progress.js";
 import { errorFromWire, runFitTask, toWire, type FitOutcome, type FitTask, type WireError } from "./fit-task.js";
 
 export interface PoolOptions {
@@ -13,18 +14,21 @@ export interface PoolOptions {
   onStart?: (index: number) => void;
   /** Called as each task finishes (in completion order). */
   onDone?: (index: number, outcome: FitOutcome) => void;
-  /** A running fit's progress (fraction, "method: message"); reported by fits in this thread only. */
-  fitProgress?: (fraction: number, message?: string) => void;
+  /** A running fit's progress (fraction, "method: message"), from this thread or forwarded by a worker thread. */
+  fitProgress?: FitProgress;
 }
 
 export interface FitPool {
   /** How many tasks run at once. */
   readonly size: number;
-  run(task: FitTask, signal?: AbortSignal, progress?: (fraction: number, message?: string) => void): Promise<FitOutcome>;
+  run(task: FitTask, signal?: AbortSignal, progress?: FitProgress): Promise<FitOutcome>;
   close(): Promise<void>;
 }
 
-type Reply = { id: number; ok: true; out: FitOutcome } | { id: number; ok: false; error: WireError };
+/** What a fit thread posts: a task's result or error, or (any number of times before it) its progress. */
+type Reply = { id: number; ok: true; out: FitOutcome } | { id: number; ok: false; error: WireError } | { id: number; progress: [number, string | undefined] };
+/** What the pool posts to a fit thread: a task, and whether to forward its progress. */
+export interface TaskMessage { id: number; task: ReturnType<typeof toWire>; progress: boolean }
 interface WorkerLike {
   postMessage(msg: unknown): void;
   on(event: "message", cb: (r: Reply) => void): void;
@@ -76,7 +80,7 @@ export async function createFitPool(jobs: number, opts: { threads?: boolean } = 
   const spawn = size > 1 || opts.threads ? await workerFactory() : null;
   if (!spawn) return { size, run: (task, signal, progress) => runFitTask(task, signal, progress), close: async () => {} };
 
-  interface Pending { task: FitTask; resolve: (o: FitOutcome) => void; reject: (e: unknown) => void; signal?: AbortSignal }
+  interface Pending { task: FitTask; resolve: (o: FitOutcome) => void; reject: (e: unknown) => void; signal?: AbortSignal; progress?: FitProgress }
   interface Slot { worker: WorkerLike; busy?: Pending & { id: number } }
   const queue: Pending[] = [];
   const slots: Slot[] = [];
@@ -92,6 +96,7 @@ export async function createFitPool(jobs: number, opts: { threads?: boolean } = 
     const slot: Slot = { worker: spawn() };
     slot.worker.on("message", (r: Reply) => {
       if (slot.busy?.id !== r.id) return; // the reply of a task that was aborted
+      if ("progress" in r) return slot.busy.progress?.(r.progress[0], r.progress[1]);
       settle(slot, (p) => (r.ok ? p.resolve(r.out) : p.reject(errorFromWire(r.error))));
     });
     const died = (why: string) => {
@@ -118,16 +123,16 @@ export async function createFitPool(jobs: number, opts: { threads?: boolean } = 
       return feed(slot);
     }
     slot.busy = { ...p, id: nextId++ };
-    slot.worker.postMessage({ id: slot.busy.id, task: toWire(p.task) });
+    slot.worker.postMessage({ id: slot.busy.id, task: toWire(p.task), progress: p.progress !== undefined } satisfies TaskMessage);
   };
   for (let k = 0; k < size; k++) slots.push(start());
 
   return {
     size,
-    run(task, signal) {
+    run(task, signal, progress) {
       if (closed) return Promise.reject(new TransferLabError("INTERNAL", "the fit pool is closed"));
       return new Promise<FitOutcome>((resolve, reject) => {
-        const p: Pending = { task, resolve, reject, signal };
+        const p: Pending = { task, resolve, reject, signal, progress };
         signal?.addEventListener("abort", () => {
           const k = queue.indexOf(p);
           if (k >= 0) {

@@ -2,7 +2,8 @@
 // rows) and keep what prediction needs in one model file — the scaling, feature names, class names, method and
 // parameters, the fitted model (FittedModel.save) and a schema version. Loading checks the version and the
 // features by name; predictions carry the user's class names.
-import { bytesSchema, checkDomainArg, paramRecord, parseArgs, seedSchema, signalSchema } from "../core/args.js";
+import { bytesSchema, checkDomainArg, fnSchema, paramRecord, parseArgs, seedSchema, signalSchema } from "../core/args.js";
+import type { FitProgress } from "../core/progress.js";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { Matrix } from "../core/matrix.js";
@@ -33,6 +34,8 @@ export interface FitModelOptions {
   signal?: AbortSignal;
   /** Fit the estimator so predictProba works (an SVC adds Platt scaling); default true. */
   probabilities?: boolean;
+  /** A long fit's own progress (fraction, message), e.g. "KMM: QP iteration 50/1000". */
+  progress?: FitProgress;
 }
 
 export interface FitModelData {
@@ -159,7 +162,7 @@ export function alignByName(d: Domain, names: readonly string[]): Matrix {
 const fitModelOptionsSchema = z.strictObject({
   method: z.string(), params: paramRecord.optional(), estimator: z.string().optional(), estimatorParams: paramRecord.optional(),
   scale: z.enum(["global", "standard", "none"]).optional(), seed: seedSchema.optional(), memoryBudget: bytesSchema.optional(),
-  signal: signalSchema.optional(), probabilities: z.boolean().optional(),
+  signal: signalSchema.optional(), probabilities: z.boolean().optional(), progress: fnSchema<FitProgress>().optional(),
 });
 
 export async function fitModel(data: FitModelData, rawOpts: FitModelOptions): Promise<TransferModel> {
@@ -191,6 +194,7 @@ export async function fitModel(data: FitModelData, rawOpts: FitModelOptions): Pr
     estimator: factory,
     memoryBudget: opts.memoryBudget,
     signal: opts.signal,
+    ...(opts.progress ? { progress: opts.progress } : {}),
   }, params);
   if (!fitted.save) throw new TransferLabError("UNSUPPORTED", `method '${m.name}' cannot save its fitted model`);
   let k = source.classNames?.length ?? 0;

@@ -18,7 +18,7 @@
 // runs the fits elsewhere (sweep: a queue) uses the three steps apart: planProtocol, runPlan, scoreProtocol.
 import type { FitData, Labels } from "../core/domain.js";
 import type { Matrix } from "../core/matrix.js";
-import { fitTracker, type Progress } from "../core/progress.js";
+import { fitTracker, type FitProgress, type Progress } from "../core/progress.js";
 import { TransferLabError } from "../core/errors.js";
 import { summarize, pairedComparison, type PairedComparison, type Summary } from "../core/stats.js";
 import { getMethod, type Adapter, type Divergence } from "../adapt/index.js";
@@ -228,7 +228,7 @@ export function fitLabel(task: { method: string; rngSeed: number }, seeds: reado
 }
 
 /** Runs a plan's fits here or on `jobs` worker threads; outcomes[i] is tasks[i]'s. */
-export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> & { fitProgress?: (fraction: number, message?: string) => void } = {}): Promise<FitOutcome[]> {
+export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> & { fitProgress?: FitProgress } = {}): Promise<FitOutcome[]> {
   const { tasks, invariant } = plan;
   // Fits on the whole source (the seed-invariant ones) are usually the longest: start them first, so that with
   // several jobs the short per-seed fits fill the gaps at the end.

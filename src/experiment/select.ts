@@ -11,7 +11,7 @@
 // the labelled target points. The cost is evaluate's fits (on 80 % of the source) plus the folds.
 import { Matrix } from "../core/matrix.js";
 import { Rng } from "../core/rng.js";
-import type { Progress } from "../core/progress.js";
+import type { FitProgress, Progress } from "../core/progress.js";
 import { TransferLabError } from "../core/errors.js";
 import type { LabelledDomain, UnlabelledDomain, Labels } from "../core/domain.js";
 import { takeDomainRows } from "../core/domain.js";
@@ -47,6 +47,8 @@ export interface SelectOptions {
   signal?: AbortSignal;
   /** Fits done of all, and the fits running now. */
   progress?: Progress;
+  /** A long fit's own progress (fraction, "method: message"), also from worker threads. */
+  fitProgress?: FitProgress;
   /** Extra target rows every candidate also predicts (evaluate --validators: the test rows). Never scored here. */
   extraX?: Matrix;
 }
@@ -203,7 +205,7 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
     },
   }) : undefined;
   const total = probesPlan.tasks.length + (cvPlan?.tasks.length ?? 0);
-  const run = { jobs: opts.jobs ?? 1, signal: opts.signal };
+  const run = { jobs: opts.jobs ?? 1, signal: opts.signal, fitProgress: opts.fitProgress };
   const fitted = singleFitOutcomes(probesPlan, await runPlan(probesPlan, { ...run, progress: (d, _, m) => opts.progress?.(d, total, m) }));
   const cv = cvPlan ? scoreProtocol(cvPlan, await runPlan(cvPlan, { ...run, progress: (d, _, m) => opts.progress?.(probesPlan.tasks.length + d, total, m) })) : undefined;
   const outs = entries.map((e) => fitted.get(e.id)![0]!);

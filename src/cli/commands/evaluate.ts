@@ -82,7 +82,7 @@ export function register(program: Command): void {
             targetLabelsPerClass: Ks[0]!, seeds: o.seeds!, firstSeed: o.firstSeed!, scale, protocol: o.protocol!,
             memoryBudget: o.memoryBudget, jobs: o.jobs!, margin: o.margin!,
             ...(o.validators ? { validators: o.validators, grid: gridOf(o.grid), ...(o.rule ? { rule: o.rule } : {}) } : {}),
-            progress: progress?.update,
+            progress: progress?.update, fitProgress: progress?.fit,
           });
         } finally {
           progress?.stop();

@@ -6,6 +6,7 @@ import { checkOutputPath, writeCsvAtomic } from "../../core/atomic.js";
 import { fitModel, TransferModel } from "../../experiment/index.js";
 import { loadUserData } from "../target-data.js";
 import { addOptions, keyValuesOf, parseOptions } from "../options.js";
+import { progressView } from "../progress.js";
 import { checkPixelScale, DATA_OPTIONS, loadOptionsOf, protocolScale } from "../data-options.js";
 
 const FIT_OPTS = [...DATA_OPTIONS, "method", "outFile", "keyParam", "estimator", "estimatorParam", "scale", "targetLabelsPerClass", "seed", "memoryBudget"] as const;
@@ -31,11 +32,19 @@ export function register(program: Command): void {
     const { loadScaling, scale } = protocolScale(o.scale!);
     const data = await loadUserData(c, o, { seed: o.seed!, scaling: loadScaling });
     checkPixelScale(o.scale, data.kind);
-    const model = await fitModel(data, {
-      method: o.method!, params: keyValuesOf(o.keyParam), estimator: o.estimator!,
-      estimatorParams: keyValuesOf(o.estimatorParam), scale: scale === "auto" ? data.autoScale : scale, seed: o.seed!,
-      ...(o.memoryBudget !== undefined ? { memoryBudget: o.memoryBudget } : {}),
-    });
+    // A long method (KMM, Sinkhorn, Lp-L1, JDA, self-training) reports its own progress on stderr.
+    const progress = await progressView("fit");
+    let model;
+    try {
+      model = await fitModel(data, {
+        method: o.method!, params: keyValuesOf(o.keyParam), estimator: o.estimator!,
+        estimatorParams: keyValuesOf(o.estimatorParam), scale: scale === "auto" ? data.autoScale : scale, seed: o.seed!,
+        ...(o.memoryBudget !== undefined ? { memoryBudget: o.memoryBudget } : {}),
+        progress: progress.fit,
+      });
+    } finally {
+      progress.stop();
+    }
     model.save(o.outFile!);
     const f = model.toJSON();
     process.stdout.write(`${f.method} fitted on ${f.trainedOn.source} source rows, ${f.trainedOn.targetInputs} target inputs, ${f.trainedOn.targetLabelled} labelled target rows; ${f.features.length} features, classes ${f.classes.join(", ")}; scale ${f.scale.rule}\n`);

@@ -46,7 +46,7 @@ export function register(program: Command): void {
           ...(data.targetLabelled ? { targetLabelled: { ...data.targetLabelled, X: applyScale(data.targetLabelled.X, scaled.info) } } : {}),
         }, {
           candidates, estimator: o.estimator!, seed: o.seed!, validators: o.validators!, ...(o.rule ? { rule: o.rule } : {}),
-          jobs: o.jobs!, ...(o.memoryBudget !== undefined ? { memoryBudget: o.memoryBudget } : {}), progress: progress?.update,
+          jobs: o.jobs!, ...(o.memoryBudget !== undefined ? { memoryBudget: o.memoryBudget } : {}), progress: progress?.update, fitProgress: progress?.fit,
         });
       } finally {
         progress?.stop();
