@@ -38,7 +38,7 @@ export function register(program: Command): void {
     }
     const progress = o.json ? null : await progressView("sweep");
     try {
-      const summary = await runSweep(spec, { out: o.out!, jobs: o.jobs!, executor, progress: progress?.update });
+      const summary = await runSweep(spec, { out: o.out!, jobs: o.jobs!, executor, progress: progress?.update, fitProgress: progress?.fit });
       progress?.stop();
       // evaluate's page for each complete table: DIR/tables/<n>-<pair>-<estimator>-k<K>-<protocol>/report.html
       const { writeEvaluateOutputs } = await import("../../report/index.js");

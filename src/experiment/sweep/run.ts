@@ -3,7 +3,7 @@
 // the evaluations share have the same id and run once. Finished tasks go to the journal; a rerun skips them.
 // Tasks run here on a fit pool, or through an executor (the BullMQ queue). At the end each evaluation is scored
 // by evaluate's scorer, and the evaluations of one pair × estimator × labels × protocol merge into one table.
-import { fitTracker, type Progress } from "../../core/progress.js";
+import { fitTracker, type FitProgress, type Progress } from "../../core/progress.js";
 import { join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../../core/atomic.js";
 import { TransferLabError } from "../../core/errors.js";
@@ -38,6 +38,8 @@ export interface SweepOptions {
   executor?: TaskExecutor;
   /** Tasks done of all (those in the journal count as done), and the fits running now. */
   progress?: Progress;
+  /** A long fit's own progress (fraction, "method: message") when the tasks run here (not through an executor). */
+  fitProgress?: FitProgress;
   signal?: AbortSignal;
 }
 
@@ -131,7 +133,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
       const r = await opts.executor.run({ tasks: pending.map((p) => p.ref), files }, record, opts.signal);
       r.failures.forEach((e, id) => journal.done.has(id) || failures.set(id, e));
     } else {
-      await runHere(pending.map((p) => p.task), pending.map((p) => p.ref.id), opts.jobs ?? 1, record, failures, opts.signal, fits.start);
+      await runHere(pending.map((p) => p.task), pending.map((p) => p.ref.id), opts.jobs ?? 1, record, failures, opts.signal, fits.start, opts.fitProgress);
     }
   } finally {
     journal.close();
@@ -166,7 +168,7 @@ async function loadEntry(entry: PairEntry, i: number): Promise<{ pair: DomainPai
 }
 
 /** Runs tasks on a fit pool of `jobs` threads (in this thread for one job); failures are recorded, not thrown. */
-async function runHere(tasks: FitTask[], ids: string[], jobs: number, record: (id: string, o: FitOutcome, by: string) => void, failures: Map<string, string>, signal?: AbortSignal, onStart?: (k: number) => void): Promise<void> {
+async function runHere(tasks: FitTask[], ids: string[], jobs: number, record: (id: string, o: FitOutcome, by: string) => void, failures: Map<string, string>, signal?: AbortSignal, onStart?: (k: number) => void, fitProgress?: FitProgress): Promise<void> {
   const pool = await createFitPool(Math.min(jobs, Math.max(1, tasks.length)));
   let next = 0;
   const lane = async () => {
@@ -175,7 +177,8 @@ async function runHere(tasks: FitTask[], ids: string[], jobs: number, record: (i
       const k = next++;
       onStart?.(k);
       try {
-        record(ids[k]!, await pool.run(tasks[k]!, signal), "local");
+        const t = tasks[k]!;
+        record(ids[k]!, await pool.run(t, signal, fitProgress && ((f, m) => fitProgress(f, `${t.method}${m ? `: ${m}` : ""}`))), "local");
       } catch (e) {
         if (e instanceof TransferLabError && e.code === "ABORTED") throw e;
         failures.set(ids[k]!, e instanceof Error ? e.message : String(e));
