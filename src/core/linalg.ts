@@ -69,11 +69,19 @@ export function addDiagonal(A: Mat64, v: number): Mat64 {
   return C;
 }
 
-/** Column means (float64), of a Mat64 or a float32 Matrix read in place. */
-export function colMeans(X: Mat64 | Matrix): Float64Array {
-  const mu = new Float64Array(X.cols);
-  for (let i = 0; i < X.rows; i++) for (let j = 0; j < X.cols; j++) mu[j]! += X.data[i * X.cols + j]!;
-  for (let j = 0; j < X.cols; j++) mu[j]! /= Math.max(1, X.rows);
+/** Column means (float64) of row-major data (a Mat64, a float32 Matrix read in place, a tensor's storage), weighted
+ *  by `weights` (one a row) when given; zeros for no rows. The one column mean of the code base. */
+export function colMeans(X: { rows: number; cols: number; data: ArrayLike<number> }, weights?: ArrayLike<number>): Float64Array {
+  const n = X.rows, d = X.cols, x = X.data;
+  const mu = new Float64Array(d);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights ? weights[i]! : 1;
+    total += w;
+    if (w === 0) continue;
+    for (let j = 0; j < d; j++) mu[j]! += weights ? w * x[i * d + j]! : x[i * d + j]!;
+  }
+  for (let j = 0; j < d; j++) mu[j]! /= total > 0 ? total : 1;
   return mu;
 }
 
@@ -96,9 +104,7 @@ export function center(X: Mat64, mu: Float64Array): Mat64 {
  */
 export function covariance(X: Mat64 | Matrix, ddof = 1): Mat64 {
   const n = X.rows, d = X.cols, x = X.data;
-  const mu = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j]! += x[i * d + j]!;
-  for (let j = 0; j < d; j++) mu[j]! /= Math.max(1, n);
+  const mu = colMeans(X);
   const C = mat64(d, d);
   const denom = n - ddof;
   if (denom <= 0) return C;

@@ -2,10 +2,11 @@
 // means in float64, rows centred in float64 and stored as float32 (so data far from the origin, e.g. mean 1e4 and
 // unit variance, loses nothing to cancellation), then X_cᵀX_c block by block through the tier's GEMM, the blocks
 // summed in float64. Entries carry float32 product rounding (relative ~1e-7 of √(C_ii·C_jj); test/engine/
-// covariance.test.ts, bench/covariance.ts). Maps built from matrix functions of a covariance with a tiny ridge
-// (the OT linear map, ridge 1e-8 as POT) need float64 sums: core/linalg.ts keeps a float64 covariance for those.
+// covariance.test.ts, bench/covariance.ts). Every measure uses it. Maps built from matrix functions of a covariance
+// (CORAL's and the OT linear map's square roots with a small ridge, Subspace Alignment's eigenvectors, JDA's
+// generalized eigenproblem) need float64 sums: they keep core/linalg.ts's float64 covariance.
 import type { Matrix } from "../core/matrix.js";
-import { mat64, type Mat64 } from "../core/linalg.js";
+import { colMeans, mat64, type Mat64 } from "../core/linalg.js";
 import { TransferLabError } from "../core/errors.js";
 import { kernels } from "./kernels/index.js";
 
@@ -19,25 +20,14 @@ export interface CovarianceOptions {
 /** Rows per GEMM: float32 sums run over at most this many rows; the blocks are summed in float64. */
 export const COVARIANCE_BLOCK = 4096;
 
-/** Column means of X (float64), weighted by `weights` when given. */
-export function columnMeans(X: Matrix, weights?: ArrayLike<number>): Float64Array {
-  const n = X.rows, d = X.cols, x = X.data;
-  const mean = new Float64Array(d);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weights ? weights[i]! : 1;
-    total += w;
-    if (w === 0) continue;
-    for (let j = 0; j < d; j++) mean[j]! += w * x[i * d + j]!;
-  }
-  for (let j = 0; j < d; j++) mean[j]! /= Math.max(total, Number.MIN_VALUE);
-  return mean;
-}
+/** A row-major float32 matrix: a core Matrix, or a tensor's storage seen as rows (the deep CORAL loss). */
+export type Rows = Pick<Matrix, "rows" | "cols" | "data">;
 
-/** X − 1·meanᵀ as float32 (the difference taken in float64, then rounded once). */
-export function centredRows(X: Matrix, mean: Float64Array = columnMeans(X)): Float32Array {
-  const d = X.cols;
-  return Float32Array.from(X.data, (v, q) => v - mean[q % d]!);
+/** X − 1·meanᵀ as float32 (the difference taken in float64, then rounded once), into `out` when given. */
+export function centredRows(X: Rows, mean: Float64Array = colMeans(X), out: Float32Array = new Float32Array(X.rows * X.cols)): Float32Array {
+  const n = X.rows, d = X.cols, x = X.data;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) out[i * d + j] = x[i * d + j]! - mean[j]!;
+  return out;
 }
 
 /** Covariance of the rows of X (d×d, float64 storage), divided by n − ddof (n = Σ weights when weighted). */
@@ -54,7 +44,7 @@ export function covariance(X: Matrix, opts: CovarianceOptions): Mat64 {
     }
   }
   if (total - opts.ddof <= 0) throw new TransferLabError("EMPTY_DOMAIN", `a covariance needs at least ${opts.ddof + 1} row${opts.ddof ? "s" : ""}, got ${total}`);
-  const mean = columnMeans(X, w);
+  const mean = colMeans(X, w);
   const C = mat64(d, d);
   const out = C.data;
   const block = Math.min(n, COVARIANCE_BLOCK);

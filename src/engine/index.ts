@@ -13,4 +13,4 @@ export type { Kernels, Tier, TierStatus } from "./kernels/index.js";
 export { sqdistUnchecked } from "./kernels/js.js";
 export { buildNativeHint, nativeAddon } from "./kernels/native.js";
 export { forcedTier } from "./kernels/index.js";
-export { covariance, columnMeans, centredRows, COVARIANCE_BLOCK, type CovarianceOptions } from "./covariance.js";
+export { covariance, centredRows, COVARIANCE_BLOCK, type CovarianceOptions, type Rows } from "./covariance.js";

@@ -4,6 +4,7 @@ import { invalidParam, shapeMismatch } from "../../core/errors.js";
 import { kernels } from "../kernels/index.js";
 import { Tensor, out, gradOf, needsGrad, record, alloc, allocZero } from "../tensor.js";
 import { gemm } from "./linalg.js";
+import { centredRows } from "../covariance.js";
 
 function pair(x: Tensor, y: Tensor, op: string): [number, number, number] {
   if (x.shape.length !== 2 || y.shape.length !== 2) throw shapeMismatch(`${op}: inputs must be 2-D, got [${x.shape.join(", ")}] and [${y.shape.join(", ")}]`);
@@ -259,7 +260,10 @@ function mmdLinear(xs: Tensor, xt: Tensor, n: number, m: number, d: number, gs: 
 export function coral(xs: Tensor, xt: Tensor): Tensor {
   const [n, m, d] = pair(xs, xt, "coral");
   if (n < 2 || m < 2) throw invalidParam("xs", `coral needs at least 2 rows on each side, got ${n} and ${m}`);
-  const cs = centre(xs.data, n, d), ct = centre(xt.data, m, d);
+  // Its own float32 product (scaled inside the GEMM, pooled buffers kept for the backward pass), not
+  // engine/covariance.ts's float64 block sums: the loss is per mini-batch and its value steers training.
+  const cs = centredRows({ rows: n, cols: d, data: xs.data }, undefined, alloc(n * d));
+  const ct = centredRows({ rows: m, cols: d, data: xt.data }, undefined, alloc(m * d));
   const Cs = alloc(d * d), Ct = alloc(d * d);
   gemm(true, false, d, d, n, 1 / (n - 1), cs, d, cs, d, 0, Cs, d);
   gemm(true, false, d, d, m, 1 / (m - 1), ct, d, ct, d, 0, Ct, d);
@@ -287,11 +291,3 @@ export function coral(xs: Tensor, xt: Tensor): Tensor {
   return loss;
 }
 
-function centre(x: Float32Array, n: number, d: number): Float32Array {
-  const mu = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let p = 0; p < d; p++) mu[p]! += x[i * d + p]!;
-  for (let p = 0; p < d; p++) mu[p]! /= n;
-  const c = alloc(n * d);
-  for (let i = 0; i < n; i++) for (let p = 0; p < d; p++) c[i * d + p] = x[i * d + p]! - mu[p]!;
-  return c;
-}

@@ -1,7 +1,8 @@
 // Principal components of a feature matrix by orthogonal (subspace) iteration on the covariance:
 // enough for t-SNE's initialisation and for 2-D views of domains, with no dependency.
 import { Matrix } from "../../core/matrix.js";
-import { centredRows, columnMeans, covariance } from "../../engine/index.js";
+import { centredRows, covariance } from "../../engine/index.js";
+import { colMeans } from "../../core/linalg.js";
 import { invalidParam } from "../../core/errors.js";
 
 export interface PcaResult {
@@ -19,7 +20,7 @@ export function pca(X: Matrix, k = 2, maxIter = 500): PcaResult {
   const { rows: n, cols: d } = X;
   if (!Number.isInteger(k) || k < 1 || k > d) throw invalidParam("k", `needs 1 ≤ k ≤ ${d} features, got ${k}`);
   if (n < 2) throw invalidParam("X", `PCA needs at least 2 rows, got ${n}`);
-  const mean = columnMeans(X);
+  const mean = colMeans(X);
   const Xc = centredRows(X, mean);
   const C = covariance(X, { ddof: 1 }).data;
 
