@@ -1,9 +1,11 @@
-// Generator statistics match their documented parameters (closed forms; tolerances of ~4 standard errors).
+// Generator statistics match their documented parameters (closed forms; tolerances of ~4 standard errors); an
+// unknown key is refused by one check whichever way the parameters come.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/core/rng.js";
 import type { Domain } from "../../src/core/domain.js";
-import { twoMoons, covariateShift, covariateRule, priorShift, conditionalShift, subspaceShift, rotatedGaussians, resolveDomainPair, MOONS_CENTRE } from "./helpers.js";
+import { TransferLabError } from "../../src/core/errors.js";
+import { twoMoons, covariateShift, covariateRule, priorShift, conditionalShift, subspaceShift, rotatedGaussians, resolveDomainPair, MOONS_CENTRE, generators, parseGeneratorSpec } from "./helpers.js";
 
 function classMean(d: Domain, k: number): number[] {
   const s = new Array(d.X.cols).fill(0);
@@ -154,4 +156,20 @@ test("rotated Gaussians: target class means R(angle)·(±1, ±1) + offset, class
     for (let i = 0; i < n; i++) if (p.target.y![i] === k) { v += (p.target.X.get(i, 0) - m[0]!) ** 2; c++; }
     near(Math.sqrt(v / c), 0.8, 4 * 0.8 / Math.sqrt(2 * c), `class ${k} σ`);
   });
+});
+
+test("an unknown generator key is refused the same way from a spec string and from a parameter object", () => {
+  const caught = (f: () => unknown): TransferLabError => {
+    try { f(); } catch (e) { assert.ok(e instanceof TransferLabError, String(e)); return e; }
+    assert.fail("no error");
+  };
+  const fromSpec = caught(() => parseGeneratorSpec("moons?n=50&bogus=abc")); // the key is named before its value is read
+  const fromObject = caught(() => generators.moons!.make({ n: 50, bogus: 3 }, new Rng(0)));
+  for (const e of [fromSpec, fromObject]) {
+    assert.equal(e.code, "INVALID_PARAMETER");
+    assert.equal(e.where.param, "bogus");
+    assert.match(e.message, /generator 'moons' has no parameter 'bogus'/);
+    assert.match(e.hint ?? "", /its parameters: n, noise, angle/);
+  }
+  assert.equal(fromSpec.message, fromObject.message);
 });
