@@ -5,6 +5,7 @@
 // attributes, so the addon is compiled for plain x86-64 and runs on any CPU; cpuid picks the path.
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <math.h>
@@ -560,14 +561,80 @@ static void naive(const gemm_args *g) {
 }
 
 // ---- threads: split the larger of m and n into one contiguous part per thread ----
-typedef struct { gemm_args g; } part_t;
+typedef struct { gemm_args g; int ok; } part_t;
 
-static void *worker(void *arg) {
-  part_t *p = arg;
-  float *buf = aligned_alloc(64, round_up(buf_floats(&p->g) * sizeof(float), 64));
-  if (buf) { blocked_run(&p->g, buf); free(buf); }
-  else p->g.m = -1;  // signal failure; the caller recomputes this part itself
+// Parked worker threads, started on first use and kept: creating threads and their pack buffers on every
+// call cost more than a 256^3 product itself (2 threads ran at 0.6x numpy's 2 there). Each worker keeps its
+// thread-local pack buffer between calls, like the caller. A worker spins briefly before sleeping, as
+// OpenBLAS's and OpenMP's threads do: waking a sleeping thread costs tens of microseconds in a VM, a large
+// share of a 0.1 ms product. One caller at a time owns the pool; a concurrent caller (another Node worker
+// thread) computes its product on its own thread.
+#define POOL_SPIN 8192  // pause instructions (~0.5 ms) before a waiting thread sleeps
+static struct {
+  pthread_mutex_t owner, mu;
+  pthread_cond_t go, done;
+  int workers;           // parked threads started so far (pool slots 1..workers)
+  atomic_ulong round;    // bumped once per product; every worker answers each round once
+  atomic_int pending;    // workers that have not answered this round
+  part_t *parts;         // this round's parts, parts[w] for slot w (0 is the caller's); set before round
+  int nparts;
+  unsigned long born[8];  // the round current when slot w was started: its first round to answer is the next
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
+          0, 0, 0, NULL, 0, {0}};
+
+static float *caller_buffer(size_t floats);
+
+static void run_part(part_t *p) {
+  float *buf = caller_buffer(buf_floats(&p->g));
+  p->ok = buf != NULL;
+  if (buf) blocked_run(&p->g, buf);
+}
+
+static inline void cpu_relax(void) {
+#ifdef HAVE_X86
+  _mm_pause();
+#endif
+}
+
+static void *pool_worker(void *arg) {
+  int w = (int)(intptr_t)arg;
+  // Not the round read now: the caller may already have started the first round this worker must answer.
+  unsigned long seen = pool.born[w];
+  for (;;) {
+    unsigned long r;
+    int spins = 0;
+    while ((r = atomic_load_explicit(&pool.round, memory_order_acquire)) == seen && ++spins < POOL_SPIN) cpu_relax();
+    if (r == seen) {
+      pthread_mutex_lock(&pool.mu);
+      while ((r = atomic_load_explicit(&pool.round, memory_order_acquire)) == seen) pthread_cond_wait(&pool.go, &pool.mu);
+      pthread_mutex_unlock(&pool.mu);
+    }
+    seen = r;
+    // The caller waits for every worker before it touches parts again, so these reads cannot race.
+    if (w < pool.nparts && pool.parts[w].g.m > 0) run_part(&pool.parts[w]);
+    if (atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_acq_rel) == 1) {
+      pthread_mutex_lock(&pool.mu);
+      pthread_cond_signal(&pool.done);
+      pthread_mutex_unlock(&pool.mu);
+    }
+  }
   return NULL;
+}
+
+// Starts parked workers up to slot t-1; returns how many slots (caller included) can take a part.
+static int pool_grow(int t) {
+  while (pool.workers < t - 1) {
+    pthread_t tid;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pool.born[pool.workers + 1] = atomic_load_explicit(&pool.round, memory_order_relaxed);
+    int rc = pthread_create(&tid, &attr, pool_worker, (void *)(intptr_t)(pool.workers + 1));
+    pthread_attr_destroy(&attr);
+    if (rc != 0) break;
+    pool.workers++;
+  }
+  return pool.workers + 1 < t ? pool.workers + 1 : t;
 }
 
 static gemm_args sub_problem(const gemm_args *g, int byRows, int from, int to) {
@@ -615,33 +682,38 @@ void gemm_run(const gemm_args *g) {
   int t = gemm_get_threads();
   int byRows = g->m >= g->n;
   int extent = byRows ? g->m : g->n, unit = byRows ? blocking()->mr : blocking()->nr;
-  if (t > 1 && work >= PAR_MIN && extent >= 2 * unit) {
+  if (t > 1 && work >= PAR_MIN && extent >= 2 * unit && pthread_mutex_trylock(&pool.owner) == 0) {
     if (extent / unit < t) t = extent / unit;
-    pthread_t tid[8];
+    t = pool_grow(t);
     part_t parts[8];
-    int started[8] = {0};
     long per = round_up((extent + t - 1) / t, unit);
     for (int w = 0; w < t; w++) {
       int from = (int)(w * per), to = (int)((w + 1) * per);
       if (to > extent) to = extent;
+      parts[w].ok = 1;
       if (from >= to) { parts[w].g.m = 0; continue; }
       parts[w].g = sub_problem(g, byRows, from, to);
-      if (w > 0) started[w] = pthread_create(&tid[w], NULL, worker, &parts[w]) == 0;
     }
-    float *buf = caller_buffer(buf_floats(&parts[0].g));
-    if (buf) blocked_run(&parts[0].g, buf);
-    for (int w = 1; w < t; w++) {
-      if (started[w]) pthread_join(tid[w], NULL);
-      // A thread that could not start (or allocate) leaves its part to the caller.
-      int from = (int)(w * per), to = (int)((w + 1) * per);
-      if (to > extent) to = extent;
-      if (from < to && (!started[w] || parts[w].g.m < 0)) {
-        gemm_args s = sub_problem(g, byRows, from, to);
-        float *b2 = caller_buffer(buf_floats(&s));
-        if (b2) blocked_run(&s, b2);
-      }
-    }
-    if (buf) return;
+    pool.parts = parts;
+    pool.nparts = t;
+    atomic_store_explicit(&pool.pending, pool.workers, memory_order_relaxed);
+    atomic_fetch_add_explicit(&pool.round, 1, memory_order_release);
+    pthread_mutex_lock(&pool.mu);  // wakes the workers that went to sleep
+    pthread_cond_broadcast(&pool.go);
+    pthread_mutex_unlock(&pool.mu);
+    if (parts[0].g.m > 0) run_part(&parts[0]);
+    int spins = 0;
+    while (atomic_load_explicit(&pool.pending, memory_order_acquire) > 0 && ++spins < POOL_SPIN) cpu_relax();
+    pthread_mutex_lock(&pool.mu);
+    while (atomic_load_explicit(&pool.pending, memory_order_acquire) > 0) pthread_cond_wait(&pool.done, &pool.mu);
+    pthread_mutex_unlock(&pool.mu);
+    pool.parts = NULL;
+    pool.nparts = 0;
+    pthread_mutex_unlock(&pool.owner);
+    // A part whose pack buffer could not be allocated is recomputed here, unpacked if need be.
+    for (int w = 0; w < t; w++)
+      if (parts[w].g.m > 0 && !parts[w].ok) naive(&parts[w].g);
+    return;
   }
   float *buf = caller_buffer(buf_floats(g));
   if (!buf) { naive(g); return; }  // out of memory for packing: the unpacked loop still works

@@ -263,7 +263,7 @@ for (const v of variants()) {
   });
 }
 
-test("each native GEMM path gives the same bits at 1 and 2 threads (the k order of an element never depends on the split)", () => {
+test("each native GEMM path gives the same bits at 1, 2, 3 and 4 threads (the k order of an element never depends on the split; the parked pool grows and shrinks)", () => {
   const addon = nativeAddon();
   if (typeof addon === "string") return;
   const { isa: active, threads } = addon.info();
@@ -274,18 +274,59 @@ test("each native GEMM path gives the same bits at 1 and 2 threads (the k order 
   try {
     for (const isa of GEMM_ISAS.slice(GEMM_ISAS.indexOf(active))) {
       assert.equal(addon.setIsa(isa), isa);
-      const out = [1, 2].map((t) => {
+      // 4 then 3 then 2: parked workers beyond this call's parts must answer without touching C.
+      const counts = [1, 2, 4, 3, 2];
+      const out = counts.map((t) => {
         addon.setThreads(t);
         const c = new Float32Array(m * n);
         K.gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
         return c;
       });
-      assert.deepEqual(out[0], out[1], `${isa}: 1 and 2 threads differ`);
+      for (let i = 1; i < counts.length; i++) assert.deepEqual(out[i], out[0], `${isa}: 1 and ${counts[i]} threads differ`);
     }
   } finally {
     addon.setIsa(active);
     addon.setThreads(threads);
   }
+});
+
+test("native GEMM from two Node worker threads at once (one owns the parked pool, the other runs alone) gives the single-thread bits", async () => {
+  const addon = nativeAddon();
+  if (typeof addon === "string") return;
+  const { Worker } = await import("node:worker_threads");
+  const rng = new Rng(6);
+  const [m, n, k] = [301, 263, 517];
+  const a = Float32Array.from({ length: m * k }, () => rng.range(-1, 1)), b = Float32Array.from({ length: k * n }, () => rng.range(-1, 1));
+  const { threads } = addon.info();
+  addon.setThreads(1);
+  const ref = new Float32Array(m * n);
+  kernelsFor("native").gemm(false, false, m, n, k, 1, a, k, b, n, 0, ref, n);
+  addon.setThreads(threads);
+  // Each worker repeats the product 60 times with 2 threads.
+  // Node 20 does not carry tsx's loader into worker threads: the worker registers it first (as fit-pool does).
+  const api = import.meta.resolve("tsx/esm/api");
+  const kernelsUrl = new URL("../../src/engine/kernels/index.ts", import.meta.url).href;
+  const nativeUrl = new URL("../../src/engine/kernels/native.ts", import.meta.url).href;
+  const src = `
+    const { parentPort, workerData: { m, n, k, a, b, ready } } = require("node:worker_threads");
+    import(${JSON.stringify(api)}).then(async (tsx) => {
+      tsx.register();
+      const { kernelsFor } = await import(${JSON.stringify(kernelsUrl)});
+      const { nativeAddon } = await import(${JSON.stringify(nativeUrl)});
+      nativeAddon().setThreads(2);
+      const K = kernelsFor("native"), outs = [];
+      Atomics.add(ready, 0, 1);
+      while (Atomics.load(ready, 0) < 2); // start together, so the two callers overlap in the pool
+      for (let r = 0; r < 60; r++) { const c = new Float32Array(m * n); K.gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n); outs.push(c); }
+      parentPort.postMessage(outs);
+    });`;
+  const ready = new Int32Array(new SharedArrayBuffer(4));
+  const results = await Promise.all([0, 1].map(() => new Promise<Float32Array[]>((resolve, reject) => {
+    const w = new Worker(src, { eval: true, workerData: { m, n, k, a, b, ready } });
+    w.once("message", (outs: Float32Array[]) => { void w.terminate(); resolve(outs); });
+    w.once("error", reject);
+  })));
+  for (const outs of results) for (const c of outs) assert.deepEqual(c, ref);
 });
 
 test("TRANSFERLAB_GEMM_ISA forces a native GEMM path, `transferlab info` names it and why; a bad value is a typed error", () => {
