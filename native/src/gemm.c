@@ -680,8 +680,13 @@ void gemm_run(const gemm_args *g) {
   }
 #endif
   int t = gemm_get_threads();
-  int byRows = g->m >= g->n;
-  int extent = byRows ? g->m : g->n, unit = byRows ? blocking()->mr : blocking()->nr;
+  // Split the dimension whose parts, rounded up to whole micro-tiles, are most even (256 rows in 14-row tiles
+  // split 140/116; 256 columns in 32-column tiles split 128/128); on a tie, the larger one.
+  const blocking_t *bk = blocking();
+  long rowPart = round_up((g->m + t - 1) / t, bk->mr), colPart = round_up((g->n + t - 1) / t, bk->nr);
+  double rowLoss = (double)rowPart * t / g->m, colLoss = (double)colPart * t / g->n;
+  int byRows = rowLoss < colLoss || (rowLoss == colLoss && g->m >= g->n);
+  int extent = byRows ? g->m : g->n, unit = byRows ? bk->mr : bk->nr;
   if (t > 1 && work >= PAR_MIN && extent >= 2 * unit && pthread_mutex_trylock(&pool.owner) == 0) {
     if (extent / unit < t) t = extent / unit;
     t = pool_grow(t);
