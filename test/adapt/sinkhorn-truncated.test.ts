@@ -9,6 +9,8 @@ import { Rng } from "../../src/core/rng.js";
 import { relErr, flat } from "./reference.js";
 import { sqeuclideanCost } from "../../src/adapt/ot/cost.js";
 import { sinkhornPlan, type SinkhornResult } from "../../src/adapt/ot/sinkhorn.js";
+import { sinkhornLpl1Plan, type Lpl1Step } from "../../src/adapt/ot/lpl1.js";
+import { barycentricMap } from "../../src/adapt/ot/mapping.js";
 import { mat64, type Mat64 } from "../../src/core/linalg.js";
 import { getMethod } from "../../src/adapt/registry.js";
 import { KnnClassifier } from "../../src/estimators/knn.js";
@@ -169,4 +171,50 @@ test("ot-sinkhorn uses the truncated kernel on a problem above 1e6 cells and rep
   const P = fitted.details.coupling as Mat64;
   const rows = marginals(P).rows;
   assert.ok(maxAbsDiff(rows, new Float64Array(ns).fill(1 / ns)) < 1e-12);
+});
+
+test("Lp-L1 on the truncated kernel equals Lp-L1 on the dense float64 kernel (class offsets, sparse class masses), and POT on its fixture", () => {
+  // Labels in blocks of rows, so each class is a group of the grouped cost; tau 1e4 and 1e8 (ot-lpl1's).
+  for (const [seed, n, m, reg, eta, tau] of [[6, 300, 240, 0.01, 0.1, 1e4], [7, 220, 310, 0.006, 1, 1e8]] as const) {
+    const { a, b, M } = problem(seed, n, m, 3, seed === 6);
+    const ys = Int32Array.from({ length: n }, (_, i) => (i * 5) % 3 + (i % 7 === 0 ? 3 : 0)); // 4 classes, interleaved
+    const steps: Lpl1Step[] = [];
+    const T = sinkhornLpl1Plan(a, ys, b, M, reg, eta, { maxIter: 6, maxInnerIter: 150, innerTol: 1e-11, kernel: "truncated", tau, onStep: (_s, _o, st) => steps.push(st) });
+    const D = sinkhornLpl1Plan(a, ys, b, M, reg, eta, { maxIter: 6, maxInnerIter: 150, innerTol: 1e-11 });
+    const tag = `seed ${seed} ${n}×${m} reg ${reg} eta ${eta} tau ${tau}`;
+    assert.equal(steps.length, 6, tag);
+    for (const st of steps) {
+      assert.equal(st.kernel, "truncated", tag);
+      assert.ok(st.truncation!.kept < 0.5 * n * m, `${tag}: kept ${st.truncation!.kept}`);
+    }
+    assert.ok(relErr(T.data, D.data) < 1e-9, `${tag}: plan ${relErr(T.data, D.data)}`);
+  }
+  // POT's sinkhorn_lpl1_mm fixture (reg 1: the kernel is not sparse, so each step falls back to the dense path).
+  const d = ref.da;
+  const Xs = Matrix.from(d.Xs), Xt = Matrix.from(d.Xt);
+  const P = sinkhornLpl1Plan(new Float64Array(Xs.rows).fill(1 / Xs.rows), Int32Array.from(d.ys), new Float64Array(Xt.rows).fill(1 / Xt.rows), sqeuclideanCost(Xs, Xt), d.lpl1.reg_e, d.lpl1.reg_cl,
+    { maxIter: d.lpl1.max_iter, maxInnerIter: d.lpl1.max_inner_iter, innerTol: d.lpl1.inner_tol, kernel: "truncated" });
+  assert.ok(relErr(P.data, flat(d.lpl1.coupling)) < 1e-6, `POT fixture: ${relErr(P.data, flat(d.lpl1.coupling))}`);
+});
+
+test("the barycentric map's skipped entries (< 2⁻⁶⁴ of their row's largest) change no image beyond rounding", () => {
+  const { a, b, M } = problem(8, 200, 150, 4, false);
+  const P = sinkhornPlan(a, b, M, 0.003, { maxIter: 300, tol: 1e-12 }).plan;
+  const rng = new Rng(9);
+  const Xt = new Matrix(150, 4, Float32Array.from({ length: 600 }, () => rng.uniform() * 10 - 5));
+  const fast = barycentricMap(P, Xt);
+  let skipped = 0;
+  for (let i = 0; i < 200; i++) {
+    let top = 0, mass = 0;
+    const acc = new Float64Array(4);
+    for (let j = 0; j < 150; j++) top = Math.max(top, P.data[i * 150 + j]!);
+    for (let j = 0; j < 150; j++) {
+      const p = P.data[i * 150 + j]!;
+      if (p > 0 && p <= top * 2 ** -64) skipped++;
+      mass += p;
+      for (let k = 0; k < 4; k++) acc[k]! += p * Xt.data[j * 4 + k]!;
+    }
+    for (let k = 0; k < 4; k++) assert.ok(Math.abs(fast.data[i * 4 + k]! - Math.fround(acc[k]! / mass)) <= 1e-6, `row ${i}: ${fast.data[i * 4 + k]} vs ${acc[k]! / mass}`);
+  }
+  assert.ok(skipped > 0.3 * 200 * 150, `only ${skipped} entries were negligible: the test would not exercise the skip`);
 });

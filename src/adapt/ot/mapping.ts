@@ -5,17 +5,22 @@
 import { Matrix } from "../../core/matrix.js";
 import type { Mat64 } from "../../core/linalg.js";
 
-/** Barycentric images of the training source points (rows with no mass stay at zero, as POT). */
+/** Barycentric images of the training source points (rows with no mass stay at zero, as POT).
+ *  Entries below 2⁻⁶⁴ of their row's largest are skipped: together they move an image by less than m·2⁻⁶⁴ of the
+ *  targets' extent (< 1e-14 for m = 1e5), below the rounding of the sum itself, and at small reg they are
+ *  almost all of the plan (MNIST→optdigits at reg 0.01: ~98 %). */
 export function barycentricMap(plan: Mat64, Xt: Matrix): Matrix {
   const n = plan.rows, m = plan.cols, d = Xt.cols;
   const out = new Matrix(n, d);
   const acc = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     acc.fill(0);
-    let mass = 0;
+    let mass = 0, top = 0;
+    for (let j = 0; j < m; j++) { const p = plan.data[i * m + j]!; if (p > top) top = p; else if (p !== p) { top = NaN; break; } } // NaN: row left at zero, as before
+    const floor = top * 2 ** -64;
     for (let j = 0; j < m; j++) {
       const p = plan.data[i * m + j]!;
-      if (p === 0) continue;
+      if (!(p > floor)) continue;
       mass += p;
       for (let k = 0; k < d; k++) acc[k]! += p * Xt.data[j * d + k]!;
     }

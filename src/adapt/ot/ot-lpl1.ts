@@ -25,11 +25,13 @@ export const otLpl1 = defineFeatureMethod({
     const r = transportSource(source.X, source.y, target.X, (a, b, M, ys) => {
       // Large problems iterate each step's Sinkhorn solve on the truncated kernel, as ot-sinkhorn does: the plan
       // mass it neglects is bounded (≤ 1e-3·tol per solve) and reported, and a kernel that is not sparse falls back
-      // to the dense float32 one. MNIST→optdigits (10,000 × 1,797): 107 s → see docs (issue 13).
+      // to the dense float32 one. The absorption bound tau = 1e8 (ot-sinkhorn: 1e4) halves the absorptions, which
+      // are most of the work, for ~1.7× the kept entries: MNIST→optdigits (10,000 × 1,797), the 10 solves took
+      // 26.0 s CPU at 1e4 and 20.2 s at 1e8, plans within 1e-13 (L1) of each other (bench/fit-speed.ts, issue 13).
       const large = a.length * b.length > 1e6;
       let kept = 0, bound = 0, truncatedSteps = 0, unconverged = 0;
       const plan = sinkhornLpl1Plan(a, ys, b, M, p.reg, p.regClass, {
-        maxIter: p.maxIter, maxInnerIter: p.maxInnerIter, innerTol: p.tol, signal: ctx.signal, precision: large ? "float32" : "float64", ...(large ? { kernel: "truncated" as const } : {}),
+        maxIter: p.maxIter, maxInnerIter: p.maxInnerIter, innerTol: p.tol, signal: ctx.signal, precision: large ? "float32" : "float64", ...(large ? { kernel: "truncated" as const, tau: 1e8 } : {}),
         onStep: (step, of, s) => {
           if (s.truncation) { truncatedSteps++; kept = Math.max(kept, s.truncation.kept); bound = Math.max(bound, s.truncation.droppedMassBound); }
           if (!s.converged) unconverged++;

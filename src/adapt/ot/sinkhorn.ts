@@ -85,8 +85,9 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   const maxIter = opts.maxIter ?? 1000;
   const tol = opts.tol ?? 1e-9;
   if (opts.kernel === "truncated") {
-    const r = sinkhornTruncated(a, b, M, reg, maxIter, tol, opts.tau ?? TRUNCATED_TAU, opts);
-    if (r !== null) return { ...finish(r.f, r.g, r.u, r.v, M, reg), iterations: r.iterations, error: r.error, converged: r.converged, kernel: "truncated", truncation: r.truncation };
+    // (A fresh plainCost for the plan: the solve's transposed copy of M is garbage by then.)
+    const r = sinkhornTruncated(a, b, plainCost(M), reg, { ...opts, maxIter, tol });
+    if (r !== null) return { ...finish(r.f, r.g, r.u, r.v, plainCost(M), reg), iterations: r.iterations, error: r.error, converged: r.converged, kernel: "truncated", truncation: r.truncation };
   }
   const tau = opts.tau ?? 1e20;
   const Md = M.data;
@@ -228,7 +229,7 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
       if (error < tol) { converged = true; break; }
     }
   }
-  return { ...finish(f, g, u, v, M, reg), iterations: Math.min(it + 1, maxIter), error, converged, kernel: "dense" };
+  return { ...finish(f, g, u, v, plainCost(M), reg), iterations: Math.min(it + 1, maxIter), error, converged, kernel: "dense" };
 }
 
 /**
@@ -338,20 +339,72 @@ const TOO_DENSE = new Error("truncated kernel too dense");
 // they change a sum of up to 1e9 terms by < 1e-17 relative; and since u, v ≤ tau and a_i, b_j ≤ 1, the cut
 // (≤ log theta − log a_i − log tau − 1) also makes the skipped entries' kernel values < theta.
 //
-// Returns the potentials and scalings (the caller forms the plan once Mᵀ and the pool are garbage), or null when
-// the kernel is too dense for the pool's memory cap.
-interface TruncatedState { f: Float64Array; g: Float64Array; u: Float64Array; v: Float64Array; iterations: number; error: number; converged: boolean; truncation: SinkhornTruncation }
-function sinkhornTruncated(a: Float64Array, b: Float64Array, M: Mat64, reg: number, maxIter: number, tol: number, tau: number, opts: SinkhornOptions): TruncatedState | null {
+// The cost is a GroupedCost, M_ij = base_ij + offset[group(i)·m + j]: a plain matrix is one group with zero
+// offsets, and Lp-L1's step cost M + η·W (W constant within a source class) is the same base for every step with
+// new offsets, so it is never formed densely and Mᵀ is made once for all steps.
+//
+// Returns the potentials and scalings (not folded) and the kept plan entries u_i K_ij v_j, row by row; the caller
+// forms a dense plan if it needs one (finish). Null when the kernel is too dense for the pool's memory cap.
+export interface TruncatedState {
+  f: Float64Array; g: Float64Array; u: Float64Array; v: Float64Array;
+  iterations: number; error: number; converged: boolean; truncation: SinkhornTruncation;
+  /** The plan on the kept entries: row i's entries are cols/vals[start[i] .. start[i] + len[i]). The plan mass
+   *  outside them is below truncation.droppedMassBound. */
+  support: { start: Int32Array; len: Int32Array; cols: Int32Array; vals: Float64Array };
+}
+
+/** An n×m cost M_ij = base_ij + offset[group[i]·m + j], summed in float64 in that order. */
+export interface GroupedCost {
+  rows: number;
+  cols: number;
+  /** Row-major n×m. */
+  base: Float64Array;
+  group: Int32Array;
+  offset: Float64Array;
+  /** baseᵀ (m×n), made by the first truncated solve that needs it and kept for later solves on the same base;
+   *  float32 when every base entry is a float32 value (costs from the engine's float32 kernel are): then it holds
+   *  them exactly in half the bytes, and the column absorptions, which stream it from memory, run faster. */
+  baseT?: Float64Array | Float32Array;
+}
+
+/** A plain cost matrix as a GroupedCost (one group, zero offsets: M_ij + 0 is M_ij exactly). */
+export function plainCost(M: Mat64): GroupedCost {
+  return { rows: M.rows, cols: M.cols, base: M.data, group: new Int32Array(M.rows), offset: new Float64Array(M.cols) };
+}
+
+function exactInFloat32(A: Float64Array): boolean {
+  for (let k = 0; k < A.length; k++) if (Math.fround(A[k]!) !== A[k]) return false;
+  return true;
+}
+
+/** The m×n transpose of a row-major n×m array (float32 when lossless), in 64×64 blocks that stay in cache. */
+function transpose(A: Float64Array, n: number, m: number): Float64Array | Float32Array {
+  const T = exactInFloat32(A) ? new Float32Array(n * m) : new Float64Array(n * m);
+  for (let i0 = 0; i0 < n; i0 += 64) {
+    const i1 = Math.min(n, i0 + 64);
+    for (let j0 = 0; j0 < m; j0 += 64) {
+      const j1 = Math.min(m, j0 + 64);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) T[j * n + i] = A[i * m + j]!;
+    }
+  }
+  return T;
+}
+
+/** Truncated-kernel Sinkhorn (see above) on a cost given by rows and columns; opts.maxIter/tol default as
+ *  sinkhornPlan's, opts.tau to 1e4. Null when the kernel is not sparse enough (then use the dense path). */
+export function sinkhornTruncated(a: Float64Array, b: Float64Array, cost: GroupedCost, reg: number, opts: SinkhornOptions = {}): TruncatedState | null {
+  if (cost.rows !== a.length || cost.cols !== b.length) throw new TransferLabError("SHAPE_MISMATCH", `cost matrix is ${cost.rows}×${cost.cols} but marginals have ${a.length} and ${b.length} entries`);
+  if (!(reg > 0) || !Number.isFinite(reg)) throw new TransferLabError("INVALID_PARAMETER", `entropic regularisation must be positive, got ${reg}`, { param: "reg" });
   try {
-    return truncatedIterations(a, b, M, reg, maxIter, tol, tau, opts);
+    return truncatedIterations(a, b, cost, reg, opts.maxIter ?? 1000, opts.tol ?? 1e-9, opts.tau ?? TRUNCATED_TAU, opts);
   } catch (e) {
     if (e === TOO_DENSE) return null;
     throw e;
   }
 }
 
-function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: number, maxIter: number, tol: number, tau: number, opts: SinkhornOptions): TruncatedState {
-  const n = a.length, m = b.length, Md = M.data;
+function truncatedIterations(a: Float64Array, b: Float64Array, cost: GroupedCost, reg: number, maxIter: number, tol: number, tau: number, opts: SinkhornOptions): TruncatedState {
+  const n = a.length, m = b.length;
   if (!(tau > 1) || !Number.isFinite(tau)) throw new TransferLabError("INVALID_PARAMETER", `absorption bound tau must be a finite number > 1, got ${tau}`, { param: "tau" });
   // (A tol so small that this underflows keeps everything above 1e-300, and the reported bound says so.)
   const theta = opts.theta ?? Math.max(1e-300, (tol * 1e-3) / (n * m * tau * tau));
@@ -373,15 +426,10 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   // Pool cap: n·m/3 entries of 12 bytes, the memory of a dense float32 kernel (at least 65536 entries, 768 KB).
   const maxEntries = Math.max(65536, Math.floor((n * m) / 3));
   const K = new SparseRows(n, Math.min(maxEntries, Math.max(1024, 16 * (n + m))), maxEntries);
-  // Mᵀ, so a column absorption reads its costs contiguously (in place of the dense path's n×m kernel).
-  const Mt = new Float64Array(n * m);
-  for (let i0 = 0; i0 < n; i0 += 64) {
-    const i1 = Math.min(n, i0 + 64);
-    for (let j0 = 0; j0 < m; j0 += 64) {
-      const j1 = Math.min(m, j0 + 64);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) Mt[j * n + i] = Md[i * m + j]!;
-    }
-  }
+  // baseᵀ, so a column absorption reads its costs contiguously (in place of the dense path's n×m kernel); each
+  // cost is formed as base + offset where it is read.
+  const Mb = cost.base, grp = cost.group, off = cost.offset, Mt = (cost.baseT ??= transpose(Mb, n, m));
+  const colOff = new Float64Array(off.length / m);
 
   // Keeps the first r candidates whose exponent t exceeds lim, each replaced by exp((t − mx)/reg), packed to the
   // front of candI/candE; returns their sum and leaves their count in `expKept`.
@@ -404,10 +452,11 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   // then runs over the rows with t > max t + cut, in row order, as a full pass over F would.
   // fresh: the kernel has no entries yet (the first step), so no row holds column j.
   const absorbColumn = (j: number, fresh: boolean): void => {
+    for (let c = 0; c < colOff.length; c++) colOff[c] = off[c * m + j]!;
     const o = j * n, heldBelow = reg * (logTheta - 1) - g[j]!, cut = cutCol[j]!, w2 = 2 * reg * (logTau + 1);
     let mx0 = -Infinity, low = -Infinity, h = 0, r = 0;
     for (let i = 0; i < n; i++) {
-      const t0 = f[i]! - Mt[o + i]!;
+      const t0 = f[i]! - (Mt[o + i]! + colOff[grp[i]!]!);
       if (t0 >= low) {
         if (t0 > mx0) { mx0 = t0; low = Math.min(t0 - w2 + cut, heldBelow); }
         candI[r] = i; candE[r] = t0; r++;
@@ -439,10 +488,10 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   };
   // Exact log-domain step for row i given G_j = g_j + reg·log v_j: the new f_i (u_i = 1) and row i rebuilt.
   const absorbRow = (i: number): void => {
-    const o = i * m, cut = cutRow[i]!;
+    const o = i * m, w = grp[i]! * m, cut = cutRow[i]!;
     let mx = -Infinity, lim = -Infinity, r = 0;
     for (let j = 0; j < m; j++) {
-      const t = G[j]! - Md[o + j]!;
+      const t = G[j]! - (Mb[o + j]! + off[w + j]!);
       if (t > lim) { if (t > mx) { mx = t; lim = t + cut; } candI[r] = j; candE[r] = t; r++; }
     }
     const s = expAbove(r, mx, lim), q = expKept;
@@ -512,18 +561,23 @@ function truncatedIterations(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   }
   const kept = K.count();
   const truncation: SinkhornTruncation = { theta, tau, kept, droppedMassBound: (n * m - kept) * theta * tau * tau, rowAbsorptions, columnAbsorptions };
-  return { f, g, u, v, iterations: Math.min(it + 1, maxIter), error, converged, truncation };
+  // The kept kernel entries become plan entries u_i K_ij v_j in place.
+  for (let i = 0; i < n; i++) {
+    const o = K.start[i]!, e = o + K.len[i]!, ui = u[i]!;
+    for (let p = o; p < e; p++) K.vals[p] = ui * K.vals[p]! * v[K.cols[p]!]!;
+  }
+  return { f, g, u, v, iterations: Math.min(it + 1, maxIter), error, converged, truncation, support: { start: K.start, len: K.len, cols: K.cols, vals: K.vals } };
 }
 
 // Folds the scalings into the potentials and forms the plan exp((f_i + g_j − M_ij)/reg) (0 where it underflows).
-function finish(f: Float64Array, g: Float64Array, u: Float64Array, v: Float64Array, M: Mat64, reg: number): { plan: Mat64; f: Float64Array; g: Float64Array } {
-  const n = f.length, m = g.length, Md = M.data;
+export function finish(f: Float64Array, g: Float64Array, u: Float64Array, v: Float64Array, cost: GroupedCost, reg: number): { plan: Mat64; f: Float64Array; g: Float64Array } {
+  const n = f.length, m = g.length, Mb = cost.base, off = cost.offset;
   for (let i = 0; i < n; i++) f[i]! += reg * Math.log(u[i]!);
   for (let j = 0; j < m; j++) g[j]! += reg * Math.log(v[j]!);
   const plan = mat64(n, m);
   for (let i = 0; i < n; i++) {
-    const o = i * m, fi = f[i]!;
-    for (let j = 0; j < m; j++) { const x = (fi + g[j]! - Md[o + j]!) / reg; plan.data[o + j] = x < -746 ? 0 : Math.exp(x); }
+    const o = i * m, w = cost.group[i]! * m, fi = f[i]!;
+    for (let j = 0; j < m; j++) { const x = (fi + g[j]! - (Mb[o + j]! + off[w + j]!)) / reg; plan.data[o + j] = x < -746 ? 0 : Math.exp(x); }
   }
   return { plan, f, g };
 }
