@@ -5,7 +5,7 @@ import { Matrix } from "../core/matrix.js";
 import { TransferLabError } from "../core/errors.js";
 import { loadEstimator } from "../estimators/index.js";
 import type { FittedModel } from "./types.js";
-import { checkedMap, constantPredictor, type FittedState } from "./model-state.js";
+import { checkedMap, checkFittedState, constantPredictor, type FittedState } from "./model-state.js";
 import { identityMap, linearMap, type MapState, type MatrixState, type TargetMap } from "./target-map.js";
 import { kernelMap } from "./feature/tca.js";
 import { augmentTargetMap } from "./feature/augment.js";
@@ -23,7 +23,8 @@ export function mapFromState(s: MapState): TargetMap {
   }
 }
 
-export function restoreFitted(s: FittedState): FittedModel {
+export function restoreFitted(raw: FittedState): FittedModel {
+  const s = checkFittedState(raw);
   if (s.kind === "method") {
     const m = getMethod(s.method);
     if (!m.restore) throw new TransferLabError("UNSUPPORTED", `method '${s.method}' cannot restore a saved model`);

@@ -5,7 +5,8 @@ import { Rng } from "../core/rng.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { MAX_CLASSES, checkMatrix, describe } from "../core/args.js";
 import type { Labels } from "../core/domain.js";
-import type { FitOptions } from "./types.js";
+import type { EstimatorSnapshot, FitOptions } from "./types.js";
+import { z } from "zod";
 
 /** Refuses keys an estimator does not have (and prototype keys such as __proto__), naming the known ones. */
 export function checkEstimatorParams(name: string, raw: unknown, defaults: object): void {
@@ -39,4 +40,34 @@ export function checkFitArgs(name: string, X: unknown, y: unknown, opts: unknown
   if (o.sampleWeight !== undefined && !(o.sampleWeight instanceof Float32Array)) throw invalidParam("sampleWeight", `${name}: sampleWeight must be a Float32Array, got ${describe(o.sampleWeight)}`);
   if (o.numClasses !== undefined && !(Number.isInteger(o.numClasses) && o.numClasses >= 1 && o.numClasses <= MAX_CLASSES)) throw invalidParam("numClasses", `${name}: numClasses must be an integer in 1..${MAX_CLASSES}, got ${describe(o.numClasses)}`);
   if (o.rng !== undefined && !(o.rng instanceof Rng)) throw invalidParam("rng", `${name}: rng must be an Rng, got ${describe(o.rng)}`);
+}
+
+/** Largest finite float32: stored inputs (support vectors, training rows) must fit the float32 matrices they fill. */
+const F32_MAX = 3.4028234663852886e38;
+/** Schema pieces for saved estimator states. */
+export const stateSchema = {
+  count: z.int().min(1),
+  classes: z.int().min(1).max(MAX_CLASSES),
+  f32: z.number().min(-F32_MAX).max(F32_MAX),
+  /** A finite float64 (JSON can hold 1e999, which reads as Infinity: refused). */
+  f64: z.number(),
+};
+
+/**
+ * The state of a saved estimator (a model file's), checked against its schema before anything is built from it: a
+ * damaged or edited snapshot is a typed DATA_FORMAT error naming the field, never a model that predicts garbage.
+ */
+export function snapshotState<S extends z.ZodType>(name: string, version: number, s: EstimatorSnapshot, schema: S): z.output<S> {
+  if (s === null || typeof s !== "object" || s.kind !== name || s.version !== version) {
+    throw new TransferLabError("DATA_FORMAT", `not a ${name} v${version} snapshot (kind ${describe(s?.kind)}, version ${describe(s?.version)})`);
+  }
+  if (s.params !== undefined && (s.params === null || typeof s.params !== "object" || Array.isArray(s.params))) {
+    throw new TransferLabError("DATA_FORMAT", `the ${name} snapshot is damaged: params must be an object, got ${describe(s.params)}`);
+  }
+  const r = schema.safeParse(s.state);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new TransferLabError("DATA_FORMAT", `the ${name} snapshot is damaged: state${issue.path.map((k) => `.${String(k)}`).join("")}: ${issue.message}`, {}, "fit and save the model again");
+  }
+  return r.data;
 }

@@ -6,7 +6,8 @@ import type { Labels } from "../core/domain.js";
 import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
 import { kernels } from "../engine/index.js";
-import { checkEstimatorParams, checkFitArgs, checkInputs } from "./check.js";
+import { checkEstimatorParams, checkFitArgs, checkInputs, snapshotState, stateSchema as S } from "./check.js";
+import { z } from "zod";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface KnnParams {
@@ -17,6 +18,12 @@ export interface KnnParams {
 }
 
 export const KNN_DEFAULTS: KnnParams = { k: 5, weighting: "uniform" };
+
+/** A saved kNN: its training rows (float32), their labels below `classes` and their positive weights. */
+const KNN_STATE = z.object({ rows: S.count, cols: S.count, X: z.array(S.f32), y: z.array(z.int().min(0)), w: z.array(S.f32.positive()), classes: S.classes })
+  .refine((st) => st.X.length === st.rows * st.cols, "X must hold rows × cols values")
+  .refine((st) => st.y.length === st.rows && st.w.length === st.rows, "y and w need one entry per row")
+  .refine((st) => st.y.every((v) => v < st.classes), "every label must be below classes");
 
 /** Test rows per distance block: bounds the n_test × n_train distance buffer. */
 const BLOCK = 256;
@@ -108,8 +115,7 @@ export class KnnClassifier implements Estimator {
   }
 
   static load(s: EstimatorSnapshot): KnnClassifier {
-    if (s.kind !== "knn") throw new TransferLabError("DATA_FORMAT", `snapshot is a '${s.kind}', not a knn`);
-    const st = s.state as { rows: number; cols: number; X: number[]; y: number[]; w: number[]; classes: number };
+    const st = snapshotState("knn", 1, s, KNN_STATE);
     const m = new KnnClassifier(s.params as Partial<KnnParams>);
     m.X = new Matrix(st.rows, st.cols, Float32Array.from(st.X));
     m.y = Int32Array.from(st.y);

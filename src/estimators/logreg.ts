@@ -25,7 +25,8 @@ import type { Labels } from "../core/domain.js";
 import { TransferLabError, invalidParam, shapeMismatch } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
 import { argmaxRows } from "../engine/index.js";
-import { checkEstimatorParams, checkFitArgs, checkInputs } from "./check.js";
+import { checkEstimatorParams, checkFitArgs, checkInputs, snapshotState, stateSchema as S } from "./check.js";
+import { z } from "zod";
 import type { Estimator, EstimatorFactory, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface LogisticRegressionParams {
@@ -38,6 +39,10 @@ export interface LogisticRegressionParams {
 }
 
 const DEFAULTS: LogisticRegressionParams = { C: 1, tol: 1e-6, maxIter: 1000, fitIntercept: true };
+
+/** A saved logistic regression: k × d coefficients and k intercepts, finite. */
+const LOGREG_STATE = z.object({ numClasses: S.classes, numFeatures: S.count, coef: z.array(S.f64), intercept: z.array(S.f64), nIter: z.int().min(0), converged: z.boolean() })
+  .refine((st) => st.coef.length === st.numClasses * st.numFeatures && st.intercept.length === st.numClasses, "coef must hold numClasses × numFeatures values and intercept numClasses");
 
 export class LogisticRegression implements Estimator {
   readonly name = "logreg";
@@ -184,6 +189,8 @@ export class LogisticRegression implements Estimator {
         let a = b[c]!;
         const wc = c * d;
         for (let j = 0; j < d; j++) a += W[wc + j]! * xd[off + j]!;
+        // Extreme inputs or coefficients overflow: a typed error, not NaN probabilities and an arbitrary class.
+        if (!Number.isFinite(a)) throw new TransferLabError("NON_FINITE", `logistic regression: the decision value of row ${i + 1} for class ${c} is not finite (extreme inputs or coefficients)`, { row: i + 1 });
         out[i * k + c] = a;
       }
     }
@@ -228,11 +235,7 @@ export class LogisticRegression implements Estimator {
   }
 
   static load(snap: EstimatorSnapshot): LogisticRegression {
-    if (snap.kind !== "logreg" || snap.version !== 1) throw new TransferLabError("DATA_FORMAT", `not a logreg v1 snapshot (kind '${snap.kind}', version ${snap.version})`);
-    const st = snap.state as { numClasses: number; numFeatures: number; coef: number[]; intercept: number[]; nIter: number; converged: boolean };
-    if (st.coef.length !== st.numClasses * st.numFeatures || st.intercept.length !== st.numClasses) {
-      throw new TransferLabError("DATA_FORMAT", "logreg snapshot has coefficient arrays of the wrong length");
-    }
+    const st = snapshotState("logreg", 1, snap, LOGREG_STATE);
     const lr = new LogisticRegression(snap.params as Partial<LogisticRegressionParams>);
     lr.numClasses = st.numClasses;
     lr.numFeatures = st.numFeatures;

@@ -11,7 +11,8 @@ import { TransferLabError, invalidParam } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
 import { Tensor, tidy, noGrad, argmaxRows, softmax, softmaxCrossEntropy, mul, mlp, Adam, saveWeights, loadWeights } from "../engine/index.js";
 import type { Sequential } from "../engine/index.js";
-import { checkEstimatorParams, checkFitArgs, checkInputs } from "./check.js";
+import { checkEstimatorParams, checkFitArgs, checkInputs, snapshotState, stateSchema as S } from "./check.js";
+import { z } from "zod";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 
 export interface MlpParams {
@@ -141,8 +142,8 @@ export class MlpClassifier implements Estimator {
   }
 
   static load(s: EstimatorSnapshot): MlpClassifier {
-    if (s.kind !== "mlp") throw new TransferLabError("DATA_FORMAT", `snapshot is a '${s.kind}', not an mlp`);
-    const st = s.state as { d: number; k: number; weights: string };
+    // The weights' own reader (engine/nn/serialize) checks every tensor's name and shape against the network.
+    const st = snapshotState("mlp", 1, s, z.object({ d: S.count, k: S.classes, weights: z.string() }));
     const m = new MlpClassifier(s.params as Partial<MlpParams>);
     const net = mlp([st.d, ...m.params.hidden, st.k], { rng: new Rng(0), activation: "relu" });
     loadWeights(net, new Uint8Array(Buffer.from(st.weights, "base64")));

@@ -12,7 +12,8 @@ import { assertFinite } from "../core/validate.js";
 import { Rng } from "../core/rng.js";
 import type { Labels } from "../core/domain.js";
 import { kernels } from "../engine/index.js";
-import { checkEstimatorParams, checkFitArgs, checkInputs } from "./check.js";
+import { checkEstimatorParams, checkFitArgs, checkInputs, snapshotState, stateSchema as S } from "./check.js";
+import { z } from "zod";
 import type { Estimator, EstimatorSnapshot, FitOptions } from "./types.js";
 import { activeSvmBackend, trainLibsvm, type SvmBackend } from "./libsvm-backend.js";
 import { sigmoidPredict, sigmoidTrain } from "./platt.js";
@@ -55,6 +56,21 @@ interface SVCState {
   /** Set when the training data held one class only: every prediction is that class. */
   constantClass?: number;
 }
+
+/** A saved SVC, checked whole: libsvm's labels are distinct classes, the support vectors fill nSV × dim float32
+ *  values, one coefficient row per other label and one rho (and Platt pair) per label pair. */
+const SVC_STATE = z.object({
+  dim: S.count, numClasses: S.classes, libsvmLabels: z.array(z.int().min(0)).min(1), gamma: S.f64.positive(), nSV: z.array(z.int().min(0)), sv: z.array(S.f32),
+  coef: z.array(z.array(S.f64)), rho: z.array(S.f64), probA: z.array(S.f64).optional(), probB: z.array(S.f64).optional(), supportIndices: z.array(z.int().min(0)),
+  constantClass: z.int().min(0).optional(),
+}).refine((s) => new Set(s.libsvmLabels).size === s.libsvmLabels.length && s.libsvmLabels.every((l) => l < s.numClasses), "libsvmLabels must be distinct classes below numClasses")
+  .refine((s) => s.constantClass === undefined || s.constantClass < s.numClasses, "constantClass must be below numClasses")
+  .refine((s) => {
+    if (s.constantClass !== undefined) return true;
+    const L = s.libsvmLabels.length, total = s.nSV.reduce((a, v) => a + v, 0), pairs = (L * (L - 1)) / 2;
+    return L >= 2 && s.nSV.length === L && s.sv.length === total * s.dim && s.supportIndices.length === total && s.coef.length === L - 1 && s.coef.every((r) => r.length === total)
+      && s.rho.length === pairs && (s.probA === undefined || s.probA.length === pairs) && (s.probB === undefined || s.probB.length === pairs);
+  }, "the support vectors, coefficients and rho do not match nSV, dim and the labels");
 
 /** The support vectors centred on their mean μ (float32, for the GEMM), ‖s_c‖², s_c·μ, μ·μ (float64) and
  *  libsvm's dual coefficients transposed. */
@@ -391,11 +407,9 @@ export class SVC implements Estimator {
   }
 
   static load(snapshot: EstimatorSnapshot): SVC {
-    if (snapshot.kind !== "svc" || snapshot.version !== 1) {
-      throw new TransferLabError("DATA_FORMAT", `not an SVC snapshot (kind ${snapshot.kind}, version ${snapshot.version})`);
-    }
+    const state = snapshotState("svc", 1, snapshot, SVC_STATE);
     const svc = new SVC(snapshot.params as Partial<SVCParams>);
-    svc.state = structuredClone(snapshot.state as SVCState);
+    svc.state = structuredClone(state) as SVCState;
     return svc;
   }
 }

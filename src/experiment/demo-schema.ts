@@ -17,9 +17,11 @@ const confusion = z.array(z.array(z.number().int().min(0)));
 
 export const summarySchema = z.object({
   n: z.number().int().positive(),
-  mean: z.number(),
+  mean: pct,
   sd: z.number().min(0),
-  ci95: z.tuple([z.number(), z.number()]),
+  /** Student's t over seeds, clipped to [0, 100] (an accuracy's range); [mean, mean] with one seed. */
+  ci95: z.tuple([pct, pct]),
+  ciMethod: z.string(),
 });
 
 export const comparisonSchema = z.object({
@@ -30,8 +32,9 @@ export const comparisonSchema = z.object({
   losses: z.number().int().min(0),
   /** Mean of method − baseline, in percentage points. */
   meanDiff: z.number(),
-  pValue: z.number().min(0).max(1),
-  test: z.literal("paired t-test"),
+  /** Null with one seed: there is no test (v1 wrote p = 1). */
+  pValue: z.number().min(0).max(1).nullable(),
+  test: z.enum(["paired t-test", "none (one seed)"]),
 });
 
 export const demoSettingsSchema = z.object({

@@ -17,6 +17,12 @@ import { summarize, pairedComparison } from "../core/stats.js";
 import { accuracyPct, confusionMatrix } from "../metrics/index.js";
 import { transferVerdict } from "./verdict.js";
 import { runProtocol, type RunSpec, type SeedSplit, type MethodRun } from "./runner.js";
+
+/** An accuracy summary over seeds whose interval stays in [0, 100] (Student's t can overshoot it), named. */
+function pctSummary(xs: readonly number[]): ReturnType<typeof summarize> & { ciMethod: string } {
+  const s = summarize(xs);
+  return { ...s, ci95: [Math.max(0, s.ci95[0]), Math.min(100, s.ci95[1])], ciMethod: xs.length > 1 ? "Student t over seeds, clipped to [0, 100]" : "one seed: no interval" };
+}
 import {
   DEMO_RESULTS_SCHEMA_ID, DEMO_RESULTS_VERSION, METHOD_IDS,
   type DemoResults, type DemoSettings, type MethodId, type SeedResult,
@@ -287,9 +293,11 @@ export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}):
   const trainingSeconds = mmd.reduce((a, m) => a + m.training.seconds, 0);
 
   const acc = (m: MethodId) => perSeed.map((r) => r.accuracy[m]);
-  const summary = { scratch: summarize(acc("scratch")), direct: summarize(acc("direct")), mmd: summarize(acc("mmd")) };
-  const comparisons = (["mmd", "direct"] as const).map((m) => ({ method: m, baseline: "scratch" as const, ...pairedComparison(acc(m), acc("scratch"), 1e-9) }));
-  const cmp = comparisons[0]!;
+  const summary = { scratch: pctSummary(acc("scratch")), direct: pctSummary(acc("direct")), mmd: pctSummary(acc("mmd")) };
+  const paired = (["mmd", "direct"] as const).map((m) => ({ method: m, baseline: "scratch" as const, ...pairedComparison(acc(m), acc("scratch"), 1e-9) }));
+  // One seed is no test: its p-value is left out (null), not reported as 1.
+  const comparisons = paired.map((c) => (seeds.length > 1 ? c : { ...c, pValue: null, test: "none (one seed)" as const }));
+  const cmp = paired[0]!;
   const label = transferVerdict(cmp);
   const nSeeds = seeds.length;
   const testNote = nSeeds > 1 ? `paired t-test p = ${cmp.pValue < 0.001 ? cmp.pValue.toExponential(1) : cmp.pValue.toFixed(3)}, ${nSeeds} seeds` : "1 seed: no test possible, run --seeds 20";
@@ -299,7 +307,7 @@ export async function runDemo(options: DemoOptions = {}, hooks: DemoHooks = {}):
   // Label-efficiency curves and the number of labels transfer needs to match from-scratch with all labels.
   const curves: DemoResults["labelEfficiency"]["curves"] = [];
   for (const m of METHOD_IDS) {
-    grid.forEach((n, gi) => curves.push({ method: m, n, summary: summarize(perSeed.map((r) => r.labelEfficiency[gi]!.accuracy[m])) }));
+    grid.forEach((n, gi) => curves.push({ method: m, n, summary: pctSummary(perSeed.map((r) => r.labelEfficiency[gi]!.accuracy[m])) }));
   }
   const nMax = settings.targetLabelledN;
   const scratchAtMax = summary.scratch.mean;
@@ -348,7 +356,7 @@ export function demoSummaryTable(r: DemoResults): string {
     const c = r.comparisons.find((x) => x.method === m.id);
     return [
       m.name, fmt(s.mean), nSeeds > 1 ? fmt(s.sd) : "", nSeeds > 1 ? `${fmt(s.ci95[0])}–${fmt(s.ci95[1])}` : "",
-      c ? `${c.wins}/${c.ties}/${c.losses}${nSeeds > 1 ? `, p ${c.pValue.toFixed(3)}` : ""}` : "baseline",
+      c ? `${c.wins}/${c.ties}/${c.losses}${c.pValue !== null ? `, p ${c.pValue.toFixed(3)}` : ""}` : "baseline",
     ];
   });
   const all = [head, ...rows];

@@ -86,7 +86,7 @@ export interface EvaluateOptions {
    * against true test accuracy, and the guarded pick (the test labels only score; see select-benchmark.ts). */
   validators?: ValidatorName[];
   grid?: Record<string, Record<string, unknown[]>>;
-  /** The validator the guarded pick uses (default cv-target with target labels, else dev). */
+  /** The validator the guarded pick uses (default cv-target with target labels, else dev, else the first validator). */
   rule?: ValidatorName;
 }
 

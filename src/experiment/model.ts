@@ -52,9 +52,18 @@ const modelFileSchema = z.object({
   estimator: z.object({ name: z.string(), params: z.record(z.string(), z.unknown()) }),
   features: z.array(z.string()),
   classes: z.array(z.string()),
-  scale: z.object({ rule: z.enum(["global", "standard", "none"]), divisor: z.number().optional(), mean: z.array(z.number()).optional(), std: z.array(z.number()).optional() }),
+  scale: z.object({ rule: z.enum(["global", "standard", "none"]), divisor: z.number().positive().optional(), mean: z.array(z.number()).optional(), std: z.array(z.number().positive()).optional() }),
   fitted: z.object({ kind: z.enum(["estimator", "constant", "method"]), method: z.string() }).passthrough(),
   trainedOn: z.object({ source: z.number(), targetInputs: z.number(), targetLabelled: z.number() }),
+}).superRefine((m, ctx) => {
+  // The parts must agree with each other: a damaged file is refused here, not read as a different model.
+  const d = m.features.length;
+  if (new Set(m.features).size !== d) ctx.addIssue({ code: "custom", path: ["features"], message: "feature names repeat" });
+  if (m.classes.length === 0 || new Set(m.classes).size !== m.classes.length) ctx.addIssue({ code: "custom", path: ["classes"], message: "class names must be distinct, at least one" });
+  if (m.scale.rule === "standard" && !(m.scale.mean?.length === d && m.scale.std?.length === d)) ctx.addIssue({ code: "custom", path: ["scale"], message: `a standard scale needs ${d} means and ${d} standard deviations` });
+  if (m.scale.rule === "global" && m.scale.divisor === undefined) ctx.addIssue({ code: "custom", path: ["scale", "divisor"], message: "a global scale needs its divisor" });
+  const k = (m.fitted as { numClasses?: unknown }).numClasses;
+  if (k !== undefined && k !== m.classes.length) ctx.addIssue({ code: "custom", path: ["fitted", "numClasses"], message: `${String(k)} classes, but the file names ${m.classes.length}` });
 });
 export type ModelFile = z.infer<typeof modelFileSchema>;
 
@@ -69,7 +78,11 @@ export class TransferModel {
 
   /** Class indices (into classNames) of target rows: a Domain (columns matched by name) or a Matrix (by position). */
   predictCodes(X: Matrix | Domain): Int32Array {
-    return Int32Array.from(this.fitted.predict(this.inputs(X)));
+    const codes = Int32Array.from(this.fitted.predict(this.inputs(X)));
+    const k = this.file.classes.length;
+    const bad = codes.findIndex((c) => c < 0 || c >= k);
+    if (bad >= 0) throw new TransferLabError("DATA_FORMAT", `the model predicts class ${codes[bad]} for row ${bad + 1}, but its file names ${k} classes: the file is damaged`, { row: bad + 1 }, "fit and save the model again");
+    return codes;
   }
 
   /** Predicted class names. */
@@ -120,7 +133,13 @@ export class TransferModel {
       const issue = r.error.issues[0]!;
       throw new TransferLabError("DATA_FORMAT", `the model file is damaged: ${issue.path.join(".") || "(top)"}: ${issue.message}`, { file });
     }
-    return new TransferModel(r.data, restoreFitted(r.data.fitted as unknown as FittedState));
+    try {
+      return new TransferModel(r.data, restoreFitted(r.data.fitted as unknown as FittedState));
+    } catch (e) {
+      // A damaged part (the fitted state, an estimator's snapshot) is named with the file it came from.
+      if (e instanceof TransferLabError && e.where.file === undefined) throw TransferLabError.revive(e.code, `${file}: ${e.message}`, { ...e.where, file }, e.hint);
+      throw e;
+    }
   }
 
   /** @internal used by fitModel. */
@@ -135,7 +154,13 @@ export class TransferModel {
     if (M.cols !== this.file.features.length) {
       throw new TransferLabError("FEATURE_MISMATCH", `the model was fitted on ${this.file.features.length} features, got ${M.cols}`);
     }
-    return applyScale(M, this.file.scale as ScaleInfo);
+    const scaled = applyScale(M, this.file.scale as ScaleInfo);
+    const bad = scaled.data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      const row = Math.floor(bad / scaled.cols) + 1;
+      throw new TransferLabError("NON_FINITE", `not a finite number after the model's ${this.file.scale.rule} scaling`, { row, column: this.file.features[bad % scaled.cols] });
+    }
+    return scaled;
   }
 }
 

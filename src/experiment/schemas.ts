@@ -12,7 +12,9 @@ export const RESULT_VERSIONS = {
   /** v3: the verdicts are verdict.ts's words (positive/negative transfer, …; v2 said gain/harm). */
   evaluate: 3,
   assess: 1,
-  demo: 1,
+  /** v2: with one seed a comparison has no test (pValue null; v1 said p = 1); accuracy intervals are clipped to
+   *  [0, 100] and named (ciMethod). */
+  demo: 2,
   select: 1,
   curve: 1,
   sweep: 1,
@@ -49,6 +51,9 @@ export function resultCommandOf(id: unknown): ResultCommand | undefined {
   return Object.hasOwn(RESULT_VERSIONS, c) ? (c as ResultCommand) : undefined;
 }
 
+/** How to get a document in the current format: run its command again (a model is written by `transferlab fit`). */
+const rewriteHint = (command: ResultCommand) => (command === "model" ? "fit and save the model again with transferlab fit --out" : `run transferlab ${command} again to write it in the current format`);
+
 /**
  * Checks the header of a document read back (the rest is the command's schema's job): it must be this command's,
  * in the version this transferlab reads. Anything else is a typed error naming what the file says and what is
@@ -60,12 +65,12 @@ export function checkResultHeader(raw: unknown, command: ResultCommand, file: st
   const want = resultId(command), version = RESULT_VERSIONS[command];
   const id = doc.schema ?? (command === "model" ? doc.format : undefined);
   if (typeof id === "string" && OLD_IDS[id] !== undefined) {
-    throw new TransferLabError("UNSUPPORTED", `'${id}' is an older name of ${OLD_IDS[id] === command ? "this" : `transferlab ${OLD_IDS[id]}'s`} document; this transferlab reads ${want} version ${version}`, { file }, `run transferlab ${OLD_IDS[id]} again to write it in the current format`);
+    throw new TransferLabError("UNSUPPORTED", `'${id}' is an older name of ${OLD_IDS[id] === command ? "this" : `transferlab ${OLD_IDS[id]}'s`} document; this transferlab reads ${want} version ${version}`, { file }, rewriteHint(OLD_IDS[id]!));
   }
   if (id !== want) {
     throw new TransferLabError("DATA_FORMAT", `not a ${want} document (schema ${JSON.stringify(id ?? null)})`, { file });
   }
   if (doc.version !== version) {
-    throw new TransferLabError("UNSUPPORTED", `${want} version ${JSON.stringify(doc.version ?? null)}; this transferlab reads version ${version}`, { file }, `run transferlab ${command} again with this version`);
+    throw new TransferLabError("UNSUPPORTED", `${want} version ${JSON.stringify(doc.version ?? null)}; this transferlab reads version ${version}`, { file }, rewriteHint(command));
   }
 }

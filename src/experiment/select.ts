@@ -36,7 +36,8 @@ export interface SelectOptions {
   estimatorParams?: Record<string, unknown>;
   seed?: number;
   validators?: readonly ValidatorName[];
-  /** The validator that chooses (default: cv-target with labelled target points, else dev). */
+  /** The validator that chooses (default: cv-target with labelled target points, else dev; when neither is among
+   *  the validators, the first of them). */
   rule?: ValidatorName;
   sourceValFraction?: number;
   folds?: number;
@@ -137,6 +138,12 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
   estimatorFactory(estimator, estimatorParams);
   const { source, target } = data;
   const tl = data.targetLabelled && data.targetLabelled.X.rows > 0 ? data.targetLabelled : undefined;
+  // The validators and the rule are settled before any work. The default rule is one of the validators run:
+  // cv-target with labelled target points, else dev, else the first asked for.
+  const names = (opts.validators ?? VALIDATORS).filter((v) => v !== "cv-target" || tl);
+  if (names.length === 0) throw new TransferLabError("INVALID_PARAMETER", "no validator can run: cv-target needs labelled target points", { param: "validators" });
+  const rule = opts.rule ?? (tl && names.includes("cv-target") ? "cv-target" : names.includes("dev") ? "dev" : names[0]!);
+  if (!names.includes(rule)) throw new TransferLabError("INVALID_PARAMETER", `the rule '${rule}' is not among the validators run (${names.join(", ")})`, { param: "rule" });
   const notes: string[] = [];
 
   // 1. Source validation rows.
@@ -212,7 +219,6 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
 
   if (outs.some((o) => o.probaCalibratedOnSource)) notes.push(`entropy and snd: the ${estimator} gives no probabilities, so each candidate's are Platt-scaled on the held-out source rows (no refit)`);
   // 4. Score and choose.
-  const names = (opts.validators ?? VALIDATORS).filter((v) => v !== "cv-target" || tl);
   const probes: Probes = { sourceValX: sourceVal.X, sourceValY: sourceVal.y, weights, targetX: target.X, numClasses, sndRows, mixPerm, ...(tl ? { targetLabelledY: tl.y } : {}) };
   const nl = tl?.X.rows ?? 0;
   const candidates: CandidateResult[] = specs.map((c, s) => {
@@ -233,8 +239,6 @@ export async function runSelection(data: SelectData, opts: SelectOptions): Promi
       ...(opts.extraX ? { extraPred: o.pred.slice(2 * nt + nl) } : {}),
     };
   });
-  const rule = opts.rule ?? (tl ? "cv-target" : "dev");
-  if (!names.includes(rule)) throw new TransferLabError("INVALID_PARAMETER", `the rule '${rule}' is not among the validators run (${names.join(", ")})`, { param: "rule" });
   const choice = choose(candidates, rule);
   return {
     ...resultHeader("select"), validators: [...names],

@@ -109,9 +109,9 @@ export function demoVerdictText(r: DemoResults): { tone: Tone; headline: string;
   const shift = `a target rotated ${r.settings.rotationDeg}° with ${r.settings.targetLabelledN} labelled target points`;
   const outcome =
     n < 2 ? "With a single seed no test is possible; run with --seeds 20 before drawing a conclusion."
-    : r.verdict.label === "positive transfer" ? `Over ${n} seeds the gain is statistically significant (paired t-test p = ${cmp.pValue.toPrecision(2)}): transfer helped.`
-    : r.verdict.label === "negative transfer" ? `Over ${n} seeds the loss is statistically significant (paired t-test p = ${cmp.pValue.toPrecision(2)}): this is negative transfer — the target-only model is better.`
-    : `Over ${n} seeds the difference is not statistically significant (paired t-test p = ${cmp.pValue.toPrecision(2)}): at this many labels, transfer gives no measurable gain.`;
+    : r.verdict.label === "positive transfer" ? `Over ${n} seeds the gain is statistically significant (paired t-test p = ${cmp.pValue?.toPrecision(2)}): transfer helped.`
+    : r.verdict.label === "negative transfer" ? `Over ${n} seeds the loss is statistically significant (paired t-test p = ${cmp.pValue?.toPrecision(2)}): this is negative transfer — the target-only model is better.`
+    : `Over ${n} seeds the difference is not statistically significant (paired t-test p = ${cmp.pValue?.toPrecision(2)}): at this many labels, transfer gives no measurable gain.`;
   return {
     tone: n < 2 ? "warning" : r.verdict.label === "positive transfer" ? "positive" : r.verdict.label === "negative transfer" ? "negative" : "neutral",
     headline: r.verdict.label === "no significant transfer" ? "No significant transfer" : r.verdict.label === "positive transfer" ? "Positive transfer" : "Negative transfer",
@@ -146,7 +146,7 @@ export function demoReportPage(r: DemoResults, figures: DemoFigure[]): ReportPag
               const c = r.comparisons.find((x) => x.method === m.id);
               const sm = r.summary[m.id];
               return [m.name, f2(sm.mean), n > 1 ? f2(sm.sd) : null, n > 1 ? `${f2(sm.ci95[0])} – ${f2(sm.ci95[1])}` : null,
-                c ? `${c.wins} / ${c.ties} / ${c.losses}` : "baseline", c && n > 1 ? c.pValue.toPrecision(2) : null];
+                c ? `${c.wins} / ${c.ties} / ${c.losses}` : "baseline", c && c.pValue !== null ? c.pValue.toPrecision(2) : null];
             }),
             align: ["left", "right", "right", "right", "right", "right"],
             note: r.verdict.line,

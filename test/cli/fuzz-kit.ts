@@ -70,12 +70,17 @@ export const label = fc.oneof(fc.constantFrom("a", "b", "c", "0", "1", "1.0", "0
 export const row = fc.tuple(fc.array(number, { minLength: 1, maxLength: 4 }), label).map(([xs, y]) => [...xs, y].join(","));
 /** Bytes that damage a file: invalid UTF-8, a lone quote, a stray delimiter, NUL, a CR. */
 export const damage = fc.constantFrom(Buffer.from([0xe9]), Buffer.from([0xff, 0xfe]), Buffer.from([0xc3]), Buffer.from('"'), Buffer.from(","), Buffer.from([0]), Buffer.from("\r"), Buffer.from("\n\n"));
-/** Files that are right (two numeric columns, two or three classes, enough rows): the success path must be exact. */
-export const goodFile = fc.tuple(fc.integer({ min: 8, max: 30 }), fc.constantFrom(["a", "b"], ["1", "2", "3"], ["café", "naïve"]), fc.integer({ min: 0, max: 1000 })).map(([n, classes, s]) => {
+/** A file that is right (two numeric columns, the given classes in turn, enough rows): the success path must be exact. */
+function wellFormed(n: number, classes: readonly string[], s: number): Buffer {
   const lines = ["x1,x2,label"];
   for (let i = 0; i < n; i++) lines.push(`${((i * 37 + s) % 101) / 10 - 5},${((i * 53 + 2 * s) % 89) / 7},${classes[i % classes.length]}`);
   return Buffer.from(`${lines.join("\n")}\n`);
-});
+}
+const classSets = fc.constantFrom(["a", "b"], ["1", "2", "3"], ["café", "naïve"]);
+export const goodFile = fc.tuple(fc.integer({ min: 8, max: 30 }), classSets, fc.integer({ min: 0, max: 1000 })).map(([n, classes, s]) => wellFormed(n, classes, s));
+/** A source and a target file with the same classes (different rows): what a transfer command expects. */
+export const goodPair = fc.tuple(fc.integer({ min: 8, max: 30 }), fc.integer({ min: 8, max: 30 }), classSets, fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }))
+  .map(([n, m, classes, s, t]) => [wellFormed(n, classes, s), wellFormed(m, classes, t)] as const);
 export const malformedFile = fc.record({
   header: fc.constantFrom("x1,x2,label", "x1,x2,x3,label", "x1,label", "x1,x1,label", ",x2,label", "1,2,3", "label", ""),
   rows: fc.array(row, { maxLength: 12 }),

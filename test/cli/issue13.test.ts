@@ -207,3 +207,23 @@ test("issue 16: the library's file handling through the CLI — --domain-column 
   refused(await cli("evaluate", "--pair", f, "--seeds", "2"), "INVALID_PARAMETER", /one file: say which rows are source and which target with --domain-column/);
   refused(await cli("evaluate", "--source", f, "--target", f, "--source-value", "A", "--seeds", "2"), "INVALID_PARAMETER", /--source-value needs --domain-column/);
 });
+
+test("fuzz findings: demo with one seed has no p-value (not p = 1) and accuracy intervals stay in [0, 100]; select's default rule is one of the validators run", async () => {
+  const one = await cli("demo", "--seeds", "1", "--epochs", "0", "--no-plots", "--json", "--out", join(dir, "demo-one"));
+  assert.equal(one.code, 0, one.stderr);
+  for (const c of (JSON.parse(one.stdout) as { comparisons: Array<{ pValue: number | null; test: string }> }).comparisons) assert.deepEqual([c.pValue, c.test], [null, "none (one seed)"]);
+  // Two seeds of near-100 % accuracies: Student's t reached 108 % before the interval was clipped.
+  const two = await cli("demo", "--seeds", "2", "--epochs", "1", "--no-plots", "--json", "--out", join(dir, "demo-two"));
+  assert.equal(two.code, 0, two.stderr);
+  for (const [id, a] of Object.entries((JSON.parse(two.stdout) as { accuracy: Record<string, { ci95: [number, number]; mean: number }> }).accuracy)) {
+    assert.ok(a.ci95[0] >= 0 && a.ci95[1] <= 100 && a.ci95[0] <= a.mean && a.mean <= a.ci95[1], `${id}: [${a.ci95.join(", ")}]`);
+  }
+  // --validators without cv-target, with labelled target rows: the rule defaults to dev (it refused before).
+  const rows = (shift: number) => ["x1,x2,label", ...Array.from({ length: 30 }, (_, i) => `${(i % 7) + shift + 3 * (i % 2)},${(i % 5) - shift},${i % 2 ? "a" : "b"}`)].join("\n");
+  writeFileSync(join(dir, "sel-s.csv"), rows(0));
+  writeFileSync(join(dir, "sel-t.csv"), rows(0.5));
+  const sel = await cli("select", "--source", join(dir, "sel-s.csv"), "--target", join(dir, "sel-t.csv"), "--methods", "coral", "--validators", "dev,entropy", "--estimator", "logreg", "--jobs", "1", "--json");
+  assert.equal(sel.code, 0, sel.stderr);
+  assert.equal((JSON.parse(sel.stdout) as { choice: { rule: string } }).choice.rule, "dev");
+  refused(await cli("select", "--source", join(dir, "sel-s.csv"), "--target", join(dir, "sel-t.csv"), "--methods", "coral", "--validators", "dev", "--rule", "snd", "--jobs", "1"), "INVALID_PARAMETER", /the rule 'snd' is not among the validators run \(dev\)/);
+});

@@ -21,7 +21,7 @@ test("every command's header is transferlab/<command> + version; old identifiers
     assert.equal(code(() => checkResultHeader(h, c, "x.json")), "none");
   }
   assert.match(code(() => checkResultHeader({ schema: "transferlab.evaluate/2" }, "evaluate", "r.json")), /^UNSUPPORTED: r\.json: 'transferlab.evaluate\/2' is an older name of this document; this transferlab reads transferlab\/evaluate version 3/);
-  assert.match(code(() => checkResultHeader({ schema: "transferlab/demo-results", version: 1 }, "demo", "r.json")), /^UNSUPPORTED: r\.json: .*transferlab\/demo version 1/);
+  assert.match(code(() => checkResultHeader({ schema: "transferlab/demo-results", version: 1 }, "demo", "r.json")), /^UNSUPPORTED: r\.json: .*transferlab\/demo version 2/);
   assert.match(code(() => checkResultHeader({ schema: "transferlab/evaluate", version: 2 }, "evaluate", "r.json")), /^UNSUPPORTED: r\.json: transferlab\/evaluate version 2; this transferlab reads version 3/);
   assert.match(code(() => checkResultHeader({ schema: "transferlab/curve", version: 1 }, "evaluate", "r.json")), /^DATA_FORMAT: r\.json: not a transferlab\/evaluate document/);
   assert.match(code(() => checkResultHeader([1, 2], "assess", "r.json")), /^DATA_FORMAT/);

@@ -23,7 +23,7 @@ export function register(program: Command): void {
       target: "target: a file (rows with an empty label cell are unlabelled) or a dataset name",
       methods: "comma-separated candidate methods",
       param: "a fixed method parameter (repeatable)",
-      rule: "the validator that chooses (default: cv-target when labelled target points exist, else dev)",
+      rule: "the validator that chooses (default: cv-target when labelled target points exist, else dev, else the first validator asked for)",
       estimator: "svc | logreg | knn | mlp (entropy and snd need probabilities: not svc)",
       targetLabelsPerClass: "dataset names only: draw K labelled target points per class",
       out: "write select.json and report.html into DIR (all or nothing)",
