@@ -227,3 +227,16 @@ test("fuzz findings: demo with one seed has no p-value (not p = 1) and accuracy 
   assert.equal((JSON.parse(sel.stdout) as { choice: { rule: string } }).choice.rule, "dev");
   refused(await cli("select", "--source", join(dir, "sel-s.csv"), "--target", join(dir, "sel-t.csv"), "--methods", "coral", "--validators", "dev", "--rule", "snd", "--jobs", "1"), "INVALID_PARAMETER", /the rule 'snd' is not among the validators run \(dev\)/);
 });
+
+test("fuzz finding: assess --permutations is not ignored — refused with --approximate, a note when the memory budget switches the test", async () => {
+  const f = join(dir, "perm-s.csv"), g = join(dir, "perm-t.csv");
+  const rows = (shift: number) => ["x1,x2,label", ...Array.from({ length: 30 }, (_, i) => `${(i % 7) + shift},${(i % 5) - shift},${i % 2 ? "a" : "b"}`)].join("\n");
+  writeFileSync(f, rows(0));
+  writeFileSync(g, rows(0.5));
+  refused(await cli("assess", "--source", f, "--target", g, "--approximate", "--permutations", "7", "--json"), "INVALID_PARAMETER", /'--permutations'/, /--approximate uses the linear-time z-test/);
+  const small = await cli("assess", "--source", f, "--target", g, "--memory-budget", "1KB", "--permutations", "7", "--json");
+  assert.equal(small.code, 0, small.stderr);
+  const doc = JSON.parse(small.stdout) as { mmd: { test: { kind: string } }; notes: string[] };
+  assert.notEqual(doc.mmd.test.kind, "permutation");
+  assert.ok(doc.notes.some((n) => /--permutations 7 was not used/.test(n)), doc.notes.join("\n"));
+});

@@ -34,6 +34,8 @@ export function register(program: Command): void {
       const K = given(c, "targetLabelsPerClass") ? o.targetLabelsPerClass : undefined;
       if (K === 0) throw invalid("targetLabelsPerClass", "must be at least 1 here (leave it out to use every target label)");
       if (K !== undefined && !target.y) throw invalid("targetLabelsPerClass", "the target has no labels to draw from", "give a labelled (or partly labelled) target");
+      // No ignored combinations: the linear-time z-test of --approximate has no permutations.
+      if (given(c, "permutations") && o.approximate) throw invalid("permutations", "--permutations sets the exact MMD test's permutations; --approximate uses the linear-time z-test, which has none");
       const progress = o.json ? null : await progressView("assess");
       let report;
       try {
@@ -46,6 +48,7 @@ export function register(program: Command): void {
         progress?.stop();
       }
       report.notes.unshift(...notes.map((s) => `data: ${s}`));
+      if (given(c, "permutations") && report.mmd.test.kind !== "permutation") report.notes.push(`--permutations ${o.permutations} was not used: above the memory budget the MMD test is the ${report.mmd.test.kind}`);
       // The report room (vega, resvg) loads only now: importing it would add ~0.3 s to every command start.
       const { formatAssessText, writeAssessOutputs } = await import("../../report/index.js");
       if (out) {
