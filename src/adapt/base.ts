@@ -251,7 +251,7 @@ export async function trainFinal(plan: TrainingPlan, k: number, ctx: FitContext,
   if (w && !est.supportsSampleWeight && !isUniform(w)) {
     throw new TransferLabError("UNSUPPORTED", `estimator '${est.name}' cannot use the sample weights method '${method}' computed`, { param: "estimator" }, "choose an estimator that supports sample weights (svc, logreg, knn, mlp)");
   }
-  await est.fit(X, y, { sampleWeight: w, numClasses: k, rng: ctx.rng.fork(`estimator:${method}`), signal: ctx.signal });
+  await est.fit(X, y, { sampleWeight: w, numClasses: k, rng: ctx.rng.fork(`estimator:${method}`), signal: ctx.signal, memoryBudget: ctx.memoryBudget });
   details.estimator = est;
   return {
     notes,

@@ -40,6 +40,7 @@ export function checkFitArgs(name: string, X: unknown, y: unknown, opts: unknown
   if (o.sampleWeight !== undefined && !(o.sampleWeight instanceof Float32Array)) throw invalidParam("sampleWeight", `${name}: sampleWeight must be a Float32Array, got ${describe(o.sampleWeight)}`);
   if (o.numClasses !== undefined && !(Number.isInteger(o.numClasses) && o.numClasses >= 1 && o.numClasses <= MAX_CLASSES)) throw invalidParam("numClasses", `${name}: numClasses must be an integer in 1..${MAX_CLASSES}, got ${describe(o.numClasses)}`);
   if (o.rng !== undefined && !(o.rng instanceof Rng)) throw invalidParam("rng", `${name}: rng must be an Rng, got ${describe(o.rng)}`);
+  if (o.memoryBudget !== undefined && !(typeof o.memoryBudget === "number" && o.memoryBudget > 0)) throw invalidParam("memoryBudget", `${name}: memoryBudget must be a positive number of bytes, got ${describe(o.memoryBudget)}`);
 }
 
 /** Largest finite float32: stored inputs (support vectors, training rows) must fit the float32 matrices they fill. */

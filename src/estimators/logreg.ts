@@ -25,6 +25,7 @@ import type { Labels } from "../core/domain.js";
 import { TransferLabError, invalidParam, shapeMismatch } from "../core/errors.js";
 import { assertFinite } from "../core/validate.js";
 import { argmaxRows } from "../engine/index.js";
+import { requireBudget } from "../core/budget.js";
 import { checkEstimatorParams, checkFitArgs, checkInputs, snapshotState, stateSchema as S } from "./check.js";
 import { z } from "zod";
 import type { Estimator, EstimatorFactory, EstimatorSnapshot, FitOptions } from "./types.js";
@@ -91,6 +92,10 @@ export class LogisticRegression implements Estimator {
     for (let i = 0; i < n; i++) sumW += s[i]!;
     if (!(sumW > 0)) throw invalidParam("sampleWeight", "all sample weights are 0");
 
+    // L-BFGS holds ≈ 26 float64 vectors of all weights (10 pairs of curvature vectors, the iterate, its gradient,
+    // the trial point and its gradient, the direction, the coefficients): wide data with many classes adds up.
+    const weights = (k === 2 ? d : k * d) + (this.params.fitIntercept ? (k === 2 ? 1 : k) : 0);
+    requireBudget(opts, 26 * 8 * weights, `logistic regression on ${d} features × ${k} classes (L-BFGS on ${weights} weights)`, "reduce the features first or raise --memory-budget");
     this.numClasses = k;
     this.numFeatures = d;
     if (k === 2) {

@@ -10,6 +10,9 @@ export interface FitOptions {
   numClasses?: number;
   rng?: Rng;
   signal?: AbortSignal;
+  /** Bytes the fit may hold at once (core/budget.ts; default 2 GB, capped by the machine): an estimator whose
+   *  working memory grows with the data checks it before allocating (MEMORY_BUDGET). */
+  memoryBudget?: number;
 }
 
 export interface Estimator {

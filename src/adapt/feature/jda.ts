@@ -5,7 +5,7 @@
 // pseudo-labels from a 1-nearest-neighbour classifier in the embedded space, as in the paper.
 import { z } from "zod";
 import type { Matrix } from "../../core/matrix.js";
-import { defineFeatureMethod, numClassesOf, throwIfAborted } from "../base.js";
+import { defineFeatureMethod, denseBytes, numClassesOf, requireBudget, throwIfAborted } from "../base.js";
 import { linearMap, type TargetMap } from "../target-map.js";
 import type { Labels } from "../../core/domain.js";
 import { TransferLabError } from "../../core/errors.js";
@@ -128,6 +128,14 @@ function oneNearestNeighbour(Z: Mat64, ns: number, ys: Labels): Int32Array {
   return out;
 }
 
+/** Peak bytes of JDA (primal: d×d, no n×n matrix) on n = n_s + n_t rows and d features: the float64 n×d copy of
+ *  both domains plus ≈ 14 float64 d×d matrices at once (XᵀHX, B, and the generalised eigensolver's Cholesky factor,
+ *  triangular solves, transposes and eigendecomposition copies: peak RSS grew by 13.2 d²·8 bytes from d = 600 to
+ *  1,000 with one round). */
+export function jdaMemoryBytes(n: number, d: number): number {
+  return 14 * denseBytes(d, d) + 2 * denseBytes(n, d);
+}
+
 export const jda = defineFeatureMethod({
   name: "jda",
   description: "Joint Distribution Adaptation: a projection matching marginal and class-conditional distributions, iterated with target pseudo-labels",
@@ -139,7 +147,8 @@ export const jda = defineFeatureMethod({
   }),
   fitMap(data, p, ctx) {
     const { source, target } = data;
-    const k = Math.min(p.dim, source.X.cols);
+    const d = source.X.cols, k = Math.min(p.dim, d);
+    requireBudget(ctx, jdaMemoryBytes(source.X.rows + target.X.rows, d), `jda on ${source.X.rows + target.X.rows} rows × ${d} features (14 float64 ${d}×${d} matrices)`, "reduce the features first or raise --memory-budget");
     throwIfAborted(ctx.signal);
     const m = jdaFit(source.X, source.y, target.X, { dim: k, lambda: p.lambda, iterations: p.iterations, numClasses: numClassesOf(data), onRound: (r, of) => { throwIfAborted(ctx.signal); ctx.progress?.(r / of, `JDA: pseudo-label round ${r + 1}/${of}`); } });
     const notes = k < p.dim ? [`jda: dim ${p.dim} capped at ${k} features`] : [];

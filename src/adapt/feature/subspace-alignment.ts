@@ -3,7 +3,7 @@
 // Using Subspace Alignment", ICCV 2013.
 import { z } from "zod";
 import type { Matrix } from "../../core/matrix.js";
-import { defineFeatureMethod } from "../base.js";
+import { defineFeatureMethod, denseBytes, requireBudget } from "../base.js";
 import { linearMap, type TargetMap } from "../target-map.js";
 import { TransferLabError } from "../../core/errors.js";
 import { center, colMeans, covariance, fixSigns, matmul, symEig, toMat64, toMatrix, topColumns, type Mat64 } from "../../core/linalg.js";
@@ -43,6 +43,14 @@ export function subspaceAlignment(Xs: Matrix, Xt: Matrix, k: number): SubspaceAl
   };
 }
 
+/** Peak bytes of Subspace Alignment with n source rows and d features: ≈ 11 float64 d×d matrices (each PCA's
+ *  covariance, its symmetrised copy, ml-matrix's copy and eigenvectors, the sorted eigenvectors — the first
+ *  domain's not yet collected when the second's are made: peak RSS grew by 10.6 d²·8 bytes from d = 600 to
+ *  1,000) plus the mapped source (3 float64 n×d). */
+export function subspaceAlignmentMemoryBytes(n: number, d: number): number {
+  return 11 * denseBytes(d, d) + 3 * denseBytes(n, d);
+}
+
 export const subspaceAlignmentMethod = defineFeatureMethod({
   name: "subspace-alignment",
   description: "Subspace Alignment: align the source PCA basis to the target's (M = Psᵀ·Pt), train in the target subspace",
@@ -50,8 +58,9 @@ export const subspaceAlignmentMethod = defineFeatureMethod({
   params: z.object({
     dim: z.number().int().positive().default(20).describe("subspace dimension (capped at the number of features)"),
   }),
-  fitMap({ source, target }, p) {
-    const k = Math.min(p.dim, source.X.cols);
+  fitMap({ source, target }, p, ctx) {
+    const d = source.X.cols, k = Math.min(p.dim, d);
+    requireBudget(ctx, subspaceAlignmentMemoryBytes(source.X.rows, d), `subspace-alignment on ${d} features (11 float64 ${d}×${d} matrices)`, "reduce the features first or raise --memory-budget");
     const sa = subspaceAlignment(source.X, target.X, k);
     const notes = k < p.dim ? [`subspace-alignment: dim ${p.dim} capped at ${k} features`] : [];
     return { mappedSource: sa.mapSource(source.X), mapTarget: sa.mapTarget, mapSource: sa.mapSource, notes, details: { Ps: sa.Ps, Pt: sa.Pt, M: sa.M } };

@@ -21,7 +21,7 @@ export const domainClassifier = defineInstanceMethod({
     const d = new Int32Array(ns + nt);
     d.fill(1, ns);
     const clf = new LogisticRegression({ C: p.C });
-    clf.fit(X, d, { numClasses: 2, rng: ctx.rng.fork("domain-classifier") });
+    clf.fit(X, d, { numClasses: 2, rng: ctx.rng.fork("domain-classifier"), memoryBudget: ctx.memoryBudget });
     const P = clf.predictProba(source.X);
     const w = new Float64Array(ns);
     let capped = 0;

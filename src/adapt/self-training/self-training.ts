@@ -52,7 +52,7 @@ export const selfTraining = defineMethod({
       // Ranking needs probabilities: the context's probabilistic factory, else the estimator's own variant (an
       // SVC refits with Platt scaling), so a library caller need not pass one by hand.
       const est = ctx.probabilisticEstimator?.() ?? withProbabilities(ctx.estimator());
-      await est.fit(X, y, { numClasses: k, rng: ctx.rng.fork(`self-training:${r}`), signal: ctx.signal });
+      await est.fit(X, y, { numClasses: k, rng: ctx.rng.fork(`self-training:${r}`), signal: ctx.signal, memoryBudget: ctx.memoryBudget });
       const P = est.predictProba(target.X);
       const C = P.cols;
       const pred = new Int32Array(nt), conf = new Float64Array(nt);
