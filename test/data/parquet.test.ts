@@ -79,3 +79,17 @@ test("parquet: a label string that is not UTF-8 is BAD_ENCODING naming file, row
   writeFileSync(ok, new Uint8Array(parquetWriteBuffer({ columnData: [{ name: "x", data: [1, 2], type: "DOUBLE" }, { name: "label", data: ["café", "naïve"], type: "STRING" }] })));
   assert.deepEqual((await loadDomain(ok)).classNames, ["café", "naïve"]);
 });
+
+test("parquet: a column name that is not UTF-8 is BAD_ENCODING naming the column's position; a real U+FFFD in a name reads", async () => {
+  const written = Buffer.from(parquetWriteBuffer({ columnData: [{ name: "prixX", data: [1, 2], type: "DOUBLE" }, { name: "label", data: ["a", "b"], type: "STRING" }], codec: "UNCOMPRESSED", statistics: false }));
+  // The name is in the footer's schema and in the column chunk's path: every copy gets the latin1 byte.
+  let copies = 0;
+  for (let at = written.indexOf("prixX"); at >= 0; at = written.indexOf("prixX", at + 1), copies++) written[at + 4] = 0xe9;
+  assert.ok(copies >= 1);
+  const path = join(dir, "latin1-name.parquet");
+  writeFileSync(path, written);
+  await assert.rejects(loadDomain(path), (e) => e instanceof DataError && e.reason === "BAD_ENCODING" && e.where.file === path && e.where.column === 1);
+  const ok = join(dir, "fffd-name.parquet");
+  writeFileSync(ok, new Uint8Array(parquetWriteBuffer({ columnData: [{ name: "x\uFFFD", data: [1, 2], type: "DOUBLE" }, { name: "label", data: ["a", "b"], type: "STRING" }] })));
+  assert.deepEqual((await loadDomain(ok)).featureNames, ["x\uFFFD"]);
+});

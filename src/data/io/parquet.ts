@@ -40,6 +40,13 @@ export async function readParquetTable(file: string, opts: ColumnSelection & { m
   }
   const top = parquetSchema(metadata).children;
   const names = top.map((c) => c.element.name);
+  // hyparquet decodes the footer's names leniently: bad bytes become U+FFFD. A name holding U+FFFD whose UTF-8
+  // bytes do not occur in the file was not written as that text: its bytes are not UTF-8.
+  names.forEach((nm, j) => {
+    if (nm.includes("\uFFFD") && bytes.indexOf(Buffer.from(nm, "utf8")) < 0) {
+      throw new DataError("DATA_FORMAT", "BAD_ENCODING", `the name of column ${j + 1} is not valid UTF-8 (Parquet names are UTF-8)`, { file, column: j + 1 }, "rename the column in the program that wrote the file");
+    }
+  });
   const nested = top.filter((c) => c.children.length > 0).map((c) => c.element.name);
   const n = Number(metadata.num_rows);
   // Plain numeric columns go into Float64Arrays (no boxed values: a million-row file stays small); nulls are
