@@ -390,7 +390,7 @@ function transpose(A: Float64Array, n: number, m: number): Float64Array | Float3
   return T;
 }
 
-/** Truncated-kernel Sinkhorn (see above) on a cost given by rows and columns; opts.maxIter/tol default as
+/** Truncated-kernel Sinkhorn (see above) on a GroupedCost; opts.maxIter/tol default as
  *  sinkhornPlan's, opts.tau to 1e4. Null when the kernel is not sparse enough (then use the dense path). */
 export function sinkhornTruncated(a: Float64Array, b: Float64Array, cost: GroupedCost, reg: number, opts: SinkhornOptions = {}): TruncatedState | null {
   if (cost.rows !== a.length || cost.cols !== b.length) throw new TransferLabError("SHAPE_MISMATCH", `cost matrix is ${cost.rows}×${cost.cols} but marginals have ${a.length} and ${b.length} entries`);
