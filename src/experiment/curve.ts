@@ -3,6 +3,7 @@
 import type { LabelledDomain } from "../core/domain.js";
 import { Rng } from "../core/rng.js";
 import type { Summary } from "../core/stats.js";
+import type { FitProgress, Progress } from "../core/progress.js";
 import { prepare, splitTargetForProtocol, type DomainPair, type Scale } from "../data/index.js";
 import type { EstimatorName } from "../estimators/index.js";
 import { runProtocol, compareWithBaselines } from "./runner.js";
@@ -20,6 +21,10 @@ export interface CurveOptions {
   seeds?: number;
   scale?: Scale | "auto";
   jobs?: number;
+  /** Progress over the whole grid (each grid point's fits count as one unit), naming K and the fits running now. */
+  progress?: Progress;
+  /** A long fit's own progress (fraction, "method: message"). */
+  fitProgress?: FitProgress;
 }
 
 export interface CurveResult {
@@ -37,9 +42,11 @@ export async function labelCurve(pair: { source: LabelledDomain; target: Labelle
   const seeds = Array.from({ length: o.seeds ?? 5 }, (_, i) => (o.firstSeed ?? 0) + i);
   const estimator = o.estimator ?? "svc";
   const points: CurveResult["points"] = [];
-  for (const K of o.grid ?? [1, 2, 5, 10, 20]) {
+  const grid = o.grid ?? [1, 2, 5, 10, 20];
+  for (const [g, K] of grid.entries()) {
     const run = await runProtocol({
       methods: ["source-only", "target-only", ...(o.methods ?? ["source-target"])], methodParams: o.methodParams, estimator, seeds, jobs: o.jobs,
+      progress: o.progress && ((done, total, now) => o.progress!(g + done / Math.max(total, 1), grid.length, `K=${K}: ${now}`)), fitProgress: o.fitProgress,
       split(seed) {
         const s = splitTargetForProtocol(target, K, "transductive", new Rng(seed).fork("split"));
         return { data: { source, target: s.unlabelled, targetLabelled: s.labelled }, testX: s.testX, testLabels: s.testLabels, notes: s.notes };

@@ -89,6 +89,8 @@ export interface RunSpec {
   jobs?: number;
   /** Fits done of all, and the fits running now ("seed 3/10 kmm"). */
   progress?: Progress;
+  /** A long fit's own progress (fraction, "method: message"), also from worker threads. */
+  fitProgress?: FitProgress;
   signal?: AbortSignal;
   /** Keep a diverged fit as a diverged seed of its method (MethodRun.diverged) and go on with the others (evaluate's
    * table shows it as a diverged row); default false: the run fails with the fit's DIVERGED error. */
@@ -228,7 +230,7 @@ export function fitLabel(task: { method: string; rngSeed: number }, seeds: reado
 }
 
 /** Runs a plan's fits here or on `jobs` worker threads; outcomes[i] is tasks[i]'s. */
-export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress"> & { fitProgress?: FitProgress } = {}): Promise<FitOutcome[]> {
+export async function runPlan(plan: ProtocolPlan, opts: Pick<RunSpec, "jobs" | "signal" | "progress" | "fitProgress"> = {}): Promise<FitOutcome[]> {
   const { tasks, invariant } = plan;
   // Fits on the whole source (the seed-invariant ones) are usually the longest: start them first, so that with
   // several jobs the short per-seed fits fill the gaps at the end.

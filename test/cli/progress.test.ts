@@ -95,3 +95,17 @@ test("transferlab fit shows the method's own progress on stderr", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr.split("\n")[0]!, /^fit: 0% KMM: solving the (exact|Nyström) QP on 40 source points$/);
 });
+
+test("curve reports progress over its whole grid (K named), in the CLI's one style", async () => {
+  const { labelCurve } = await import("../../src/experiment/index.js");
+  const pair = await resolveDomainPair("moons?n=80");
+  const calls: Array<[number, number, string]> = [];
+  await labelCurve(pair, { grid: [1, 3], seeds: 2, estimator: "knn", methods: [], progress: (d, t, now) => calls.push([d, t, now]) });
+  assert.ok(calls.every(([, t]) => t === 2), "the total is the grid's size");
+  assert.ok(calls.every(([d], i) => i === 0 || d >= calls[i - 1]![0]), "done never goes back");
+  assert.deepEqual(calls.at(-1)!.slice(0, 2), [2, 2]);
+  assert.ok(calls.some(([, , now]) => now.startsWith("K=1: ")) && calls.some(([, , now]) => now.startsWith("K=3: ")));
+  const r = await cli("curve", "--pair", "moons?n=80", "--target-labels-per-class", "1,3", "--seeds", "2", "--estimator", "knn");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr.split("\n")[0]!, /^curve: 0% K=1: /);
+});

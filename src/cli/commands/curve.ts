@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { resolveDomainPair } from "../../data/index.js";
 import { labelCurve } from "../../experiment/index.js";
+import { progressView } from "../progress.js";
 import { addOptions, invalid, parseOptions, SEED_LIMIT } from "../options.js";
 import { checkPixelScale, DATA_OPTIONS, pairSpecOf, protocolScale } from "../data-options.js";
 
@@ -23,7 +24,13 @@ export function register(program: Command): void {
     const { loadScaling, scale } = protocolScale(o.scale!);
     const pair = await resolveDomainPair(spec, { scaling: loadScaling, seed: o.firstSeed!, load });
     checkPixelScale(o.scale, pair.kind);
-    const r = await labelCurve(pair, { grid: o.targetLabelsGrid!, methods: o.methods!, estimator: o.estimator!, seeds: o.seeds!, firstSeed: o.firstSeed!, scale, jobs: o.jobs! });
+    const progress = o.json ? null : await progressView("curve");
+    let r;
+    try {
+      r = await labelCurve(pair, { grid: o.targetLabelsGrid!, methods: o.methods!, estimator: o.estimator!, seeds: o.seeds!, firstSeed: o.firstSeed!, scale, jobs: o.jobs!, progress: progress?.update, fitProgress: progress?.fit });
+    } finally {
+      progress?.stop();
+    }
     const { formatCurve } = await import("../../report/index.js");
     process.stdout.write(o.json ? `${JSON.stringify(r, null, 2)}\n` : formatCurve(r));
   });

@@ -64,7 +64,13 @@ export function register(program: Command): void {
           // without adaptation beside deep and parameter methods; its figure is the demo's (report/curve-figure.ts).
           if (o.validators !== undefined || o.protocol !== "transductive") throw invalid("targetLabelsList", "a list of target labels per class runs the transductive label sweep, without --validators or another protocol");
           const nets = o.methods!.some((m) => ["deep", "parameter"].includes(getMethod(m).family)) && !o.methods!.includes("source-only-net") ? ["source-only-net"] : [];
-          const curve = await labelCurve(pair, { grid: Ks, methods: [...nets, ...o.methods!], methodParams, estimator: o.estimator!, seeds: o.seeds!, firstSeed: o.firstSeed!, scale, jobs: o.jobs! });
+          const bar = o.json ? null : await progressView("evaluate");
+          let curve;
+          try {
+            curve = await labelCurve(pair, { grid: Ks, methods: [...nets, ...o.methods!], methodParams, estimator: o.estimator!, seeds: o.seeds!, firstSeed: o.firstSeed!, scale, jobs: o.jobs!, progress: bar?.update, fitProgress: bar?.fit });
+          } finally {
+            bar?.stop();
+          }
           const { formatCurve, writeCurveOutputs } = await import("../../report/index.js"); // vega and resvg load only here
           process.stdout.write(o.json ? `${JSON.stringify(curve, null, 2)}\n` : formatCurve(curve));
           if (out) {
