@@ -22,8 +22,8 @@ const source = domain(40, 0, 1), target = domain(30, 0.5, 2);
 const data = { source, target: { name: "t", X: target.X, featureNames: ["x1", "x2"] } };
 
 /** The model's JSON, changed by `edit`, read back: the typed error's code and message, or "read". */
-async function damaged(estimator: "knn" | "logreg" | "svc" | "mlp", edit: (m: any) => void, method = "source-only"): Promise<string> {
-  const doc = structuredClone((await fitModel(data, { method, estimator, scale: "standard" })).toJSON()) as any;
+async function damaged(estimator: "knn" | "logreg" | "svc" | "mlp" | undefined, edit: (m: any) => void, method = "source-only", params?: Record<string, unknown>): Promise<string> {
+  const doc = structuredClone((await fitModel(data, { method, ...(estimator ? { estimator } : {}), scale: "standard", ...(params ? { params } : {}) })).toJSON()) as any;
   edit(doc);
   try {
     TransferModel.parse(JSON.stringify(doc), "m.tlm").predict(target);
@@ -63,6 +63,19 @@ test("a damaged fitted state or inconsistent parts are refused (fuzz: notes: 0 c
 test("extreme coefficients or inputs are a typed NON_FINITE error, not NaN probabilities and an arbitrary class", async () => {
   assert.match(await damaged("logreg", (m) => (m.fitted.estimator.state.coef = m.fitted.estimator.state.coef.map(() => 1e308))), /^NON_FINITE: row 1: logistic regression: the decision value/);
   assert.match(await damaged("knn", (m) => (m.scale.std = [1e-300, 1e-300])), /^NON_FINITE: row 1, column "x1": not a finite number after the model's standard scaling/);
+});
+
+test("a deep model whose stored weights hold a NaN is a typed NON_FINITE error naming the tensor, not NaN predictions", async () => {
+  const nanLast = (m: any) => {
+    const raw = Uint8Array.from(atob(m.fitted.state.weights), (ch) => ch.charCodeAt(0));
+    new DataView(raw.buffer).setFloat32(raw.length - 4, NaN, true); // the last value of the last tensor
+    let text = "";
+    for (const b of raw) text += String.fromCharCode(b);
+    m.fitted.state.weights = btoa(text);
+  };
+  const params = { iterations: 20 };
+  assert.match(await damaged(undefined, nanLast, "source-only-net", params), /^NON_FINITE: m\.tlm: .*weights: '[^']+' holds NaN at index \d+/);
+  assert.equal(await damaged(undefined, () => {}, "source-only-net", params), "read");
 });
 
 test("a model file of another version says how to write a current one (the hint named a command that does not exist)", () => {

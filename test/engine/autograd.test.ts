@@ -120,6 +120,15 @@ test("save/load round-trips parameters and batch-norm statistics; mismatched arc
   for (const [n, d] of na) assert.deepEqual(nb.get(n), d, n);
   assert.throws(() => E.loadWeights(E.mlp([3, 6, 2], { rng }), bytes), (e: any) => e.code === "SHAPE_MISMATCH");
   assert.throws(() => E.loadWeights(b, bytes.subarray(0, 20)), (e: any) => e.code === "DATA_FORMAT");
+  // A NaN in the stored values (a damaged file) is refused by name, and the module keeps its weights.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const damaged = Uint8Array.from(bytes);
+  new DataView(damaged.buffer).setFloat32(bytes.length - 4, NaN, true); // the last value of the last tensor
+  const c = E.mlp([3, 5, 2], { rng: new Rng(7), batchNorm: true });
+  const before = c.namedParameters().map(([, p]) => Float32Array.from(p.data));
+  assert.throws(() => E.loadWeights(c, damaged), (e: any) => e.code === "NON_FINITE" && typeof e.where.param === "string" && /NaN/.test(e.message));
+  c.namedParameters().forEach(([n, p], i) => assert.deepEqual(p.data, before[i], `${n} changed by a refused load`));
+  assert.ok(Number.isFinite(view.getFloat32(bytes.length - 4, true)));
 });
 
 test("parameter groups update with their own learning rates", () => {

@@ -68,6 +68,9 @@ export function loadWeights(m: Module, bytes: Uint8Array, opts: { strict?: boole
   const byName = new Map(header.tensors.map((e) => [e.name, e]));
   const strict = opts.strict ?? true;
   const targets = entries(m);
+  // Everything is read and checked before the module changes: a damaged file leaves it as it was. A non-finite
+  // weight is never saved (a diverged fit fails instead), so one here is damage, not a model.
+  const reads: Array<[Float32Array, Float32Array]> = [];
   for (const [name, data, shape] of targets) {
     const e = byName.get(name);
     if (e === undefined) {
@@ -78,13 +81,20 @@ export function loadWeights(m: Module, bytes: Uint8Array, opts: { strict?: boole
       throw new TransferLabError("SHAPE_MISMATCH", `weights: '${name}' is [${e.shape.join(", ")}] in the file but [${shape.join(", ")}] in the model`);
     }
     const p0 = start + e.offset * 4;
-    if (p0 + e.length * 4 > bytes.length) throw bad(`truncated data for '${name}'`);
-    for (let i = 0; i < e.length; i++) data[i] = view.getFloat32(p0 + i * 4, true);
+    if (!Number.isInteger(e.offset) || e.offset < 0 || p0 + e.length * 4 > bytes.length) throw bad(`truncated data for '${name}'`);
+    const values = new Float32Array(e.length);
+    for (let i = 0; i < e.length; i++) {
+      const v = view.getFloat32(p0 + i * 4, true);
+      if (!Number.isFinite(v)) throw new TransferLabError("NON_FINITE", `weights: '${name}' holds ${v} at index ${i}`, { param: name }, "the weights are damaged; fit the model again");
+      values[i] = v;
+    }
+    reads.push([data, values]);
   }
   if (strict) {
     const known = new Set(targets.map(([n]) => n));
     for (const e of header.tensors) if (!known.has(e.name)) throw bad(`unexpected tensor '${e.name}' in the file`, "was it saved from the same architecture?");
   }
+  for (const [data, values] of reads) data.set(values);
 }
 
 /** saveWeights as base64 text, for JSON model files (atob/btoa: Node ≥ 16 and browsers alike). */
