@@ -120,3 +120,33 @@ test("two workers, one SIGKILLed mid-task, Redis restarted mid-sweep: both sweep
     await redis.stop();
   }
 });
+
+test("a fit on a queue worker reports its own progress back to the sweep (job progress through Redis)", { skip, timeout: 120_000 }, async (t) => {
+  const { runSweep } = await import("../../src/experiment/sweep/run.js");
+  const { QueueExecutor } = await import("../../src/experiment/sweep/queue.js");
+  const { checkSweepSpec } = await import("../../src/experiment/sweep/spec.js");
+  const dir = tempDir("tl-sweep-progress-", t);
+  const redis = await TestRedis.start(dir);
+  const w = spawn(process.execPath, ["bin/transferlab.js", "worker", "--queue", redis.url, "--name", "W", "--data-cache", join(dir, "cache")], { stdio: ["ignore", "ignore", "pipe"] });
+  let werr = "";
+  w.stderr!.on("data", (d) => (werr += d));
+  const q = new QueueExecutor(redis.url);
+  try {
+    await until("the worker to be ready", () => werr.includes("ready"), w);
+    const messages: string[] = [];
+    const out = join(dir, "sweep");
+    const summary = await runSweep(checkSweepSpec({ pairs: ["moons?angle=40&n=600"], methods: ["kmm"], estimators: "logreg", targetLabelsPerClass: 3, seeds: 1 }),
+      { out, executor: q, fitProgress: (f, m) => { if (m) messages.push(m); } });
+    assert.equal(summary.failed, 0);
+    assert.ok(journal(out).every((r) => r.by === "W"), "every task ran on the worker");
+    // KMM says what it solves before its first iteration (and the throttle always passes the first report).
+    assert.ok(messages.some((m) => /^kmm: KMM: /.test(m)), `no KMM progress reached the sweep: ${JSON.stringify(messages.slice(0, 5))}`);
+  } catch (e) {
+    process.stderr.write(`--- worker:\n${werr.slice(-3000)}\n`);
+    throw e;
+  } finally {
+    await q.close();
+    w.kill("SIGKILL");
+    await redis.stop();
+  }
+});

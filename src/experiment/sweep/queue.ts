@@ -5,7 +5,8 @@
 //    is enqueued again; a job that failed for good is reported.
 //  - runWorker (`transferlab worker`): takes jobs, rebuilds each task from its reference (dataset by name, files
 //    fetched by content hash), fits it on a fit thread — so the event loop stays free to renew the job's lock —
-//    and returns the predictions. A worker that dies holding a job stops renewing its lock; after lockDuration
+//    and returns the predictions; the fit's own progress goes back to the sweep as the job's progress (throttled to
+//    2 a second). A worker that dies holding a job stops renewing its lock; after lockDuration
 //    another worker's stalled-job check puts the job back and it runs again elsewhere.
 // Errors: a TransferLabError from the task (bad data, a method refusing its input) fails the job at once (it would
 // fail again); anything else (a crashed fit thread, a lost connection) is retried with exponential backoff.
@@ -16,6 +17,7 @@ import { Queue, QueueEvents, UnrecoverableError, Worker, type Job } from "bullmq
 import { Redis } from "ioredis";
 import { TransferLabError } from "../../core/errors.js";
 import { writeFileAtomic } from "../../core/atomic.js";
+import { throttleFitProgress } from "../../core/progress.js";
 import { createFitPool } from "../fit-pool.js";
 import type { FitOutcome } from "../fit-task.js";
 import { decodeOutcome, encodeOutcome, type WireOutcome } from "./journal.js";
@@ -58,7 +60,7 @@ export class QueueExecutor implements TaskExecutor {
     this.queue.on("error", () => {});
   }
 
-  async run({ tasks, files }: { tasks: TaskRef[]; files: Map<string, string> }, done: (id: string, outcome: FitOutcome, by: string) => void, signal?: AbortSignal): Promise<{ failures: Map<string, string> }> {
+  async run({ tasks, files }: { tasks: TaskRef[]; files: Map<string, string> }, done: (id: string, outcome: FitOutcome, by: string) => void, signal?: AbortSignal, progress?: (id: string, fraction: number, message?: string) => void): Promise<{ failures: Map<string, string> }> {
     const failures = new Map<string, string>();
     const pending = new Map(tasks.map((t) => [t.id, t]));
     if (pending.size === 0) return { failures };
@@ -74,6 +76,11 @@ export class QueueExecutor implements TaskExecutor {
     };
     events.on("completed", note);
     events.on("failed", note);
+    // A worker's fit reports its own progress through job.updateProgress (see runWorker): { fraction, message }.
+    if (progress) events.on("progress", ({ jobId, data }: { jobId: string; data: unknown }) => {
+      const d = data as { fraction?: unknown; message?: unknown } | null;
+      if (pending.has(jobId) && d && typeof d.fraction === "number") progress(jobId, d.fraction, typeof d.message === "string" ? d.message : undefined);
+    });
     try {
       await events.waitUntilReady();
       await this.enqueue([...pending.values()], files, true);
@@ -188,7 +195,9 @@ export async function runWorker(url: string, opts: WorkerOptions = {}): Promise<
     opts.log?.(`${ref.id} start: ${ref.method} seed ${ref.seed}`);
     const { pair, fingerprint } = await pairFor(ref.pair);
     try {
-      const out = await pool.run(materialize(ref, pair, fingerprint));
+      // The fit's own progress goes back to the sweep through the job (throttled: each is a Redis round trip).
+      const report = throttleFitProgress((fraction, message) => void job.updateProgress({ fraction, message: `${ref.method}${message ? `: ${message}` : ""}` }).catch(() => {}), 500);
+      const out = await pool.run(materialize(ref, pair, fingerprint), undefined, report);
       processed++;
       opts.log?.(`${ref.id} done: ${out.seconds.toFixed(3)} s`);
       return encodeOutcome(out, name);

@@ -26,7 +26,8 @@ export const SWEEP_SCHEMA = resultId("sweep");
 /** Runs tasks somewhere else (a queue); calls `done` for each finished task, possibly more than once per id. */
 export interface TaskExecutor {
   /** `files`: the local path of each data file by content hash, for workers that fetch them. */
-  run(work: { tasks: TaskRef[]; files: Map<string, string> }, done: (id: string, outcome: FitOutcome, by: string) => void, signal?: AbortSignal): Promise<{ failures: Map<string, string> }>;
+  /** `progress`: a running task's own progress (fraction, "method: message") as its worker reports it. */
+  run(work: { tasks: TaskRef[]; files: Map<string, string> }, done: (id: string, outcome: FitOutcome, by: string) => void, signal?: AbortSignal, progress?: (id: string, fraction: number, message?: string) => void): Promise<{ failures: Map<string, string> }>;
 }
 
 export interface SweepOptions {
@@ -38,7 +39,7 @@ export interface SweepOptions {
   executor?: TaskExecutor;
   /** Tasks done of all (those in the journal count as done), and the fits running now. */
   progress?: Progress;
-  /** A long fit's own progress (fraction, "method: message") when the tasks run here (not through an executor). */
+  /** A long fit's own progress (fraction, "method: message"), run here or by an executor's workers. */
   fitProgress?: FitProgress;
   signal?: AbortSignal;
 }
@@ -130,7 +131,8 @@ export async function runSweep(spec: SweepSpec, opts: SweepOptions): Promise<Swe
     };
     if (opts.executor) {
       const files = new Map(pairs.flatMap((p) => p.files));
-      const r = await opts.executor.run({ tasks: pending.map((p) => p.ref), files }, record, opts.signal);
+      const fitProgress = opts.fitProgress;
+      const r = await opts.executor.run({ tasks: pending.map((p) => p.ref), files }, record, opts.signal, fitProgress && ((_, f, m) => fitProgress(f, m)));
       r.failures.forEach((e, id) => journal.done.has(id) || failures.set(id, e));
     } else {
       await runHere(pending.map((p) => p.task), pending.map((p) => p.ref.id), opts.jobs ?? 1, record, failures, opts.signal, fits.start, opts.fitProgress);
