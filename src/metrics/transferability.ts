@@ -13,6 +13,7 @@
 import { Matrix as MlMatrix, EigenvalueDecomposition } from "ml-matrix";
 import { Matrix } from "../core/matrix.js";
 import { covariance } from "../engine/index.js";
+import { covariance as covariance64 } from "../core/linalg.js";
 import type { Labels } from "../core/domain.js";
 import { TransferLabError, shapeMismatch } from "../core/errors.js";
 
@@ -138,8 +139,11 @@ export function leep(sourceProba: Matrix, y: Labels): number {
 }
 
 /**
- * H-score with population covariances (the engine's covariance, ddof 0): cov(f) of the rows, cov(E[f|y]) of the
- * class means weighted by their counts; cov(f)⁻¹ is the pseudo-inverse (eigenvalues below rcond·max dropped).
+ * H-score with population covariances (ddof 0): cov(f) of the rows, cov(E[f|y]) of the class means weighted by
+ * their counts; cov(f)⁻¹ is the pseudo-inverse (eigenvalues below rcond·max dropped). cov(f) is inverted, so it is
+ * summed in float64 (core): with the engine's float32 products, the zero eigenvalues of a rank-deficient cov(f)
+ * (d > n, e.g. few labelled target rows of wide data) come out near 1e-7·max, pass rcond and blow the score past
+ * its bound min(d, k − 1). cov(E[f|y]) is only multiplied, so the engine's serves.
  */
 export function hScore(F: Matrix, y: Labels, rcond = 1e-15): number {
   const k = checkLabels(F, y, "H-score");
@@ -151,10 +155,12 @@ export function hScore(F: Matrix, y: Labels, rcond = 1e-15): number {
   }
   for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) if (cnt[c]! > 0) cm[c * d + j]! /= cnt[c]!;
   const rows = (C: Float64Array): number[][] => Array.from({ length: d }, (_, a) => Array.from(C.subarray(a * d, (a + 1) * d)));
-  const covF = rows(covariance(F, { ddof: 0 }).data);
+  const covF = rows(covariance64(F, 0).data);
   const covG = rows(covariance(new Matrix(k, d, Float32Array.from(cm)), { ddof: 0, weights: cnt }).data);
   const { values, vectors } = symEig(covF);
-  const cut = rcond * Math.max(...values);
+  // scipy's pinvh cutoff, d·eps·max|λ|, unless rcond asks for more: an eigendecomposition of a d×d matrix is only
+  // good to about that, so smaller eigenvalues of a singular cov(f) are noise (at d = 784 they inverted to −1e5).
+  const cut = Math.max(rcond, d * Number.EPSILON) * Math.max(...values.map(Math.abs));
   let h = 0;
   for (let e = 0; e < d; e++) {
     if (values[e]! <= cut) continue;
