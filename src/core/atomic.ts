@@ -1,6 +1,7 @@
 // Atomic output: write to a temporary file in the same folder, then rename over the target,
 // so an interrupted run never leaves a half-written file where a finished one should be.
 import { accessSync, closeSync, constants as fsConstants, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { basename, dirname, join, resolve } from "node:path";
 import { TransferLabError } from "./errors.js";
 
@@ -38,9 +39,11 @@ export function writeCsvAtomic(path: string, header: readonly string[], rows: Re
 // the previous folder renamed aside, the new one renamed in, the old one removed. A failed or killed run leaves the
 // previous folder exactly as it was (its half-written folder is removed on failure, or by the next run when the
 // process died). A lock file beside the target refuses a second run on the same folder while the first is alive.
-// The one moment with no folder at the target is between the two renames (two system calls). A run that dies there
-// leaves both folders complete beside the target; the next run on it (recover, under the lock) rolls forward: it
-// renames the finished folder in and removes the old one, so the killed run's output is kept whole. Linux's
+// The one moment with no folder at the target is between the two renames (two system calls). A run that dies once
+// it has marked its folder finished (before, between or after the renames) leaves that folder complete beside the
+// target; the next run on it (recoverRunFolder, under the lock) rolls forward: it completes the swap, so the killed
+// run's output is kept whole. The lock holds the pid and a random tag, so a later process given the same pid (a
+// restarted container) sees a dead holder's lock and leftovers as stale, not as its own. Linux's
 // renameat2(RENAME_EXCHANGE) would close the window, but Node has no binding for it: it would take a native call,
 // and the native addon is the engine's optional compute kernel (core must not depend on it, and a build without it
 // must still write outputs safely). The window stays two system calls wide and is recovered without loss instead.
@@ -111,14 +114,18 @@ export function checkOutputPath(path: string, opts: { folder?: boolean } = {}): 
   }
 }
 
+/** What this process writes in a lock: its pid and a random tag. A later process given the same pid (a container's
+ *  pid 1 after a restart) then sees a dead holder's lock as stale, not as its own. */
+const LOCK_ID = `${process.pid} ${randomBytes(8).toString("hex")}`;
+
 /**
- * Takes the lock file `lock` for this process (it holds the pid). The file appears whole (written aside, then
+ * Takes the lock file `lock` for this process (it holds the pid and a tag). The file appears whole (written aside, then
  * hard-linked in, which fails when a lock exists); a lock whose process is gone is taken over. `what` names the
  * locked thing in the error a second live run gets.
  */
 export function takeLock(lock: string, what: string): void {
   const mine = `${lock}.${process.pid}.tmp`;
-  writeFileSync(mine, String(process.pid));
+  writeFileSync(mine, LOCK_ID);
   try {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
@@ -133,8 +140,10 @@ export function takeLock(lock: string, what: string): void {
       } catch {
         continue; // released meanwhile: try again
       }
-      const pid = Number(text);
-      if (pid === process.pid || processAlive(pid)) {
+      const pid = Number(text.split(" ")[0]);
+      // Held by this process (another run in it), or by another live process. Our pid with another tag (or none,
+      // an older release's lock) is a dead process's.
+      if (text === LOCK_ID || (pid !== process.pid && processAlive(pid))) {
         throw new TransferLabError("LOCKED", `another run (pid ${pid}) is writing ${what}`, { file: lock }, "wait for it to finish, or choose another output");
       }
       // Its holder died (e.g. killed): move the stale lock aside (one taker wins the rename) and try again.
@@ -156,7 +165,7 @@ export function takeLock(lock: string, what: string): void {
 
 export function releaseLock(lock: string): void {
   try {
-    if (readFileSync(lock, "utf8") === String(process.pid)) rmSync(lock, { force: true });
+    if (readFileSync(lock, "utf8") === LOCK_ID) rmSync(lock, { force: true });
   } catch { /* already gone */ }
 }
 
@@ -193,25 +202,37 @@ function readMark(dir: string): RunMark | undefined {
 }
 
 /**
- * Cleans up after runs on `target` whose process died (call under the lock). A run that died between the swap's
- * two renames left the target missing, its finished folder (.run-PID) and the previous one (.old-PID): the finished
- * one is renamed in (roll forward, nothing lost). A previous folder left aside with no finished run to replace it is
- * put back. Every other leftover (unfinished folders, old folders already replaced) is removed.
+ * Cleans up after runs on `target` whose process died. Call it under the lock: then no live run owns a leftover,
+ * whatever pid its name carries (a restarted container may reuse ours). A run that marked its folder finished and
+ * died before or during its swap has its swap completed (roll forward: its output is whole and newer): the newest
+ * such folder replaces the target. A previous folder left aside with no finished run to replace it is put back.
+ * Every other leftover (unfinished folders, old folders already replaced, older finished ones) is removed.
  */
 export function recoverRunFolder(target: string): void {
   const n = runNames(resolve(target));
   const re = new RegExp(`^\\.${escapeRe(n.base)}\\.(run|old)-(\\d+)$`);
-  const dead = readdirSync(n.parent).map((name) => ({ name, m: re.exec(name) }))
-    .filter((e): e is { name: string; m: RegExpExecArray } => e.m !== null && !processAlive(Number(e.m[2])))
-    // Finished runs first: one of them, when the target is missing, is the newest complete output.
-    .sort((a, b) => Number(b.m[1] === "run") - Number(a.m[1] === "run"));
-  for (const { name, m } of dead) {
-    const p = join(n.parent, name);
-    if (!existsSync(n.target) && (m[1] === "old" || readMark(p)?.finished !== undefined)) {
+  const found = readdirSync(n.parent).map((name) => ({ name, m: re.exec(name) }))
+    .filter((e): e is { name: string; m: RegExpExecArray } => e.m !== null)
+    .map((e) => ({ ...e, finished: e.m[1] === "run" ? readMark(join(n.parent, e.name))?.finished : undefined }));
+  const newest = found.filter((e) => e.finished !== undefined).sort((a, b) => (a.finished! < b.finished! ? 1 : -1))[0];
+  if (newest) {
+    const aside = n.old(process.pid);
+    if (existsSync(n.target)) {
+      rmSync(aside, { recursive: true, force: true });
+      renameSync(n.target, aside);
+    }
+    renameSync(join(n.parent, newest.name), n.target);
+    fsyncPath(n.parent);
+  }
+  for (const e of found) {
+    if (e === newest) continue;
+    const p = join(n.parent, e.name);
+    if (!existsSync(n.target) && e.m[1] === "old") {
       renameSync(p, n.target);
       fsyncPath(n.parent);
     } else rmSync(p, { recursive: true, force: true });
   }
+  rmSync(n.old(process.pid), { recursive: true, force: true });
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -254,13 +275,21 @@ export function openRunFolder(target: string, opts: OpenRunOptions = {}): RunFol
       dir, target: abs, ...(replaces !== undefined ? { replaces } : {}),
       commit() {
         if (done) return;
-        // Marked finished and flushed before the swap: from here a crash rolls forward to this folder.
+        // Marked finished and flushed before the swap: from here a crash rolls forward to this folder (the next
+        // run's recoverRunFolder completes the swap).
         writeFileAtomic(join(dir, RUN_MARKER), `${JSON.stringify({ ...mark, finished: new Date().toISOString() })}\n`);
         fsyncTree(dir);
         const old = n.old(process.pid);
         const had = existsSync(abs);
-        if (had) renameSync(abs, old);
-        renameSync(dir, abs);
+        try {
+          rmSync(old, { recursive: true, force: true });
+          if (had) renameSync(abs, old);
+          renameSync(dir, abs);
+        } catch (e) {
+          done = true; // the finished folder stays for the next run to swap in (release must not remove it)
+          releaseLock(n.lock);
+          throw outputError(target, `could not be swapped in (${(e as NodeJS.ErrnoException).code ?? String(e)})`, `the finished output is kept in ${dir}; the next run on this folder completes the swap`);
+        }
         fsyncPath(n.parent);
         done = true;
         if (had) rmSync(old, { recursive: true, force: true });

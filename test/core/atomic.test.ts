@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { join } from "node:path";
 import Papa from "papaparse";
 import { openRunFolder, recoverRunFolder, RUN_MARKER, writeCsvAtomic, writeJsonAtomic } from "../../src/core/atomic.js";
+import { TransferLabError } from "../../src/core/errors.js";
 import { tempDir } from "../tmp.js";
 
 test("writeCsvAtomic quotes what needs quoting; papaparse reads the same cells; no temp files remain", (t) => {
@@ -62,4 +63,44 @@ test("run folders: an unfinished run of a dead process is removed and the previo
   recoverRunFolder(target);
   assert.deepEqual(readdirSync(dir), ["out"]);
   assert.equal(readFileSync(join(target, "a.txt"), "utf8"), "previous");
+});
+
+test("run folders: leftovers and a stale lock carrying this process's own pid (a restarted container's pid 1) are a dead run's, not ours", (t) => {
+  const dir = tempDir("tl-swap-", t);
+  const target = join(dir, "out");
+  // What a killed earlier process with our pid left between its two renames, and its lock (an older release's
+  // lock held only the pid): before, recovery skipped "our own" leftovers, removed the finished folder as if it
+  // were this run's, and every later commit failed on the old folder left in the way; the lock refused forever.
+  const me = process.pid;
+  mkdirSync(join(dir, `.out.old-${me}`));
+  writeFileSync(join(dir, `.out.old-${me}`, "a.txt"), "previous");
+  mkdirSync(join(dir, `.out.run-${me}`));
+  writeFileSync(join(dir, `.out.run-${me}`, "a.txt"), "finished");
+  writeFileSync(join(dir, `.out.run-${me}`, RUN_MARKER), JSON.stringify({ pid: me, started: "2026-01-01T00:00:00Z", finished: "2026-01-01T00:01:00Z" }));
+  writeFileSync(join(dir, ".out.lock"), String(me));
+  const run = openRunFolder(target);
+  assert.equal(readFileSync(join(target, "a.txt"), "utf8"), "finished", "the dead run's finished output was rolled forward");
+  writeFileSync(join(run.dir, "a.txt"), "new");
+  run.commit();
+  assert.deepEqual(readdirSync(dir), ["out"]);
+  assert.equal(readFileSync(join(target, "a.txt"), "utf8"), "new");
+  // A second run in this same process while the first holds the lock is still refused.
+  const held = openRunFolder(target);
+  assert.throws(() => openRunFolder(target), (e: TransferLabError) => e.code === "LOCKED");
+  held.release();
+});
+
+test("run folders: a run killed after marking itself finished but before its first rename is rolled forward too", (t) => {
+  const dir = tempDir("tl-swap-", t);
+  const target = join(dir, "out");
+  const first = openRunFolder(target);
+  writeFileSync(join(first.dir, "a.txt"), "first");
+  first.commit();
+  const deadPid = 2 ** 22 + 777; // above PID_MAX_LIMIT: never a live process
+  mkdirSync(join(dir, `.out.run-${deadPid}`));
+  writeFileSync(join(dir, `.out.run-${deadPid}`, "a.txt"), "second");
+  writeFileSync(join(dir, `.out.run-${deadPid}`, RUN_MARKER), JSON.stringify({ pid: deadPid, started: "x", finished: "y" }));
+  recoverRunFolder(target);
+  assert.deepEqual(readdirSync(dir), ["out"]);
+  assert.equal(readFileSync(join(target, "a.txt"), "utf8"), "second");
 });
