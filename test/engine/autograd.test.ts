@@ -129,6 +129,19 @@ test("save/load round-trips parameters and batch-norm statistics; mismatched arc
   assert.throws(() => E.loadWeights(c, damaged), (e: any) => e.code === "NON_FINITE" && typeof e.where.param === "string" && /NaN/.test(e.message));
   c.namedParameters().forEach(([n, p], i) => assert.deepEqual(p.data, before[i], `${n} changed by a refused load`));
   assert.ok(Number.isFinite(view.getFloat32(bytes.length - 4, true)));
+  // A damaged JSON header (it sits inside a model file's base64 weights) is DATA_FORMAT, never a TypeError inside.
+  const withHeader = (header: unknown): Uint8Array => {
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const out = new Uint8Array(8 + json.length);
+    out.set(bytes.subarray(0, 4));
+    new DataView(out.buffer).setUint32(4, json.length, true);
+    out.set(json, 8);
+    return out;
+  };
+  const ok = { format: "transferlab-weights", version: 1 };
+  for (const h of [null, 3, ok, { ...ok, tensors: [null] }, { ...ok, tensors: [{ name: "0.weight", offset: 0, length: 4 }] }, { ...ok, tensors: [{ name: "x", shape: [2, 2], offset: -1, length: 4 }] }, { ...ok, tensors: [{ name: "x", shape: [2, 2], offset: 0, length: 5 }] }]) {
+    assert.throws(() => E.loadWeights(c, withHeader(h)), (e: any) => e.code === "DATA_FORMAT", JSON.stringify(h));
+  }
 });
 
 test("parameter groups update with their own learning rates", () => {

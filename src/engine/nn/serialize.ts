@@ -51,19 +51,36 @@ function bad(msg: string, hint?: string): TransferLabError {
   return new TransferLabError("DATA_FORMAT", `weights: ${msg}`, {}, hint);
 }
 
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** The header as saveWeights writes it, or DATA_FORMAT naming what is off (it sits inside base64 model files, where
+ *  the model file's own checks do not reach). */
+function checkHeader(raw: unknown): Header {
+  const h = raw as Partial<Header> | null;
+  if (h === null || typeof h !== "object") throw bad("the header is not an object");
+  if (h.format !== "transferlab-weights" || h.version !== 1) throw bad(`unsupported format ${String(h.format)} v${String(h.version)}`);
+  if (!Array.isArray(h.tensors)) throw bad("the header has no tensor list");
+  h.tensors.forEach((e: Partial<Entry> | null, i) => {
+    const ok = e !== null && typeof e === "object" && typeof e.name === "string" && Array.isArray(e.shape) && e.shape.every(isCount)
+      && isCount(e.offset) && isCount(e.length) && e.shape.reduce((a, b) => a * b, 1) === e.length;
+    if (!ok) throw bad(`tensor entry ${i + 1} of the header is damaged`);
+  });
+  return h as Header;
+}
+
 /** Restore weights saved by saveWeights into a module of the same architecture (in place). */
 export function loadWeights(m: Module, bytes: Uint8Array, opts: { strict?: boolean } = {}): void {
   if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad("not a transferlab weights file (bad magic)");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hlen = view.getUint32(4, true);
   if (8 + hlen > bytes.length) throw bad("truncated header");
-  let header: Header;
+  let raw: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + hlen))) as Header;
+    raw = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + hlen)));
   } catch {
     throw bad("unreadable JSON header");
   }
-  if (header.format !== "transferlab-weights" || header.version !== 1) throw bad(`unsupported format ${String(header.format)} v${String(header.version)}`);
+  const header = checkHeader(raw);
   const start = Math.ceil((8 + hlen) / 4) * 4;
   const byName = new Map(header.tensors.map((e) => [e.name, e]));
   const strict = opts.strict ?? true;
@@ -81,7 +98,7 @@ export function loadWeights(m: Module, bytes: Uint8Array, opts: { strict?: boole
       throw new TransferLabError("SHAPE_MISMATCH", `weights: '${name}' is [${e.shape.join(", ")}] in the file but [${shape.join(", ")}] in the model`);
     }
     const p0 = start + e.offset * 4;
-    if (!Number.isInteger(e.offset) || e.offset < 0 || p0 + e.length * 4 > bytes.length) throw bad(`truncated data for '${name}'`);
+    if (p0 + e.length * 4 > bytes.length) throw bad(`truncated data for '${name}'`);
     const values = new Float32Array(e.length);
     for (let i = 0; i < e.length; i++) {
       const v = view.getFloat32(p0 + i * 4, true);
