@@ -1,7 +1,7 @@
 // The --out folder of demo, evaluate, assess and select: core/atomic's all-or-nothing run folder. A folder an
 // earlier transferlab wrote before run folders carried a marker (e.g. an old out/demo) is recognised and replaced
 // whole, with a note; a folder holding anything else is refused, naming what it holds.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openRunFolder, type RunFolder } from "../core/atomic.js";
 import { resultCommandOf, type ResultCommand } from "../experiment/index.js";
@@ -38,7 +38,9 @@ export function earlierOutput(dir: string): string | undefined {
     const known = command && EARLIER[command];
     if (!known || known.doc !== doc) return undefined;
     const allowed = new Set([doc, ...known.beside]);
-    const ours = (name: string) => (allowed.has(name) || allowed.has(LEFTOVER.exec(name)?.[1] ?? "")) && statSync(join(dir, name)).isFile();
+    // lstat: a link (even a dangling one) or an unreadable entry is not a plain file a command wrote.
+    const plainFile = (name: string) => { try { return lstatSync(join(dir, name)).isFile(); } catch { return false; } };
+    const ours = (name: string) => (allowed.has(name) || allowed.has(LEFTOVER.exec(name)?.[1] ?? "")) && plainFile(name);
     return entries.every(ours) ? `an earlier transferlab ${command} output (${doc}, schema ${String(id)})` : undefined;
   }
   return undefined;

@@ -4,7 +4,7 @@
 // byte for byte as it was.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli } from "./run.js";
 import { tempDir } from "../tmp.js";
@@ -79,4 +79,8 @@ test("earlierOutput recognises each command's earlier document and its files, an
   assert.equal(earlierOutput(make("se-as-results", { "results.json": '{"schema":"transferlab/select"}' })), undefined);
   assert.equal(earlierOutput(make("proto", { "results.json": '{"schema":"transferlab/__proto__"}' })), undefined);
   assert.equal(earlierOutput(make("none", { "report.html": "" })), undefined);
+  // A link among the files, even a dangling one, is not a file a command wrote (before: a raw ENOENT from stat).
+  const linked = make("linked", { "results.json": '{"schema":"transferlab/evaluate"}' });
+  symlinkSync(join(dir, "nowhere"), join(linked, "report.html"));
+  assert.equal(earlierOutput(linked), undefined);
 });
