@@ -600,9 +600,11 @@ static void *pool_worker(void *arg) {
   int w = (int)(intptr_t)arg;
   // Not the round read now: the caller may already have started the first round this worker must answer.
   unsigned long seen = pool.born[w];
+  int busy = 0;  // whether the last round gave this slot a part: an idle slot (threads lowered, a narrow product)
+                 // sleeps at once rather than spinning on a core the caller did not ask for
   for (;;) {
     unsigned long r;
-    int spins = 0;
+    int spins = busy ? 0 : POOL_SPIN;
     while ((r = atomic_load_explicit(&pool.round, memory_order_acquire)) == seen && ++spins < POOL_SPIN) cpu_relax();
     if (r == seen) {
       pthread_mutex_lock(&pool.mu);
@@ -611,7 +613,8 @@ static void *pool_worker(void *arg) {
     }
     seen = r;
     // The caller waits for every worker before it touches parts again, so these reads cannot race.
-    if (w < pool.nparts && pool.parts[w].g.m > 0) run_part(&pool.parts[w]);
+    busy = w < pool.nparts && pool.parts[w].g.m > 0;
+    if (busy) run_part(&pool.parts[w]);
     if (atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_acq_rel) == 1) {
       pthread_mutex_lock(&pool.mu);
       pthread_cond_signal(&pool.done);
