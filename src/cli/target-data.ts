@@ -9,6 +9,12 @@ import { isDataFileName, loadSourceTarget, parsePairName, resolveDomainPair, spl
 import { pairSpecOf, type DATA_OPTIONS } from "./data-options.js";
 import { given, invalid, type Parsed } from "./options.js";
 
+/** The help of the two options whose meaning loadUserData defines, for the commands that load through it. */
+export const USER_DATA_HELP = {
+  target: "target: a file (rows with an empty label cell are unlabelled) or a dataset name",
+  targetLabelsPerClass: "dataset names only: draw K labelled target points per class",
+} as const;
+
 export interface UserData {
   source: LabelledDomain;
   /** Every target input. */

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { loadDomain } from "../../data/index.js";
 import { checkOutputPath, writeCsvAtomic } from "../../core/atomic.js";
 import { fitModel, TransferModel } from "../../experiment/index.js";
-import { loadUserData } from "../target-data.js";
+import { loadUserData, USER_DATA_HELP } from "../target-data.js";
 import { addOptions, keyValuesOf, parseOptions } from "../options.js";
 import { progressView } from "../progress.js";
 import { checkPixelScale, DATA_OPTIONS, loadOptionsOf, protocolScale } from "../data-options.js";
@@ -20,9 +20,8 @@ export function register(program: Command): void {
     required: ["method", "outFile"],
     defaults: { estimator: "svc", scale: "auto", seed: "0" },
     help: {
-      target: "target: a file (rows with an empty label cell are unlabelled) or a dataset name",
+      ...USER_DATA_HELP,
       outFile: "model file to write, e.g. model.tlm (written whole or not at all)",
-      targetLabelsPerClass: "dataset names only: draw K labelled target points per class",
       seed: "seed of the method's random stream",
     },
   });

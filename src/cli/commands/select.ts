@@ -6,7 +6,7 @@ import { writeFileAtomic } from "../../core/atomic.js";
 import { openOutFolder } from "../out-folder.js";
 import { expandCandidates, formatSelection, runSelection } from "../../experiment/index.js";
 import { applyScale, scalePair } from "../../data/index.js";
-import { loadUserData } from "../target-data.js";
+import { loadUserData, USER_DATA_HELP } from "../target-data.js";
 import { addOptions, gridOf, methodParamsOf, parseOptions } from "../options.js";
 import { checkPixelScale, DATA_OPTIONS, protocolScale } from "../data-options.js";
 import { progressView } from "../progress.js";
@@ -20,12 +20,11 @@ export function register(program: Command): void {
   addOptions(cmd, OPTS, {
     defaults: { methods: "coral,subspace-alignment,domain-classifier,self-training", validators: "all", estimator: "svc", scale: "auto", targetLabelsPerClass: "0", seed: "0", jobs: "1" },
     help: {
-      target: "target: a file (rows with an empty label cell are unlabelled) or a dataset name",
+      ...USER_DATA_HELP,
       methods: "comma-separated candidate methods",
       param: "a fixed method parameter (repeatable)",
       rule: "the validator that chooses (default: cv-target when labelled target points exist, else dev, else the first validator asked for)",
       estimator: "svc | logreg | knn | mlp (entropy and snd need probabilities: not svc)",
-      targetLabelsPerClass: "dataset names only: draw K labelled target points per class",
       out: "write select.json and report.html into DIR (all or nothing)",
     },
   });
