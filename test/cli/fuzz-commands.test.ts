@@ -84,6 +84,12 @@ function usageError(r: { code: number; stderr: string }): boolean {
   assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
   return true;
 }
+/** A run's outcome (commander's usage error, when `usage`, or else fuzz-kit's sane), counted under `label`. */
+function judged(label: string, r: Parameters<typeof sane>[0], what: string, usage = true): "ok" | "refused" {
+  const outcome = usage && usageError(r) ? "refused" : sane(r, what);
+  count(label, outcome, r);
+  return outcome;
+}
 
 // ---- assess ----------------------------------------------------------------------------------------------------------
 
@@ -120,9 +126,7 @@ test("fuzz: assess on random files is a typed refusal or the files' true rows, f
   await fc.assert(fc.asyncProperty(twoFiles, async ([a, b]) => {
     const { s, t } = writePair(a, b);
     const r = await cli("assess", "--source", s, "--target", t, "--json", "--permutations", "19", "--label", "label");
-    const outcome = sane(r, "assess on random files");
-    count("assess files", outcome, r);
-    if (outcome === "ok") checkAssess(JSON.parse(r.stdout) as AssessDoc, referenceRead(a), referenceRead(b), "assess");
+    if (judged("assess files", r, "assess on random files", false) === "ok") checkAssess(JSON.parse(r.stdout) as AssessDoc, referenceRead(a), referenceRead(b), "assess");
   }), runs(50, 1316));
 });
 
@@ -136,10 +140,7 @@ test("fuzz: random assess option strings are a typed refusal or a result that do
   }, HOSTILE);
   await fc.assert(fc.asyncProperty(args, async (args) => {
     const r = await cli("assess", "--source", s, "--target", t, "--permutations", "19", ...args, "--json");
-    if (usageError(r)) return count("assess options", "refused", r);
-    const outcome = sane(r, `assess ${args.join(" ")}`);
-    count("assess options", outcome, r);
-    if (outcome !== "ok") return;
+    if (judged("assess options", r, `assess ${args.join(" ")}`) !== "ok") return;
     const doc = JSON.parse(r.stdout) as AssessDoc;
     const seed = lastOf(args, "--seed"), perms = lastOf(args, "--permutations");
     assert.equal(doc.seed, seed === undefined ? 0 : Number(seed), "the seed asked for");
@@ -174,11 +175,8 @@ test("fuzz: select on random files and option strings is a typed refusal or a ch
   await fc.assert(fc.asyncProperty(twoFiles, args, async ([a, b], extra) => {
     const { s, t } = writePair(a, b);
     const r = await cli("select", "--source", s, "--target", t, "--jobs", "1", "--methods", "coral", ...extra, "--json");
-    if (usageError(r)) return count("select", "refused", r);
     const what = `select ${extra.join(" ")}`;
-    const outcome = sane(r, what);
-    count("select", outcome, r);
-    if (outcome !== "ok") return;
+    if (judged("select", r, what) !== "ok") return;
     const doc = JSON.parse(r.stdout) as SelectDoc;
     finiteNumbers(doc, what);
     const rs = referenceRead(a), rt = referenceRead(b);
@@ -230,9 +228,7 @@ test("fuzz: random demo option strings (tiny runs) are a typed refusal or the se
     ];
     const r = await cli("demo", ...argv, "--no-plots", "--json", "--out", out);
     const what = `demo ${argv.join(" ")}`;
-    const outcome = sane(r, what);
-    count("demo", outcome, r);
-    if (outcome !== "ok") return;
+    if (judged("demo", r, what, false) !== "ok") return;
     const doc = JSON.parse(r.stdout) as DemoDoc;
     finiteNumbers(doc, what);
     // The documented seeds: --seed N alone → [N]; --seeds K alone → 0..K−1; both → N..N+K−1.
@@ -413,11 +409,8 @@ test("fuzz: fit with random option strings on random files is a typed refusal or
     const { s, t } = writePair(a, b);
     const model = join(dir, `m${n++}.tlm`);
     const r = await cli("fit", "--source", s, "--target", t, "--method", "source-only", "--estimator", "knn", ...extra, "--out", model);
-    if (usageError(r)) return count("fit", "refused", r);
     const what = `fit ${extra.join(" ")}`;
-    const outcome = sane(r, what);
-    count("fit", outcome, r);
-    if (outcome === "refused") return assert.equal(existsSync(model), false, `${what}: a refused fit writes no model`);
+    if (judged("fit", r, what) === "refused") return assert.equal(existsSync(model), false, `${what}: a refused fit writes no model`);
     const doc = JSON.parse(readFileSync(model, "utf8")) as { method: string; features: string[]; classes: string[]; trainedOn: { source: number; targetInputs: number } };
     assert.equal(doc.method, lastOf(extra, "--method")?.trim() ?? "source-only");
     const rs = referenceRead(a), rt = referenceRead(b);
