@@ -3,9 +3,7 @@
 // predictions or the error (and, while it runs, its progress when asked for). Start it through
 // setFitWorkerFactory (src/browser.ts).
 import { compileWasmKernels } from "./engine/kernels/index.js";
-import { throttleFitProgress } from "./core/progress.js";
-import { errorToWire, fromWire, runFitTask } from "./experiment/fit-task.js";
-import type { TaskMessage } from "./experiment/fit-pool.js";
+import { serveTask, type TaskMessage } from "./experiment/fit-pool.js";
 
 const scope = globalThis as unknown as {
   addEventListener(type: "message", cb: (e: { data: TaskMessage }) => void): void;
@@ -13,11 +11,4 @@ const scope = globalThis as unknown as {
 };
 const ready = compileWasmKernels();
 
-scope.addEventListener("message", (e) => {
-  const { id, task } = e.data;
-  const progress = e.data.progress ? throttleFitProgress((f, m) => scope.postMessage({ id, progress: [f, m] })) : undefined;
-  ready.then(() => runFitTask(fromWire(task), undefined, progress)).then(
-    (out) => scope.postMessage({ id, ok: true, out }, [out.pred.buffer as ArrayBuffer]),
-    (err: unknown) => scope.postMessage({ id, ok: false, error: errorToWire(err) }),
-  );
-});
+scope.addEventListener("message", (e) => serveTask(e.data, (reply, transfer) => scope.postMessage(reply, transfer), ready));

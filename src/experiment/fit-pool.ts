@@ -4,8 +4,8 @@
 //  - createFitPool: a pool that stays up between tasks (sweeps and the queue worker feed it one task at a time).
 //  - runFitTasks: evaluate's batch — every task, results in task order, the failure a one-thread run would raise.
 import { TransferLabError } from "../core/errors.js";
-import type { FitProgress } from "../core/progress.js";
-import { errorFromWire, runFitTask, toWire, type FitOutcome, type FitTask, type WireError } from "./fit-task.js";
+import { throttleFitProgress, type FitProgress } from "../core/progress.js";
+import { errorFromWire, errorToWire, fromWire, runFitTask, toWire, type FitOutcome, type FitTask, type WireError } from "./fit-task.js";
 
 export interface PoolOptions {
   jobs: number;
@@ -29,6 +29,17 @@ export interface FitPool {
 type Reply = { id: number; ok: true; out: FitOutcome } | { id: number; ok: false; error: WireError } | { id: number; progress: [number, string | undefined] };
 /** What the pool posts to a fit thread: a task, and whether to forward its progress. */
 export interface TaskMessage { id: number; task: ReturnType<typeof toWire>; progress: boolean }
+/** A fit thread's side (Node's fit-worker.ts and the browser worker): runs the posted task (after `ready`, e.g. the
+ *  wasm kernels compiled), posts its throttled progress when asked for, then its predictions (transferred) or its
+ *  error. */
+export function serveTask(msg: TaskMessage, post: (reply: Reply, transfer?: ArrayBuffer[]) => void, ready?: Promise<unknown>): void {
+  const progress = msg.progress ? throttleFitProgress((f, m) => post({ id: msg.id, progress: [f, m] })) : undefined;
+  const run = () => runFitTask(fromWire(msg.task), undefined, progress);
+  (ready ? ready.then(run) : run()).then(
+    (out) => post({ id: msg.id, ok: true, out }, [out.pred.buffer as ArrayBuffer]),
+    (e: unknown) => post({ id: msg.id, ok: false, error: errorToWire(e) }),
+  );
+}
 interface WorkerLike {
   postMessage(msg: unknown): void;
   on(event: "message", cb: (r: Reply) => void): void;
