@@ -582,8 +582,6 @@ static struct {
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
           0, 0, 0, NULL, 0, {0}};
 
-static float *caller_buffer(size_t floats);
-
 static void run_part(part_t *p) {
   float *buf = caller_buffer(buf_floats(&p->g));
   p->ok = buf != NULL;

@@ -85,9 +85,10 @@ export function sinkhornPlan(a: Float64Array, b: Float64Array, M: Mat64, reg: nu
   const maxIter = opts.maxIter ?? 1000;
   const tol = opts.tol ?? 1e-9;
   if (opts.kernel === "truncated") {
-    // (A fresh plainCost for the plan: the solve's transposed copy of M is garbage by then.)
-    const r = sinkhornTruncated(a, b, plainCost(M), reg, { ...opts, maxIter, tol });
-    if (r !== null) return { ...finish(r.f, r.g, r.u, r.v, plainCost(M), reg), iterations: r.iterations, error: r.error, converged: r.converged, kernel: "truncated", truncation: r.truncation };
+    const cost = plainCost(M);
+    const r = sinkhornTruncated(a, b, cost, reg, { ...opts, maxIter, tol });
+    delete cost.baseT; // the solve's transposed copy of M is garbage before the dense plan is made (as in lpl1)
+    if (r !== null) return { ...finish(r.f, r.g, r.u, r.v, cost, reg), iterations: r.iterations, error: r.error, converged: r.converged, kernel: "truncated", truncation: r.truncation };
   }
   const tau = opts.tau ?? 1e20;
   const Md = M.data;
